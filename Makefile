@@ -1,0 +1,145 @@
+# coursepack and wardplayer: one non-recursive make.
+#   make            build the tools and package every module of courses/ into dist/
+#   make test       build and run every test (tests/run prints "N passed, N failed")
+#   make check      the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make bench      benchmarks side by side with peer tools (never part of test)
+#   make clean
+# Sources are found by wildcard: a new src/x.c joins libcourse.a, a new
+# player/x.c joins libplayer.a, a new tests/unit/test_x.c becomes a test.
+
+SHELL := /bin/bash
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+SHARED ?= $(abspath ../shared)
+
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1
+else
+BUILD ?= build
+SAN_FLAGS :=
+OPT := -O2
+endif
+
+LIB_PKGS := libxml-2.0 libarchive md4c
+PLAYER_PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium fontconfig libcurl
+TEST_PKGS := cmocka
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes \
+        -Wmissing-prototypes
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) \
+        -Isrc -Iplayer -I$(BUILD)/gen -MMD -MP
+LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
+LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
+PLAYER_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PLAYER_PKGS) 2>/dev/null)
+PLAYER_LIBS := $(shell $(PKG_CONFIG) --libs $(PLAYER_PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+LDFLAGS ?=
+ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
+
+# ---- sources ------------------------------------------------------------------
+LIB_SRC := $(filter-out src/coursepack.c,$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets_data.o
+PLAYER_SRC := $(filter-out player/main.c,$(wildcard player/*.c))
+PLAYER_OBJ := $(PLAYER_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+ASSET_FILES := $(sort $(wildcard assets/runtime/* assets/schema/*))
+
+COURSEPACK := $(BUILD)/coursepack
+WARDPLAYER := $(BUILD)/wardplayer
+HAVE_PLAYER := $(wildcard player/main.c)
+
+PROGRAMS := $(COURSEPACK) $(if $(HAVE_PLAYER),$(WARDPLAYER))
+
+# ---- courses ------------------------------------------------------------------
+MODULES := $(patsubst courses/%/module.xml,%,$(wildcard courses/*/module.xml))
+MODULE_STAMPS := $(MODULES:%=dist/.%.stamp)
+
+.PHONY: all tools test check install clean bench fuzz courses
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: tools courses
+tools: $(PROGRAMS)
+courses: $(MODULE_STAMPS)
+
+# A module is rebuilt only when one of its own files (or the tool) changed.
+.SECONDEXPANSION:
+dist/.%.stamp: $$(shell find courses/$$* -type f 2>/dev/null) $(COURSEPACK)
+	@mkdir -p dist
+	$(COURSEPACK) build courses/$* -o dist
+	@touch $@
+
+# ---- compiling ----------------------------------------------------------------
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/player/%.o: player/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(PLAYER_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(PLAYER_CFLAGS) $(TEST_CFLAGS) \
+	    -DTEST_SRCDIR='"$(CURDIR)"' -DTEST_SHARED='"$(SHARED)"' -c $< -o $@
+
+# The runtime (JS, CSS) and the course-source schema are compiled into the
+# library, so coursepack needs no data directory at run time.
+$(BUILD)/gen/assets_data.c: $(ASSET_FILES) tools/embed-assets
+	@mkdir -p $(@D)
+	tools/embed-assets $(ASSET_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/assets_data.o: $(BUILD)/gen/assets_data.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(BUILD)/libcourse.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libplayer.a: $(PLAYER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^ $(if $(PLAYER_OBJ),,)
+
+$(COURSEPACK): $(BUILD)/src/coursepack.o $(BUILD)/libcourse.a
+	$(CC) $(ALL_LDFLAGS) $^ $(LIB_LIBS) -o $@
+
+$(WARDPLAYER): $(BUILD)/player/main.o $(BUILD)/libplayer.a $(BUILD)/libcourse.a
+	$(CC) $(ALL_LDFLAGS) $^ $(PLAYER_LIBS) $(LIB_LIBS) -lm -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplayer.a $(BUILD)/libcourse.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) $(PLAYER_LIBS) $(LIB_LIBS) -lm -o $@
+
+# ---- tests --------------------------------------------------------------------
+test: $(PROGRAMS) $(TEST_BIN)
+	BUILD=$(BUILD) SHARED=$(SHARED) tests/run
+
+check:
+	$(MAKE) SANITIZE=1 test
+
+bench: $(PROGRAMS)
+	BUILD=$(BUILD) SHARED=$(SHARED) tools/bench
+
+fuzz:
+	tools/fuzz
+
+# ---- install ------------------------------------------------------------------
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build dist
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
