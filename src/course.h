@@ -15,6 +15,9 @@
 #define QUESTION_MAX_CHOICES 26    /* reported as a..z */
 #define SCENARIO_MAX_CHOICES 36    /* reported as a..z, 0..9 */
 
+/* The two SCORM editions a package can be built for. */
+typedef enum ScormEdition { SCORM_12, SCORM_2004 } ScormEdition;
+
 typedef struct Inline Inline;
 typedef struct Block Block;
 typedef struct Page Page;
