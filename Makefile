@@ -27,7 +27,7 @@ OPT := -O2
 endif
 
 LIB_PKGS := libxml-2.0 libarchive md4c librsvg-2.0
-PLAYER_PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium fontconfig libcurl
+PLAYER_PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium fontconfig libcurl jansson
 TEST_PKGS := cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wstrict-prototypes \
