@@ -1,0 +1,133 @@
+/* manifest: imsmanifest.xml for SCORM 1.2 and SCORM 2004 4th Edition.
+ * Writing: the one-SCO manifest of a coursepack module (docs/package-format.md).
+ * Reading: any third-party manifest into a tree (libxml2, no network, no
+ * entity expansion), with line numbers for messages. */
+#ifndef MANIFEST_H
+#define MANIFEST_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "course.h"
+#include "diag.h"
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* Appends the manifest of course c in language index lang (c->langs[lang])
+ * for edition ed to out. files are the package's file paths (relative, '/'),
+ * listed as <file> elements of the one SCO resource in the order given
+ * (index.html is added first if absent); imsmanifest.xml and *.xsd/*.dtd are
+ * skipped. Identifiers: manifest cp-<id>, organization org-<id>, item
+ * item-<id>, resource res-<id>. Returns 0, or -1 with a message in d (missing
+ * id/version/title, an id that would not make an XML identifier). */
+int manifest_write(const Course *c, int lang, ScormEdition ed,
+                   const char *const *files, size_t nfiles, Buf *out, Diag *d);
+
+/* A schema file to copy into a package (--schemas DIR). */
+typedef struct ManifestSchemaFile {
+    const char *name;       /* path in the package, e.g. "common/anyElement.xsd" */
+    const char *path;       /* path on disk */
+} ManifestSchemaFile;
+
+/* Lists the controlling documents for edition ed found under schemas_dir (like
+ * /work/shared/scorm/xsd): for 1.2 the four .xsd of DIR/scorm12 at the root;
+ * for 2004 every .xsd/.dtd under DIR/scorm2004-4th, keeping relative paths.
+ * Sorted by name; strings and array in arena. Returns 0, or -1 with a message
+ * in d when the folder is missing or incomplete. */
+int manifest_schema_files(ScormEdition ed, const char *schemas_dir, Arena *arena,
+                          ManifestSchemaFile **out, size_t *n, Diag *d);
+
+/* ---- reading ------------------------------------------------------------- */
+
+typedef struct ManifestFile {
+    const char *href;       /* as written (NULL when the attribute is missing) */
+    int line;
+} ManifestFile;
+
+typedef struct ManifestDependency {
+    const char *identifierref;  /* NULL when missing */
+    int line;
+} ManifestDependency;
+
+typedef struct ManifestResource {
+    const char *identifier;     /* NULL when missing */
+    const char *type;
+    const char *href;           /* launch file, NULL when none */
+    const char *scorm_type;     /* adlcp:scormType (2004) / adlcp:scormtype (1.2); NULL if absent */
+    const char *base;           /* xml:base, NULL when none */
+    ManifestFile *files;
+    size_t nfiles;
+    ManifestDependency *deps;
+    size_t ndeps;
+    int line;
+} ManifestResource;
+
+typedef struct ManifestItem ManifestItem;
+struct ManifestItem {
+    const char *identifier;
+    const char *identifierref;  /* NULL for an aggregation */
+    const char *title;          /* text of <title>, whitespace trimmed; NULL if none */
+    const char *parameters;     /* NULL when none */
+    int isvisible;              /* 1 unless isvisible="false" */
+    ManifestItem *children;     /* array */
+    size_t nchildren;
+    int line;
+};
+
+typedef struct ManifestOrganization {
+    const char *identifier;
+    const char *title;
+    ManifestItem *items;        /* array of top-level items */
+    size_t nitems;
+    int line;
+} ManifestOrganization;
+
+typedef enum ManifestEditionKind {
+    MANIFEST_EDITION_UNKNOWN,
+    MANIFEST_EDITION_12,
+    MANIFEST_EDITION_2004,
+} ManifestEditionKind;
+
+typedef struct Manifest {
+    Arena arena;                /* owns everything below */
+    ManifestEditionKind edition;    /* from the CP namespace of <manifest> */
+    const char *ns;             /* namespace of the root element, NULL if none */
+    const char *root_name;      /* local name of the root element */
+    const char *identifier;
+    const char *version;
+    const char *schema;         /* <metadata><schema>, NULL when absent */
+    const char *schemaversion;  /* <metadata><schemaversion>, NULL when absent */
+    int schemaversion_line;
+    const char *base;           /* xml:base of <manifest> */
+    const char *resources_base; /* xml:base of <resources> */
+    const char *default_org;    /* organizations/@default, NULL when absent */
+    int organizations_line;
+    ManifestOrganization *orgs;
+    size_t norgs;
+    ManifestResource *resources;
+    size_t nresources;
+    int nested_manifests;       /* count of (sub)manifest elements */
+    int line;                   /* of <manifest> */
+} Manifest;
+
+/* Parses xml[0..len) (label names it in messages, e.g. "pkg.zip: imsmanifest.xml").
+ * Never loads anything from the network or the disk; a DOCTYPE that declares
+ * entities is refused (XXE, billion laughs). Unknown elements are ignored.
+ * Returns a new Manifest (manifest_free() it) or NULL with messages in d
+ * (not well-formed, entity declarations, no <manifest> root). */
+Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d);
+void manifest_free(Manifest *m);    /* accepts NULL */
+
+/* The default organization (or the first when there is no default); NULL if none. */
+const ManifestOrganization *manifest_default_org(const Manifest *m);
+const ManifestResource *manifest_find_resource(const Manifest *m, const char *identifier);
+
+/* Package path of href for resource r (NULL: relative to the resources
+ * only): manifest xml:base + resources xml:base + r's xml:base + href, with
+ * "./" and the URL query/fragment removed and %XX decoded. Returns a string
+ * in m->arena, or NULL when the result is absolute, escapes the package,
+ * contains a backslash, or is an external URL (scheme:). */
+const char *manifest_resolve(Manifest *m, const ManifestResource *r, const char *href);
+
+#endif

@@ -1,0 +1,939 @@
+/* package: deterministic zip writing and defensive zip reading (libarchive).
+ *
+ * Writing sorts the entries by name and gives each the same mtime, owner 0
+ * and mode 0644, so the same files make the same bytes. It goes to a temp file
+ * beside the target, fsync'd and renamed over it: a failed or interrupted build
+ * never replaces a good zip with a broken one.
+ *
+ * Reading uses libarchive's seekable zip reader (it trusts the central
+ * directory, so opening reads headers only) and builds a sorted index. The
+ * compressed sizes, which libarchive does not expose, come from our own scan
+ * of the central directory; they only feed the zip-bomb ratio check. Reading
+ * an entry walks the headers forward from the current position, reopening
+ * the archive only when asked for an earlier entry. */
+#include "package.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+
+#define DEFAULT_MAX_ENTRIES 20000
+#define DEFAULT_MAX_ENTRY (256ull << 20)
+#define DEFAULT_MAX_TOTAL (1ull << 30)
+#define DEFAULT_MAX_RATIO 200
+#define RATIO_MIN_SIZE (1ull << 20)
+
+/* ---- names ---------------------------------------------------------------- */
+
+static int utf8_valid(const unsigned char *s)
+{
+    while (*s) {
+        unsigned c = *s;
+        int n;
+        unsigned min;
+        if (c < 0x80) {
+            s++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return 0;
+        }
+        s++;
+        for (int i = 0; i < n; i++, s++) {
+            if ((*s & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (*s & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+    }
+    return 1;
+}
+
+int package_name_ok(const char *name, const char **why)
+{
+    const char *w = NULL;
+    if (!name || !*name)
+        w = "empty name";
+    else if (name[0] == '/')
+        w = "absolute path";
+    else if (strchr(name, '\\'))
+        w = "backslash in the path";
+    else if (!utf8_valid((const unsigned char *)name))
+        w = "name is not valid UTF-8";
+    else if (strlen(name) > 1024)
+        w = "name longer than 1024 bytes";
+    if (!w) {
+        for (const char *p = name; *p; p++) {
+            if ((unsigned char)*p < 0x20 || *p == 0x7F) {
+                w = "control character in the name";
+                break;
+            }
+        }
+    }
+    if (!w && ((name[0] && name[1] == ':') ))
+        w = "drive letter in the path";
+    if (!w) {
+        const char *p = name;
+        while (*p) {
+            const char *e = strchr(p, '/');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            if (len == 2 && p[0] == '.' && p[1] == '.') {
+                w = "'..' component escapes the package";
+                break;
+            }
+            if (len == 1 && p[0] == '.') {
+                w = "'.' component in the path";
+                break;
+            }
+            if (len == 0) {
+                w = "empty component ('//') in the path";
+                break;
+            }
+            if (!e)
+                break;
+            p = e + 1;
+            if (!*p) {
+                w = "path ends with '/'";
+                break;
+            }
+        }
+    }
+    if (why)
+        *why = w;
+    return w == NULL;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+long long package_mtime_from_env(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (!s || !*s)
+        return PACKAGE_MTIME_DEFAULT;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < PACKAGE_MTIME_DEFAULT || v > 4102444800LL) /* 2100 */
+        return PACKAGE_MTIME_DEFAULT;
+    return v;
+}
+
+typedef struct Sink {
+    Buf *buf;       /* memory output, or NULL */
+    int fd;         /* file output when buf is NULL */
+    int err;        /* errno of a failed write */
+} Sink;
+
+static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size_t n)
+{
+    (void)a;
+    Sink *s = ud;
+    if (s->buf) {
+        buf_append(s->buf, data, n);
+        if (s->buf->failed) {
+            s->err = ENOMEM;
+            archive_set_error(a, ENOMEM, "out of memory");
+            return -1;
+        }
+        return (la_ssize_t)n;
+    }
+    const char *p = data;
+    size_t left = n;
+    while (left) {
+        ssize_t w = write(s->fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            s->err = errno;
+            archive_set_error(a, errno, "%s", strerror(errno));
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    return (la_ssize_t)n;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const PackageEntry *const *x = a, *const *y = b;
+    return strcmp((*x)->name, (*y)->name);
+}
+
+/* Sorted pointers to the entries, or NULL (message in d) when a name is bad
+ * or repeated. */
+static const PackageEntry **sorted_entries(const PackageEntry *entries, size_t n,
+                                           const char *label, Diag *d)
+{
+    const PackageEntry **v = malloc((n ? n : 1) * sizeof(*v));
+    if (!v) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        return NULL;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *why;
+        v[i] = &entries[i];
+        if (!package_name_ok(entries[i].name, &why)) {
+            diag_error(d, srcloc(label, 0, 0), "zip entry '%s': %s (use a relative path "
+                       "with '/' inside the package)", entries[i].name ? entries[i].name : "",
+                       why);
+            bad = 1;
+        }
+    }
+    if (!bad) {
+        qsort(v, n, sizeof(*v), entry_cmp);
+        for (size_t i = 1; i < n; i++) {
+            if (strcmp(v[i - 1]->name, v[i]->name) == 0) {
+                diag_error(d, srcloc(label, 0, 0), "zip entry '%s' is given twice "
+                           "(each file of a package needs its own name)", v[i]->name);
+                bad = 1;
+            }
+        }
+    }
+    if (bad) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static int write_entry(struct archive *a, const PackageEntry *e, long long mtime,
+                       const char *label, Diag *d)
+{
+    int rc = -1, fd = -1;
+    struct archive_entry *ae = NULL;
+    size_t size = e->size;
+    if (!e->data) {
+        fd = e->file ? open(e->file, O_RDONLY | O_CLOEXEC) : -1;
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            diag_error(d, srcloc(e->file ? e->file : label, 0, 0),
+                       "cannot read '%s' for zip entry '%s': %s", e->file ? e->file : "(none)",
+                       e->name, e->file ? strerror(errno) : "no data and no file given");
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            diag_error(d, srcloc(e->file, 0, 0), "'%s' is not a regular file "
+                       "(a package can only hold files)", e->file);
+            goto out;
+        }
+        size = (size_t)st.st_size;
+    }
+    ae = archive_entry_new();
+    if (!ae) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        goto out;
+    }
+    archive_entry_set_pathname_utf8(ae, e->name);
+    archive_entry_set_filetype(ae, AE_IFREG);
+    archive_entry_set_perm(ae, 0644);
+    archive_entry_set_size(ae, (la_int64_t)size);
+    archive_entry_set_mtime(ae, (time_t)mtime, 0);
+    archive_entry_set_uid(ae, 0);
+    archive_entry_set_gid(ae, 0);
+    if (archive_write_header(a, ae) != ARCHIVE_OK) {
+        diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s", e->name,
+                   archive_error_string(a));
+        goto out;
+    }
+    if (e->data) {
+        if (size && archive_write_data(a, e->data, size) != (la_ssize_t)size) {
+            diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s", e->name,
+                       archive_error_string(a));
+            goto out;
+        }
+    } else {
+        char chunk[65536];
+        size_t done = 0;
+        for (;;) {
+            ssize_t r = read(fd, chunk, sizeof(chunk));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                diag_error(d, srcloc(e->file, 0, 0), "cannot read '%s': %s", e->file,
+                           strerror(errno));
+                goto out;
+            }
+            if (r == 0)
+                break;
+            if (done + (size_t)r > size) {
+                diag_error(d, srcloc(e->file, 0, 0), "'%s' grew while it was being "
+                           "packaged (build again)", e->file);
+                goto out;
+            }
+            if (archive_write_data(a, chunk, (size_t)r) != r) {
+                diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s",
+                           e->name, archive_error_string(a));
+                goto out;
+            }
+            done += (size_t)r;
+        }
+        if (done != size) {
+            diag_error(d, srcloc(e->file, 0, 0), "'%s' shrank while it was being "
+                       "packaged (build again)", e->file);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    archive_entry_free(ae);
+    return rc;
+}
+
+static int write_zip(Sink *sink, const PackageEntry *entries, size_t n, long long mtime,
+                     const char *label, Diag *d)
+{
+    int rc = -1;
+    struct archive *a = NULL;
+    const PackageEntry **v = sorted_entries(entries, n, label, d);
+    if (!v)
+        return -1;
+    a = archive_write_new();
+    if (!a) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        goto out;
+    }
+    if (archive_write_set_format_zip(a) != ARCHIVE_OK
+        || archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK
+        || archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK
+        || archive_write_open(a, sink, NULL, sink_write, NULL) != ARCHIVE_OK) {
+        diag_error(d, srcloc(label, 0, 0), "cannot start the zip: %s",
+                   archive_error_string(a));
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (write_entry(a, v[i], mtime, label, d) != 0)
+            goto out;
+    }
+    if (archive_write_close(a) != ARCHIVE_OK) {
+        diag_error(d, srcloc(label, 0, 0), "cannot finish the zip: %s",
+                   archive_error_string(a));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (a)
+        archive_write_free(a);
+    free(v);
+    return rc;
+}
+
+int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
+                             Buf *out, Diag *d)
+{
+    Sink sink = { out, -1, 0 };
+    return write_zip(&sink, entries, n, mtime, "(zip in memory)", d);
+}
+
+int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
+                      long long mtime, Diag *d)
+{
+    int rc = -1, fd = -1;
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return diag_error(d, srcloc(path, 0, 0), "out of memory");
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp-XXXXXX", 12);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_error(d, srcloc(path, 0, 0), "cannot create a temporary file beside '%s': %s "
+                   "(check that the folder exists and is writable)", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    Sink sink = { NULL, fd, 0 };
+    if (write_zip(&sink, entries, n, mtime, path, d) != 0)
+        goto out;
+    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
+        goto out;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0) {
+        diag_error(d, srcloc(path, 0, 0), "cannot replace '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    /* Make the rename itself durable. */
+    char *slash = strrchr(tmp, '/');
+    if (slash) {
+        *slash = '\0';
+        int dfd = open(slash == tmp ? "/" : tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        *slash = '/';
+    } else {
+        int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    }
+    free(tmp);
+    return 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+/* ---- reading: our own central-directory scan (compressed sizes) ----------- */
+
+typedef struct CdEntry {
+    const char *name;               /* arena */
+    unsigned long long csize, usize;
+} CdEntry;
+
+typedef struct Source {
+    const unsigned char *mem;       /* memory zip, or NULL */
+    size_t memsize;
+    int fd;                         /* file zip when mem is NULL */
+    unsigned long long size;
+} Source;
+
+static int source_read(const Source *s, unsigned long long off, void *dst, size_t n)
+{
+    if (off > s->size || n > s->size - off)
+        return -1;
+    if (s->mem) {
+        memcpy(dst, s->mem + off, n);
+        return 0;
+    }
+    size_t done = 0;
+    while (done < n) {
+        ssize_t r = pread(s->fd, (char *)dst + done, n - done, (off_t)(off + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        done += (size_t)r;
+    }
+    return 0;
+}
+
+static unsigned rd16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
+static unsigned long rd32(const unsigned char *p)
+{
+    return p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16
+           | (unsigned long)p[3] << 24;
+}
+static unsigned long long rd64(const unsigned char *p)
+{
+    return rd32(p) | (unsigned long long)rd32(p + 4) << 32;
+}
+
+static int cd_cmp(const void *a, const void *b)
+{
+    return strcmp(((const CdEntry *)a)->name, ((const CdEntry *)b)->name);
+}
+
+/* Fills *out with the central directory's entries sorted by name. Returns 0,
+ * or -1 when no readable central directory was found (libarchive then says
+ * why). Zip64 sizes are handled; the directory itself is capped at 64 MiB. */
+static int cd_scan(const Source *s, Arena *arena, CdEntry **out, size_t *nout)
+{
+    int rc = -1;
+    unsigned char *tail = NULL, *cd = NULL;
+    size_t tail_len = s->size < 65557 ? (size_t)s->size : 65557;
+    if (tail_len < 22)
+        return -1;
+    tail = malloc(tail_len);
+    if (!tail || source_read(s, s->size - tail_len, tail, tail_len) != 0)
+        goto out;
+    size_t pos = tail_len - 22 + 1;
+    int found = 0;
+    while (pos-- > 0) {
+        if (rd32(tail + pos) == 0x06054b50ul) {
+            found = 1;
+            break;
+        }
+    }
+    if (!found)
+        goto out;
+    unsigned long long count = rd16(tail + pos + 10);
+    unsigned long long cdsize = rd32(tail + pos + 12);
+    unsigned long long cdoff = rd32(tail + pos + 16);
+    unsigned long long eocd = s->size - tail_len + pos;
+    if ((count == 0xFFFF || cdsize == 0xFFFFFFFFull || cdoff == 0xFFFFFFFFull) && eocd >= 20) {
+        unsigned char loc[20], z[56];
+        if (source_read(s, eocd - 20, loc, 20) == 0 && rd32(loc) == 0x07064b50ul
+            && source_read(s, rd64(loc + 8), z, 56) == 0 && rd32(z) == 0x06064b50ul) {
+            count = rd64(z + 32);
+            cdsize = rd64(z + 40);
+            cdoff = rd64(z + 48);
+        }
+    }
+    if (cdsize > (64u << 20) || count > cdsize / 46 + 1)
+        goto out;
+    cd = malloc(cdsize ? (size_t)cdsize : 1);
+    if (!cd || source_read(s, cdoff, cd, (size_t)cdsize) != 0)
+        goto out;
+    CdEntry *v = arena_alloc(arena, (count ? count : 1) * sizeof(*v));
+    if (!v)
+        goto out;
+    size_t n = 0, p = 0;
+    while (n < count && p + 46 <= cdsize && rd32(cd + p) == 0x02014b50ul) {
+        unsigned long long csize = rd32(cd + p + 20), usize = rd32(cd + p + 24);
+        size_t nlen = rd16(cd + p + 28), xlen = rd16(cd + p + 30), clen = rd16(cd + p + 32);
+        if (p + 46 + nlen + xlen + clen > cdsize)
+            break;
+        const unsigned char *x = cd + p + 46 + nlen, *xend = x + xlen;
+        while (x + 4 <= xend) {
+            unsigned id = rd16(x), len = rd16(x + 2);
+            if (x + 4 + len > xend)
+                break;
+            if (id == 0x0001) {
+                const unsigned char *z = x + 4;
+                if (usize == 0xFFFFFFFFull && z + 8 <= x + 4 + len) {
+                    usize = rd64(z);
+                    z += 8;
+                }
+                if (csize == 0xFFFFFFFFull && z + 8 <= x + 4 + len)
+                    csize = rd64(z);
+            }
+            x += 4 + len;
+        }
+        v[n].name = arena_strndup(arena, (const char *)cd + p + 46, nlen);
+        if (!v[n].name)
+            goto out;
+        v[n].csize = csize;
+        v[n].usize = usize;
+        n++;
+        p += 46 + nlen + xlen + clen;
+    }
+    qsort(v, n, sizeof(*v), cd_cmp);
+    *out = v;
+    *nout = n;
+    rc = 0;
+out:
+    free(tail);
+    free(cd);
+    return rc;
+}
+
+/* ---- reading: the index ------------------------------------------------- */
+
+struct Package {
+    Arena arena;
+    char *label;                    /* owned */
+    char *path;                     /* owned; NULL for memory */
+    const void *mem;
+    size_t memsize;
+    PackageLimits lim;
+    PackageFileInfo *files;         /* sorted by name */
+    size_t *ord;                    /* parallel: header ordinal in the archive */
+    size_t nfiles;
+    struct archive *cur;            /* open reader for package_read, or NULL */
+    size_t cur_next;                /* ordinal of the next header cur returns */
+};
+
+static struct archive *open_archive(const Package *p)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return NULL;
+    archive_read_support_format_zip_seekable(a);
+    int r = p->path ? archive_read_open_filename(a, p->path, 65536)
+                    : archive_read_open_memory(a, p->mem, p->memsize);
+    if (r != ARCHIVE_OK)
+        return a;   /* the caller reads the error and frees */
+    return a;
+}
+
+typedef struct IdxEntry {
+    PackageFileInfo info;
+    size_t ord;
+} IdxEntry;
+
+static int idx_cmp(const void *a, const void *b)
+{
+    return strcmp(((const IdxEntry *)a)->info.name, ((const IdxEntry *)b)->info.name);
+}
+
+static int looks_like_zip_start(const Package *p)
+{
+    unsigned char sig[4] = {0};
+    if (p->mem) {
+        if (p->memsize < 4)
+            return 0;
+        memcpy(sig, p->mem, 4);
+    } else {
+        int fd = open(p->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return 0;
+        ssize_t r = read(fd, sig, 4);
+        close(fd);
+        if (r != 4)
+            return 0;
+    }
+    return sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
+}
+
+static Package *package_open_common(Package *p, const PackageLimits *limits, Diag *d)
+{
+    struct archive *a = NULL;
+    IdxEntry *v = NULL;
+    size_t n = 0, cap = 0;
+    CdEntry *cdv = NULL;
+    size_t ncd = 0;
+    int bad = 0;
+    SrcLoc at = srcloc(p->label, 0, 0);
+
+    if (limits)
+        p->lim = *limits;
+    if (!p->lim.max_entries)
+        p->lim.max_entries = DEFAULT_MAX_ENTRIES;
+    if (!p->lim.max_entry_size)
+        p->lim.max_entry_size = DEFAULT_MAX_ENTRY;
+    if (!p->lim.max_total_size)
+        p->lim.max_total_size = DEFAULT_MAX_TOTAL;
+    if (!p->lim.max_ratio)
+        p->lim.max_ratio = DEFAULT_MAX_RATIO;
+
+    /* Size and a readable source first: clearer messages than libarchive's. */
+    Source src = { p->mem, p->memsize, -1, p->memsize };
+    if (p->path) {
+        src.fd = open(p->path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (src.fd < 0 || fstat(src.fd, &st) != 0) {
+            diag_error(d, at, "cannot open the package: %s", strerror(errno));
+            goto fail;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            diag_error(d, at, "not a regular file (give the path of a .zip file)");
+            goto fail;
+        }
+        src.size = (unsigned long long)st.st_size;
+    }
+    if (src.size == 0) {
+        diag_error(d, at, "the file is empty, not a zip (export the package again)");
+        goto fail;
+    }
+    if (cd_scan(&src, &p->arena, &cdv, &ncd) != 0) {
+        cdv = NULL;
+        ncd = 0;
+    }
+    if (src.fd >= 0) {
+        close(src.fd);
+        src.fd = -1;
+    }
+
+    a = open_archive(p);
+    if (!a) {
+        diag_error(d, at, "out of memory");
+        goto fail;
+    }
+    size_t ord = 0;
+    unsigned long long total = 0;
+    for (;; ord++) {
+        struct archive_entry *ae;
+        int r = archive_read_next_header(a, &ae);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            if (ord == 0 && !looks_like_zip_start(p))
+                diag_error(d, at, "not a zip file (a SCORM package is a .zip with "
+                           "imsmanifest.xml at its root)");
+            else if (ord == 0 && !ncd)
+                diag_error(d, at, "the zip is truncated or damaged: its central directory "
+                           "is missing (copy or download the file again)");
+            else
+                diag_error(d, at, "the zip is damaged: %s (copy or download the file again)",
+                           archive_error_string(a));
+            goto fail;
+        }
+        const char *name = archive_entry_pathname_utf8(ae);
+        if (!name)
+            name = archive_entry_pathname(ae);
+        if (!name)
+            name = "";
+        mode_t type = archive_entry_filetype(ae);
+        if (type == AE_IFDIR) {
+            size_t l = strlen(name);
+            const char *why;
+            char *dir = l && name[l - 1] == '/' ? strndup(name, l - 1) : strdup(name);
+            if (dir && *dir && !package_name_ok(dir, &why)) {
+                diag_error(d, at, "folder entry '%s': %s (rebuild the zip with relative "
+                           "paths inside the package)", name, why);
+                bad = 1;
+            }
+            free(dir);
+            continue;
+        }
+        if (type != AE_IFREG || archive_entry_hardlink(ae) || archive_entry_symlink(ae)) {
+            diag_error(d, at, "entry '%s' is a %s, not a regular file (a package may only "
+                       "contain files; replace links by copies)", name,
+                       type == AE_IFLNK || archive_entry_symlink(ae) ? "symbolic link"
+                       : archive_entry_hardlink(ae) ? "hard link" : "special file");
+            bad = 1;
+            continue;
+        }
+        const char *why;
+        if (!package_name_ok(name, &why)) {
+            diag_error(d, at, "entry '%s': %s (rebuild the zip with relative paths inside "
+                       "the package)", name, why);
+            bad = 1;
+            continue;
+        }
+        if (n >= p->lim.max_entries) {
+            diag_error(d, at, "more than %zu files in the zip (not a course package, or "
+                       "split it)", p->lim.max_entries);
+            goto fail;
+        }
+        unsigned long long size = archive_entry_size_is_set(ae)
+                                  ? (unsigned long long)archive_entry_size(ae) : 0;
+        const CdEntry *ce = NULL;
+        if (cdv) {
+            CdEntry key = { name, 0, 0 };
+            ce = bsearch(&key, cdv, ncd, sizeof(*cdv), cd_cmp);
+            if (ce && ce->usize > size)
+                size = ce->usize;
+        }
+        if (size > p->lim.max_entry_size) {
+            diag_error(d, at, "entry '%s' is %llu bytes uncompressed, above the limit of "
+                       "%llu (make the file smaller)", name, size, p->lim.max_entry_size);
+            bad = 1;
+            continue;
+        }
+        if (ce && size >= RATIO_MIN_SIZE
+            && (ce->csize == 0 || size / ce->csize > p->lim.max_ratio)) {
+            diag_error(d, at, "entry '%s' expands %llu times (%llu to %llu bytes), like a "
+                       "zip bomb (the package is refused; rebuild it from its sources)",
+                       name, ce->csize ? size / ce->csize : size, ce->csize, size);
+            bad = 1;
+            continue;
+        }
+        total += size;
+        if (total > p->lim.max_total_size) {
+            diag_error(d, at, "the files add up to more than %llu bytes uncompressed "
+                       "(make the package smaller)", p->lim.max_total_size);
+            goto fail;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap + cap / 2 : 64;
+            IdxEntry *nv = realloc(v, ncap * sizeof(*nv));
+            if (!nv) {
+                diag_error(d, at, "out of memory");
+                goto fail;
+            }
+            v = nv;
+            cap = ncap;
+        }
+        v[n].info.name = arena_strdup(&p->arena, name);
+        if (!v[n].info.name) {
+            diag_error(d, at, "out of memory");
+            goto fail;
+        }
+        v[n].info.size = size;
+        v[n].ord = ord;
+        n++;
+    }
+    if (n)
+        qsort(v, n, sizeof(*v), idx_cmp);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i - 1].info.name, v[i].info.name) == 0) {
+            diag_error(d, at, "entry '%s' appears twice in the zip (an LMS would pick "
+                       "either; rebuild the zip)", v[i].info.name);
+            bad = 1;
+        }
+    }
+    if (bad)
+        goto fail;
+    p->files = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->files));
+    p->ord = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->ord));
+    if (!p->files || !p->ord) {
+        diag_error(d, at, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        p->files[i] = v[i].info;
+        p->ord[i] = v[i].ord;
+    }
+    p->nfiles = n;
+    free(v);
+    p->cur = a;
+    p->cur_next = ord;
+    return p;
+fail:
+    if (src.fd >= 0)
+        close(src.fd);
+    if (a)
+        archive_read_free(a);
+    free(v);
+    package_close(p);
+    return NULL;
+}
+
+static Package *package_alloc(const char *label, Diag *d)
+{
+    Package *p = calloc(1, sizeof(*p));
+    if (p)
+        p->label = strdup(label ? label : "(zip)");
+    if (!p || !p->label) {
+        free(p);
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        return NULL;
+    }
+    return p;
+}
+
+Package *package_open(const char *path, const PackageLimits *limits, Diag *d)
+{
+    Package *p = package_alloc(path, d);
+    if (!p)
+        return NULL;
+    p->path = strdup(path);
+    if (!p->path) {
+        diag_error(d, srcloc(path, 0, 0), "out of memory");
+        package_close(p);
+        return NULL;
+    }
+    return package_open_common(p, limits, d);
+}
+
+Package *package_open_memory(const void *data, size_t size, const char *label,
+                             const PackageLimits *limits, Diag *d)
+{
+    Package *p = package_alloc(label ? label : "(zip in memory)", d);
+    if (!p)
+        return NULL;
+    p->mem = data;
+    p->memsize = size;
+    return package_open_common(p, limits, d);
+}
+
+void package_close(Package *p)
+{
+    if (!p)
+        return;
+    if (p->cur)
+        archive_read_free(p->cur);
+    arena_release(&p->arena);
+    free(p->label);
+    free(p->path);
+    free(p);
+}
+
+size_t package_count(const Package *p)
+{
+    return p->nfiles;
+}
+
+const PackageFileInfo *package_file(const Package *p, size_t i)
+{
+    return i < p->nfiles ? &p->files[i] : NULL;
+}
+
+static const PackageFileInfo *find_info(const Package *p, const char *name)
+{
+    size_t lo = 0, hi = p->nfiles;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->files[mid].name, name);
+        if (c == 0)
+            return &p->files[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const PackageFileInfo *package_find(const Package *p, const char *name)
+{
+    return name ? find_info(p, name) : NULL;
+}
+
+int package_read(Package *p, const char *name, size_t max_bytes, Buf *out, Diag *d)
+{
+    SrcLoc at = srcloc(p->label, 0, 0);
+    const PackageFileInfo *fi = package_find(p, name);
+    if (!fi)
+        return diag_error(d, at, "'%s' is not in the package", name ? name : "");
+    size_t want = p->ord[fi - p->files];
+    unsigned long long cap = max_bytes ? max_bytes : p->lim.max_entry_size;
+    if (fi->size > cap)
+        return diag_error(d, at, "'%s' is %llu bytes, more than the %llu allowed here",
+                          name, fi->size, cap);
+    if (!p->cur || p->cur_next > want) {
+        if (p->cur)
+            archive_read_free(p->cur);
+        p->cur = open_archive(p);
+        p->cur_next = 0;
+        if (!p->cur)
+            return diag_error(d, at, "out of memory");
+    }
+    struct archive_entry *ae = NULL;
+    while (p->cur_next <= want) {
+        int r = archive_read_next_header(p->cur, &ae);
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            diag_error(d, at, "cannot read '%s': the zip is damaged (%s)", name,
+                       r == ARCHIVE_EOF ? "entry not found" : archive_error_string(p->cur));
+            archive_read_free(p->cur);
+            p->cur = NULL;
+            return -1;
+        }
+        p->cur_next++;
+    }
+    size_t start = out->len;
+    unsigned long long got = 0;
+    char chunk[65536];
+    for (;;) {
+        la_ssize_t r = archive_read_data(p->cur, chunk, sizeof(chunk));
+        if (r == 0)
+            break;
+        if (r < 0) {
+            diag_error(d, at, "cannot read '%s': %s (the zip is damaged; copy or download "
+                       "it again)", name, archive_error_string(p->cur));
+            goto fail;
+        }
+        got += (unsigned long long)r;
+        if (got > cap) {
+            diag_error(d, at, "'%s' expands beyond %llu bytes, more than its header says "
+                       "(the zip is damaged or hostile)", name, cap);
+            goto fail;
+        }
+        buf_append(out, chunk, (size_t)r);
+    }
+    if (out->failed) {
+        out->len = start;
+        return diag_error(d, at, "out of memory reading '%s'", name);
+    }
+    return 0;
+fail:
+    archive_read_free(p->cur);
+    p->cur = NULL;
+    out->len = start;
+    if (out->cap)
+        out->data[start] = '\0';
+    return -1;
+}
