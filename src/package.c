@@ -119,6 +119,21 @@ int package_name_ok(const char *name, const char **why)
     return w == NULL;
 }
 
+/* Copies name for a message: control bytes, and every byte >= 0x80 when the
+ * name is not valid UTF-8, become \xNN. */
+static void printable_name(const char *name, char *out, size_t cap)
+{
+    int utf8 = utf8_valid((const unsigned char *)name);
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p && o + 5 < cap; p++) {
+        if (*p < 0x20 || *p == 0x7F || (*p >= 0x80 && !utf8))
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02X", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    out[o] = '\0';
+}
+
 /* ---- writing -------------------------------------------------------------- */
 
 long long package_mtime_from_env(void)
@@ -646,6 +661,17 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         src.fd = -1;
     }
 
+    /* libarchive turns '\\' into '/' in names; the raw names are checked here. */
+    for (size_t i = 0; i < ncd; i++) {
+        if (strchr(cdv[i].name, '\\')) {
+            char shown[1100];
+            printable_name(cdv[i].name, shown, sizeof(shown));
+            diag_error(d, at, "entry '%s': backslash in the path (zip paths use '/'; "
+                       "rebuild the zip with a standard zip tool)", shown);
+            bad = 1;
+        }
+    }
+
     a = open_archive(p);
     if (!a) {
         diag_error(d, at, "out of memory");
@@ -698,8 +724,10 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         }
         const char *why;
         if (!package_name_ok(name, &why)) {
+            char shown[1100];
+            printable_name(name, shown, sizeof(shown));
             diag_error(d, at, "entry '%s': %s (rebuild the zip with relative paths inside "
-                       "the package)", name, why);
+                       "the package)", shown, why);
             bad = 1;
             continue;
         }

@@ -1,0 +1,373 @@
+/* Unit tests of package: deterministic atomic zip writing, safe reading. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "package.h"
+#include "pkgfixture.h"
+
+static const PackageEntry three[] = {
+    { "runtime/cp.css", "body{}", 6, NULL },
+    { "index.html", "<html>hello</html>", 18, NULL },
+    { "imsmanifest.xml", "<manifest/>", 11, NULL },
+};
+
+/* The first message's formatted text, for assertions (static buffer). */
+static const char *first_msg(const Diag *d)
+{
+    static char line[2048];
+    if (!d->count)
+        return "";
+    char *s = diag_format(&d->msgs[0]);
+    snprintf(line, sizeof(line), "%s", s ? s : "");
+    free(s);
+    return line;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+    if (!strstr(hay, needle))
+        fail_msg("'%s' does not contain '%s'", hay, needle);
+}
+
+static void test_package__memory_round_trip_sorted(void **state)
+{
+    (void)state;
+    Buf z = BUF_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(package_write_zip_memory(three, 3, PACKAGE_MTIME_DEFAULT, &z, &d), 0);
+    assert_int_equal(d.errors, 0);
+    Package *p = package_open_memory(z.data, z.len, "t.zip", NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(package_count(p), 3);
+    assert_string_equal(package_file(p, 0)->name, "imsmanifest.xml");
+    assert_string_equal(package_file(p, 1)->name, "index.html");
+    assert_string_equal(package_file(p, 2)->name, "runtime/cp.css");
+    assert_int_equal(package_find(p, "index.html")->size, 18);
+    assert_null(package_find(p, "nope.html"));
+    /* Out of order reads exercise the reopen path. */
+    Buf b = BUF_INIT;
+    assert_int_equal(package_read(p, "runtime/cp.css", 0, &b, &d), 0);
+    assert_string_equal(b.data, "body{}");
+    buf_clear(&b);
+    assert_int_equal(package_read(p, "index.html", 0, &b, &d), 0);
+    assert_string_equal(b.data, "<html>hello</html>");
+    buf_clear(&b);
+    assert_int_equal(package_read(p, "imsmanifest.xml", 0, &b, &d), 0);
+    assert_string_equal(b.data, "<manifest/>");
+    buf_clear(&b);
+    assert_int_equal(package_read(p, "index.html", 5, &b, &d), -1);
+    assert_contains(first_msg(&d), "t.zip: error: 'index.html' is 18 bytes, more than the 5");
+    package_close(p);
+
+    /* Entries are in name order in the archive itself, with fixed metadata. */
+    struct archive *a = archive_read_new();
+    archive_read_support_format_zip(a);
+    assert_int_equal(archive_read_open_memory(a, z.data, z.len), ARCHIVE_OK);
+    struct archive_entry *ae;
+    const char *order[] = { "imsmanifest.xml", "index.html", "runtime/cp.css" };
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(archive_read_next_header(a, &ae), ARCHIVE_OK);
+        assert_string_equal(archive_entry_pathname(ae), order[i]);
+        assert_int_equal(archive_entry_mtime(ae), PACKAGE_MTIME_DEFAULT);
+        assert_int_equal(archive_entry_perm(ae), 0644);
+        assert_int_equal(archive_entry_uid(ae), 0);
+    }
+    assert_int_equal(archive_read_next_header(a, &ae), ARCHIVE_EOF);
+    archive_read_free(a);
+    buf_release(&b);
+    buf_release(&z);
+    diag_release(&d);
+}
+
+static void test_package__same_input_same_bytes(void **state)
+{
+    (void)state;
+    Buf z1 = BUF_INIT, z2 = BUF_INIT, z3 = BUF_INIT;
+    Diag d = DIAG_INIT;
+    PackageEntry rev[3] = { three[2], three[0], three[1] };
+    assert_int_equal(package_write_zip_memory(three, 3, PACKAGE_MTIME_DEFAULT, &z1, &d), 0);
+    assert_int_equal(package_write_zip_memory(rev, 3, PACKAGE_MTIME_DEFAULT, &z2, &d), 0);
+    assert_int_equal(z1.len, z2.len);
+    assert_memory_equal(z1.data, z2.data, z1.len);
+    /* A different date gives different bytes: the date is really written. */
+    assert_int_equal(package_write_zip_memory(three, 3, 1700000000, &z3, &d), 0);
+    assert_true(z3.len != z1.len || memcmp(z1.data, z3.data, z1.len) != 0);
+    buf_release(&z1);
+    buf_release(&z2);
+    buf_release(&z3);
+    diag_release(&d);
+}
+
+static void test_package__source_date_epoch(void **state)
+{
+    (void)state;
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(package_mtime_from_env(), PACKAGE_MTIME_DEFAULT);
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    long long t = package_mtime_from_env();
+    assert_int_equal(t, 1700000000);
+    setenv("SOURCE_DATE_EPOCH", "12abc", 1);
+    assert_int_equal(package_mtime_from_env(), PACKAGE_MTIME_DEFAULT);
+    unsetenv("SOURCE_DATE_EPOCH");
+
+    Buf z = BUF_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(package_write_zip_memory(three, 3, t, &z, &d), 0);
+    struct archive *a = archive_read_new();
+    archive_read_support_format_zip(a);
+    assert_int_equal(archive_read_open_memory(a, z.data, z.len), ARCHIVE_OK);
+    struct archive_entry *ae;
+    while (archive_read_next_header(a, &ae) == ARCHIVE_OK)
+        assert_int_equal(archive_entry_mtime(ae), 1700000000);
+    archive_read_free(a);
+    buf_release(&z);
+    diag_release(&d);
+}
+
+static void test_package__disk_write_atomic(void **state)
+{
+    (void)state;
+    char *dir = pkgfixture_tmpdir();
+    assert_non_null(dir);
+    char path[4096], src[4096];
+    snprintf(path, sizeof(path), "%s/m.fr.scorm12.zip", dir);
+    snprintf(src, sizeof(src), "%s/source.png", dir);
+    assert_int_equal(pkgfixture_write_file(src, "PNGDATA", 7), 0);
+    Diag d = DIAG_INIT;
+    PackageEntry with_file[4] = { three[0], three[1], three[2], { "img/a.png", NULL, 0, src } };
+    assert_int_equal(package_write_zip(path, with_file, 4, PACKAGE_MTIME_DEFAULT, &d), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    Buf good = BUF_INIT, again = BUF_INIT, mem = BUF_INIT;
+    assert_int_equal(pkgfixture_read_file(path, &good), 0);
+    assert_int_equal(package_write_zip_memory(with_file, 4, PACKAGE_MTIME_DEFAULT, &mem, &d), 0);
+    assert_int_equal(good.len, mem.len);
+    assert_memory_equal(good.data, mem.data, good.len);
+
+    Package *p = package_open(path, NULL, &d);
+    assert_non_null(p);
+    Buf b = BUF_INIT;
+    assert_int_equal(package_read(p, "img/a.png", 0, &b, &d), 0);
+    assert_string_equal(b.data, "PNGDATA");
+    package_close(p);
+
+    /* A failure half-way (an entry's file is missing) keeps the old zip and
+     * leaves no temporary file. */
+    PackageEntry broken[2] = { three[0], { "img/b.png", NULL, 0, "/nonexistent/b.png" } };
+    assert_int_equal(package_write_zip(path, broken, 2, PACKAGE_MTIME_DEFAULT, &d), -1);
+    assert_contains(first_msg(&d), "/nonexistent/b.png: error: cannot read "
+                    "'/nonexistent/b.png' for zip entry 'img/b.png'");
+    assert_int_equal(pkgfixture_read_file(path, &again), 0);
+    assert_int_equal(again.len, good.len);
+    assert_memory_equal(again.data, good.data, good.len);
+    assert_int_equal(pkgfixture_count_files(dir), 2);   /* zip + source.png */
+    diag_release(&d);
+
+    /* Bad and duplicate names are refused before anything is written. */
+    PackageEntry dup[2] = { three[1], three[1] };
+    assert_int_equal(package_write_zip(path, dup, 2, PACKAGE_MTIME_DEFAULT, &d), -1);
+    assert_contains(first_msg(&d), "error: zip entry 'index.html' is given twice");
+    diag_release(&d);
+    PackageEntry evil[1] = { { "../x.html", "x", 1, NULL } };
+    assert_int_equal(package_write_zip(path, evil, 1, PACKAGE_MTIME_DEFAULT, &d), -1);
+    assert_contains(first_msg(&d), "zip entry '../x.html': '..' component escapes");
+    assert_int_equal(pkgfixture_count_files(dir), 2);
+    diag_release(&d);
+
+    /* A folder that does not exist: clear message. */
+    assert_int_equal(package_write_zip("/nonexistent/dir/x.zip", three, 3, 0, &d), -1);
+    assert_contains(first_msg(&d), "/nonexistent/dir/x.zip: error: cannot create a temporary "
+                    "file beside '/nonexistent/dir/x.zip'");
+    diag_release(&d);
+
+    buf_release(&b);
+    buf_release(&good);
+    buf_release(&again);
+    buf_release(&mem);
+    pkgfixture_rmtree(dir);
+    free(dir);
+}
+
+/* Opens a fixture zip; expects failure with a message containing want. */
+static void expect_refused(const PkgfixtureEntry *e, size_t n, const PackageLimits *lim,
+                           const char *want)
+{
+    Buf z = BUF_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(pkgfixture_zip(e, n, &z), 0);
+    Package *p = package_open_memory(z.data, z.len, "bad.zip", lim, &d);
+    assert_null(p);
+    assert_true(d.errors >= 1);
+    assert_contains(first_msg(&d), want);
+    buf_release(&z);
+    diag_release(&d);
+}
+
+static void test_package__reader_refuses_hostile_entries(void **state)
+{
+    (void)state;
+    PkgfixtureEntry trav[] = { { "a.html", "a", 0, 0, 0 }, { "../../etc/x", "x", 0, 0, 0 } };
+    expect_refused(trav, 2, NULL, "bad.zip: error: entry '../../etc/x': '..' component "
+                   "escapes the package");
+    PkgfixtureEntry mid[] = { { "img/../../x", "x", 0, 0, 0 } };
+    expect_refused(mid, 1, NULL, "entry 'img/../../x': '..' component escapes");
+    PkgfixtureEntry abs[] = { { "/etc/passwd", "x", 0, 0, 0 } };
+    expect_refused(abs, 1, NULL, "bad.zip: error: entry '/etc/passwd': absolute path");
+    PkgfixtureEntry bs[] = { { "img\\a.png", "x", 0, 0, 0 } };
+    expect_refused(bs, 1, NULL, "bad.zip: error: entry 'img\\a.png': backslash in the path "
+                   "(zip paths use '/'");
+    PkgfixtureEntry link[] = { { "index.html", "x", 0, 0, 0 },
+                               { "evil", NULL, 0, PKGFIXTURE_SYMLINK, "/etc/passwd" } };
+    expect_refused(link, 2, NULL, "bad.zip: error: entry 'evil' is a symbolic link, not a "
+                   "regular file");
+    PkgfixtureEntry dup[] = { { "index.html", "x", 0, 0, 0 }, { "index.html", "y", 0, 0, 0 } };
+    expect_refused(dup, 2, NULL, "bad.zip: error: entry 'index.html' appears twice in the zip");
+    PkgfixtureEntry badutf[] = { { "caf\xe9.html", "x", 0, 0, 0 } };
+    expect_refused(badutf, 1, NULL, "bad.zip: error: entry 'caf\\xE9.html': name is not "
+                   "valid UTF-8");
+}
+
+static void test_package__reader_limits(void **state)
+{
+    (void)state;
+    PkgfixtureEntry many[12];
+    char names[12][16];
+    for (int i = 0; i < 12; i++) {
+        snprintf(names[i], sizeof(names[i]), "f%02d.txt", i);
+        many[i] = (PkgfixtureEntry){ names[i], "x", 0, 0, 0 };
+    }
+    PackageLimits lim = { .max_entries = 10 };
+    expect_refused(many, 12, &lim, "bad.zip: error: more than 10 files in the zip");
+
+    PkgfixtureEntry big[] = { { "big.txt", "0123456789012345678901234567890123456789", 0, 0, 0 } };
+    PackageLimits small = { .max_entry_size = 16 };
+    expect_refused(big, 1, &small, "bad.zip: error: entry 'big.txt' is 40 bytes uncompressed, "
+                   "above the limit of 16");
+
+    PkgfixtureEntry total[] = { { "a.txt", "0123456789", 0, 0, 0 },
+                                { "b.txt", "0123456789", 0, 0, 0 } };
+    PackageLimits tot = { .max_total_size = 15 };
+    expect_refused(total, 2, &tot, "the files add up to more than 15 bytes uncompressed");
+
+    /* 8 MiB of zeros deflate about 1000:1: the shape of a zip bomb. */
+    PkgfixtureEntry bomb[] = { { "zeros.bin", NULL, 8u << 20, 0, 0 } };
+    expect_refused(bomb, 1, NULL, "bad.zip: error: entry 'zeros.bin' expands");
+    expect_refused(bomb, 1, NULL, "like a zip bomb");
+
+    /* Directory entries (common in third-party zips) are skipped, not refused. */
+    PkgfixtureEntry dirs[] = { { "img/", NULL, 0, PKGFIXTURE_DIR, 0 },
+                               { "img/a.png", "png", 0, 0, 0 } };
+    Buf z = BUF_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(pkgfixture_zip(dirs, 2, &z), 0);
+    Package *p = package_open_memory(z.data, z.len, "ok.zip", NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(package_count(p), 1);
+    assert_string_equal(package_file(p, 0)->name, "img/a.png");
+    package_close(p);
+    buf_release(&z);
+    diag_release(&d);
+}
+
+static void test_package__reader_refuses_non_zips(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    assert_null(package_open_memory("", 0, "empty.zip", NULL, &d));
+    assert_string_equal(first_msg(&d), "empty.zip: error: the file is empty, not a zip "
+                        "(export the package again)");
+    diag_release(&d);
+
+    const char *text = "<html>this is not a zip at all, just some text</html>\n";
+    assert_null(package_open_memory(text, strlen(text), "page.zip", NULL, &d));
+    assert_string_equal(first_msg(&d), "page.zip: error: not a zip file (a SCORM package is a "
+                        ".zip with imsmanifest.xml at its root)");
+    diag_release(&d);
+
+    Buf z = BUF_INIT;
+    assert_int_equal(package_write_zip_memory(three, 3, PACKAGE_MTIME_DEFAULT, &z, &d), 0);
+    assert_null(package_open_memory(z.data, z.len / 2, "cut.zip", NULL, &d));
+    assert_string_equal(first_msg(&d), "cut.zip: error: the zip is truncated or damaged: its "
+                        "central directory is missing (copy or download the file again)");
+    diag_release(&d);
+
+    assert_null(package_open("/nonexistent/p.zip", NULL, &d));
+    assert_contains(first_msg(&d), "/nonexistent/p.zip: error: cannot open the package: No such");
+    diag_release(&d);
+    buf_release(&z);
+}
+
+static void test_package__many_entries_open_fast(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    PackageEntry *e = calloc(N, sizeof(*e));
+    char (*names)[32] = calloc(N, 32);
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], 32, "img/p%04d.png", i);
+        e[i] = (PackageEntry){ names[i], names[i], strlen(names[i]), NULL };
+    }
+    Buf z = BUF_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(package_write_zip_memory(e, N, PACKAGE_MTIME_DEFAULT, &z, &d), 0);
+    Package *p = package_open_memory(z.data, z.len, "big.zip", NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(package_count(p), N);
+    Buf b = BUF_INIT;
+    for (int i = N - 1; i >= N - 5; i--) {
+        buf_clear(&b);
+        assert_int_equal(package_read(p, names[i], 0, &b, &d), 0);
+        assert_string_equal(b.data, names[i]);
+    }
+    package_close(p);
+    buf_release(&b);
+    buf_release(&z);
+    diag_release(&d);
+    free(e);
+    free(names);
+}
+
+static void test_package__name_rules(void **state)
+{
+    (void)state;
+    const char *why;
+    assert_true(package_name_ok("img/a b.png", &why));
+    assert_true(package_name_ok("caf\xc3\xa9.html", &why));
+    assert_false(package_name_ok("", &why));
+    assert_false(package_name_ok("a//b", &why));
+    assert_false(package_name_ok("./a", &why));
+    assert_false(package_name_ok("a/", &why));
+    assert_false(package_name_ok("C:/x", &why));
+    assert_string_equal(why, "drive letter in the path");
+    assert_false(package_name_ok("a\nb", &why));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_package__memory_round_trip_sorted),
+        cmocka_unit_test(test_package__same_input_same_bytes),
+        cmocka_unit_test(test_package__source_date_epoch),
+        cmocka_unit_test(test_package__disk_write_atomic),
+        cmocka_unit_test(test_package__reader_refuses_hostile_entries),
+        cmocka_unit_test(test_package__reader_limits),
+        cmocka_unit_test(test_package__reader_refuses_non_zips),
+        cmocka_unit_test(test_package__many_entries_open_fast),
+        cmocka_unit_test(test_package__name_rules),
+    };
+    return cmocka_run_group_tests_name("package", tests, NULL, NULL);
+}
