@@ -34,7 +34,7 @@ int image_prepare(const char *module_dir, const char *path, SrcLoc at,
                   ImageData *out, Diag *d);
 
 /* Pixel size of PNG or JPEG bytes from their header. Returns 0 and sets
- * *format/*w/*h, or -1 with *why (static string) set. */
+ * *format, *w and *h, or -1 with *why (static string) set. */
 int image_probe(const unsigned char *data, size_t size, ImageFormat *format,
                 int *w, int *h, const char **why);
 

@@ -17,7 +17,7 @@
 /* Appends the manifest of course c in language index lang (c->langs[lang])
  * for edition ed to out. files are the package's file paths (relative, '/'),
  * listed as <file> elements of the one SCO resource in the order given
- * (index.html is added first if absent); imsmanifest.xml and *.xsd/*.dtd are
+ * (index.html is added first if absent); imsmanifest.xml and .xsd and .dtd files are
  * skipped. Identifiers: manifest cp-<id>, organization org-<id>, item
  * item-<id>, resource res-<id>. Returns 0, or -1 with a message in d (missing
  * id/version/title, an id that would not make an XML identifier). */
@@ -32,7 +32,7 @@ typedef struct ManifestSchemaFile {
 
 /* Lists the controlling documents for edition ed found under schemas_dir (like
  * /work/shared/scorm/xsd): for 1.2 the four .xsd of DIR/scorm12 at the root;
- * for 2004 every .xsd/.dtd under DIR/scorm2004-4th, keeping relative paths.
+ * for 2004 every .xsd and .dtd under DIR/scorm2004-4th, keeping relative paths.
  * Sorted by name; strings and array in arena. Returns 0, or -1 with a message
  * in d when the folder is missing or incomplete. */
 int manifest_schema_files(ScormEdition ed, const char *schemas_dir, Arena *arena,
@@ -55,6 +55,8 @@ typedef struct ManifestResource {
     const char *type;
     const char *href;           /* launch file, NULL when none */
     const char *scorm_type;     /* adlcp:scormType (2004) / adlcp:scormtype (1.2); NULL if absent */
+    const char *scorm_type_attr;    /* the attribute's local name as written
+                                       ("scormType", "scormtype", ...); NULL if absent */
     const char *base;           /* xml:base, NULL when none */
     ManifestFile *files;
     size_t nfiles;
@@ -123,11 +125,20 @@ void manifest_free(Manifest *m);    /* accepts NULL */
 const ManifestOrganization *manifest_default_org(const Manifest *m);
 const ManifestResource *manifest_find_resource(const Manifest *m, const char *identifier);
 
-/* Package path of href for resource r (NULL: relative to the resources
- * only): manifest xml:base + resources xml:base + r's xml:base + href, with
- * "./" and the URL query/fragment removed and %XX decoded. Returns a string
- * in m->arena, or NULL when the result is absolute, escapes the package,
- * contains a backslash, or is an external URL (scheme:). */
-const char *manifest_resolve(Manifest *m, const ManifestResource *r, const char *href);
+typedef enum ManifestPath {
+    MANIFEST_PATH_OK,           /* *out is a path inside the package */
+    MANIFEST_PATH_EXTERNAL,     /* http:, https:, mailto: ...: not a package file */
+    MANIFEST_PATH_EMPTY,        /* empty href */
+    MANIFEST_PATH_ABSOLUTE,     /* starts with '/' (or a base does) */
+    MANIFEST_PATH_BACKSLASH,    /* contains '\\' */
+    MANIFEST_PATH_ESCAPES,      /* '..' leads outside the package */
+} ManifestPath;
+
+/* Resolves href for resource r (NULL: no resource base) to a package path:
+ * manifest xml:base + resources xml:base + r's xml:base + href, with "." and
+ * ".." applied, the URL query/fragment removed and %XX decoded. On
+ * MANIFEST_PATH_OK *out is a string in m->arena; otherwise *out is NULL. */
+ManifestPath manifest_resolve(Manifest *m, const ManifestResource *r, const char *href,
+                              const char **out);
 
 #endif
