@@ -1,0 +1,643 @@
+/* validate: checks a SCORM zip in the order ADL's conformance test does
+ * (SCORM-NOTES.md section 1): manifest at the root, well-formed, CP root
+ * element, schema validation (optional), then the rules schemas cannot
+ * express (identifiers unique and resolving, scormType, schemaversion, every
+ * referenced file present) and finally excess baggage (files nobody lists:
+ * warnings). Messages are for an LMS administrator: what is wrong, where, and
+ * what to do. Third-party packages go through here too, so anything the
+ * standard allows passes, and what is merely unusual is a warning. */
+#include "validate.h"
+
+#include <libxml/catalog.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlschemas.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "manifest.h"
+#include "package.h"
+
+#define MANIFEST_MAX_BYTES (16u << 20)
+#define MAX_UNLISTED_SHOWN 10
+
+/* ---- schema validation ------------------------------------------------------ */
+
+typedef struct SchemaErrCtx {
+    Diag *d;
+    const char *label;
+    int count;
+} SchemaErrCtx;
+
+static void schema_error(void *ud, xmlErrorPtr e)
+{
+    SchemaErrCtx *c = ud;
+    if (!e || e->level < XML_ERR_ERROR)
+        return;
+    char msg[600] = "";
+    snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "invalid");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    c->count++;
+    if (c->count > 50)
+        return;
+    diag_error(c->d, srcloc(c->label, e->line, 0), "not valid against the SCORM schema: %s "
+               "(correct the element as the schema requires)", msg);
+}
+
+static void schema_parse_error(void *ud, xmlErrorPtr e)
+{
+    SchemaErrCtx *c = ud;
+    if (!e || e->level < XML_ERR_ERROR)
+        return;
+    c->count++;
+    if (c->count == 1)
+        diag_error(c->d, srcloc(c->label, 0, 0), "cannot load the SCORM schemas: %s (check "
+                   "the --schemas folder)", e->message ? e->message : "error");
+}
+
+static void entity_stop(void *ctx, const xmlChar *name, int type, const xmlChar *publicId,
+                        const xmlChar *systemId, xmlChar *content)
+{
+    (void)name;
+    (void)type;
+    (void)publicId;
+    (void)systemId;
+    (void)content;
+    xmlStopParser((xmlParserCtxtPtr)ctx);
+    ((xmlParserCtxtPtr)ctx)->wellFormed = 0;
+}
+
+/* libxml2 prints a namespace complaint about SCORM 1.2's ims_xml.xsd while
+ * loading it (harmless: xmllint prints it too); keep stderr quiet. */
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void load_catalog(const char *schemas_dir)
+{
+    /* Maps http://www.w3.org/2001/xml.xsd to the local copy (imscp_v1p1.xsd
+     * imports it). xmlLoadCatalog adds to the process-wide catalog: once per dir. */
+    static char loaded[4096];
+    if (strcmp(loaded, schemas_dir) == 0)
+        return;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/local/catalog.xml", schemas_dir);
+    xmlInitializeCatalog();
+    if (xmlLoadCatalog(path) == 0)
+        snprintf(loaded, sizeof(loaded), "%s", schemas_dir);
+}
+
+static int contains(const char *s, size_t len, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= len; i++) {
+        if (s[i] == needle[0] && memcmp(s + i, needle, k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int validate_manifest_schema(const char *xml, size_t len, const char *label,
+                             const char *schemas_dir, Diag *d)
+{
+    int rc = -1;
+    xmlParserCtxtPtr pctxt = NULL;
+    xmlDocPtr doc = NULL;
+    xmlSchemaParserCtxtPtr sp = NULL;
+    xmlSchemaPtr schema = NULL;
+    xmlSchemaValidCtxtPtr vc = NULL;
+    SchemaErrCtx ec = { d, label, 0 };
+    xmlExternalEntityLoader old_loader = xmlGetExternalEntityLoader();
+
+    const char *driver;
+    if (contains(xml, len, "imscp_rootv1p1p2"))
+        driver = "scorm12_all.xsd";
+    else if (contains(xml, len, "imsglobal.org/xsd/imscp_v1p1"))
+        driver = "scorm2004_4th_all.xsd";
+    else
+        return diag_error(d, srcloc(label, 0, 0), "cannot tell the SCORM edition from the "
+                          "manifest's namespace, so it cannot be checked against a schema "
+                          "(use the SCORM 1.2 or 2004 content packaging namespace)");
+    pctxt = xmlNewParserCtxt();
+    if (!pctxt)
+        return diag_error(d, srcloc(label, 0, 0), "out of memory");
+    pctxt->sax->entityDecl = entity_stop;
+    doc = xmlCtxtReadMemory(pctxt, xml, (int)(len > INT32_MAX ? INT32_MAX : len), NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc || !pctxt->wellFormed) {
+        diag_error(d, srcloc(label, 0, 0), "the manifest is not well-formed XML or declares "
+                   "entities (fix the XML first)");
+        goto out;
+    }
+    load_catalog(schemas_dir);
+    xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader);
+    xmlSetGenericErrorFunc(NULL, silent);
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/local/%s", schemas_dir, driver);
+    sp = xmlSchemaNewParserCtxt(path);
+    if (!sp) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        goto out;
+    }
+    xmlSchemaSetParserStructuredErrors(sp, schema_parse_error, &ec);
+    schema = xmlSchemaParse(sp);
+    if (!schema) {
+        if (!ec.count)
+            diag_error(d, srcloc(label, 0, 0), "cannot load the SCORM schema '%s' (check the "
+                       "--schemas folder)", path);
+        goto out;
+    }
+    vc = xmlSchemaNewValidCtxt(schema);
+    if (!vc) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        goto out;
+    }
+    xmlSchemaSetValidStructuredErrors(vc, schema_error, &ec);
+    int r = xmlSchemaValidateDoc(vc, doc);
+    if (r != 0) {
+        if (!ec.count)
+            diag_error(d, srcloc(label, 0, 0), "not valid against the SCORM schema (run "
+                       "xmllint --schema for details)");
+        else if (ec.count > 50)
+            diag_note(d, srcloc(label, 0, 0), "%d more schema errors not shown", ec.count - 50);
+        goto out;
+    }
+    rc = 0;
+out:
+    xmlSetExternalEntityLoader(old_loader);
+    xmlSetGenericErrorFunc(NULL, NULL);
+    if (vc)
+        xmlSchemaFreeValidCtxt(vc);
+    if (schema)
+        xmlSchemaFree(schema);
+    if (sp)
+        xmlSchemaFreeParserCtxt(sp);
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(pctxt);
+    return rc;
+}
+
+/* ---- the SCORM rules -------------------------------------------------------- */
+
+typedef struct Check {
+    Manifest *m;
+    Package *p;
+    Diag *d;
+    const char *label;          /* "<zip>: imsmanifest.xml" */
+    int scorm2004;
+    const char **listed;        /* resolved package paths referenced by the manifest */
+    size_t nlisted, caplisted;
+    const char **ids;           /* every identifier, with its line */
+    int *id_lines;
+    size_t nids, capids;
+    unsigned char *res_used;    /* per resource: referenced by an item or dependency */
+} Check;
+
+static SrcLoc at_line(const Check *c, int line)
+{
+    return srcloc(c->label, line, 0);
+}
+
+static void add_listed(Check *c, const char *path)
+{
+    if (c->nlisted == c->caplisted) {
+        size_t cap = c->caplisted ? c->caplisted * 2 : 64;
+        const char **v = realloc(c->listed, cap * sizeof(*v));
+        if (!v)
+            return;
+        c->listed = v;
+        c->caplisted = cap;
+    }
+    c->listed[c->nlisted++] = path;
+}
+
+static void add_id(Check *c, const char *id, int line)
+{
+    if (!id)
+        return;
+    if (c->nids == c->capids) {
+        size_t cap = c->capids ? c->capids * 2 : 64;
+        const char **v = realloc(c->ids, cap * sizeof(*v));
+        int *l = v ? realloc(c->id_lines, cap * sizeof(*l)) : NULL;
+        if (v)
+            c->ids = v;
+        if (!v || !l)
+            return;
+        c->id_lines = l;
+        c->capids = cap;
+    }
+    c->ids[c->nids] = id;
+    c->id_lines[c->nids++] = line;
+}
+
+static const char *path_problem(ManifestPath st)
+{
+    switch (st) {
+    case MANIFEST_PATH_EMPTY: return "is empty";
+    case MANIFEST_PATH_ABSOLUTE: return "is an absolute path (starts with '/')";
+    case MANIFEST_PATH_BACKSLASH: return "contains a backslash (use '/')";
+    case MANIFEST_PATH_ESCAPES: return "goes outside the package with '..'";
+    default: return "cannot be resolved";
+    }
+}
+
+/* Checks one href of resource r: returns the resolved path (and records it),
+ * or NULL after a message. what: "launches" / "lists the file". */
+static const char *check_href(Check *c, const ManifestResource *r, const char *href, int line,
+                              int is_launch)
+{
+    const char *path = NULL;
+    const char *rid = r->identifier ? r->identifier : "?";
+    ManifestPath st = manifest_resolve(c->m, r, href, &path);
+    if (st == MANIFEST_PATH_EXTERNAL) {
+        diag_warning(c->d, at_line(c, line), "resource '%s' %s '%s' on the web, not in the "
+                     "package (it works only online; SCORM discourages external files)", rid,
+                     is_launch ? "launches" : "lists", href);
+        return NULL;
+    }
+    if (st != MANIFEST_PATH_OK) {
+        diag_error(c->d, at_line(c, line), "resource '%s': the href '%s' %s (use a path "
+                   "relative to the package root)", rid, href ? href : "", path_problem(st));
+        return NULL;
+    }
+    add_listed(c, path);
+    if (!package_find(c->p, path)) {
+        if (is_launch)
+            diag_error(c->d, at_line(c, line), "resource '%s' launches '%s', which is not in "
+                       "the zip (add the file or fix the href)", rid, path);
+        else
+            diag_error(c->d, at_line(c, line), "resource '%s' lists the file '%s', which is "
+                       "not in the zip (add the file or remove the <file> element)", rid, path);
+        return NULL;
+    }
+    return path;
+}
+
+static void check_resource(Check *c, const ManifestResource *r)
+{
+    const char *rid = r->identifier ? r->identifier : "?";
+    SrcLoc at = at_line(c, r->line);
+    if (!r->identifier)
+        diag_error(c->d, at, "a <resource> has no identifier (add identifier=\"...\")");
+    if (!r->type || !*r->type)
+        diag_error(c->d, at, "resource '%s' has no type (add type=\"webcontent\")", rid);
+    const char *want = c->scorm2004 ? "scormType" : "scormtype";
+    if (!r->scorm_type) {
+        diag_error(c->d, at, "resource '%s' has no adlcp:%s (add adlcp:%s=\"sco\" for content "
+                   "that talks to the LMS, or \"asset\" for plain files)", rid, want, want);
+    } else {
+        if (strcmp(r->scorm_type_attr, want) != 0)
+            diag_error(c->d, at, "resource '%s': the attribute is spelled 'adlcp:%s'; SCORM %s "
+                       "needs 'adlcp:%s' (fix the spelling)", rid, r->scorm_type_attr,
+                       c->scorm2004 ? "2004" : "1.2", want);
+        if (strcmp(r->scorm_type, "sco") != 0 && strcmp(r->scorm_type, "asset") != 0)
+            diag_error(c->d, at, "resource '%s': adlcp:%s is '%s' (use \"sco\" or \"asset\")",
+                       rid, want, r->scorm_type);
+    }
+    if (r->base) {
+        if (strchr(r->base, '\\') || r->base[0] == '/')
+            diag_error(c->d, at, "resource '%s': xml:base '%s' must be a relative path with "
+                       "'/' (fix the xml:base)", rid, r->base);
+        else if (r->base[0] && r->base[strlen(r->base) - 1] != '/') {
+            if (c->scorm2004)
+                diag_error(c->d, at, "resource '%s': xml:base '%s' must end with '/' (add "
+                           "the trailing slash)", rid, r->base);
+            else
+                diag_warning(c->d, at, "resource '%s': xml:base '%s' does not end with '/' "
+                             "(some LMSs then join paths wrongly; add the trailing slash)",
+                             rid, r->base);
+        }
+    }
+    const char *launch = NULL;
+    if (r->href)
+        launch = check_href(c, r, r->href, r->line, 1);
+    int launch_listed = 0;
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const ManifestFile *f = &r->files[i];
+        if (!f->href) {
+            diag_error(c->d, at_line(c, f->line), "resource '%s': a <file> has no href (add "
+                       "href=\"path/of/the/file\")", rid);
+            continue;
+        }
+        const char *path = check_href(c, r, f->href, f->line, 0);
+        if (launch && path && strcmp(launch, path) == 0)
+            launch_listed = 1;
+        if (r->href && strcspn(r->href, "?#") == strlen(f->href)
+            && strncmp(r->href, f->href, strlen(f->href)) == 0)
+            launch_listed = 1;
+    }
+    if (r->href && launch && !launch_listed) {
+        if (c->scorm2004)
+            diag_error(c->d, at, "resource '%s' launches '%s' but has no <file href=\"%s\"/> "
+                       "(SCORM 2004 requires it; add the <file> element)", rid, r->href,
+                       r->href);
+        else
+            diag_warning(c->d, at, "resource '%s' launches '%s' but does not list it in a "
+                         "<file> element (add <file href=\"%s\"/>)", rid, r->href, r->href);
+    }
+    for (size_t i = 0; i < r->ndeps; i++) {
+        const ManifestDependency *dep = &r->deps[i];
+        const ManifestResource *t = dep->identifierref
+            ? manifest_find_resource(c->m, dep->identifierref) : NULL;
+        if (!dep->identifierref)
+            diag_error(c->d, at_line(c, dep->line), "resource '%s': a <dependency> has no "
+                       "identifierref (name the resource it depends on)", rid);
+        else if (!t)
+            diag_error(c->d, at_line(c, dep->line), "resource '%s' depends on resource '%s', "
+                       "which the manifest does not define (fix the identifierref or add the "
+                       "resource)", rid, dep->identifierref);
+        else
+            c->res_used[t - c->m->resources] = 1;
+    }
+}
+
+static void check_item(Check *c, const ManifestItem *it, int depth)
+{
+    const char *iid = it->identifier ? it->identifier : "?";
+    SrcLoc at = at_line(c, it->line);
+    add_id(c, it->identifier, it->line);
+    if (!it->identifier)
+        diag_error(c->d, at, "an <item> has no identifier (add identifier=\"...\")");
+    if (!it->title || !*it->title)
+        diag_warning(c->d, at, "item '%s' has no title (the LMS menu will show it blank; "
+                     "add a <title>)", iid);
+    if (it->identifierref) {
+        const ManifestResource *r = manifest_find_resource(c->m, it->identifierref);
+        if (!r) {
+            diag_error(c->d, at, "item '%s' points to resource '%s', which the manifest does "
+                       "not define (fix the identifierref or add the resource)", iid,
+                       it->identifierref);
+        } else {
+            c->res_used[r - c->m->resources] = 1;
+            if (!r->href)
+                diag_error(c->d, at, "item '%s' points to resource '%s', which has no href, "
+                           "so the LMS has nothing to launch (add href to the resource)",
+                           iid, it->identifierref);
+        }
+        if (it->nchildren && c->scorm2004)
+            diag_error(c->d, at, "item '%s' has sub-items and an identifierref; in SCORM 2004 "
+                       "only leaf items launch content (move the identifierref to a "
+                       "sub-item)", iid);
+    } else if (!it->nchildren) {
+        diag_error(c->d, at, "item '%s' has neither sub-items nor an identifierref, so it "
+                   "launches nothing (point it to a resource with identifierref)", iid);
+    }
+    for (size_t i = 0; i < it->nchildren; i++)
+        check_item(c, &it->children[i], depth + 1);
+}
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void check_ids(Check *c)
+{
+    /* One ID space for the whole document (xs:ID): sort and look at neighbours. */
+    size_t n = c->nids;
+    size_t *order = malloc((n ? n : 1) * sizeof(*order));
+    if (!order)
+        return;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    /* insertion sort by (id, line): identifier counts are small */
+    for (size_t i = 1; i < n; i++) {
+        size_t k = order[i], j = i;
+        while (j > 0) {
+            size_t o = order[j - 1];
+            int cmp = strcmp(c->ids[o], c->ids[k]);
+            if (cmp < 0 || (cmp == 0 && c->id_lines[o] <= c->id_lines[k]))
+                break;
+            order[j] = o;
+            j--;
+        }
+        order[j] = k;
+    }
+    for (size_t i = 1; i < n; i++) {
+        size_t a = order[i - 1], b = order[i];
+        if (strcmp(c->ids[a], c->ids[b]) == 0)
+            diag_error(c->d, at_line(c, c->id_lines[b]), "identifier '%s' is used again "
+                       "(first on line %d); every identifier in a manifest must be unique "
+                       "(rename one of them)", c->ids[b], c->id_lines[a]);
+    }
+    free(order);
+}
+
+static void check_manifest(Check *c, const char *xml, size_t len, const char *schemas_dir)
+{
+    Manifest *m = c->m;
+    SrcLoc top = at_line(c, m->line);
+    if (m->edition == MANIFEST_EDITION_UNKNOWN) {
+        diag_error(c->d, top, "the <manifest> namespace is '%s', which is not a SCORM one "
+                   "(use http://www.imsproject.org/xsd/imscp_rootv1p1p2 for SCORM 1.2 or "
+                   "http://www.imsglobal.org/xsd/imscp_v1p1 for SCORM 2004)",
+                   m->ns ? m->ns : "(none)");
+        return;
+    }
+    c->scorm2004 = m->edition == MANIFEST_EDITION_2004;
+    if (schemas_dir)
+        validate_manifest_schema(xml, len, c->label, schemas_dir, c->d);
+
+    /* schema and schemaversion (ADL REQ_30.5.x) */
+    SrcLoc sv = at_line(c, m->schemaversion_line ? m->schemaversion_line : m->line);
+    if (!m->schemaversion) {
+        if (c->scorm2004)
+            diag_error(c->d, top, "the manifest has no <metadata><schemaversion> (add "
+                       "<schema>ADL SCORM</schema><schemaversion>2004 4th Edition"
+                       "</schemaversion> in <metadata>)");
+        else
+            diag_warning(c->d, top, "the manifest has no <metadata><schemaversion> (add "
+                         "<schema>ADL SCORM</schema><schemaversion>1.2</schemaversion> in "
+                         "<metadata>)");
+    } else if (!c->scorm2004) {
+        if (strcmp(m->schemaversion, "1.2") != 0)
+            diag_error(c->d, sv, "schemaversion is '%s' but the namespaces are SCORM 1.2's "
+                       "(write exactly '1.2')", m->schemaversion);
+    } else if (strcmp(m->schemaversion, "2004 3rd Edition") == 0
+               || strcmp(m->schemaversion, "CAM 1.3") == 0
+               || strcmp(m->schemaversion, "2004 2nd Edition") == 0) {
+        diag_warning(c->d, sv, "schemaversion '%s' is an older SCORM 2004 edition; LMSs "
+                     "accept it, but 4th Edition features may behave differently (write "
+                     "'2004 4th Edition' if the package is 4th Edition)", m->schemaversion);
+    } else if (strcmp(m->schemaversion, "2004 4th Edition") != 0) {
+        diag_error(c->d, sv, "schemaversion is '%s' but a SCORM 2004 manifest needs exactly "
+                   "'2004 4th Edition' (fix the text in <schemaversion>)", m->schemaversion);
+    }
+    if (m->schema && strcmp(m->schema, "ADL SCORM") != 0) {
+        if (c->scorm2004)
+            diag_error(c->d, sv, "<schema> is '%s'; SCORM 2004 needs exactly 'ADL SCORM' "
+                       "(fix the text)", m->schema);
+        else
+            diag_warning(c->d, sv, "<schema> is '%s'; SCORM expects 'ADL SCORM'", m->schema);
+    }
+    if (m->nested_manifests)
+        diag_warning(c->d, top, "the manifest contains %d sub-manifest(s); most LMSs ignore "
+                     "them (merge them into the main manifest)", m->nested_manifests);
+
+    add_id(c, m->identifier, m->line);
+    if (!m->identifier)
+        diag_error(c->d, top, "<manifest> has no identifier (add identifier=\"...\")");
+
+    /* organizations */
+    SrcLoc orgs = at_line(c, m->organizations_line ? m->organizations_line : m->line);
+    if (m->norgs == 0) {
+        if (c->scorm2004)
+            diag_error(c->d, orgs, "the manifest has no <organization>, so an LMS has nothing "
+                       "to show or launch (add an organization with items)");
+        else
+            diag_warning(c->d, orgs, "the manifest has no <organization>; an LMS has nothing "
+                         "to launch (add an organization with items)");
+    }
+    if (m->default_org) {
+        int found = 0;
+        for (size_t i = 0; i < m->norgs; i++)
+            found |= m->orgs[i].identifier && strcmp(m->orgs[i].identifier, m->default_org) == 0;
+        if (!found)
+            diag_error(c->d, orgs, "the default organization '%s' does not exist (set "
+                       "<organizations default=\"...\"> to the identifier of an "
+                       "<organization>)", m->default_org);
+    }
+    for (size_t i = 0; i < m->norgs; i++) {
+        const ManifestOrganization *o = &m->orgs[i];
+        add_id(c, o->identifier, o->line);
+        if (!o->identifier)
+            diag_error(c->d, at_line(c, o->line), "an <organization> has no identifier (add "
+                       "identifier=\"...\")");
+        if (!o->nitems)
+            diag_error(c->d, at_line(c, o->line), "organization '%s' has no item (add at "
+                       "least one <item>)", o->identifier ? o->identifier : "?");
+        for (size_t k = 0; k < o->nitems; k++)
+            check_item(c, &o->items[k], 1);
+    }
+
+    /* resources */
+    for (size_t i = 0; i < m->nresources; i++)
+        add_id(c, m->resources[i].identifier, m->resources[i].line);
+    for (size_t i = 0; i < m->nresources; i++)
+        check_resource(c, &m->resources[i]);
+    for (size_t i = 0; i < m->nresources; i++) {
+        if (!c->res_used[i] && m->resources[i].identifier)
+            diag_warning(c->d, at_line(c, m->resources[i].line), "resource '%s' is not used "
+                         "by any item or dependency (remove it, or point an item to it)",
+                         m->resources[i].identifier);
+    }
+    check_ids(c);
+
+    /* excess baggage: files nobody lists (ADL: a warning; .xsd/.dtd excluded) */
+    if (c->nlisted)
+        qsort(c->listed, c->nlisted, sizeof(*c->listed), cmp_str);
+    size_t unlisted = 0;
+    for (size_t i = 0; i < package_count(c->p); i++) {
+        const char *name = package_file(c->p, i)->name;
+        if (strcmp(name, "imsmanifest.xml") == 0 || ends_with_ci(name, ".xsd")
+            || ends_with_ci(name, ".dtd"))
+            continue;
+        if (c->nlisted && bsearch(&name, c->listed, c->nlisted, sizeof(*c->listed), cmp_str))
+            continue;
+        if (++unlisted <= MAX_UNLISTED_SHOWN)
+            diag_warning(c->d, srcloc(c->label, 0, 0), "the zip file '%s' is not listed in "
+                         "the manifest (list it in a <file> element, or remove it from the "
+                         "zip)", name);
+    }
+    if (unlisted > MAX_UNLISTED_SHOWN)
+        diag_warning(c->d, srcloc(c->label, 0, 0), "%zu more files of the zip are not listed "
+                     "in the manifest", unlisted - MAX_UNLISTED_SHOWN);
+}
+
+static int validate_opened(Package *p, const char *zip_label, const char *schemas_dir, Diag *d)
+{
+    size_t errors = d->errors;
+    Buf xml = BUF_INIT;
+    Manifest *m = NULL;
+    char *label = NULL;
+    Check c = {0};
+    if (!package_find(p, "imsmanifest.xml")) {
+        const char *nested = NULL, *wrongcase = NULL;
+        for (size_t i = 0; i < package_count(p); i++) {
+            const char *n = package_file(p, i)->name;
+            const char *slash = strrchr(n, '/');
+            const char *base = slash ? slash + 1 : n;
+            if (strcasecmp(base, "imsmanifest.xml") != 0)
+                continue;
+            if (!slash && !wrongcase)
+                wrongcase = n;
+            else if (slash && (!nested || strlen(n) < strlen(nested)))
+                nested = n;
+        }
+        if (wrongcase)
+            diag_error(d, srcloc(zip_label, 0, 0), "the manifest is named '%s'; it must be "
+                       "exactly 'imsmanifest.xml' in lower case (rename it)", wrongcase);
+        else if (nested)
+            diag_error(d, srcloc(zip_label, 0, 0), "imsmanifest.xml is in the folder '%.*s', "
+                       "not at the root of the zip (zip the contents of that folder, not the "
+                       "folder itself)", (int)(strrchr(nested, '/') - nested + 1), nested);
+        else
+            diag_error(d, srcloc(zip_label, 0, 0), "the zip has no imsmanifest.xml, so it is "
+                       "not a SCORM package (export the course again as SCORM)");
+        goto out;
+    }
+    size_t llen = strlen(zip_label) + 32;
+    label = malloc(llen);
+    if (!label) {
+        diag_error(d, srcloc(zip_label, 0, 0), "out of memory");
+        goto out;
+    }
+    snprintf(label, llen, "%s: imsmanifest.xml", zip_label);
+    if (package_read(p, "imsmanifest.xml", MANIFEST_MAX_BYTES, &xml, d) != 0)
+        goto out;
+    m = manifest_read(xml.data, xml.len, label, d);
+    if (!m)
+        goto out;
+    c.m = m;
+    c.p = p;
+    c.d = d;
+    c.label = label;
+    c.res_used = calloc(m->nresources ? m->nresources : 1, 1);
+    if (!c.res_used) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        goto out;
+    }
+    check_manifest(&c, xml.data, xml.len, schemas_dir);
+out:
+    free(c.listed);
+    free(c.ids);
+    free(c.id_lines);
+    free(c.res_used);
+    manifest_free(m);
+    free(label);
+    buf_release(&xml);
+    return d->errors > errors ? -1 : 0;
+}
+
+int validate_package(const char *zip_path, const char *schemas_dir, Diag *d)
+{
+    Package *p = package_open(zip_path, NULL, d);
+    if (!p)
+        return -1;
+    int rc = validate_opened(p, zip_path, schemas_dir, d);
+    package_close(p);
+    return rc;
+}
+
+int validate_package_memory(const void *zip, size_t size, const char *label,
+                            const char *schemas_dir, Diag *d)
+{
+    Package *p = package_open_memory(zip, size, label, NULL, d);
+    if (!p)
+        return -1;
+    int rc = validate_opened(p, label, schemas_dir, d);
+    package_close(p);
+    return rc;
+}
