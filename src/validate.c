@@ -190,6 +190,7 @@ typedef struct Check {
     Package *p;
     Diag *d;
     const char *label;          /* "<zip>: imsmanifest.xml" */
+    const char *zip_label;      /* "<zip>" */
     int scorm2004;
     const char **listed;        /* resolved package paths referenced by the manifest */
     size_t nlisted, caplisted;
@@ -314,15 +315,25 @@ static void check_resource(Check *c, const ManifestResource *r)
                              rid, r->base);
         }
     }
-    const char *launch = NULL;
-    if (r->href)
+    const char *launch = NULL, *launch_path = NULL;
+    if (r->href) {
         launch = check_href(c, r, r->href, r->line, 1);
+        if (manifest_resolve(c->m, r, r->href, &launch_path) != MANIFEST_PATH_OK)
+            launch_path = NULL;
+    }
     int launch_listed = 0;
     for (size_t i = 0; i < r->nfiles; i++) {
         const ManifestFile *f = &r->files[i];
         if (!f->href) {
             diag_error(c->d, at_line(c, f->line), "resource '%s': a <file> has no href (add "
                        "href=\"path/of/the/file\")", rid);
+            continue;
+        }
+        const char *same = NULL;
+        if (!launch && launch_path
+            && manifest_resolve(c->m, r, f->href, &same) == MANIFEST_PATH_OK
+            && strcmp(same, launch_path) == 0) {
+            launch_listed = 1;  /* already reported missing as the launch file */
             continue;
         }
         const char *path = check_href(c, r, f->href, f->line, 0);
@@ -547,12 +558,12 @@ static void check_manifest(Check *c, const char *xml, size_t len, const char *sc
         if (c->nlisted && bsearch(&name, c->listed, c->nlisted, sizeof(*c->listed), cmp_str))
             continue;
         if (++unlisted <= MAX_UNLISTED_SHOWN)
-            diag_warning(c->d, srcloc(c->label, 0, 0), "the zip file '%s' is not listed in "
+            diag_warning(c->d, srcloc(c->zip_label, 0, 0), "the zip file '%s' is not listed in "
                          "the manifest (list it in a <file> element, or remove it from the "
                          "zip)", name);
     }
     if (unlisted > MAX_UNLISTED_SHOWN)
-        diag_warning(c->d, srcloc(c->label, 0, 0), "%zu more files of the zip are not listed "
+        diag_warning(c->d, srcloc(c->zip_label, 0, 0), "%zu more files of the zip are not listed "
                      "in the manifest", unlisted - MAX_UNLISTED_SHOWN);
 }
 
@@ -604,6 +615,7 @@ static int validate_opened(Package *p, const char *zip_label, const char *schema
     c.p = p;
     c.d = d;
     c.label = label;
+    c.zip_label = zip_label;
     c.res_used = calloc(m->nresources ? m->nresources : 1, 1);
     if (!c.res_used) {
         diag_error(d, srcloc(label, 0, 0), "out of memory");

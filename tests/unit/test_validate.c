@@ -1,0 +1,469 @@
+/* Unit tests of validate: third-party-style packages pass; each broken
+ * package gets its message, at its place. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "course.h"
+#include "diag.h"
+#include "manifest.h"
+#include "package.h"
+#include "pkgfixture.h"
+#include "validate.h"
+
+#define XSD TEST_SHARED "/scorm/xsd"
+
+/* A SCORM 2004 package the way third-party tools make them: two SCOs, a
+ * shared asset resource they depend on, a script, an asset item, xml:base. */
+static const char golf2004[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<manifest identifier=\"com.example.golf\" version=\"1\"\n"
+    "  xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
+    "  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\"\n"
+    "  xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\"\n"
+    "  xmlns:adlnav=\"http://www.adlnet.org/xsd/adlnav_v1p3\"\n"
+    "  xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\"\n"
+    "  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+    "  xsi:schemaLocation=\"http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd "
+    "http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
+    "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd "
+    "http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
+    "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd\">\n"
+    "  <metadata>\n"
+    "    <schema>ADL SCORM</schema>\n"
+    "    <schemaversion>2004 4th Edition</schemaversion>\n"
+    "  </metadata>\n"
+    "  <organizations default=\"golf_org\">\n"                              /* 17 */
+    "    <organization identifier=\"golf_org\">\n"
+    "      <title>Golf Explained</title>\n"
+    "      <item identifier=\"item_play\" identifierref=\"res_play\">\n"     /* 20 */
+    "        <title>Playing the Game</title>\n"
+    "      </item>\n"
+    "      <item identifier=\"item_etiq\" identifierref=\"res_etiq\">\n"     /* 23 */
+    "        <title>Etiquette</title>\n"
+    "      </item>\n"
+    "      <item identifier=\"item_card\" identifierref=\"res_card\">\n"
+    "        <title>Score card</title>\n"
+    "      </item>\n"
+    "      <imsss:sequencing><imsss:controlMode choice=\"true\" flow=\"true\"/>"
+    "</imsss:sequencing>\n"
+    "    </organization>\n"
+    "  </organizations>\n"
+    "  <resources>\n"
+    "    <resource identifier=\"res_play\" type=\"webcontent\" adlcp:scormType=\"sco\" "
+    "href=\"Playing/Playing.html\">\n"                                        /* 33 */
+    "      <file href=\"Playing/Playing.html\"/>\n"
+    "      <file href=\"Playing/ball%20flight.jpg\"/>\n"
+    "      <dependency identifierref=\"common_files\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"res_etiq\" type=\"webcontent\" adlcp:scormType=\"sco\" "
+    "xml:base=\"Etiquette/\" href=\"Course.html?page=1\">\n"                  /* 38 */
+    "      <file href=\"Course.html\"/>\n"
+    "      <dependency identifierref=\"common_files\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"res_card\" type=\"webcontent\" adlcp:scormType=\"asset\" "
+    "href=\"card.pdf\">\n"
+    "      <file href=\"card.pdf\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"common_files\" type=\"webcontent\" adlcp:scormType=\"asset\">\n"
+    "      <file href=\"shared/scormfunctions.js\"/>\n"
+    "      <file href=\"shared/style.css\"/>\n"
+    "    </resource>\n"
+    "  </resources>\n"
+    "</manifest>\n";
+
+static const char golf12[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<manifest identifier=\"com.example.golf12\" version=\"1.0\"\n"
+    "  xmlns=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2\"\n"
+    "  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\"\n"
+    "  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+    "  xsi:schemaLocation=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2 "
+    "imscp_rootv1p1p2.xsd http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd\">\n"
+    "  <metadata>\n"
+    "    <schema>ADL SCORM</schema>\n"
+    "    <schemaversion>1.2</schemaversion>\n"
+    "  </metadata>\n"
+    "  <organizations default=\"B0\">\n"
+    "    <organization identifier=\"B0\">\n"
+    "      <title>Golf 1.2</title>\n"
+    "      <item identifier=\"i1\" isvisible=\"true\">\n"
+    "        <title>Module</title>\n"
+    "        <item identifier=\"i1a\" identifierref=\"r1\"><title>One</title>"
+    "<adlcp:masteryscore>70</adlcp:masteryscore></item>\n"
+    "        <item identifier=\"i1b\" identifierref=\"r2\"><title>Two</title></item>\n"
+    "      </item>\n"
+    "    </organization>\n"
+    "  </organizations>\n"
+    "  <resources>\n"
+    "    <resource identifier=\"r1\" type=\"webcontent\" adlcp:scormtype=\"sco\" "
+    "href=\"one/index.html\">\n"
+    "      <file href=\"one/index.html\"/>\n"
+    "      <dependency identifierref=\"lib\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"r2\" type=\"webcontent\" adlcp:scormtype=\"sco\" "
+    "href=\"two/index.html\">\n"
+    "      <file href=\"two/index.html\"/>\n"
+    "      <dependency identifierref=\"lib\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"lib\" type=\"webcontent\" adlcp:scormtype=\"asset\">\n"
+    "      <file href=\"lib/APIWrapper.js\"/>\n"
+    "    </resource>\n"
+    "  </resources>\n"
+    "</manifest>\n";
+
+static const char *const golf_files[] = {
+    "Playing/Playing.html", "Playing/ball flight.jpg", "Etiquette/Course.html", "card.pdf",
+    "shared/scormfunctions.js", "shared/style.css", "imscp_v1p1.xsd",
+};
+static const char *const golf12_files[] = {
+    "one/index.html", "two/index.html", "lib/APIWrapper.js", "adlcp_rootv1p2.xsd",
+};
+
+/* Zips manifest (at manifest_name; NULL: none) and files (dummy content),
+ * validates with schemas (may be NULL); returns the result. */
+static int run(const char *manifest, const char *manifest_name, const char *const *files,
+               size_t n, const char *schemas, Diag *d)
+{
+    PkgfixtureEntry e[32];
+    size_t k = 0;
+    if (manifest)
+        e[k++] = (PkgfixtureEntry){ manifest_name, manifest, 0, 0, 0 };
+    for (size_t i = 0; i < n && k < 32; i++)
+        e[k++] = (PkgfixtureEntry){ files[i], "<p>content</p>", 0, 0, 0 };
+    Buf z = BUF_INIT;
+    assert_int_equal(pkgfixture_zip(e, k, &z), 0);
+    int rc = validate_package_memory(z.data, z.len, "pkg.zip", schemas, d);
+    buf_release(&z);
+    return rc;
+}
+
+/* Replaces the first occurrence of from by to in src; returns a new string. */
+static char *edit(const char *src, const char *from, const char *to)
+{
+    const char *p = strstr(src, from);
+    assert_non_null(p);
+    Buf b = BUF_INIT;
+    buf_append(&b, src, (size_t)(p - src));
+    buf_puts(&b, to);
+    buf_puts(&b, p + strlen(from));
+    return buf_detach(&b, NULL);
+}
+
+static void expect_msg(const Diag *d, const char *want)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        char *s = diag_format(&d->msgs[i]);
+        int eq = s && strcmp(s, want) == 0;
+        free(s);
+        if (eq)
+            return;
+    }
+    for (size_t i = 0; i < d->count; i++) {
+        char *s = diag_format(&d->msgs[i]);
+        fprintf(stderr, "  got: %s\n", s);
+        free(s);
+    }
+    fail_msg("missing message: %s", want);
+}
+
+static void test_validate__third_party_2004_passes(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    assert_int_equal(run(golf2004, "imsmanifest.xml", golf_files, 7, XSD, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 0);
+    diag_release(&d);
+}
+
+static void test_validate__third_party_12_passes(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    assert_int_equal(run(golf12, "imsmanifest.xml", golf12_files, 4, XSD, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 0);
+    diag_release(&d);
+}
+
+static void test_validate__our_package_passes(void **state)
+{
+    (void)state;
+    Course *c = course_new();
+    c->dir = "courses/m";
+    c->id = "m";
+    c->version = "2.0.1";
+    c->mastery_score = 75;
+    c->nlangs = 1;
+    c->langs[0].code = "fr";
+    c->langs[0].title = "Module";
+    const char *const files[] = { "index.html", "runtime/cp-runtime.js", "img/x.png" };
+    char *dir = pkgfixture_tmpdir();
+    char path[4096];
+    for (int ed = 0; ed < 2; ed++) {
+        Buf man = BUF_INIT;
+        Diag d = DIAG_INIT;
+        assert_int_equal(manifest_write(c, 0, ed ? SCORM_2004 : SCORM_12, files, 3, &man, &d),
+                         0);
+        PackageEntry e[4] = {
+            { "imsmanifest.xml", man.data, man.len, NULL },
+            { "index.html", "<html/>", 7, NULL },
+            { "runtime/cp-runtime.js", "var x;", 6, NULL },
+            { "img/x.png", "png", 3, NULL },
+        };
+        snprintf(path, sizeof(path), "%s/m.fr.zip", dir);
+        assert_int_equal(package_write_zip(path, e, 4, PACKAGE_MTIME_DEFAULT, &d), 0);
+        assert_int_equal(validate_package(path, XSD, &d), 0);
+        assert_int_equal(d.errors, 0);
+        assert_int_equal(d.warnings, 0);
+        buf_release(&man);
+        diag_release(&d);
+    }
+    pkgfixture_rmtree(dir);
+    free(dir);
+    course_free(c);
+}
+
+static void test_validate__manifest_missing_or_nested(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    assert_int_equal(run(NULL, NULL, golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: error: the zip has no imsmanifest.xml, so it is not a SCORM "
+               "package (export the course again as SCORM)");
+    diag_release(&d);
+    assert_int_equal(run(golf2004, "golf/imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: error: imsmanifest.xml is in the folder 'golf/', not at the root "
+               "of the zip (zip the contents of that folder, not the folder itself)");
+    diag_release(&d);
+    assert_int_equal(run(golf2004, "IMSManifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: error: the manifest is named 'IMSManifest.xml'; it must be exactly "
+               "'imsmanifest.xml' in lower case (rename it)");
+    diag_release(&d);
+    assert_int_equal(validate_package("/nonexistent/x.zip", NULL, &d), -1);
+    expect_msg(&d, "/nonexistent/x.zip: error: cannot open the package: No such file or "
+               "directory");
+    diag_release(&d);
+}
+
+static void test_validate__malformed_and_xxe(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    char *bad = edit(golf2004, "</organization>\n", "</organisation>\n");
+    assert_int_equal(run(bad, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:27:20: error: the manifest is not well-formed "
+               "XML: Opening and ending tag mismatch: organization line 15 and organisation "
+               "(fix the XML; an XML editor or 'xmllint --noout' shows the place)");
+    free(bad);
+    diag_release(&d);
+    char *xxe = edit(golf2004, "<manifest ", "<!DOCTYPE manifest [<!ENTITY e SYSTEM "
+                     "\"file:///etc/passwd\">]>\n<manifest ");
+    assert_int_equal(run(xxe, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml: error: the manifest declares XML entities in a "
+               "DOCTYPE, which is refused for safety (remove the DOCTYPE; SCORM manifests do "
+               "not need one)");
+    free(xxe);
+    diag_release(&d);
+}
+
+static void test_validate__schemaversion_and_scormtype(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    char *sv = edit(golf2004, "2004 4th Edition", "SCORM 2004");
+    assert_int_equal(run(sv, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:12: error: schemaversion is 'SCORM 2004' but a "
+               "SCORM 2004 manifest needs exactly '2004 4th Edition' (fix the text in "
+               "<schemaversion>)");
+    free(sv);
+    diag_release(&d);
+    char *third = edit(golf2004, "2004 4th Edition", "2004 3rd Edition");
+    assert_int_equal(run(third, "imsmanifest.xml", golf_files, 6, NULL, &d), 0);
+    assert_int_equal(d.warnings, 1);
+    free(third);
+    diag_release(&d);
+    char *sv12 = edit(golf12, "<schemaversion>1.2<", "<schemaversion>1.3<");
+    assert_int_equal(run(sv12, "imsmanifest.xml", golf12_files, 3, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:9: error: schemaversion is '1.3' but the "
+               "namespaces are SCORM 1.2's (write exactly '1.2')");
+    free(sv12);
+    diag_release(&d);
+
+    char *nost = edit(golf2004, " adlcp:scormType=\"asset\" href=\"card.pdf\"",
+                      " href=\"card.pdf\"");
+    assert_int_equal(run(nost, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card' has no "
+               "adlcp:scormType (add adlcp:scormType=\"sco\" for content that talks to the "
+               "LMS, or \"asset\" for plain files)");
+    free(nost);
+    diag_release(&d);
+    char *lower = edit(golf2004, "adlcp:scormType=\"asset\" href", "adlcp:scormtype=\"asset\" href");
+    assert_int_equal(run(lower, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card': the attribute is "
+               "spelled 'adlcp:scormtype'; SCORM 2004 needs 'adlcp:scormType' (fix the "
+               "spelling)");
+    free(lower);
+    diag_release(&d);
+}
+
+static void test_validate__references(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    /* Missing file (the zip lacks card.pdf). */
+    assert_int_equal(run(golf2004, "imsmanifest.xml", golf_files + 0, 3, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card' launches "
+               "'card.pdf', which is not in the zip (add the file or fix the href)");
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:43: error: resource 'common_files' lists the file "
+               "'shared/scormfunctions.js', which is not in the zip (add the file or remove "
+               "the <file> element)");
+    diag_release(&d);
+
+    char *dang = edit(golf2004, "identifierref=\"res_etiq\"", "identifierref=\"res-9\"");
+    assert_int_equal(run(dang, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:20: error: item 'item_etiq' points to resource "
+               "'res-9', which the manifest does not define (fix the identifierref or add the "
+               "resource)");
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:35: warning: resource 'res_etiq' is not used by "
+               "any item or dependency (remove it, or point an item to it)");
+    free(dang);
+    diag_release(&d);
+
+    char *dep = edit(golf2004, "<dependency identifierref=\"common_files\"/>",
+                     "<dependency identifierref=\"commons\"/>");
+    assert_int_equal(run(dep, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:33: error: resource 'res_play' depends on resource "
+               "'commons', which the manifest does not define (fix the identifierref or add "
+               "the resource)");
+    free(dep);
+    diag_release(&d);
+
+    char *org = edit(golf2004, "default=\"golf_org\"", "default=\"golf\"");
+    assert_int_equal(run(org, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:14: error: the default organization 'golf' does "
+               "not exist (set <organizations default=\"...\"> to the identifier of an "
+               "<organization>)");
+    free(org);
+    diag_release(&d);
+
+    char *dup = edit(golf2004, "item identifier=\"item_card\"", "item identifier=\"res_play\"");
+    assert_int_equal(run(dup, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:30: error: identifier 'res_play' is used again "
+               "(first on line 23); every identifier in a manifest must be unique (rename one "
+               "of them)");
+    free(dup);
+    diag_release(&d);
+
+    char *esc = edit(golf2004, "<file href=\"card.pdf\"/>", "<file href=\"../card.pdf\"/>");
+    assert_int_equal(run(esc, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:40: error: resource 'res_card': the href "
+               "'../card.pdf' goes outside the package with '..' (use a path relative to the "
+               "package root)");
+    free(esc);
+    diag_release(&d);
+
+    char *abs = edit(golf2004, "href=\"card.pdf\">", "href=\"/card.pdf\">");
+    assert_int_equal(run(abs, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card': the href "
+               "'/card.pdf' is an absolute path (starts with '/') (use a path relative to the "
+               "package root)");
+    free(abs);
+    diag_release(&d);
+
+    char *bs = edit(golf2004, "<file href=\"shared/style.css\"/>",
+                    "<file href=\"shared\\style.css\"/>");
+    assert_int_equal(run(bs, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:44: error: resource 'common_files': the href "
+               "'shared\\style.css' contains a backslash (use '/') (use a path relative to the "
+               "package root)");
+    free(bs);
+    diag_release(&d);
+
+    char *nofile = edit(golf2004, "      <file href=\"card.pdf\"/>\n", "");
+    const char *const more[] = { "Playing/Playing.html", "Playing/ball flight.jpg",
+                                 "Etiquette/Course.html", "card.pdf", "shared/scormfunctions.js",
+                                 "shared/style.css" };
+    assert_int_equal(run(nofile, "imsmanifest.xml", more, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card' launches "
+               "'card.pdf' but has no <file href=\"card.pdf\"/> (SCORM 2004 requires it; add "
+               "the <file> element)");
+    free(nofile);
+    diag_release(&d);
+}
+
+static void test_validate__unlisted_files_warn(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    const char *const extra[] = { "Playing/Playing.html", "Playing/ball flight.jpg",
+                                  "Etiquette/Course.html", "card.pdf", "shared/scormfunctions.js",
+                                  "shared/style.css", "notes/todo.txt", "common/x.xsd" };
+    assert_int_equal(run(golf2004, "imsmanifest.xml", extra, 8, NULL, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 1);
+    expect_msg(&d, "pkg.zip: warning: the zip file 'notes/todo.txt' is not listed in the "
+               "manifest (list it in a <file> element, or remove it from the zip)");
+    diag_release(&d);
+}
+
+static void test_validate__schema_errors_located(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    char *bad = edit(golf2004, "<title>Etiquette</title>", "<titel>Etiquette</titel>");
+    assert_int_equal(run(bad, "imsmanifest.xml", golf_files, 6, XSD, &d), -1);
+    assert_true(d.errors >= 1);
+    char *s = diag_format(&d.msgs[0]);
+    assert_non_null(strstr(s, "pkg.zip: imsmanifest.xml:21: error: not valid against the "
+                            "SCORM schema: Element '{http://www.imsglobal.org/xsd/imscp_v1p1}"
+                            "titel'"));
+    free(s);
+    free(bad);
+    diag_release(&d);
+    /* The same manifest passes when schema validation is skipped... the
+     * SCORM rules do not care about titles spelled wrong. */
+    char *bad2 = edit(golf2004, "<title>Etiquette</title>", "<titel>Etiquette</titel>");
+    assert_int_equal(run(bad2, "imsmanifest.xml", golf_files, 6, NULL, &d), 0);
+    free(bad2);
+    diag_release(&d);
+}
+
+static void test_validate__hostile_zip(void **state)
+{
+    (void)state;
+    PkgfixtureEntry e[] = { { "imsmanifest.xml", golf12, 0, 0, 0 },
+                            { "../evil.js", "x", 0, 0, 0 } };
+    Buf z = BUF_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(pkgfixture_zip(e, 2, &z), 0);
+    assert_int_equal(validate_package_memory(z.data, z.len, "evil.zip", NULL, &d), -1);
+    expect_msg(&d, "evil.zip: error: entry '../evil.js': '..' component escapes the package "
+               "(rebuild the zip with relative paths inside the package)");
+    buf_release(&z);
+    diag_release(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_validate__third_party_2004_passes),
+        cmocka_unit_test(test_validate__third_party_12_passes),
+        cmocka_unit_test(test_validate__our_package_passes),
+        cmocka_unit_test(test_validate__manifest_missing_or_nested),
+        cmocka_unit_test(test_validate__malformed_and_xxe),
+        cmocka_unit_test(test_validate__schemaversion_and_scormtype),
+        cmocka_unit_test(test_validate__references),
+        cmocka_unit_test(test_validate__unlisted_files_warn),
+        cmocka_unit_test(test_validate__schema_errors_located),
+        cmocka_unit_test(test_validate__hostile_zip),
+    };
+    return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
+}
