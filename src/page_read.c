@@ -1,0 +1,1101 @@
+/* page_read: HTML > blocks. The key idea is one "flow" reader used for every
+ * container: text and inline elements collect into a pending paragraph, and
+ * a block element first flushes that paragraph and then becomes its own
+ * block. Our data-cp-* widgets (questions, scenarios, reflections, callouts)
+ * are recognised by class before the generic rules, so a third-party page and
+ * ours go through the same code. libxml2 builds the tree with NONET and no
+ * entity loading; we never look at script, style, iframe or form controls. */
+#include "page_read.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+
+typedef struct Reader {
+    Course *c;
+    Diag *d;
+    const char *file;        /* arena copy */
+    size_t nblocks;
+    int warned_blocks;
+    int warned_depth;
+    int oom;
+} Reader;
+
+/* Inlines being collected for one paragraph. */
+typedef struct InlineList {
+    Inline *head, *tail;
+    int space;               /* a collapsed space is pending before the next text */
+    unsigned space_style;    /* style and link of the text the space was in */
+    const char *space_href;
+    int started;             /* some non-space text was added */
+} InlineList;
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static int is_el(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->name &&
+           strcasecmp((const char *)n->name, name) == 0;
+}
+
+static const char *el_name(const xmlNode *n)
+{
+    return (n && n->name) ? (const char *)n->name : "";
+}
+
+static SrcLoc loc(const Reader *R, const xmlNode *n)
+{
+    long line = n ? xmlGetLineNo(n) : 0;
+    return srcloc(R->file, line > 0 && line < 0x7fffffff ? (int)line : 0, 0);
+}
+
+/* The attribute as an arena string, or NULL. */
+static const char *attr(Reader *R, const xmlNode *n, const char *name)
+{
+    if (!n || n->type != XML_ELEMENT_NODE)
+        return NULL;
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    const char *s = course_strdup(R->c, (const char *)v);
+    xmlFree(v);
+    if (!s)
+        R->oom = 1;
+    return s;
+}
+
+static int has_attr(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && xmlHasProp(n, (const xmlChar *)name);
+}
+
+static int has_class(const xmlNode *n, const char *cls)
+{
+    if (!n || n->type != XML_ELEMENT_NODE)
+        return 0;
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)"class");
+    if (!v)
+        return 0;
+    size_t len = strlen(cls);
+    int found = 0;
+    const char *p = (const char *)v;
+    while (*p && !found) {
+        while (*p && isspace((unsigned char)*p))
+            p++;
+        const char *start = p;
+        while (*p && !isspace((unsigned char)*p))
+            p++;
+        if ((size_t)(p - start) == len && memcmp(start, cls, len) == 0)
+            found = 1;
+    }
+    xmlFree(v);
+    return found;
+}
+
+static int attr_int(Reader *R, const xmlNode *n, const char *name, int dflt, int lo, int hi)
+{
+    const char *s = attr(R, n, name);
+    if (!s || !*s)
+        return dflt;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < lo || v > hi)
+        return dflt;
+    return (int)v;
+}
+
+/* First descendant element (depth-first, n itself excluded) with that class
+ * (and tag, when tag is not NULL). */
+static xmlNode *find_class(xmlNode *n, const char *tag, const char *cls, int depth)
+{
+    if (depth > 64)
+        return NULL;
+    for (xmlNode *k = n ? n->children : NULL; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if ((!tag || is_el(k, tag)) && (!cls || has_class(k, cls)))
+            return k;
+        xmlNode *f = find_class(k, tag, cls, depth + 1);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* Elements whose content is never shown. */
+static int is_hidden_element(const xmlNode *n)
+{
+    static const char *const skip[] = {
+        "script", "style", "iframe", "frame", "frameset", "noscript", "template", "object",
+        "embed", "applet", "head", "title", "meta", "link", "base", "input", "select",
+        "textarea", "button", "option", "svg", "math", "canvas", "audio", "video", "source",
+        "track", "map", "area", "param", "nav", NULL,
+    };
+    for (int i = 0; skip[i]; i++)
+        if (is_el(n, skip[i]))
+            return 1;
+    if (has_attr(n, "hidden"))
+        return 1;
+    /* parts of our widgets read by their own handlers, and runtime-filled parts */
+    static const char *const cls[] = {
+        "cp-callout-title", "cp-step-choices", "cp-result", "cp-feedback",
+        "cp-consequence", "cp-prompt", "cp-context-form", "cp-summary-body", "cp-nav",
+        "cp-scenario-title", "cp-explanation", NULL,
+    };
+    for (int i = 0; cls[i]; i++)
+        if (has_class(n, cls[i]))
+            return 1;
+    return 0;
+}
+
+static int is_block_element(const xmlNode *n)
+{
+    static const char *const blocks[] = {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "dd", "li",
+        "blockquote", "pre", "hr", "table", "figure", "figcaption", "div", "section",
+        "article", "main", "header", "footer", "aside", "address", "center", "fieldset",
+        "form", "details", "summary", "legend", "body", "html", "caption", "hgroup",
+        "img", "tr", "td", "th", "thead", "tbody", "tfoot", "menu", "dir", "listing",
+        "xmp", "plaintext", NULL,
+    };
+    for (int i = 0; blocks[i]; i++)
+        if (is_el(n, blocks[i]))
+            return 1;
+    return 0;
+}
+
+static Block *new_block(Reader *R, BlockKind kind, const xmlNode *n)
+{
+    if (R->nblocks >= PAGE_READ_MAX_BLOCKS) {
+        if (!R->warned_blocks) {
+            R->warned_blocks = 1;
+            diag_warning(R->d, loc(R, n),
+                         "page has more than %d blocks; the rest is not shown "
+                         "(split the page)", PAGE_READ_MAX_BLOCKS);
+        }
+        return NULL;
+    }
+    Block *b = course_new_block(R->c, kind, loc(R, n));
+    if (!b)
+        R->oom = 1;
+    else
+        R->nblocks++;
+    return b;
+}
+
+/* ---- audience -------------------------------------------------------------- */
+
+static unsigned id_bits(const ContextItem *items, int n, const char *list)
+{
+    unsigned bits = 0;
+    const char *p = list;
+    while (p && *p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        for (int i = 0; i < n; i++)
+            if (items[i].id && strlen(items[i].id) == len && memcmp(items[i].id, p, len) == 0)
+                bits |= 1u << i;
+        p = end ? end + 1 : NULL;
+    }
+    return bits;
+}
+
+static Audience read_audience(Reader *R, const xmlNode *n)
+{
+    Audience a = {0, 0};
+    const char *roles = attr(R, n, "data-cp-roles");
+    const char *settings = attr(R, n, "data-cp-settings");
+    if (roles)
+        a.roles = id_bits(R->c->roles, R->c->nroles, roles);
+    if (settings)
+        a.settings = id_bits(R->c->settings, R->c->nsettings, settings);
+    return a;
+}
+
+/* ---- inline text ------------------------------------------------------------ */
+
+static void il_push(Reader *R, InlineList *il, unsigned style, const char *href,
+                    const char *s, size_t len)
+{
+    /* a 2 MB word becomes several runs, so no single string is unbounded */
+    while (len > 0 || (style & INLINE_BREAK)) {
+        size_t n = len;
+        if (n > PAGE_READ_MAX_RUN) {
+            n = PAGE_READ_MAX_RUN;
+            while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+                n--;            /* never split a UTF-8 sequence */
+            if (n == 0)
+                n = PAGE_READ_MAX_RUN;
+        }
+        if (il->tail && il->tail->style == style && !(style & INLINE_BREAK) &&
+            ((!il->tail->href && !href) ||
+             (il->tail->href && href && strcmp(il->tail->href, href) == 0)) &&
+            strlen(il->tail->text) + n <= PAGE_READ_MAX_RUN) {
+            /* merge with the previous run of the same style */
+            size_t old = strlen(il->tail->text);
+            char *t = arena_alloc(&R->c->arena, old + n + 1);
+            if (!t) {
+                R->oom = 1;
+                return;
+            }
+            memcpy(t, il->tail->text, old);
+            memcpy(t + old, s, n);
+            il->tail->text = t;
+        } else {
+            Inline *in = course_new_inline(R->c, style, s, n);
+            if (!in) {
+                R->oom = 1;
+                return;
+            }
+            in->href = href;
+            if (il->tail)
+                il->tail->next = in;
+            else
+                il->head = in;
+            il->tail = in;
+        }
+        if (style & INLINE_BREAK)
+            return;
+        s += n;
+        len -= n;
+    }
+}
+
+/* Appends text with HTML white-space collapsing (runs of ASCII white space
+ * become one space; no-break spaces are kept as they are). */
+static void il_text(Reader *R, InlineList *il, unsigned style, const char *href,
+                    const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+            if (!il->space) {
+                il->space_style = style & ~(unsigned)INLINE_BREAK;
+                il->space_href = href;
+            }
+            il->space = 1;
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < len && !(s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' ||
+                            s[j] == '\f'))
+            j++;
+        if (il->space && il->started)
+            il_push(R, il, il->space_style, il->space_href, " ", 1);
+        il->space = 0;
+        il_push(R, il, style, href, s + i, j - i);
+        il->started = 1;
+        i = j;
+    }
+}
+
+static void collect_inline(Reader *R, xmlNode *n, unsigned style, const char *href,
+                           InlineList *il, int depth);
+
+static void collect_children(Reader *R, xmlNode *n, unsigned style, const char *href,
+                             InlineList *il, int depth)
+{
+    for (xmlNode *k = n->children; k; k = k->next)
+        collect_inline(R, k, style, href, il, depth + 1);
+}
+
+static void collect_inline(Reader *R, xmlNode *n, unsigned style, const char *href,
+                           InlineList *il, int depth)
+{
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content)
+            il_text(R, il, style, href, (const char *)n->content,
+                    strlen((const char *)n->content));
+        return;
+    }
+    if (n->type != XML_ELEMENT_NODE || is_hidden_element(n) || depth > 256)
+        return;
+    if (is_el(n, "br")) {
+        if (il->started)
+            il_push(R, il, INLINE_BREAK, NULL, "", 0);
+        il->space = 0;
+        return;
+    }
+    if (is_el(n, "img")) {
+        const char *alt = attr(R, n, "alt");
+        if (alt && *alt)
+            il_text(R, il, style, href, alt, strlen(alt));
+        return;
+    }
+    if (is_el(n, "strong") || is_el(n, "b"))
+        style |= INLINE_STRONG;
+    else if (is_el(n, "em") || is_el(n, "i") || is_el(n, "cite") || is_el(n, "var") ||
+             is_el(n, "dfn"))
+        style |= INLINE_EM;
+    else if (is_el(n, "code") || is_el(n, "kbd") || is_el(n, "samp") || is_el(n, "tt"))
+        style |= INLINE_CODE;
+    else if (is_el(n, "s") || is_el(n, "del") || is_el(n, "strike"))
+        style |= INLINE_STRIKE;
+    else if (is_el(n, "a") && has_attr(n, "href")) {
+        const char *h = attr(R, n, "href");
+        if (has_class(n, "cp-cite") && h && strncmp(h, "#ref-", 5) == 0) {
+            style |= INLINE_CITE;
+            href = h + 5;
+        } else if (h && strncasecmp(h, "javascript:", 11) != 0) {
+            style |= INLINE_LINK;
+            href = h;
+        }
+    }
+    /* a block element met inside inline content (say <a><div>) is read as
+     * text: the paragraph keeps its words */
+    if (is_block_element(n) && il->started && !il->space) {
+        il->space = 1;
+        il->space_style = 0;
+        il->space_href = NULL;
+    }
+    collect_children(R, n, style, href, il, depth);
+    if (is_block_element(n) && il->started && !il->space) {
+        il->space = 1;
+        il->space_style = 0;
+        il->space_href = NULL;
+    }
+}
+
+/* Inlines of an element's whole content, trimmed. */
+static Inline *inline_content(Reader *R, xmlNode *n)
+{
+    InlineList il = {0};
+    collect_children(R, n, 0, NULL, &il, 0);
+    /* drop a trailing hard break */
+    return il.head;
+}
+
+static char *plain_text(Reader *R, xmlNode *n)
+{
+    Inline *in = inline_content(R, n);
+    char *t = inline_plain_text(in);
+    char *s = course_strdup(R->c, t ? t : "");
+    free(t);
+    if (!s)
+        R->oom = 1;
+    return s;
+}
+
+/* ---- flow ---------------------------------------------------------------- */
+
+static void read_flow(Reader *R, xmlNode *parent, Block **list, int depth);
+
+/* Appends b at *tail (the NULL next pointer of a list) and moves tail on:
+ * appending stays O(1) on a page of 200,000 paragraphs. */
+static void append(Block ***tail, Block *b)
+{
+    if (b)
+        **tail = b;
+    while (**tail)
+        *tail = &(**tail)->next;
+}
+
+static void flush_paragraph(Reader *R, InlineList *il, xmlNode *at, Block ***tail)
+{
+    if (il->head) {
+        Block *p = new_block(R, BLOCK_PARAGRAPH, at);
+        if (p) {
+            p->text = il->head;
+            append(tail, p);
+        }
+    }
+    memset(il, 0, sizeof(*il));
+}
+
+static Block *read_flow_block(Reader *R, xmlNode *n, BlockKind kind, int depth)
+{
+    Block *b = new_block(R, kind, n);
+    if (b)
+        read_flow(R, n, &b->children, depth + 1);
+    return b;
+}
+
+static CellAlign cell_align(Reader *R, xmlNode *n)
+{
+    const char *a = attr(R, n, "align");
+    const char *st = attr(R, n, "style");
+    const char *s = a ? a : st ? strstr(st, "text-align:") : NULL;
+    if (!s)
+        return ALIGN_DEFAULT;
+    if (strstr(s, "center"))
+        return ALIGN_CENTER;
+    if (strstr(s, "right"))
+        return ALIGN_RIGHT;
+    if (strstr(s, "left"))
+        return ALIGN_LEFT;
+    return ALIGN_DEFAULT;
+}
+
+static void read_row(Reader *R, xmlNode *tr, Block ***rows, int in_head)
+{
+    Block *row = new_block(R, BLOCK_TABLE_ROW, tr);
+    if (!row)
+        return;
+    int all_th = 1, any = 0;
+    Block **cells = &row->children;
+    for (xmlNode *k = tr->children; k; k = k->next) {
+        if (!is_el(k, "td") && !is_el(k, "th"))
+            continue;
+        Block *cell = new_block(R, BLOCK_TABLE_CELL, k);
+        if (!cell)
+            break;
+        any = 1;
+        cell->u.cell.header = is_el(k, "th");
+        if (!cell->u.cell.header)
+            all_th = 0;
+        cell->u.cell.align = cell_align(R, k);
+        cell->text = inline_content(R, k);
+        append(&cells, cell);
+    }
+    row->u.row.header = in_head || (any && all_th);
+    append(rows, row);
+}
+
+static Block *read_table(Reader *R, xmlNode *n, int depth)
+{
+    Block *t = new_block(R, BLOCK_TABLE, n);
+    if (!t)
+        return NULL;
+    Block **rows = &t->children;
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (is_el(k, "tr"))
+            read_row(R, k, &rows, 0);
+        else if (is_el(k, "thead") || is_el(k, "tbody") || is_el(k, "tfoot"))
+            for (xmlNode *r = k->children; r; r = r->next)
+                if (is_el(r, "tr"))
+                    read_row(R, r, &rows, is_el(k, "thead"));
+    }
+    (void)depth;
+    return t;
+}
+
+static Block *read_image(Reader *R, xmlNode *img, xmlNode *caption)
+{
+    Block *b = new_block(R, BLOCK_IMAGE, img);
+    if (!b)
+        return NULL;
+    b->u.image.src = attr(R, img, "src");
+    b->u.image.source = b->u.image.src;
+    b->u.image.alt = attr(R, img, "alt");
+    if (!b->u.image.alt)
+        b->u.image.alt = "";
+    b->u.image.width = attr_int(R, img, "width", 0, 0, 100000);
+    b->u.image.height = attr_int(R, img, "height", 0, 0, 100000);
+    if (caption) {
+        const char *t = plain_text(R, caption);
+        b->u.image.caption = (t && *t) ? t : NULL;
+    }
+    return b;
+}
+
+static Block *read_question(Reader *R, xmlNode *n, int depth)
+{
+    Question *q = arena_alloc(&R->c->arena, sizeof(*q));
+    Block *b = new_block(R, BLOCK_QUESTION, n);
+    if (!q || !b) {
+        R->oom |= !q;
+        return NULL;
+    }
+    b->u.question = q;
+    q->at = loc(R, n);
+    q->id = attr(R, n, "data-cp-question");
+    if (!q->id)
+        q->id = attr(R, n, "id");
+    const char *type = attr(R, n, "data-cp-type");
+    q->type = !type || strcmp(type, "single") == 0 ? QUESTION_SINGLE
+              : strcmp(type, "multiple") == 0      ? QUESTION_MULTIPLE
+              : strcmp(type, "truefalse") == 0     ? QUESTION_TRUEFALSE
+                                                   : QUESTION_SINGLE;
+    if (type && q->type == QUESTION_SINGLE && strcmp(type, "single") != 0)
+        diag_warning(R->d, q->at, "unknown question type '%s' (expected 'single', "
+                     "'multiple' or 'truefalse')", type);
+    q->weight = attr_int(R, n, "data-cp-weight", 1, 1, 100);
+    const char *correct = attr(R, n, "data-cp-correct");
+
+    xmlNode *prompt = find_class(n, "div", "cp-prompt", 0);
+    if (!prompt)
+        prompt = find_class(n, NULL, "cp-prompt", 0);
+    if (prompt)
+        read_flow(R, prompt, &q->prompt, depth + 1);
+
+    Choice **tail = &q->choices;
+    for (xmlNode *ch = find_class(n, NULL, "cp-choice", 0); ch;) {
+        if (q->nchoices >= QUESTION_MAX_CHOICES) {
+            diag_warning(R->d, loc(R, ch), "question '%s' has more than %d choices; the "
+                         "rest are not shown", q->id ? q->id : "", QUESTION_MAX_CHOICES);
+            break;
+        }
+        Choice *c = arena_alloc(&R->c->arena, sizeof(*c));
+        if (!c) {
+            R->oom = 1;
+            break;
+        }
+        c->at = loc(R, ch);
+        const char *cid = attr(R, ch, "data-cp-choice");
+        c->id[0] = cid && cid[0] ? cid[0] : (char)('a' + q->nchoices);
+        xmlNode *label = find_class(ch, "label", NULL, 0);
+        c->text = label ? inline_content(R, label) : inline_content(R, ch);
+        xmlNode *fb = find_class(ch, NULL, "cp-feedback", 0);
+        if (fb)
+            read_flow(R, fb, &c->feedback, depth + 1);
+        if (correct) {
+            for (const char *p = correct; *p; p++)
+                if (*p == c->id[0] && (p == correct || p[-1] == ',') &&
+                    (p[1] == ',' || p[1] == 0))
+                    c->correct = 1;
+        }
+        *tail = c;
+        tail = &c->next;
+        q->nchoices++;
+        /* next cp-choice: a following sibling, or further in the document */
+        xmlNode *next = NULL;
+        for (xmlNode *s = ch->next; s && !next; s = s->next)
+            if (has_class(s, "cp-choice"))
+                next = s;
+            else if (s->type == XML_ELEMENT_NODE)
+                next = find_class(s, NULL, "cp-choice", 0);
+        ch = next;
+    }
+    if (q->nchoices == 0)
+        diag_warning(R->d, q->at, "question '%s' has no choices (add div.cp-choice "
+                     "elements)", q->id ? q->id : "");
+    xmlNode *ex = find_class(n, NULL, "cp-explanation", 0);
+    if (ex)
+        read_flow(R, ex, &q->explanation, depth + 1);
+    return b;
+}
+
+static EndResult end_result(const char *s)
+{
+    if (!s)
+        return END_NONE;
+    if (strcmp(s, "correct") == 0)
+        return END_CORRECT;
+    if (strcmp(s, "partial") == 0)
+        return END_PARTIAL;
+    if (strcmp(s, "wrong") == 0)
+        return END_WRONG;
+    return END_NONE;
+}
+
+static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, int depth)
+{
+    StepChoice **tail = &st->choices;
+    for (xmlNode *li = ul->children; li; li = li->next) {
+        if (li->type != XML_ELEMENT_NODE)
+            continue;
+        xmlNode *btn = has_class(li, "cp-step-choice") ? li
+                                                        : find_class(li, NULL,
+                                                                     "cp-step-choice", 0);
+        if (!btn)
+            continue;
+        if (sc->nchoices >= SCENARIO_MAX_CHOICES) {
+            diag_warning(R->d, loc(R, btn), "scenario '%s' has more than %d choices; the "
+                         "rest are not shown", sc->id ? sc->id : "", SCENARIO_MAX_CHOICES);
+            return;
+        }
+        StepChoice *c = arena_alloc(&R->c->arena, sizeof(*c));
+        if (!c) {
+            R->oom = 1;
+            return;
+        }
+        c->at = loc(R, btn);
+        const char *code = attr(R, btn, "data-cp-choice");
+        c->code[0] = code && code[0] ? code[0] : '?';
+        c->target_id = attr(R, btn, "data-cp-target");
+        c->text = inline_content(R, btn);
+        for (xmlNode *k = li->children; k; k = k->next)
+            if (has_class(k, "cp-consequence"))
+                read_flow(R, k, &c->consequence, depth + 1);
+        *tail = c;
+        tail = &c->next;
+        sc->nchoices++;
+    }
+}
+
+static Block *read_scenario(Reader *R, xmlNode *n, int depth)
+{
+    Scenario *sc = arena_alloc(&R->c->arena, sizeof(*sc));
+    Block *b = new_block(R, BLOCK_SCENARIO, n);
+    if (!sc || !b) {
+        R->oom |= !sc;
+        return NULL;
+    }
+    b->u.scenario = sc;
+    sc->at = loc(R, n);
+    sc->id = attr(R, n, "data-cp-scenario");
+    if (!sc->id)
+        sc->id = attr(R, n, "id");
+    const char *scored = attr(R, n, "data-cp-scored");
+    sc->scored = scored && (strcmp(scored, "true") == 0 || strcmp(scored, "yes") == 0);
+    sc->weight = attr_int(R, n, "data-cp-weight", 1, 0, 100);
+    xmlNode *title = find_class(n, NULL, "cp-scenario-title", 0);
+    if (title)
+        sc->title = plain_text(R, title);
+    Step **tail = &sc->steps;
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (!has_class(k, "cp-step"))
+            continue;
+        Step *st = arena_alloc(&R->c->arena, sizeof(*st));
+        if (!st) {
+            R->oom = 1;
+            break;
+        }
+        st->at = loc(R, k);
+        st->id = attr(R, k, "data-cp-step");
+        st->end = end_result(attr(R, k, "data-cp-end"));
+        read_flow(R, k, &st->body, depth + 1);
+        for (xmlNode *u = k->children; u; u = u->next)
+            if (has_class(u, "cp-step-choices"))
+                read_step_choices(R, sc, st, u, depth);
+        *tail = st;
+        tail = &st->next;
+    }
+    for (Step *st = sc->steps; st; st = st->next)
+        for (StepChoice *c = st->choices; c; c = c->next) {
+            for (Step *t = sc->steps; t && c->target_id; t = t->next)
+                if (t->id && strcmp(t->id, c->target_id) == 0)
+                    c->target = t;
+            if (!c->target)
+                diag_warning(R->d, c->at, "scenario '%s': choice '%s' leads to unknown "
+                             "step '%s' (set data-cp-target to a data-cp-step)",
+                             sc->id ? sc->id : "", c->code,
+                             c->target_id ? c->target_id : "");
+        }
+    if (!sc->steps)
+        diag_warning(R->d, sc->at, "scenario '%s' has no steps (add div.cp-step elements)",
+                     sc->id ? sc->id : "");
+    return b;
+}
+
+static Block *read_reflection(Reader *R, xmlNode *n, int depth)
+{
+    Block *b = new_block(R, BLOCK_REFLECTION, n);
+    if (!b)
+        return NULL;
+    b->u.reflection.id = attr(R, n, "data-cp-reflection");
+    xmlNode *p = find_class(n, NULL, "cp-reflection-prompt", 0);
+    if (p) {
+        read_flow(R, p, &b->u.reflection.prompt, depth + 1);
+    } else {
+        xmlNode *label = find_class(n, "label", NULL, 0);
+        if (label) {
+            Block *para = new_block(R, BLOCK_PARAGRAPH, label);
+            if (para) {
+                para->text = inline_content(R, label);
+                b->u.reflection.prompt = para;
+            }
+        }
+    }
+    xmlNode *ta = find_class(n, "textarea", NULL, 0);
+    b->u.reflection.max_chars = attr_int(R, ta, "maxlength", 500, 10, 2000);
+    return b;
+}
+
+static Block *read_callout(Reader *R, xmlNode *n, int depth)
+{
+    Block *b = new_block(R, BLOCK_CALLOUT, n);
+    if (!b)
+        return NULL;
+    b->u.callout.kind = has_class(n, "cp-warning") ? CALLOUT_WARNING : CALLOUT_KEYFACT;
+    xmlNode *t = find_class(n, NULL, "cp-callout-title", 0);
+    if (t)
+        b->u.callout.title = plain_text(R, t);
+    else
+        b->u.callout.title = attr(R, n, "aria-label");
+    read_flow(R, n, &b->children, depth + 1);
+    return b;
+}
+
+/* One block element of a flow; may append several blocks (containers are
+ * flattened into the flow). */
+static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
+{
+    Block *b = NULL;
+    const char *name = el_name(n);
+    if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && name[2] == 0) {
+        b = new_block(R, BLOCK_HEADING, n);
+        if (b) {
+            b->u.heading.level = name[1] - '0';
+            b->u.heading.anchor = attr(R, n, "id");
+            b->text = inline_content(R, n);
+        }
+    } else if (is_el(n, "p")) {
+        b = new_block(R, BLOCK_PARAGRAPH, n);
+        if (b)
+            b->text = inline_content(R, n);
+        if (b && !b->text)
+            b = NULL;       /* empty paragraph: nothing to show */
+    } else if (is_el(n, "ul") || is_el(n, "ol") || is_el(n, "menu") || is_el(n, "dir")) {
+        b = new_block(R, BLOCK_LIST, n);
+        if (b) {
+            b->u.list.ordered = is_el(n, "ol");
+            b->u.list.start = attr_int(R, n, "start", 1, -1000000, 1000000);
+            Block **items = &b->children;
+            for (xmlNode *k = n->children; k; k = k->next) {
+                if (k->type != XML_ELEMENT_NODE || is_hidden_element(k))
+                    continue;
+                Block *item = read_flow_block(R, k, BLOCK_LIST_ITEM, depth);
+                append(&items, item);
+            }
+        }
+    } else if (is_el(n, "blockquote")) {
+        b = read_flow_block(R, n, BLOCK_QUOTE, depth);
+    } else if (is_el(n, "pre") || is_el(n, "xmp") || is_el(n, "listing") ||
+               is_el(n, "plaintext")) {
+        b = new_block(R, BLOCK_CODE, n);
+        if (b) {
+            xmlChar *t = xmlNodeGetContent(n);
+            const char *s = t ? (const char *)t : "";
+            if (*s == '\n')
+                s++;        /* HTML drops a newline right after <pre> */
+            size_t len = strlen(s);
+            while (len > 0 && s[len - 1] == '\n')
+                len--;
+            b->u.code.literal = course_strndup(R->c, s, len);
+            xmlFree(t);
+        }
+    } else if (is_el(n, "hr")) {
+        b = new_block(R, BLOCK_RULE, n);
+    } else if (is_el(n, "table")) {
+        b = read_table(R, n, depth);
+    } else if (is_el(n, "img")) {
+        b = read_image(R, n, NULL);
+    } else if (is_el(n, "figure")) {
+        xmlNode *img = find_class(n, "img", NULL, 0);
+        if (img)
+            b = read_image(R, img, find_class(n, "figcaption", NULL, 0));
+        else
+            read_flow(R, n, *tail, depth + 1);
+    } else if (is_el(n, "aside") && has_class(n, "cp-callout")) {
+        b = read_callout(R, n, depth);
+    } else if (has_class(n, "cp-only")) {
+        b = read_flow_block(R, n, BLOCK_GROUP, depth);
+    } else if (has_class(n, "cp-question")) {
+        b = read_question(R, n, depth);
+    } else if (has_class(n, "cp-scenario")) {
+        b = read_scenario(R, n, depth);
+    } else if (has_class(n, "cp-reflection")) {
+        b = read_reflection(R, n, depth);
+    } else if (has_class(n, "cp-references") || has_class(n, "cp-ref")) {
+        read_flow(R, n, *tail, depth + 1);
+    } else {
+        /* div, section, article, li out of a list, td out of a table…: a
+         * container whose content joins the flow */
+        Audience a = read_audience(R, n);
+        Block **first = *tail;
+        read_flow(R, n, first, depth + 1);
+        if (a.roles || a.settings)
+            for (Block *k = *first; k; k = k->next)
+                k->audience = a;
+    } 
+    if (b) {
+        Audience a = read_audience(R, n);
+        if (a.roles || a.settings)
+            b->audience = a;
+    }
+    append(tail, b);
+}
+
+static void read_flow(Reader *R, xmlNode *parent, Block **list, int depth)
+{
+    InlineList il = {0};
+    Block **tail = list;
+    while (*tail)
+        tail = &(*tail)->next;
+    if (depth > PAGE_READ_MAX_DEPTH) {
+        /* too deep to keep the structure: keep the words */
+        if (!R->warned_depth) {
+            R->warned_depth = 1;
+            diag_warning(R->d, loc(R, parent), "blocks nested more than %d deep are "
+                         "shown as plain text (simplify the page)", PAGE_READ_MAX_DEPTH);
+        }
+        collect_children(R, parent, 0, NULL, &il, 0);
+        flush_paragraph(R, &il, parent, &tail);
+        return;
+    }
+    for (xmlNode *k = parent->children; k && !R->oom; k = k->next) {
+        if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+            collect_inline(R, k, 0, NULL, &il, 0);
+            continue;
+        }
+        if (k->type != XML_ELEMENT_NODE || is_hidden_element(k))
+            continue;
+        if (is_block_element(k)) {
+            flush_paragraph(R, &il, k, &tail);
+            read_block(R, k, &tail, depth);
+        } else {
+            collect_inline(R, k, 0, NULL, &il, 0);
+        }
+    }
+    flush_paragraph(R, &il, parent, &tail);
+}
+
+/* ---- document -------------------------------------------------------------- */
+
+static void read_context_ids(Reader *R, const char *list, ContextItem *items, int *n)
+{
+    const char *p = list;
+    while (p && *p && *n < COURSE_MAX_CONTEXT) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > 0) {
+            items[*n].id = course_strndup(R->c, p, len);
+            items[*n].at = srcloc(R->file, 0, 0);
+            (*n)++;
+        }
+        p = end ? end + 1 : NULL;
+    }
+}
+
+/* Labels of the context chooser: radios named cp-role / cp-setting. */
+static void read_context_labels(Reader *R, xmlNode *form, xmlNode *n, int li, int depth)
+{
+    if (depth > 64)
+        return;
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_el(k, "input")) {
+            const char *name = attr(R, k, "name");
+            const char *value = attr(R, k, "value");
+            const char *id = attr(R, k, "id");
+            if (!name || !value)
+                continue;
+            ContextItem *items = NULL;
+            int count = 0;
+            if (strcmp(name, "cp-role") == 0) {
+                items = R->c->roles;
+                count = R->c->nroles;
+            } else if (strcmp(name, "cp-setting") == 0) {
+                items = R->c->settings;
+                count = R->c->nsettings;
+            }
+            for (int i = 0; i < count; i++) {
+                if (strcmp(items[i].id, value) != 0)
+                    continue;
+                xmlNode *label = NULL;
+                if (is_el(k->parent, "label"))
+                    label = k->parent;
+                for (xmlNode *l = find_class(form, "label", NULL, 0); l && id && !label;) {
+                    const char *f = attr(R, l, "for");
+                    if (f && strcmp(f, id) == 0)
+                        label = l;
+                    /* next label in document order */
+                    xmlNode *nx = NULL;
+                    for (xmlNode *m = l; m && m != form && !nx; m = m->parent)
+                        for (xmlNode *s = m->next; s && !nx; s = s->next)
+                            nx = is_el(s, "label") ? s : find_class(s, "label", NULL, 0);
+                    l = nx;
+                }
+                if (label)
+                    items[i].label[li] = plain_text(R, label);
+            }
+        } else {
+            read_context_labels(R, form, k, li, depth + 1);
+        }
+    }
+}
+
+static Page *read_page(Reader *R, xmlNode *sec, const char *dflt_name)
+{
+    Page *p = arena_alloc(&R->c->arena, sizeof(*p));
+    if (!p) {
+        R->oom = 1;
+        return NULL;
+    }
+    p->file = R->file;
+    p->name = attr(R, sec, "data-cp-page");
+    if (!p->name)
+        p->name = attr(R, sec, "id");
+    if (!p->name)
+        p->name = dflt_name;
+    p->audience = read_audience(R, sec);
+    read_flow(R, sec, &p->blocks, 0);
+    for (Block *b = p->blocks; b && !p->title; b = b->next)
+        if (b->kind == BLOCK_HEADING && b->u.heading.level == 1) {
+            char *t = inline_plain_text(b->text);
+            p->title = course_strdup(R->c, t ? t : "");
+            free(t);
+        }
+    return p;
+}
+
+static void find_pages(Reader *R, xmlNode *n, CourseLang *lang, Page ***tail, int depth)
+{
+    if (depth > 64)
+        return;
+    for (xmlNode *k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || is_el(k, "script") || is_el(k, "style"))
+            continue;
+        if (has_class(k, "cp-page")) {
+            if (has_class(k, "cp-context")) {
+                xmlNode *form = find_class(k, NULL, "cp-context-form", 0);
+                if (form)
+                    read_context_labels(R, form, form, (int)(lang - R->c->langs), 0);
+            }
+            Page *p = read_page(R, k, "page");
+            if (p) {
+                **tail = p;
+                *tail = &p->next;
+                lang->npages++;
+            }
+        } else {
+            find_pages(R, k, lang, tail, depth + 1);
+        }
+    }
+}
+
+static xmlNode *child_el(xmlNode *n, const char *name)
+{
+    for (xmlNode *k = n ? n->children : NULL; k; k = k->next)
+        if (is_el(k, name))
+            return k;
+    return NULL;
+}
+
+static void read_texts(Reader *R, xmlNode *body, PageDoc *out)
+{
+    int n = 0;
+    for (xmlAttr *a = body->properties; a; a = a->next)
+        if (a->name && strncmp((const char *)a->name, "data-cp-text-", 13) == 0)
+            n++;
+    if (n == 0)
+        return;
+    out->texts = arena_alloc(&R->c->arena, (size_t)n * sizeof(*out->texts));
+    if (!out->texts) {
+        R->oom = 1;
+        return;
+    }
+    for (xmlAttr *a = body->properties; a; a = a->next) {
+        if (!a->name || strncmp((const char *)a->name, "data-cp-text-", 13) != 0)
+            continue;
+        out->texts[out->ntexts].key = course_strdup(R->c, (const char *)a->name + 13);
+        out->texts[out->ntexts].value = attr(R, body, (const char *)a->name);
+        out->ntexts++;
+    }
+}
+
+/* Whether the first 4 KB hold a charset declaration (meta charset, or the
+ * XML declaration's encoding), which libxml2 then follows. */
+static int declares_charset(const char *data, size_t len)
+{
+    size_t n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i + 8 <= n; i++)
+        if (strncasecmp(data + i, "charset=", 8) == 0 ||
+            (i + 9 <= n && strncasecmp(data + i, "encoding=", 9) == 0))
+            return 1;
+    return 0;
+}
+
+int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
+              Diag *d)
+{
+    Reader R = { .c = c, .d = d };
+    memset(out, 0, sizeof(*out));
+    out->scorm = SCORM_2004;
+    R.file = course_strdup(c, file ? file : "index.html");
+    if (!R.file)
+        return diag_error(d, srcloc(file, 0, 0), "out of memory");
+    if (len > PAGE_READ_MAX_BYTES)
+        return diag_error(d, srcloc(R.file, 0, 0), "page is %zu bytes, more than the %u "
+                          "the player reads (split the page)", len, PAGE_READ_MAX_BYTES);
+    if (c->nlangs >= COURSE_MAX_LANGS)
+        return diag_error(d, srcloc(R.file, 0, 0), "more than %d languages in one course",
+                          COURSE_MAX_LANGS);
+    /* NONET: no network; no NOENT/DTDLOAD, so no external entity is loaded.
+     * BIG_LINES keeps line numbers past 65535 (htmlReadMemory would drop the
+     * option, so the context is set up by hand). */
+    htmlDocPtr doc = NULL;
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(data, (int)len);
+    if (ctxt) {
+        htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                     HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
+        ctxt->options |= XML_PARSE_BIG_LINES;
+        /* HTML's default is Latin-1; our pages and most others are UTF-8 */
+        if (!declares_charset(data, len))
+            xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+        htmlParseDocument(ctxt);
+        doc = ctxt->myDoc;
+        ctxt->myDoc = NULL;
+        htmlFreeParserCtxt(ctxt);
+    }
+    if (!doc)
+        return diag_error(d, srcloc(R.file, 0, 0), "cannot read this page as HTML "
+                          "(is it an HTML file?)");
+    int rc = 0;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *head = child_el(root, "head");
+    xmlNode *body = child_el(root, "body");
+    CourseLang *lang = &c->langs[c->nlangs++];
+    out->lang = lang;
+    const char *code = attr(&R, root, "lang");
+    if (!code)
+        code = attr(&R, root, "xml:lang");
+    if (body && attr(&R, body, "data-cp-lang"))
+        code = attr(&R, body, "data-cp-lang");
+    lang->code = code && *code ? code : "und";
+    xmlNode *title = child_el(head, "title");
+    if (title)
+        lang->title = plain_text(&R, title);
+
+    out->ours = body && has_class(body, "cp");
+    if (out->ours) {
+        const char *v;
+        if (!c->id)
+            c->id = attr(&R, body, "data-cp-module");
+        if (!c->version)
+            c->version = attr(&R, body, "data-cp-version");
+        c->mastery_score = attr_int(&R, body, "data-cp-mastery", c->mastery_score, 0, 100);
+        v = attr(&R, body, "data-cp-scorm");
+        if (v && strcmp(v, "1.2") == 0)
+            out->scorm = SCORM_12;
+        if (c->nroles == 0)
+            read_context_ids(&R, attr(&R, body, "data-cp-roles"), c->roles, &c->nroles);
+        if (c->nsettings == 0)
+            read_context_ids(&R, attr(&R, body, "data-cp-settings"), c->settings,
+                             &c->nsettings);
+        read_texts(&R, body, out);
+    }
+    Page **tail = &lang->pages;
+    if (body)
+        find_pages(&R, body, lang, &tail, 0);
+    if (!lang->pages && body) {
+        /* not a coursepack page: the whole body is one page */
+        Page *p = read_page(&R, body, "page");
+        if (p) {
+            lang->pages = p;
+            lang->npages = 1;
+            if (!p->title)
+                p->title = lang->title;
+        }
+    }
+    if (!lang->title && lang->pages)
+        lang->title = lang->pages->title;
+    if (R.oom)
+        rc = diag_error(d, srcloc(R.file, 0, 0), "out of memory while reading the page");
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+const char *page_doc_text(const PageDoc *doc, const char *key, const char *fallback)
+{
+    for (int i = 0; doc && i < doc->ntexts; i++)
+        if (doc->texts[i].key && doc->texts[i].value && strcmp(doc->texts[i].key, key) == 0)
+            return doc->texts[i].value;
+    return fallback;
+}
+
+Page *page_find(const CourseLang *lang, const char *name)
+{
+    for (Page *p = lang ? lang->pages : NULL; p; p = p->next)
+        if (p->name && strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}

@@ -1,0 +1,511 @@
+/* Unit tests of page_read: our markup contract (docs/package-format.md) and
+ * third-party HTML into blocks; hostile pages stay bounded. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "course.h"
+#include "diag.h"
+#include "page_read.h"
+
+static const char OURS[] =
+    "<!DOCTYPE html>\n"
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"fr\" xml:lang=\"fr\">\n"
+    "<head><meta charset=\"utf-8\"/><title>L'outil n'est jamais neutre</title>\n"
+    "<style>body{color:red}</style></head>\n"
+    "<body class=\"cp\" data-cp-module=\"ai-never-neutral\" data-cp-version=\"1.2.0\"\n"
+    "      data-cp-lang=\"fr\" data-cp-mastery=\"80\" data-cp-scorm=\"1.2\"\n"
+    "      data-cp-roles=\"physician,chief\" data-cp-settings=\"ed,imaging\"\n"
+    "      data-cp-text-next=\"Suivant\" data-cp-text-submit=\"Valider\">\n"
+    "<main id=\"cp-main\">\n"
+    "<section class=\"cp-page cp-context\" data-cp-page=\"_context\">\n"
+    "<h1>Votre contexte</h1>\n"
+    "<form class=\"cp-context-form\">\n"
+    "<input type=\"radio\" name=\"cp-role\" id=\"r1\" value=\"physician\"/>"
+    "<label for=\"r1\">Médecin</label>\n"
+    "<label><input type=\"radio\" name=\"cp-role\" value=\"chief\"/>Chef de service</label>\n"
+    "<input type=\"radio\" name=\"cp-setting\" id=\"s1\" value=\"ed\"/><label for=\"s1\">Urgences</label>\n"
+    "<button type=\"submit\">OK</button></form>\n"
+    "</section>\n"
+    "<section class=\"cp-page\" id=\"page-01-intro\" data-cp-page=\"01-intro\"\n"
+    "         data-cp-roles=\"chief\" aria-labelledby=\"h-01-intro\">\n"
+    "<h1 id=\"h-01-intro\">Introduction</h1>\n"
+    "<p>Une IA <strong>précise</strong> peut <em>échouer</em> en <code>service</code>,\n"
+    "   voir <a href=\"https://example.org/x\" rel=\"noopener\">le rapport</a>"
+    " <a class=\"cp-cite\" href=\"#ref-beede2020\">[1]</a>.</p>\n"
+    "<ul><li>un</li><li><p>deux</p><ol start=\"3\"><li>trois</li></ol></li></ul>\n"
+    "<blockquote><p>Citation</p></blockquote>\n"
+    "<table><thead><tr><th>A</th><th style=\"text-align: right\">B</th></tr></thead>\n"
+    "<tbody><tr><td>1</td><td>2</td></tr></tbody></table>\n"
+    "<figure class=\"cp-figure\"><img src=\"img/workflow.png\" alt=\"Schéma\" width=\"800\""
+    " height=\"450\"/><figcaption>Figure 1 — Le parcours</figcaption></figure>\n"
+    "<aside class=\"cp-callout cp-warning\" role=\"note\" aria-label=\"Attention\">\n"
+    "<p class=\"cp-callout-title\">Attention</p><p>Relire.</p></aside>\n"
+    "<div class=\"cp-only\" data-cp-roles=\"chief\" data-cp-settings=\"imaging\">"
+    "<p>Pour les chefs.</p></div>\n"
+    "<pre><code>\nline 1\n  line 2\n</code></pre>\n"
+    "<script>document.write('never')</script>\n"
+    "</section>\n"
+    "<section class=\"cp-page\" data-cp-page=\"02-quiz\">\n"
+    "<h1>Quiz</h1>\n"
+    "<form class=\"cp-question\" id=\"q-lab\" data-cp-question=\"q-lab\"\n"
+    "      data-cp-type=\"multiple\" data-cp-weight=\"2\" data-cp-correct=\"a,c\"\n"
+    "      data-cp-roles=\"physician\">\n"
+    "<div class=\"cp-prompt\" id=\"q-lab-prompt\"><p>Que conclure ?</p><p>Deux.</p></div>\n"
+    "<fieldset aria-labelledby=\"q-lab-prompt\">\n"
+    "<div class=\"cp-choice\" data-cp-choice=\"a\"><input type=\"checkbox\" name=\"q-lab\""
+    " id=\"q-lab-a\" value=\"a\"/><label for=\"q-lab-a\">Rien <em>du tout</em></label>\n"
+    "<div class=\"cp-feedback\" data-cp-feedback=\"a\" hidden=\"hidden\"><p>Oui.</p></div></div>\n"
+    "<div class=\"cp-choice\" data-cp-choice=\"b\"><input type=\"checkbox\" name=\"q-lab\""
+    " id=\"q-lab-b\" value=\"b\"/><label for=\"q-lab-b\">Tout</label>\n"
+    "<div class=\"cp-feedback\" data-cp-feedback=\"b\" hidden=\"hidden\"><p>Non.</p></div></div>\n"
+    "<div class=\"cp-choice\" data-cp-choice=\"c\"><input type=\"checkbox\" name=\"q-lab\""
+    " id=\"q-lab-c\" value=\"c\"/><label for=\"q-lab-c\">Tester</label>\n"
+    "<div class=\"cp-feedback\" data-cp-feedback=\"c\" hidden=\"hidden\"><p>Oui !</p></div></div>\n"
+    "</fieldset>\n"
+    "<div class=\"cp-explanation\" hidden=\"hidden\"><p>Parce que.</p></div>\n"
+    "<button type=\"submit\" class=\"cp-submit\">Valider</button>\n"
+    "<p class=\"cp-result\" role=\"status\" aria-live=\"polite\"></p>\n"
+    "</form>\n"
+    "<div class=\"cp-scenario\" id=\"sc-night\" data-cp-scenario=\"sc-night\"\n"
+    "     data-cp-scored=\"true\" data-cp-weight=\"3\" data-cp-best=\"a\">\n"
+    "<h2 class=\"cp-scenario-title\">Nuit</h2>\n"
+    "<div class=\"cp-step\" data-cp-step=\"start\"><p>Il est 3 h.</p>\n"
+    "<ul class=\"cp-step-choices\">\n"
+    "<li><button type=\"button\" class=\"cp-step-choice\" data-cp-choice=\"a\""
+    " data-cp-target=\"exam\">Examiner</button>\n"
+    "<div class=\"cp-consequence\" data-cp-consequence=\"a\" hidden=\"hidden\"><p>Bien.</p>"
+    "</div></li>\n"
+    "<li><button type=\"button\" class=\"cp-step-choice\" data-cp-choice=\"b\""
+    " data-cp-target=\"nowhere\">Attendre</button>\n"
+    "<div class=\"cp-consequence\" data-cp-consequence=\"b\" hidden=\"hidden\"><p>Hmm.</p>"
+    "</div></li>\n"
+    "</ul></div>\n"
+    "<div class=\"cp-step cp-end\" data-cp-step=\"exam\" data-cp-end=\"correct\" hidden=\"hidden\">"
+    "<p>Débrief.</p></div>\n"
+    "<button type=\"button\" class=\"cp-restart\" hidden=\"hidden\">Recommencer</button>\n"
+    "</div>\n"
+    "<form class=\"cp-reflection\" data-cp-reflection=\"r-my\">\n"
+    "<label for=\"r-my-text\">Et chez vous ?</label>\n"
+    "<div class=\"cp-reflection-prompt\"><p>Et chez <strong>vous</strong> ?</p></div>\n"
+    "<textarea id=\"r-my-text\" maxlength=\"300\" rows=\"5\"></textarea>\n"
+    "<button type=\"submit\">Enregistrer</button></form>\n"
+    "</section>\n"
+    "<section class=\"cp-page cp-summary\" data-cp-page=\"_summary\">"
+    "<h1>Bilan</h1><div class=\"cp-summary-body\" role=\"status\"></div></section>\n"
+    "</main>\n"
+    "<nav class=\"cp-nav\" aria-label=\"Navigation\"><button class=\"cp-prev\">Précédent"
+    "</button></nav>\n"
+    "<script src=\"runtime/cp-runtime.js\"></script>\n"
+    "</body></html>\n";
+
+typedef struct Fixture {
+    Course *c;
+    Diag d;
+    PageDoc doc;
+} Fixture;
+
+static int read_str(Fixture *f, const char *html, size_t len)
+{
+    f->c = course_new();
+    assert_non_null(f->c);
+    memset(&f->d, 0, sizeof(f->d));
+    return page_read(f->c, "pkg/index.html", html, len, &f->doc, &f->d);
+}
+
+static void fixture_release(Fixture *f)
+{
+    course_free(f->c);
+    diag_release(&f->d);
+}
+
+static char *text_of(const Inline *in)
+{
+    static char buf[4096];
+    char *t = inline_plain_text(in);
+    assert_non_null(t);
+    snprintf(buf, sizeof(buf), "%s", t);
+    free(t);
+    return buf;
+}
+
+static const Block *nth(const Block *b, int n)
+{
+    while (b && n-- > 0)
+        b = b->next;
+    assert_non_null(b);
+    return b;
+}
+
+static int count(const Block *b)
+{
+    int n = 0;
+    for (; b; b = b->next)
+        n++;
+    return n;
+}
+
+static void test_page_read__document_attributes(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
+    assert_int_equal(f.d.errors, 0);
+    assert_true(f.doc.ours);
+    assert_int_equal(f.doc.scorm, SCORM_12);
+    assert_string_equal(f.c->id, "ai-never-neutral");
+    assert_string_equal(f.c->version, "1.2.0");
+    assert_int_equal(f.c->mastery_score, 80);
+    assert_int_equal(f.c->nlangs, 1);
+    assert_string_equal(f.doc.lang->code, "fr");
+    assert_string_equal(f.doc.lang->title, "L'outil n'est jamais neutre");
+    assert_int_equal(f.c->nroles, 2);
+    assert_string_equal(f.c->roles[1].id, "chief");
+    assert_string_equal(f.c->roles[0].label[0], "Médecin");
+    assert_string_equal(f.c->roles[1].label[0], "Chef de service");
+    assert_int_equal(f.c->nsettings, 2);
+    assert_string_equal(f.c->settings[0].label[0], "Urgences");
+    assert_null(f.c->settings[1].label[0]);
+    assert_string_equal(page_doc_text(&f.doc, "next", "Next"), "Suivant");
+    assert_string_equal(page_doc_text(&f.doc, "prev", "Previous"), "Previous");
+    assert_int_equal(f.doc.lang->npages, 4);
+    const Page *p = f.doc.lang->pages;
+    assert_string_equal(p->name, "_context");
+    assert_string_equal(p->next->name, "01-intro");
+    assert_string_equal(p->next->title, "Introduction");
+    assert_int_equal(p->next->audience.roles, 2u);
+    assert_string_equal(p->next->next->next->name, "_summary");
+    assert_non_null(page_find(f.doc.lang, "02-quiz"));
+    assert_null(page_find(f.doc.lang, "03-none"));
+    fixture_release(&f);
+}
+
+static void test_page_read__ordinary_content(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
+    const Page *p = page_find(f.doc.lang, "01-intro");
+    const Block *b = p->blocks;
+    assert_int_equal(count(b), 9);
+    assert_int_equal(b->kind, BLOCK_HEADING);
+    assert_int_equal(b->u.heading.level, 1);
+    assert_string_equal(b->u.heading.anchor, "h-01-intro");
+
+    const Block *para = nth(b, 1);
+    assert_int_equal(para->kind, BLOCK_PARAGRAPH);
+    assert_string_equal(text_of(para->text),
+                        "Une IA précise peut échouer en service, voir le rapport [1].");
+    const Inline *in = para->text;
+    assert_string_equal(in->text, "Une IA ");
+    assert_int_equal(in->next->style, INLINE_STRONG);
+    assert_string_equal(in->next->text, "précise");
+    assert_int_equal(in->next->next->next->style, INLINE_EM);
+    const Inline *link = NULL, *cite = NULL, *code = NULL;
+    for (const Inline *k = in; k; k = k->next) {
+        if (k->style & INLINE_LINK)
+            link = k;
+        if (k->style & INLINE_CITE)
+            cite = k;
+        if (k->style & INLINE_CODE)
+            code = k;
+    }
+    assert_non_null(link);
+    assert_string_equal(link->href, "https://example.org/x");
+    assert_string_equal(link->text, "le rapport");
+    assert_non_null(cite);
+    assert_string_equal(cite->href, "beede2020");
+    assert_string_equal(code->text, "service");
+    assert_int_equal(para->at.line, 21);
+    assert_string_equal(para->at.file, "pkg/index.html");
+
+    const Block *list = nth(b, 2);
+    assert_int_equal(list->kind, BLOCK_LIST);
+    assert_false(list->u.list.ordered);
+    assert_int_equal(count(list->children), 2);
+    const Block *item2 = nth(list->children, 1);
+    assert_int_equal(item2->kind, BLOCK_LIST_ITEM);
+    assert_string_equal(text_of(item2->children->text), "deux");
+    const Block *sub = nth(item2->children, 1);
+    assert_int_equal(sub->kind, BLOCK_LIST);
+    assert_true(sub->u.list.ordered);
+    assert_int_equal(sub->u.list.start, 3);
+
+    const Block *quote = nth(b, 3);
+    assert_int_equal(quote->kind, BLOCK_QUOTE);
+    assert_string_equal(text_of(quote->children->text), "Citation");
+
+    const Block *table = nth(b, 4);
+    assert_int_equal(table->kind, BLOCK_TABLE);
+    assert_int_equal(count(table->children), 2);
+    assert_true(table->children->u.row.header);
+    assert_false(table->children->next->u.row.header);
+    assert_int_equal(nth(table->children->children, 1)->u.cell.align, ALIGN_RIGHT);
+    assert_string_equal(text_of(nth(table->children->next->children, 1)->text), "2");
+
+    const Block *img = nth(b, 5);
+    assert_int_equal(img->kind, BLOCK_IMAGE);
+    assert_string_equal(img->u.image.src, "img/workflow.png");
+    assert_string_equal(img->u.image.alt, "Schéma");
+    assert_string_equal(img->u.image.caption, "Figure 1 — Le parcours");
+    assert_int_equal(img->u.image.width, 800);
+    assert_int_equal(img->u.image.height, 450);
+
+    const Block *callout = nth(b, 6);
+    assert_int_equal(callout->kind, BLOCK_CALLOUT);
+    assert_int_equal(callout->u.callout.kind, CALLOUT_WARNING);
+    assert_string_equal(callout->u.callout.title, "Attention");
+    assert_int_equal(count(callout->children), 1);
+    assert_string_equal(text_of(callout->children->text), "Relire.");
+
+    const Block *group = nth(b, 7);
+    assert_int_equal(group->kind, BLOCK_GROUP);
+    assert_int_equal(group->audience.roles, 2u);
+    assert_int_equal(group->audience.settings, 2u);
+
+    const Block *pre = nth(b, 8);
+    assert_int_equal(pre->kind, BLOCK_CODE);
+    assert_string_equal(pre->u.code.literal, "line 1\n  line 2");
+    fixture_release(&f);
+}
+
+static void test_page_read__question(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
+    const Page *p = page_find(f.doc.lang, "02-quiz");
+    const Block *b = nth(p->blocks, 1);
+    assert_int_equal(b->kind, BLOCK_QUESTION);
+    assert_int_equal(b->audience.roles, 1u);
+    const Question *q = b->u.question;
+    assert_string_equal(q->id, "q-lab");
+    assert_int_equal(q->type, QUESTION_MULTIPLE);
+    assert_int_equal(q->weight, 2);
+    assert_int_equal(count(q->prompt), 2);
+    assert_string_equal(text_of(q->prompt->text), "Que conclure ?");
+    assert_int_equal(q->nchoices, 3);
+    const Choice *a = q->choices, *bb = a->next, *c = bb->next;
+    assert_string_equal(a->id, "a");
+    assert_string_equal(text_of(a->text), "Rien du tout");
+    assert_true(a->correct);
+    assert_false(bb->correct);
+    assert_true(c->correct);
+    assert_string_equal(text_of(bb->feedback->text), "Non.");
+    assert_non_null(q->explanation);
+    assert_string_equal(text_of(q->explanation->text), "Parce que.");
+    fixture_release(&f);
+}
+
+static void test_page_read__scenario_and_reflection(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
+    const Page *p = page_find(f.doc.lang, "02-quiz");
+    assert_int_equal(count(p->blocks), 4);   /* h1, question, scenario, reflection */
+    const Block *b = nth(p->blocks, 2);
+    assert_int_equal(b->kind, BLOCK_SCENARIO);
+    const Scenario *sc = b->u.scenario;
+    assert_string_equal(sc->id, "sc-night");
+    assert_true(sc->scored);
+    assert_int_equal(sc->weight, 3);
+    assert_string_equal(sc->title, "Nuit");
+    assert_int_equal(sc->nchoices, 2);
+    const Step *start = sc->steps;
+    assert_string_equal(start->id, "start");
+    assert_int_equal(count(start->body), 1);      /* choices are not body text */
+    assert_string_equal(text_of(start->body->text), "Il est 3 h.");
+    const StepChoice *ca = start->choices;
+    assert_string_equal(ca->code, "a");
+    assert_string_equal(text_of(ca->text), "Examiner");
+    assert_ptr_equal(ca->target, start->next);
+    assert_string_equal(text_of(ca->consequence->text), "Bien.");
+    assert_null(ca->next->target);
+    assert_int_equal(start->next->end, END_CORRECT);
+    assert_string_equal(text_of(start->next->body->text), "Débrief.");
+
+    /* the unknown target is reported where the choice is */
+    assert_int_equal(f.d.warnings, 1);
+    char *m = diag_format(&f.d.msgs[0]);
+    assert_string_equal(m, "pkg/index.html:62: warning: scenario 'sc-night': choice 'b' "
+                           "leads to unknown step 'nowhere' (set data-cp-target to a "
+                           "data-cp-step)");
+    free(m);
+
+    const Block *r = nth(p->blocks, 3);
+    assert_int_equal(r->kind, BLOCK_REFLECTION);
+    assert_string_equal(r->u.reflection.id, "r-my");
+    assert_int_equal(r->u.reflection.max_chars, 300);
+    assert_string_equal(text_of(r->u.reflection.prompt->text), "Et chez vous ?");
+    fixture_release(&f);
+}
+
+static void test_page_read__third_party_static_content(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<html><head><title>Hygiène des mains</title>"
+        "<script>alert(1)</script><style>p{}</style></head>\n"
+        "<body onload=\"start()\"><div id=wrap>Intro text <b>bold</b>\n"
+        "<iframe src=\"http://example.org/\">frame text</iframe>\n"
+        "<ul><li>one<li>two</ul>\n"
+        "<table><tr><td>x<td>y</table>\n"
+        "<img src=\"pic.jpg\" alt=\"A picture\">\n"
+        "<form><input type=text value=secret><select><option>opt</select></form>\n"
+        "<noscript>enable js</noscript><p>End &amp; done</p></div></body></html>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    assert_false(f.doc.ours);
+    assert_string_equal(f.doc.lang->code, "und");
+    assert_int_equal(f.doc.lang->npages, 1);
+    const Page *p = f.doc.lang->pages;
+    assert_string_equal(p->title, "Hygiène des mains");
+    const Block *b = p->blocks;
+    assert_int_equal(count(b), 5);
+    assert_int_equal(b->kind, BLOCK_PARAGRAPH);
+    assert_string_equal(text_of(b->text), "Intro text bold");
+    assert_int_equal(nth(b, 1)->kind, BLOCK_LIST);
+    assert_int_equal(count(nth(b, 1)->children), 2);
+    assert_int_equal(nth(b, 2)->kind, BLOCK_TABLE);
+    assert_int_equal(nth(b, 3)->kind, BLOCK_IMAGE);
+    assert_string_equal(nth(b, 3)->u.image.alt, "A picture");
+    assert_string_equal(text_of(nth(b, 4)->text), "End & done");
+    /* nothing of the script, style, iframe, form controls or noscript */
+    for (const Block *k = b; k; k = k->next) {
+        if (!k->text)
+            continue;
+        const char *t = text_of(k->text);
+        assert_null(strstr(t, "alert"));
+        assert_null(strstr(t, "frame text"));
+        assert_null(strstr(t, "secret"));
+        assert_null(strstr(t, "opt"));
+        assert_null(strstr(t, "enable js"));
+    }
+    fixture_release(&f);
+}
+
+static void test_page_read__nbsp_kept_and_spaces_collapsed(void **state)
+{
+    (void)state;
+    static const char html[] = "<p>  Quoi\xc2\xa0?   Oui\n\n  non&nbsp;!  </p>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    assert_string_equal(text_of(f.doc.lang->pages->blocks->text),
+                        "Quoi\xc2\xa0? Oui non\xc2\xa0!");
+    fixture_release(&f);
+}
+
+static void test_page_read__deep_nesting_is_bounded(void **state)
+{
+    (void)state;
+    Buf b = BUF_INIT;
+    buf_puts(&b, "<html><body>\n");
+    for (int i = 0; i < 5000; i++)
+        buf_puts(&b, "<div><blockquote>");
+    buf_puts(&b, "deep words");
+    for (int i = 0; i < 5000; i++)
+        buf_puts(&b, "</blockquote></div>");
+    buf_puts(&b, "</body></html>");
+    Fixture f;
+    assert_int_equal(read_str(&f, b.data, b.len), 0);
+    assert_int_equal(f.d.errors, 0);
+    /* the structure is cut at the limit, with one warning naming the place */
+    int warned = 0;
+    for (size_t i = 0; i < f.d.count; i++) {
+        char *m = diag_format(&f.d.msgs[i]);
+        if (strstr(m, "pkg/index.html:2: warning: blocks nested more than 40 deep are "
+                      "shown as plain text (simplify the page)"))
+            warned++;
+        free(m);
+    }
+    assert_int_equal(warned, 1);
+    fixture_release(&f);
+    buf_release(&b);
+}
+
+static void test_page_read__huge_word_split_into_bounded_runs(void **state)
+{
+    (void)state;
+    size_t n = 2u << 20;
+    char *html = malloc(n + 32);
+    assert_non_null(html);
+    memcpy(html, "<p>", 3);
+    /* a 2 MB word of 'é' (2 bytes each): runs must not split a character */
+    for (size_t i = 0; i < n; i += 2) {
+        html[3 + i] = (char)0xC3;
+        html[4 + i] = (char)0xA9;
+    }
+    memcpy(html + 3 + n, "</p>", 5);
+    Fixture f;
+    assert_int_equal(read_str(&f, html, n + 7), 0);
+    const Block *p = f.doc.lang->pages->blocks;
+    assert_int_equal(p->kind, BLOCK_PARAGRAPH);
+    size_t total = 0;
+    int runs = 0;
+    for (const Inline *in = p->text; in; in = in->next) {
+        size_t len = strlen(in->text);
+        assert_true(len <= PAGE_READ_MAX_RUN);
+        assert_int_equal((unsigned char)in->text[0], 0xC3);
+        total += len;
+        runs++;
+    }
+    assert_int_equal(total, n);
+    assert_true(runs >= 32);
+    fixture_release(&f);
+    free(html);
+}
+
+static void test_page_read__too_large_is_refused(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, "<p>x</p>", (size_t)PAGE_READ_MAX_BYTES + 1), -1);
+    assert_int_equal(f.d.errors, 1);
+    char *m = diag_format(&f.d.msgs[0]);
+    assert_string_equal(m, "pkg/index.html: error: page is 67108865 bytes, more than the "
+                           "67108864 the player reads (split the page)");
+    free(m);
+    fixture_release(&f);
+}
+
+static void test_page_read__many_blocks_are_capped(void **state)
+{
+    (void)state;
+    Buf b = BUF_INIT;
+    for (int i = 0; i < PAGE_READ_MAX_BLOCKS + 10; i++)
+        buf_puts(&b, "<p>x</p>\n");
+    Fixture f;
+    assert_int_equal(read_str(&f, b.data, b.len), 0);
+    assert_int_equal(count(f.doc.lang->pages->blocks), PAGE_READ_MAX_BLOCKS);
+    assert_int_equal(f.d.warnings, 1);
+    char *m = diag_format(&f.d.msgs[0]);
+    assert_string_equal(m, "pkg/index.html:200001: warning: page has more than 200000 "
+                           "blocks; the rest is not shown (split the page)");
+    free(m);
+    fixture_release(&f);
+    buf_release(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_page_read__document_attributes),
+        cmocka_unit_test(test_page_read__ordinary_content),
+        cmocka_unit_test(test_page_read__question),
+        cmocka_unit_test(test_page_read__scenario_and_reflection),
+        cmocka_unit_test(test_page_read__third_party_static_content),
+        cmocka_unit_test(test_page_read__nbsp_kept_and_spaces_collapsed),
+        cmocka_unit_test(test_page_read__deep_nesting_is_bounded),
+        cmocka_unit_test(test_page_read__huge_word_split_into_bounded_runs),
+        cmocka_unit_test(test_page_read__too_large_is_refused),
+        cmocka_unit_test(test_page_read__many_blocks_are_capped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
