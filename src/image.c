@@ -1,0 +1,303 @@
+/* image: PNG/JPEG pass through after a header check; SVG is rendered with
+ * librsvg to a PNG whose bytes depend only on the SVG (cairo writes no
+ * timestamp). The file is read through a path that realpath() shows is
+ * inside the module folder, so a symbolic link cannot pull in /etc/passwd;
+ * the SVG is parsed without a base URL, so librsvg loads nothing it
+ * references from outside. */
+#include "image.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <librsvg/rsvg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "package.h"
+
+/* ---- headers ---------------------------------------------------------------- */
+
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8
+           | p[3];
+}
+
+int image_probe(const unsigned char *data, size_t size, ImageFormat *format, int *w, int *h,
+                const char **why)
+{
+    static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
+    *why = NULL;
+    if (size >= 8 && memcmp(data, png_sig, 8) == 0) {
+        if (size < 24 || memcmp(data + 12, "IHDR", 4) != 0) {
+            *why = "damaged PNG header";
+            return -1;
+        }
+        unsigned long pw = be32(data + 16), ph = be32(data + 20);
+        if (pw == 0 || ph == 0 || pw > 0x7FFFFFFFul || ph > 0x7FFFFFFFul) {
+            *why = "PNG header gives an invalid size";
+            return -1;
+        }
+        *format = IMAGE_PNG;
+        *w = (int)pw;
+        *h = (int)ph;
+        return 0;
+    }
+    if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
+        size_t p = 2;
+        while (p + 4 <= size) {
+            if (data[p] != 0xFF) {
+                *why = "damaged JPEG header";
+                return -1;
+            }
+            while (p < size && data[p] == 0xFF)
+                p++;
+            if (p >= size)
+                break;
+            unsigned m = data[p++];
+            if (m == 0x01 || (m >= 0xD0 && m <= 0xD8))
+                continue;           /* markers without a length */
+            if (m == 0xD9 || m == 0xDA)
+                break;              /* end of image / start of scan: no frame header */
+            if (p + 2 > size)
+                break;
+            size_t len = (size_t)data[p] << 8 | data[p + 1];
+            if (len < 2)
+                break;
+            if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                if (p + 7 > size)
+                    break;
+                int jh = data[p + 3] << 8 | data[p + 4];
+                int jw = data[p + 5] << 8 | data[p + 6];
+                if (jw == 0 || jh == 0) {
+                    *why = "JPEG header gives an invalid size";
+                    return -1;
+                }
+                *format = IMAGE_JPEG;
+                *w = jw;
+                *h = jh;
+                return 0;
+            }
+            p += len;
+        }
+        *why = "JPEG without a frame header (damaged or truncated)";
+        return -1;
+    }
+    *why = "not a PNG or JPEG file";
+    return -1;
+}
+
+char *image_output_name(const char *source)
+{
+    size_t n = strlen(source);
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, source, n + 1);
+    if (n > 4 && strcasecmp(s + n - 4, ".svg") == 0)
+        memcpy(s + n - 4, ".png", 4);
+    return s;
+}
+
+void image_data_release(ImageData *img)
+{
+    if (!img)
+        return;
+    free(img->data);
+    memset(img, 0, sizeof(*img));
+}
+
+/* ---- SVG ---------------------------------------------------------------------- */
+
+static cairo_status_t png_sink(void *closure, const unsigned char *data, unsigned int n)
+{
+    Buf *b = closure;
+    buf_append(b, (const char *)data, n);
+    return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+static int render_svg(const unsigned char *svg, size_t size, const char *path, SrcLoc at,
+                      ImageData *out, Diag *d)
+{
+    int rc = -1;
+    GError *err = NULL;
+    RsvgHandle *h = NULL;
+    cairo_surface_t *surf = NULL;
+    cairo_t *cr = NULL;
+    Buf png = BUF_INIT;
+
+    h = rsvg_handle_new_from_data(svg, size, &err);
+    if (!h) {
+        diag_error(d, at, "image '%s' is not a valid SVG: %s (open it in an SVG editor and save "
+                   "it again)", path, err && err->message ? err->message : "parse error");
+        goto out;
+    }
+    double w = 0, hh = 0;
+    if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh)) {
+        gboolean has_w, has_h, has_vb;
+        RsvgLength lw, lh;
+        RsvgRectangle vb;
+        rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
+        if (has_vb && vb.width > 0 && vb.height > 0) {
+            w = vb.width;
+            hh = vb.height;
+        }
+    }
+    if (!(w >= 1 && hh >= 1)) {
+        diag_error(d, at, "image '%s' has no usable size (give the <svg> element width and "
+                   "height in px, or a viewBox)", path);
+        goto out;
+    }
+    double longer = w > hh ? w : hh;
+    double scale = longer > IMAGE_SVG_MAX_SIDE ? IMAGE_SVG_MAX_SIDE / longer : 1.0;
+    int pw = (int)(w * scale + 0.5), ph = (int)(hh * scale + 0.5);
+    if (pw < 1)
+        pw = 1;
+    if (ph < 1)
+        ph = 1;
+    surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+        diag_error(d, at, "cannot render '%s': %s", path,
+                   cairo_status_to_string(cairo_surface_status(surf)));
+        goto out;
+    }
+    cr = cairo_create(surf);
+    RsvgRectangle viewport = { 0, 0, pw, ph };
+    if (!rsvg_handle_render_document(h, cr, &viewport, &err)) {
+        diag_error(d, at, "cannot render '%s': %s (simplify the drawing or export it as PNG)",
+                   path, err && err->message ? err->message : "render error");
+        goto out;
+    }
+    cairo_surface_flush(surf);
+    if (cairo_surface_write_to_png_stream(surf, png_sink, &png) != CAIRO_STATUS_SUCCESS
+        || png.failed) {
+        diag_error(d, at, "cannot encode '%s' as PNG: out of memory", path);
+        goto out;
+    }
+    size_t len = 0;
+    out->data = (unsigned char *)buf_detach(&png, &len);
+    if (!out->data) {
+        diag_error(d, at, "out of memory");
+        goto out;
+    }
+    out->size = len;
+    out->width = pw;
+    out->height = ph;
+    out->format = IMAGE_PNG;
+    out->from_svg = 1;
+    rc = 0;
+out:
+    if (err)
+        g_error_free(err);
+    if (cr)
+        cairo_destroy(cr);
+    if (surf)
+        cairo_surface_destroy(surf);
+    if (h)
+        g_object_unref(h);
+    buf_release(&png);
+    return rc;
+}
+
+/* ---- reading inside the module ------------------------------------------ */
+
+int image_prepare(const char *module_dir, const char *path, SrcLoc at, ImageData *out,
+                  Diag *d)
+{
+    int rc = -1, fd = -1;
+    char *full = NULL, *real_dir = NULL, *real_file = NULL;
+    unsigned char *bytes = NULL;
+    const char *why;
+    memset(out, 0, sizeof(*out));
+    if (!package_name_ok(path, &why))
+        return diag_error(d, at, "image path '%s': %s (use a path inside the module folder, "
+                          "like img/name.png)", path ? path : "", why);
+    size_t n = strlen(module_dir) + strlen(path) + 2;
+    full = malloc(n);
+    if (!full)
+        return diag_error(d, at, "out of memory");
+    snprintf(full, n, "%s/%s", module_dir, path);
+    real_dir = realpath(module_dir, NULL);
+    real_file = realpath(full, NULL);
+    if (!real_file) {
+        diag_error(d, at, "image '%s' cannot be read: %s (check the file name; case matters)",
+                   path, strerror(errno));
+        goto out;
+    }
+    size_t dl = real_dir ? strlen(real_dir) : 0;
+    if (!real_dir || strncmp(real_file, real_dir, dl) != 0
+        || (real_file[dl] != '/' && !(dl == 1 && real_dir[0] == '/'))) {
+        diag_error(d, at, "image '%s' leads outside the module folder (through a symbolic "
+                   "link; copy the image into the module)", path);
+        goto out;
+    }
+    fd = open(real_file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        diag_error(d, at, "image '%s' cannot be read: %s", path, strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diag_error(d, at, "image '%s' is not a regular file", path);
+        goto out;
+    }
+    if ((unsigned long long)st.st_size > IMAGE_MAX_BYTES) {
+        diag_error(d, at, "image '%s' is %lld bytes, more than the %u allowed (make it "
+                   "smaller: at most 20 MB)", path, (long long)st.st_size, IMAGE_MAX_BYTES);
+        goto out;
+    }
+    size_t size = (size_t)st.st_size;
+    bytes = malloc(size ? size : 1);
+    if (!bytes) {
+        diag_error(d, at, "out of memory");
+        goto out;
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = read(fd, bytes + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            diag_error(d, at, "image '%s' cannot be read: %s", path,
+                       r < 0 ? strerror(errno) : "file shrank");
+            goto out;
+        }
+        got += (size_t)r;
+    }
+    size_t pl = strlen(path);
+    if (pl > 4 && strcasecmp(path + pl - 4, ".svg") == 0) {
+        rc = render_svg(bytes, size, path, at, out, d);
+        goto out;
+    }
+    ImageFormat fmt;
+    int w, h;
+    if (image_probe(bytes, size, &fmt, &w, &h, &why) != 0) {
+        diag_error(d, at, "image '%s': %s (use PNG, JPEG or SVG)", path, why);
+        goto out;
+    }
+    if (w > IMAGE_MAX_SIDE || h > IMAGE_MAX_SIDE) {
+        diag_error(d, at, "image '%s' is %dx%d pixels, more than %dx%d (scale it down; "
+                   "1600 px wide is plenty on screen)", path, w, h, IMAGE_MAX_SIDE,
+                   IMAGE_MAX_SIDE);
+        goto out;
+    }
+    out->data = bytes;
+    bytes = NULL;
+    out->size = size;
+    out->width = w;
+    out->height = h;
+    out->format = fmt;
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    free(bytes);
+    free(full);
+    free(real_dir);
+    free(real_file);
+    return rc;
+}

@@ -1,0 +1,238 @@
+/* Unit tests of image: PNG/JPEG sizes, SVG rendering (size, determinism),
+ * and refusing files outside the module or too large. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include <cairo.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "image.h"
+#include "pkgfixture.h"
+
+static const char *first_msg(const Diag *d)
+{
+    static char line[2048];
+    if (!d->count)
+        return "";
+    char *s = diag_format(&d->msgs[0]);
+    snprintf(line, sizeof(line), "%s", s ? s : "");
+    free(s);
+    return line;
+}
+
+static char *module;    /* temp module folder */
+
+static void put(const char *rel, const void *data, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", module, rel);
+    assert_int_equal(pkgfixture_write_file(path, data, n), 0);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    module = pkgfixture_tmpdir();
+    char img[4096];
+    snprintf(img, sizeof(img), "%s/img", module);
+    return module && mkdir(img, 0755) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    pkgfixture_rmtree(module);
+    free(module);
+    return 0;
+}
+
+static void test_image__png_size(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/img/chart.png", module);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 321, 123);
+    assert_int_equal(cairo_surface_write_to_png(s, path), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    ImageData img = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/chart.png", srcloc("p.md", 3, 1), &img, &d), 0);
+    assert_int_equal(img.width, 321);
+    assert_int_equal(img.height, 123);
+    assert_int_equal(img.format, IMAGE_PNG);
+    assert_int_equal(img.from_svg, 0);
+    Buf raw = BUF_INIT;
+    assert_int_equal(pkgfixture_read_file(path, &raw), 0);
+    assert_int_equal(raw.len, img.size);
+    assert_memory_equal(raw.data, img.data, raw.len);
+    buf_release(&raw);
+    image_data_release(&img);
+    diag_release(&d);
+}
+
+static void test_image__jpeg_probe(void **state)
+{
+    (void)state;
+    /* SOI, an APP0 segment, then SOF0 with height 480 and width 640. */
+    const unsigned char jpg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46,
+                                  0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x01, 0xE0, 0x02, 0x80,
+                                  0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9 };
+    ImageFormat f;
+    int w = 0, h = 0;
+    const char *why;
+    assert_int_equal(image_probe(jpg, sizeof(jpg), &f, &w, &h, &why), 0);
+    assert_int_equal(f, IMAGE_JPEG);
+    assert_int_equal(w, 640);
+    assert_int_equal(h, 480);
+    assert_int_equal(image_probe(jpg, 8, &f, &w, &h, &why), -1);
+    assert_string_equal(why, "JPEG without a frame header (damaged or truncated)");
+    assert_int_equal(image_probe((const unsigned char *)"GIF89a", 6, &f, &w, &h, &why), -1);
+    assert_string_equal(why, "not a PNG or JPEG file");
+
+    put("img/photo.jpg", jpg, sizeof(jpg));
+    ImageData img = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/photo.jpg", srcloc("p.md", 1, 1), &img, &d), 0);
+    assert_int_equal(img.format, IMAGE_JPEG);
+    assert_int_equal(img.width, 640);
+    image_data_release(&img);
+    diag_release(&d);
+}
+
+static const char svg[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"300\">"
+    "<rect x=\"10\" y=\"10\" width=\"200\" height=\"100\" fill=\"#0055aa\"/>"
+    "<circle cx=\"300\" cy=\"200\" r=\"50\" fill=\"red\"/>"
+    "<text x=\"20\" y=\"250\" font-size=\"24\">IA</text></svg>";
+
+static void test_image__svg_rendered_deterministic(void **state)
+{
+    (void)state;
+    put("img/flow.svg", svg, strlen(svg));
+    ImageData a = IMAGE_DATA_INIT, b = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/flow.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_int_equal(image_prepare(module, "img/flow.svg", srcloc("p.md", 1, 1), &b, &d), 0);
+    assert_int_equal(a.from_svg, 1);
+    assert_int_equal(a.format, IMAGE_PNG);
+    assert_int_equal(a.width, 400);
+    assert_int_equal(a.height, 300);
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.data, b.data, a.size);
+    /* The output is a PNG of that size, and it is not blank. */
+    ImageFormat f;
+    int w, h;
+    const char *why;
+    assert_int_equal(image_probe(a.data, a.size, &f, &w, &h, &why), 0);
+    assert_int_equal(w, 400);
+    assert_int_equal(h, 300);
+    char out[4096];
+    snprintf(out, sizeof(out), "%s/rendered.png", module);
+    assert_int_equal(pkgfixture_write_file(out, a.data, a.size), 0);
+    cairo_surface_t *s = cairo_image_surface_create_from_png(out);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    uint32_t inside, outside;
+    memcpy(&inside, px + 50 * stride + 50 * 4, 4);
+    memcpy(&outside, px + 290 * stride + 390 * 4, 4);
+    assert_true(inside == 0xFF0055AAu);
+    assert_true(outside == 0);
+    cairo_surface_destroy(s);
+    image_data_release(&a);
+    image_data_release(&b);
+    diag_release(&d);
+
+    char *name = image_output_name("img/flow.SVG");
+    assert_string_equal(name, "img/flow.png");
+    free(name);
+    name = image_output_name("img/p.jpg");
+    assert_string_equal(name, "img/p.jpg");
+    free(name);
+}
+
+static void test_image__svg_scaled_to_max_side(void **state)
+{
+    (void)state;
+    const char *big = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 4000 1000\">"
+                      "<rect width=\"4000\" height=\"1000\" fill=\"green\"/></svg>";
+    put("img/wide.svg", big, strlen(big));
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/wide.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_int_equal(a.width, IMAGE_SVG_MAX_SIDE);
+    assert_int_equal(a.height, 400);
+    image_data_release(&a);
+    put("img/broken.svg", "<svg><rect", 10);
+    assert_int_equal(image_prepare(module, "img/broken.svg", srcloc("p.md", 7, 3), &a, &d), -1);
+    assert_true(strncmp(first_msg(&d), "p.md:7:3: error: image 'img/broken.svg' is not a valid "
+                        "SVG", 55) == 0);
+    diag_release(&d);
+}
+
+static void test_image__refuses_outside_and_bad(void **state)
+{
+    (void)state;
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "../secret.png", srcloc("p.md", 2, 5), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:2:5: error: image path '../secret.png': '..' "
+                        "component escapes the package (use a path inside the module folder, "
+                        "like img/name.png)");
+    diag_release(&d);
+    assert_int_equal(image_prepare(module, "/etc/passwd", srcloc("p.md", 2, 5), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:2:5: error: image path '/etc/passwd': absolute "
+                        "path (use a path inside the module folder, like img/name.png)");
+    diag_release(&d);
+
+    char link[4096];
+    snprintf(link, sizeof(link), "%s/img/passwd.png", module);
+    assert_int_equal(symlink("/etc/passwd", link), 0);
+    assert_int_equal(image_prepare(module, "img/passwd.png", srcloc("p.md", 4, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:4:1: error: image 'img/passwd.png' leads outside "
+                        "the module folder (through a symbolic link; copy the image into the "
+                        "module)");
+    diag_release(&d);
+
+    assert_int_equal(image_prepare(module, "img/none.png", srcloc("p.md", 5, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:5:1: error: image 'img/none.png' cannot be read: "
+                        "No such file or directory (check the file name; case matters)");
+    diag_release(&d);
+
+    put("img/notes.png", "hello", 5);
+    assert_int_equal(image_prepare(module, "img/notes.png", srcloc("p.md", 6, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:6:1: error: image 'img/notes.png': not a PNG or "
+                        "JPEG file (use PNG, JPEG or SVG)");
+    diag_release(&d);
+
+    /* A PNG header announcing 9000x10 pixels. */
+    const unsigned char huge[24] = { 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A,
+                                     0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                     0, 0, 0x23, 0x28, 0, 0, 0, 10 };
+    put("img/huge.png", huge, sizeof(huge));
+    assert_int_equal(image_prepare(module, "img/huge.png", srcloc("p.md", 8, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:8:1: error: image 'img/huge.png' is 9000x10 pixels, "
+                        "more than 8192x8192 (scale it down; 1600 px wide is plenty on screen)");
+    diag_release(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_image__png_size),
+        cmocka_unit_test(test_image__jpeg_probe),
+        cmocka_unit_test(test_image__svg_rendered_deterministic),
+        cmocka_unit_test(test_image__svg_scaled_to_max_side),
+        cmocka_unit_test(test_image__refuses_outside_and_bad),
+    };
+    return cmocka_run_group_tests_name("image", tests, setup, teardown);
+}
