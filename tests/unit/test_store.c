@@ -1,0 +1,577 @@
+/* Unit tests of store: profiles and PINs, answers committed at once, resume
+ * data, migration of a version-1 file, damaged files set aside, integrity
+ * after many writes. Each test works in its own temporary folder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "cmi.h"
+#include "store.h"
+
+typedef struct Fixture {
+    char dir[64];
+    char db[128];
+} Fixture;
+
+static int setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/test_store.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof f->db, "%s/learners.db", f->dir);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *f = *state;
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static Store *open_ok(Fixture *f)
+{
+    Buf notice = BUF_INIT, err = BUF_INIT;
+    Store *s = store_open(f->dir, &notice, &err);
+    if (!s)
+        print_error("store_open: %s\n", err.data);
+    assert_non_null(s);
+    assert_string_equal(notice.data, "");
+    buf_release(&notice);
+    buf_release(&err);
+    return s;
+}
+
+/* Runs SQL on the file through a separate connection; returns the first
+ * column of the first row as a new string (free()), or NULL. */
+static char *sql_value(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    char *out = NULL;
+    if (sqlite3_open(db, &h) != SQLITE_OK)
+        goto out;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+        print_error("%s: %s\n", sql, sqlite3_errmsg(h));
+        goto out;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = strdup((const char *)sqlite3_column_text(st, 0));
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+static void assert_sql(const char *db, const char *sql, const char *expected)
+{
+    char *v = sql_value(db, sql);
+    if (!v || strcmp(v, expected) != 0)
+        print_error("%s -> %s, expected %s\n", sql, v ? v : "(null)", expected);
+    assert_non_null(v);
+    assert_string_equal(v, expected);
+    free(v);
+}
+
+static void test_store__profiles_and_pins(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    assert_sql(f->db, "PRAGMA user_version", "2");
+    assert_sql(f->db, "PRAGMA journal_mode", "wal");
+    int64_t bob, alice;
+    assert_int_equal(store_learner_add(s, "Dr Bob Martin", "AP-1234", "physician", "ed", NULL,
+                                       &bob), 0);
+    assert_int_equal(store_learner_add(s, "alice Durand", "", "chief", "", "4821", &alice), 0);
+    assert_int_equal(store_learner_add(s, "", NULL, NULL, NULL, NULL, NULL), STORE_INVALID);
+    assert_string_equal(store_errmsg(s), "a profile needs a name");
+    assert_int_equal(store_learner_add(s, "Eve", NULL, NULL, NULL, "12a4", NULL), STORE_INVALID);
+    assert_string_equal(store_errmsg(s), "the PIN must be 4 digits");
+    assert_int_equal(store_learner_add(s, "Eve", NULL, NULL, NULL, "12345", NULL),
+                     STORE_INVALID);
+    StoreLearner *list;
+    size_t n;
+    assert_int_equal(store_learner_list(s, &list, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].name, "alice Durand");    /* by name, case-insensitive */
+    assert_true(list[0].has_pin);
+    assert_string_equal(list[1].staff_id, "AP-1234");
+    assert_false(list[1].has_pin);
+    assert_int_equal(strlen(list[1].uuid), 36);
+    assert_string_not_equal(list[0].uuid, list[1].uuid);
+    free(list);
+    /* the PIN is stored only as an Argon2id hash */
+    char *hash = sql_value(f->db, "SELECT pin_hash FROM learners WHERE name = 'alice Durand'");
+    assert_non_null(hash);
+    assert_memory_equal(hash, "$argon2id$", 10);
+    assert_null(strstr(hash, "4821"));
+    free(hash);
+    /* no PIN: opens; with a PIN: only with the right one */
+    int64_t attempt;
+    int resumed;
+    assert_int_equal(store_attempt_begin(s, "cp-x", "1.0", "fr", SCORM_2004, &attempt,
+                                         &resumed), STORE_LOCKED);
+    assert_int_equal(store_login(s, bob, NULL), 0);
+    assert_int_equal(store_current_learner(s), bob);
+    assert_int_equal(store_login(s, alice, NULL), STORE_BAD_PIN);
+    assert_int_equal(store_current_learner(s), 0);
+    assert_int_equal(store_login(s, alice, "1111"), STORE_BAD_PIN);
+    assert_string_equal(store_errmsg(s), "wrong PIN");
+    assert_sql(f->db, "SELECT pin_failures FROM learners WHERE name = 'alice Durand'", "2");
+    assert_int_equal(store_attempt_begin(s, "cp-x", "1.0", "fr", SCORM_2004, &attempt,
+                                         &resumed), STORE_LOCKED);
+    assert_int_equal(store_login(s, alice, "4821"), 0);
+    assert_sql(f->db, "SELECT pin_failures FROM learners WHERE name = 'alice Durand'", "0");
+    assert_int_equal(store_login(s, 999, NULL), STORE_NOT_FOUND);
+    /* change and remove a PIN */
+    assert_int_equal(store_login(s, bob, NULL), 0);
+    assert_int_equal(store_learner_set_pin(s, "0007"), 0);
+    store_logout(s);
+    assert_int_equal(store_login(s, bob, NULL), STORE_BAD_PIN);
+    assert_int_equal(store_login(s, bob, "0007"), 0);
+    assert_int_equal(store_learner_set_pin(s, NULL), 0);
+    assert_int_equal(store_login(s, bob, NULL), 0);
+    assert_int_equal(store_learner_set_context(s, "chief", "imaging"), 0);
+    StoreLearner l;
+    assert_int_equal(store_learner_get(s, bob, &l), 0);
+    assert_string_equal(l.role, "chief");
+    assert_string_equal(l.setting, "imaging");
+    store_close(s);
+}
+
+static void test_store__answers_are_committed_at_once(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, other, attempt;
+    int resumed;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    assert_int_equal(store_learner_add(s, "Carol", "AP-2", "", "", NULL, &other), 0);
+    assert_int_equal(store_login(s, id, NULL), 0);
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1.2.0", "fr", SCORM_2004, &attempt,
+                                         &resumed), 0);
+    assert_int_equal(resumed, 0);
+    StoreAnswer a = {
+        .item_id = "q-lab-accuracy", .type = "choice", .description = "Which one?",
+        .response = "b", .correct_pattern = "b", .result = "correct", .weight = 2,
+        .latency_ms = 12300, .timestamp = NULL,
+    };
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    /* visible to another connection before anything else happens */
+    assert_sql(f->db, "SELECT response || '/' || result || '/' || weight FROM answers",
+               "b/correct/2.0");
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%verbs/answered%'", "1");
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%verbs/attempted%'", "1");
+    /* bad answers are refused with a reason */
+    StoreAnswer bad = a;
+    bad.item_id = "";
+    assert_int_equal(store_answer_record(s, attempt, &bad), STORE_INVALID);
+    assert_string_equal(store_errmsg(s), "an answer needs an item id and a result");
+    bad = a;
+    bad.timestamp = "last tuesday";
+    assert_int_equal(store_answer_record(s, attempt, &bad), STORE_INVALID);
+    assert_string_equal(store_errmsg(s), "the answer's timestamp is not ISO 8601");
+    /* pages */
+    assert_int_equal(store_page_seen(s, attempt, "01-intro"), 0);
+    assert_int_equal(store_page_seen(s, attempt, "01-intro"), 0);
+    assert_int_equal(store_page_was_seen(s, attempt, "01-intro"), 1);
+    assert_int_equal(store_page_was_seen(s, attempt, "02-next"), 0);
+    /* another profile cannot touch this attempt */
+    assert_int_equal(store_login(s, other, NULL), 0);
+    assert_int_equal(store_answer_record(s, attempt, &a), STORE_LOCKED);
+    assert_string_equal(store_errmsg(s), "the attempt belongs to another profile");
+    assert_sql(f->db, "SELECT count(*) FROM answers", "1");
+    store_close(s);
+}
+
+static void test_store__resume_round_trip(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt, again;
+    int resumed;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    assert_int_equal(store_login(s, id, NULL), 0);
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1.2.0", "fr", SCORM_12, &attempt,
+                                         &resumed), 0);
+    CmiModel *m = cmi_new(SCORM_12);
+    assert_int_equal(cmi_set(m, "cmi.core.lesson_location", "03-bias"), 0);
+    assert_int_equal(cmi_set(m, "cmi.suspend_data", "v1|c=0.1|s=7|q=0:b"), 0);
+    assert_int_equal(cmi_set(m, "cmi.core.lesson_status", "incomplete"), 0);
+    assert_int_equal(cmi_set(m, "cmi.interactions.0.id", "q-1"), 0);
+    assert_int_equal(cmi_set(m, "cmi.interactions.0.type", "choice"), 0);
+    assert_int_equal(cmi_set(m, "cmi.interactions.0.student_response", "a,c"), 0);
+    assert_int_equal(cmi_set(m, "cmi.core.session_time", "0000:10:00"), 0);
+    assert_int_equal(cmi_set(m, "cmi.core.exit", "suspend"), 0);
+    cmi_end_session(m);
+    assert_int_equal(store_cmi_save(s, attempt, m), 0);
+    cmi_free(m);
+    store_close(s);
+
+    /* a new run of the player: same attempt, same values */
+    s = open_ok(f);
+    assert_int_equal(store_login(s, id, NULL), 0);
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1.2.0", "fr", SCORM_12, &again,
+                                         &resumed), 0);
+    assert_int_equal(again, attempt);
+    assert_int_equal(resumed, 1);
+    m = cmi_new(SCORM_12);
+    assert_int_equal(store_cmi_load(s, attempt, m), 0);
+    cmi_begin_session(m);
+    Buf v = BUF_INIT;
+    assert_int_equal(cmi_get(m, "cmi.core.entry", &v), 0);
+    assert_string_equal(v.data, "resume");
+    assert_int_equal(cmi_get(m, "cmi.core.lesson_location", &v), 0);
+    assert_string_equal(v.data, "03-bias");
+    assert_int_equal(cmi_get(m, "cmi.suspend_data", &v), 0);
+    assert_string_equal(v.data, "v1|c=0.1|s=7|q=0:b");
+    assert_int_equal(cmi_get(m, "cmi.core.total_time", &v), 0);
+    assert_string_equal(v.data, "0000:10:00.00");
+    assert_int_equal(cmi_get(m, "cmi.interactions._count", &v), 0);
+    assert_string_equal(v.data, "1");
+    buf_release(&v);
+    /* the summary columns follow */
+    assert_sql(f->db, "SELECT location || '|' || completion || '|' || total_ms FROM attempts",
+               "03-bias|incomplete|600000");
+    /* finished: closing makes the next launch a new attempt */
+    assert_int_equal(cmi_set(m, "cmi.core.lesson_status", "passed"), 0);
+    assert_int_equal(cmi_set(m, "cmi.core.score.raw", "90"), 0);
+    assert_int_equal(store_cmi_save(s, attempt, m), 0);
+    assert_int_equal(store_attempt_close(s, attempt), 0);
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%verbs/passed%'", "1");
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%verbs/completed%'", "1");
+    assert_int_equal(store_cmi_save(s, attempt, m), 0);     /* saved twice: still one */
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%verbs/passed%'", "1");
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1.2.0", "fr", SCORM_12, &again,
+                                         &resumed), 0);
+    assert_int_not_equal(again, attempt);
+    assert_int_equal(resumed, 0);
+    cmi_free(m);
+    /* outbox */
+    store_close(s);
+}
+
+static int count_pending(const char *id, const char *json, void *ud)
+{
+    (void)json;
+    int *n = ud;
+    assert_int_equal(strlen(id), 36);
+    (*n)++;
+    return 0;
+}
+
+static int first_id(const char *id, const char *json, void *ud)
+{
+    (void)json;
+    snprintf(ud, 37, "%s", id);
+    return 1;
+}
+
+static void test_store__outbox(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    int resumed, n = 0;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    assert_int_equal(store_login(s, id, NULL), 0);
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1", "fr", SCORM_2004, &attempt,
+                                         &resumed), 0);
+    StoreAnswer a = { .item_id = "q-1", .type = "true-false", .response = "true",
+                      .result = "incorrect", .weight = 1 };
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    assert_int_equal(store_outbox_pending(s, count_pending, &n), 0);
+    assert_int_equal(n, 2);
+    char sid[37];
+    assert_int_equal(store_outbox_pending(s, first_id, sid), 1);
+    assert_int_equal(store_outbox_mark_sent(s, sid), 0);
+    n = 0;
+    assert_int_equal(store_outbox_pending(s, count_pending, &n), 0);
+    assert_int_equal(n, 1);
+    store_close(s);
+}
+
+/* The version-1 schema exactly as wardplayer 1 created it. */
+static const char v1_sql[] =
+    "CREATE TABLE learners(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " staff_id TEXT NOT NULL DEFAULT '', role TEXT NOT NULL DEFAULT '',"
+    " setting TEXT NOT NULL DEFAULT '', pin_hash TEXT, uuid TEXT NOT NULL UNIQUE,"
+    " created TEXT NOT NULL);"
+    "CREATE TABLE attempts(id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+    " learner INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,"
+    " package_id TEXT NOT NULL, version TEXT NOT NULL, lang TEXT NOT NULL,"
+    " edition INTEGER NOT NULL, started TEXT NOT NULL, updated TEXT NOT NULL,"
+    " completion TEXT NOT NULL DEFAULT 'unknown', success TEXT NOT NULL DEFAULT 'unknown',"
+    " score_raw REAL, score_min REAL, score_max REAL, score_scaled REAL,"
+    " location TEXT NOT NULL DEFAULT '', suspend_data TEXT NOT NULL DEFAULT '',"
+    " total_ms INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE cmi_values(attempt INTEGER NOT NULL REFERENCES attempts(id)"
+    " ON DELETE CASCADE, seq INTEGER NOT NULL, element TEXT NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(attempt, element));"
+    "CREATE TABLE answers(id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL"
+    " REFERENCES attempts(id) ON DELETE CASCADE, item_id TEXT NOT NULL,"
+    " type TEXT NOT NULL DEFAULT '', description TEXT, response TEXT NOT NULL,"
+    " correct_pattern TEXT, result TEXT NOT NULL, weight REAL NOT NULL DEFAULT 0,"
+    " latency_ms INTEGER NOT NULL DEFAULT 0, timestamp TEXT NOT NULL);"
+    "CREATE TABLE pages_seen(attempt INTEGER NOT NULL REFERENCES attempts(id)"
+    " ON DELETE CASCADE, page TEXT NOT NULL, first_seen TEXT NOT NULL,"
+    " PRIMARY KEY(attempt, page));"
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "INSERT INTO learners VALUES(1, 'Old Timer', 'AP-9', 'physician', 'ed', NULL,"
+    " '11111111-2222-4333-8444-555555555555', '2025-01-01T08:00:00.00Z');"
+    "INSERT INTO attempts VALUES(1, '66666666-7777-4888-9999-aaaaaaaaaaaa', 1, 'cp-ai',"
+    " '1.0.0', 'fr', 2004, '2025-01-02T08:00:00.00Z', '2025-01-02T08:30:00.00Z', 'completed',"
+    " 'passed', 85, 0, 100, 0.85, '05-end', '', 1800000, 1);"
+    "INSERT INTO cmi_values VALUES(1, 0, 'cmi.location', '05-end');"
+    "INSERT INTO answers VALUES(1, 1, 'q-1', 'choice', NULL, 'b', 'b', 'correct', 2, 0,"
+    " '2025-01-02T08:10:00.00Z');"
+    "PRAGMA user_version = 1;";
+
+static void test_store__migrates_version_1(void **state)
+{
+    Fixture *f = *state;
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, v1_sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_sql(f->db, "PRAGMA user_version", "1");
+
+    Store *s = open_ok(f);
+    assert_sql(f->db, "PRAGMA user_version", "2");
+    assert_sql(f->db, "SELECT pin_failures FROM learners WHERE id = 1", "0");
+    assert_sql(f->db, "SELECT name || '|' || staff_id FROM learners", "Old Timer|AP-9");
+    assert_sql(f->db, "SELECT location FROM attempts", "05-end");
+    /* the results of version 1 were queued as statements */
+    assert_sql(f->db, "SELECT count(*) FROM outbox", "4");   /* attempted answered completed passed */
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%\"name\":\"AP-9\"%'", "4");
+    /* it keeps working */
+    assert_int_equal(store_login(s, 1, NULL), 0);
+    CmiModel *m = cmi_new(SCORM_2004);
+    assert_int_equal(store_cmi_load(s, 1, m), 0);
+    Buf v = BUF_INIT;
+    assert_int_equal(cmi_get(m, "cmi.location", &v), 0);
+    assert_string_equal(v.data, "05-end");
+    buf_release(&v);
+    cmi_free(m);
+    store_close(s);
+    /* opening again does not migrate twice */
+    s = open_ok(f);
+    assert_sql(f->db, "SELECT count(*) FROM outbox", "4");
+    store_close(s);
+}
+
+static void test_store__refuses_newer_schema(void **state)
+{
+    Fixture *f = *state;
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "CREATE TABLE t(x); PRAGMA user_version = 9", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(h);
+    Buf err = BUF_INIT;
+    assert_null(store_open(f->dir, NULL, &err));
+    char expected[300];
+    snprintf(expected, sizeof expected, "%s has schema version 9, newer than this wardplayer "
+             "knows (2) (install the newer wardplayer)", f->db);
+    assert_string_equal(err.data, expected);
+    assert_int_equal(access(f->db, F_OK), 0);       /* left alone */
+    buf_release(&err);
+}
+
+/* Finds the one "learners.db.corrupt-*" file; returns its content or NULL. */
+static char *corrupt_copy(Fixture *f, char *name, size_t size)
+{
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    char *content = NULL;
+    int found = 0;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "learners.db.corrupt-", 20) != 0
+            || strstr(e->d_name, "-wal") || strstr(e->d_name, "-shm"))
+            continue;
+        found++;
+        snprintf(name, size, "%s", e->d_name);
+        char p[400];
+        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
+        FILE *fp = fopen(p, "rb");
+        content = calloc(1, 1 << 20);
+        size_t n = fread(content, 1, (1 << 20) - 1, fp);
+        content[n] = '\0';
+        fclose(fp);
+    }
+    closedir(d);
+    assert_int_equal(found, 1);
+    return content;
+}
+
+static void test_store__garbage_file_is_moved_aside(void **state)
+{
+    Fixture *f = *state;
+    FILE *fp = fopen(f->db, "wb");
+    fputs("this is not a database, it is a shopping list\n", fp);
+    fclose(fp);
+    Buf notice = BUF_INIT, err = BUF_INIT;
+    Store *s = store_open(f->dir, &notice, &err);
+    assert_non_null(s);
+    char name[300];
+    char *content = corrupt_copy(f, name, sizeof name);
+    assert_string_equal(content, "this is not a database, it is a shopping list\n");
+    free(content);
+    char expected[700];
+    snprintf(expected, sizeof expected, "the learner database was damaged: it was kept as %s "
+             "and a new empty one was started (ask IT to recover the old profiles and results "
+             "from that file)", name);
+    assert_string_equal(notice.data, expected);
+    assert_memory_equal(name + 20, "20", 2);                 /* a UTC time stamp */
+    assert_int_equal(strlen(name), strlen("learners.db.corrupt-20261128T114500Z"));
+    int64_t id;
+    assert_int_equal(store_learner_add(s, "Fresh", NULL, NULL, NULL, NULL, &id), 0);
+    assert_sql(f->db, "PRAGMA user_version", "2");
+    store_close(s);
+    buf_release(&notice);
+    buf_release(&err);
+}
+
+static void test_store__damaged_pages_are_detected(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    int resumed;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    assert_int_equal(store_login(s, id, NULL), 0);
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1", "fr", SCORM_2004, &attempt,
+                                         &resumed), 0);
+    char item[32], text[600];
+    memset(text, 'x', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    for (int i = 0; i < 60; i++) {
+        snprintf(item, sizeof item, "q-%d", i);
+        StoreAnswer a = { .item_id = item, .type = "other", .response = text,
+                          .result = "neutral" };
+        assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    }
+    store_close(s);     /* last connection: the WAL is checkpointed into the file */
+    assert_int_equal(access(f->dir, F_OK), 0);
+    /* scribble over the b-tree pages after the header page */
+    FILE *fp = fopen(f->db, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    assert_true(size > 8 * 4096);
+    char junk[4096];
+    memset(junk, 0xA5, sizeof junk);
+    for (long off = 4096; off + 4096 <= size; off += 2 * 4096) {
+        fseek(fp, off, SEEK_SET);
+        fwrite(junk, 1, sizeof junk, fp);
+    }
+    fclose(fp);
+    Buf notice = BUF_INIT, err = BUF_INIT;
+    s = store_open(f->dir, &notice, &err);
+    if (!s)
+        print_error("%s\n", err.data);
+    assert_non_null(s);
+    assert_non_null(strstr(notice.data, "the learner database was damaged"));
+    char name[300];
+    free(corrupt_copy(f, name, sizeof name));
+    StoreLearner *list;
+    size_t n;
+    assert_int_equal(store_learner_list(s, &list, &n), 0);
+    assert_int_equal(n, 0);
+    free(list);
+    store_close(s);
+    buf_release(&notice);
+    buf_release(&err);
+}
+
+static void test_store__integrity_after_many_writes(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t ids[5], attempt;
+    int resumed;
+    char name[32], item[32];
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof name, "Learner %d", i);
+        assert_int_equal(store_learner_add(s, name, NULL, NULL, NULL, NULL, &ids[i]), 0);
+    }
+    CmiModel *m = cmi_new(SCORM_2004);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(store_login(s, ids[i], NULL), 0);
+        assert_int_equal(store_attempt_begin(s, "cp-ai", "1", "en", SCORM_2004, &attempt,
+                                             &resumed), 0);
+        for (int q = 0; q < 60; q++) {
+            snprintf(item, sizeof item, "q-%d", q);
+            StoreAnswer a = { .item_id = item, .type = "choice", .response = "a",
+                              .result = q % 2 ? "correct" : "incorrect", .weight = 1 };
+            assert_int_equal(store_answer_record(s, attempt, &a), 0);
+            snprintf(item, sizeof item, "p-%d", q);
+            assert_int_equal(store_page_seen(s, attempt, item), 0);
+            assert_int_equal(cmi_set(m, "cmi.location", item), 0);
+            assert_int_equal(store_cmi_save(s, attempt, m), 0);
+        }
+    }
+    cmi_free(m);
+    store_close(s);
+    assert_sql(f->db, "PRAGMA integrity_check", "ok");
+    assert_sql(f->db, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    assert_sql(f->db, "SELECT count(*) FROM answers", "300");
+    assert_sql(f->db, "SELECT count(*) FROM pages_seen", "300");
+    assert_sql(f->db, "SELECT count(*) FROM outbox", "305");
+    assert_sql(f->db, "SELECT count(DISTINCT location) FROM attempts", "1");
+}
+
+static void test_store__bad_folder(void **state)
+{
+    (void)state;
+    Buf err = BUF_INIT;
+    assert_null(store_open("/nonexistent/folder", NULL, &err));
+    assert_string_equal(err.data, "cannot open the data folder '/nonexistent/folder': "
+                        "No such file or directory");
+    buf_release(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_store__profiles_and_pins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__answers_are_committed_at_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__resume_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__outbox, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__migrates_version_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__refuses_newer_schema, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__garbage_file_is_moved_aside, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__damaged_pages_are_detected, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__integrity_after_many_writes, setup,
+                                        teardown),
+        cmocka_unit_test(test_store__bad_folder),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
