@@ -245,7 +245,7 @@ static void test_package__reader_limits(void **state)
 {
     (void)state;
     PkgfixtureEntry many[12];
-    char names[12][16];
+    char names[12][32];
     for (int i = 0; i < 12; i++) {
         snprintf(names[i], sizeof(names[i]), "f%02d.txt", i);
         many[i] = (PkgfixtureEntry){ names[i], "x", 0, 0, 0 };
