@@ -1175,6 +1175,13 @@ static Block *fence_question(Fence *f, Audience aud)
     }
     q->id = id ? id : "";
     q->at = f->at;
+    Setting *raw = get_setting(f, "id");
+    const char *qname = raw ? arena_printf(&p->c->arena, "question '%s'", raw->value)
+                            : "question";
+    if (!qname) {
+        oom(p);
+        return NULL;
+    }
     if (!type) {
         diag_error(p->d, f->at, "question without type (add type=single, type=multiple or "
                    "type=truefalse)");
@@ -1208,8 +1215,8 @@ static Block *fence_question(Fence *f, Audience aud)
         add_line(&prompt, t, lines[i].s, lines[i].e);
     q->prompt = part_blocks(f, &prompt, 0, "question");
     if (!q->prompt)
-        diag_error(p->d, f->at, "question '%s' has no question text (write the question "
-                   "before the first choice)", q->id);
+        diag_error(p->d, f->at, "%s has no question text (write the question "
+                   "before the first choice)", qname);
 
     Choice **tail = &q->choices;
     int ncorrect = 0, in_expl = 0;
@@ -1297,29 +1304,29 @@ static Block *fence_question(Fence *f, Audience aud)
     free(lines);
 
     if (q->nchoices == 0) {
-        diag_error(p->d, f->at, "question '%s' has no choices (add lines '- [x] right answer' "
-                   "and '- [ ] wrong answer', each followed by '  > feedback')", q->id);
+        diag_error(p->d, f->at, "%s has no choices (add lines '- [x] right answer' "
+                   "and '- [ ] wrong answer', each followed by '  > feedback')", qname);
     } else if (type && q->type == QUESTION_SINGLE && ncorrect != 1) {
         if (ncorrect == 0)
-            diag_error(p->d, f->at, "single-answer question '%s' has no right answer (mark "
-                       "the right choice with [x])", q->id);
+            diag_error(p->d, f->at, "single-answer %s has no right answer (mark "
+                       "the right choice with [x])", qname);
         else
-            diag_error(p->d, f->at, "single-answer question '%s' has %d right answers (mark "
-                       "exactly one choice [x], or use type=multiple)", q->id, ncorrect);
+            diag_error(p->d, f->at, "single-answer %s has %d right answers (mark "
+                       "exactly one choice [x], or use type=multiple)", qname, ncorrect);
     } else if (type && q->type == QUESTION_MULTIPLE && ncorrect == 0) {
-        diag_error(p->d, f->at, "multiple-answer question '%s' has no right answer (mark the "
-                   "right choices with [x])", q->id);
+        diag_error(p->d, f->at, "multiple-answer %s has no right answer (mark the "
+                   "right choices with [x])", qname);
     } else if (type && q->type == QUESTION_TRUEFALSE) {
         if (q->nchoices != 2)
-            diag_error(p->d, f->at, "true/false question '%s' has %d choices (write exactly "
-                       "two: true first, then false)", q->id, q->nchoices);
+            diag_error(p->d, f->at, "true/false %s has %d choices (write exactly "
+                       "two: true first, then false)", qname, q->nchoices);
         else if (ncorrect != 1)
-            diag_error(p->d, f->at, "true/false question '%s' needs exactly one right answer "
-                       "(mark either the first (true) or the second (false) choice [x])", q->id);
+            diag_error(p->d, f->at, "true/false %s needs exactly one right answer "
+                       "(mark either the first (true) or the second (false) choice [x])", qname);
     }
     if (q->nchoices > 0 && !q->explanation)
-        diag_warning(p->d, f->at, "question '%s' has no explanation (add a paragraph after "
-                     "the choices saying what to remember)", q->id);
+        diag_warning(p->d, f->at, "%s has no explanation (add a paragraph after "
+                     "the choices saying what to remember)", qname);
     Block *b = course_new_block(p->c, BLOCK_QUESTION, f->at);
     if (!b) {
         oom(p);
@@ -1699,16 +1706,15 @@ static const char *near_kind(const char *w)
 {
     static const char *const admonitions[] = {
         "note", "tip", "info", "caution", "important", "danger", "quiz", "exercise", "callout",
-        "key-fact", "keyfacts", "questions",
     };
-    for (size_t i = 0; i < sizeof(admonitions) / sizeof(admonitions[0]); i++)
-        if (strcasecmp(w, admonitions[i]) == 0)
-            return "";
     for (size_t i = 0; i < NKINDS; i++) {
         int dist = edit_distance(w, fence_kinds[i]);
         if (dist <= (strlen(fence_kinds[i]) > 5 ? 2 : 1))
             return fence_kinds[i];
     }
+    for (size_t i = 0; i < sizeof(admonitions) / sizeof(admonitions[0]); i++)
+        if (strcasecmp(w, admonitions[i]) == 0)
+            return "";
     return NULL;
 }
 

@@ -71,7 +71,8 @@ static SrcLoc xml_loc(XmlCtx *x, const xmlNode *node, const char *attr)
     if (attr) {
         size_t alen = strlen(attr);
         for (size_t i = tag; i + alen < end && data[i] != '>'; i++) {
-            if (strncmp(data + i, attr, alen) == 0 && (i == 0 || isspace((unsigned char)data[i - 1]))) {
+            if (strncmp(data + i, attr, alen) == 0 &&
+                (i == 0 || isspace((unsigned char)data[i - 1]))) {
                 size_t j = i + alen;
                 while (j < end && (data[j] == ' ' || data[j] == '\t'))
                     j++;
@@ -187,7 +188,9 @@ static void xml_schema_message(Buf *out, const char *raw)
     char elem[128] = "", attr[128] = "", first[128] = "";
     Buf list = BUF_INIT;
     quoted_after(msg, "Element '", elem, sizeof(elem));
-    if (strstr(msg, "This element is not expected") && expected_list(msg, &list, first, sizeof(first))) {
+    int not_expected = strstr(msg, "This element is not expected") != NULL;
+    int missing = strstr(msg, "Missing child element") != NULL;
+    if (not_expected && expected_list(msg, &list, first, sizeof(first))) {
         const char *hint = xml_hint(first);
         if (is_module_child(elem))
             buf_printf(out, "missing %s before <%s> (add %s)", list.data, elem,
@@ -195,10 +198,10 @@ static void xml_schema_message(Buf *out, const char *raw)
         else
             buf_printf(out, "unknown element <%s> (expected %s here; check the spelling)",
                        elem, list.data);
-    } else if (strstr(msg, "This element is not expected")) {
+    } else if (not_expected) {
         buf_printf(out, "element <%s> is not expected here (remove it, or move it to its place "
                         "in the order of docs/authoring.md)", elem);
-    } else if (strstr(msg, "Missing child element") && expected_list(msg, &list, first, sizeof(first))) {
+    } else if (missing && expected_list(msg, &list, first, sizeof(first))) {
         const char *hint = xml_hint(first);
         buf_printf(out, "<%s> is missing %s (add %s)", elem, list.data,
                    hint ? hint : "it, in the order of docs/authoring.md");
@@ -237,7 +240,8 @@ static void xml_parse_message(Buf *out, const char *raw)
     Buf clean = BUF_INIT;
     strip_ns(&clean, raw);
     char ent[128];
-    if (quoted_after(clean.data, "Entity '", ent, sizeof(ent)) && strstr(clean.data, "not defined")) {
+    if (quoted_after(clean.data, "Entity '", ent, sizeof(ent)) &&
+        strstr(clean.data, "not defined")) {
         buf_printf(out, "unknown entity &%s; (write the character itself; only &amp; &lt; &gt; "
                         "&quot; &apos; and &#NNN; exist in XML)", ent);
     } else {
