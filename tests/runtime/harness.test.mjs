@@ -1,0 +1,135 @@
+// Tests of the harness itself, on the hand-written fixture module
+// (fixtures/mini) with the reference runtime (fixtures/ref-runtime.js):
+//  - a correct runtime passes every check, in both editions;
+//  - a runtime broken on purpose (wrong status value, missing commit,
+//    overlong suspend data, double Terminate, a call after Terminate) fails
+//    with a message that names the problem.
+// This is what lets a green run on the real packages be trusted.
+
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as H from './harness.mjs';
+import * as R from './runs.mjs';
+
+let browser, server;
+const dirs = [];
+before(async () => { browser = await H.launchBrowser(); server = await H.startServer(); });
+after(async () => { if (browser) await H.closePool(browser); await browser?.close(); await server?.close(); dirs.forEach(H.removeDir); });
+
+function pkg(edition, patch = null) {
+    const p = H.fixturePackage(edition, H.REF_RUNTIME, { patch });
+    dirs.push(p.dir);
+    return p;
+}
+
+/* Replaces `from` by `to` in the runtime source; fails loudly if the patch no
+ * longer applies (so a refactored reference runtime cannot hollow out a test). */
+function patch(from, to) {
+    return (js) => {
+        assert.ok(js.includes(from), `patch target not found in the reference runtime: ${from}`);
+        return js.replace(from, to);
+    };
+}
+
+const T = { timeout: 60000 };
+
+for (const ed of ['12', '2004']) {
+    describe(`reference runtime, SCORM ${ed}`, { concurrency: 2 }, () => {
+        test('all answers right: completed, passed, score 100, one interaction per item', T, async () => {
+            const r = await R.completeRun(browser, server, pkg(ed), 'right');
+            H.assertNoProblems(assert, r.problems, 'all right');
+            assert.equal(H.expectedRaw(r.items), 100);
+            assert.equal(r.items.length, 4, 'the chief-only question is not for a physician');
+        });
+        test('all answers wrong: completed, failed, raw and scaled scores', T, async () => {
+            const r = await R.completeRun(browser, server, pkg(ed), 'wrong');
+            H.assertNoProblems(assert, r.problems, 'all wrong');
+            const v = H.lastValues(r.state, ed);
+            assert.equal(Number(v.get(ed === '12' ? 'cmi.core.score.raw' : 'cmi.score.raw')), 0);
+        });
+        test('leave half-way, relaunch with entry=resume: same page, answers shown, one result', T, async () => {
+            const r = await R.resumeRun(browser, server, pkg(ed));
+            H.assertNoProblems(assert, r.problems, 'resume');
+        });
+        test('SCO in its own window, window closed: Terminate exactly once (pagehide)', T, async () => {
+            const r = await R.completeRun(browser, server, pkg(ed), 'right', { mode: 'window' });
+            H.assertNoProblems(assert, r.problems, 'window closed');
+        });
+    });
+}
+
+describe('the harness names a broken runtime', { concurrency: 2 }, () => {
+    test('wrong status value ("complete") -> scorm-again error on lesson_status', T, async () => {
+        const p = pkg('12', patch("set(K.status, s);", "set(K.status, s === 'incomplete' ? s : 'complete');"));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.some((m) => /LMSSetValue\("cmi\.core\.lesson_status", "complete"\) -> scorm-again error 405/.test(m)),
+            r.problems.join('\n'));
+        assert.ok(r.problems.some((m) => /lesson_status is "incomplete", expected "passed"/.test(m)), r.problems.join('\n'));
+    });
+    test('wrong success value in 2004 ("pass")', T, async () => {
+        const p = pkg('2004', patch("if (verdict) set('cmi.success_status', verdict);", "if (verdict) set('cmi.success_status', 'pass');"));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.some((m) => /SetValue\("cmi\.success_status", "pass"\) -> scorm-again error 406/.test(m)), r.problems.join('\n'));
+    });
+    test('missing commit after an answer', T, async () => {
+        const p = pkg('2004', patch('report(); commit();', 'report();'));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.some((m) => /^no Commit after "answer q-lab-accuracy b": SetValue\("cmi\.interactions\.0\.id"/.test(m)),
+            r.problems.join('\n'));
+    });
+    test('overlong suspend data (over the 4096 characters SCORM 1.2 allows, in both editions)', T, async () => {
+        const long = patch("'|n=' + n;", "'|n=' + n + (Object.keys(st.q).length > 1 ? ';' + Array(700).fill('9:abcd').join(';') : '');");
+        // scorm-again 3.4 accepts over 4096 characters in 1.2 (many LMSs truncate
+        // or refuse): the harness's own limit check must catch it in both editions.
+        const r12 = await R.completeRun(browser, server, pkg('12', long), 'right');
+        assert.ok(r12.problems.some((m) => /cmi\.suspend_data is \d{4} characters, over SCORM 1\.2's limit of 4096/.test(m)), r12.problems.join('\n'));
+        const r04 = await R.completeRun(browser, server, pkg('2004', long), 'right');
+        assert.ok(r04.problems.some((m) => /cmi\.suspend_data is \d{4} characters, over SCORM 1\.2's limit of 4096/.test(m)), r04.problems.join('\n'));
+    });
+    test('Terminate twice (unload and pagehide) and a call after it', T, async () => {
+        const p = pkg('2004', patch("window.addEventListener('pagehide', finish);",
+            "window.addEventListener('pagehide', finish); window.addEventListener('unload', function () { api[F.fin](''); api[F.get]('cmi.location'); });"));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.includes('Terminate called 2 times, expected exactly once'), r.problems.join('\n'));
+        assert.ok(r.problems.some((m) => /^calls after Terminate: Terminate\(""\), GetValue\("cmi\.location"\)/.test(m)), r.problems.join('\n'));
+    });
+    test('no Terminate when the window closes (unload handler missing)', T, async () => {
+        const p = pkg('12', patch("window.addEventListener('pagehide', finish);", ''));
+        const r = await R.completeRun(browser, server, p, 'right', { mode: 'window' });
+        assert.ok(r.problems.includes('LMSFinish called 0 times, expected exactly once'), r.problems.join('\n'));
+        assert.ok(r.problems.includes('cmi.core.session_time never set'), r.problems.join('\n'));
+    });
+    test('malformed session time', T, async () => {
+        const p = pkg('2004', patch("return 'PT' + h + 'H' + m + 'M' + s.toFixed(2) + 'S';", "return 'PT' + h + 'H' + m + 'M' + s.toFixed(3) + 'S';"));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.some((m) => /cmi\.session_time "PT0H0M\d+\.\d{3}S" is not an ISO 8601 duration/.test(m) || /error 406/.test(m)), r.problems.join('\n'));
+    });
+    test('a wrong response format (1.2 true-false as "false")', T, async () => {
+        const p = pkg('12', patch("return ed === '12' ? (codes[0] === 'a' ? 't' : 'f')", "return ed === '12' ? (codes[0] === 'a' ? 'true' : 'false')"));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.some((m) => /interaction q-always-right: student_response is "false", expected "f"/.test(m)), r.problems.join('\n'));
+    });
+    test('a resume that forgets the answers', T, async () => {
+        const p = pkg('2004', patch('if (resume) decode(', 'if (false) decode('));
+        const r = await R.resumeRun(browser, server, p);
+        assert.ok(r.problems.some((m) => /^relaunch landed on "_context"|^relaunch: q-lab-accuracy shows/.test(m)), r.problems.join('\n'));
+    });
+});
+
+describe('reference runtime without an LMS', { concurrency: 2 }, () => {
+    for (const ed of ['12', '2004']) {
+        test(`SCORM ${ed} package opened from disk (file://): navigate, answer, no error`, T, async () => {
+            const r = await R.fileRun(browser, pkg(ed));
+            H.assertNoProblems(assert, r.problems, 'file://');
+        });
+    }
+    test('file:// check reports a runtime that throws without an LMS', T, async () => {
+        const r = await R.fileRun(browser, pkg('2004', patch("var api = findApi('API_1484_11');", "var api = findApi('API_1484_11'); if (!api) throw new Error('no LMS API');")));
+        assert.ok(r.problems.some((m) => /uncaught no LMS API/.test(m)), r.problems.join('\n'));
+    });
+});
+
+test('keyboard only (Tab, Space, Enter, arrows in radio groups): module completed and passed', T, async () => {
+    const r = await R.completeRun(browser, server, pkg('2004'), 'right', { keyboard: true });
+    H.assertNoProblems(assert, r.problems, 'keyboard');
+});
