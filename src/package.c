@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -177,6 +178,24 @@ static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size
                 continue;
             s->err = errno;
             archive_set_error(a, errno, "%s", strerror(errno));
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    return (la_ssize_t)n;
+}
+
+static la_ssize_t sink_write_raw(Sink *s, const void *data, size_t n)
+{
+    const char *p = data;
+    size_t left = n;
+    while (left) {
+        ssize_t w = write(s->fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            s->err = errno;
             return -1;
         }
         p += w;
@@ -352,11 +371,61 @@ out:
     return rc;
 }
 
+/* libarchive writes the DOS date of each entry in local time, so the bytes
+ * would depend on TZ; rewrite those fields (local headers and central
+ * directory) from mtime in UTC. The extended-timestamp field is UTC already. */
+static void fix_dos_times(Buf *z, size_t start, long long mtime)
+{
+    unsigned char *b = (unsigned char *)z->data + start;
+    size_t n = z->len - start;
+    if (mtime < PACKAGE_MTIME_DEFAULT)
+        mtime = PACKAGE_MTIME_DEFAULT;
+    time_t t = (time_t)mtime;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return;
+    unsigned dtime = (unsigned)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+    unsigned ddate = (unsigned)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+    if (n < 22)
+        return;
+    size_t e = n - 22;
+    while (e > 0 && !(b[e] == 'P' && b[e + 1] == 'K' && b[e + 2] == 5 && b[e + 3] == 6))
+        e--;
+    if (b[e] != 'P')
+        return;
+    size_t count = (size_t)(b[e + 10] | b[e + 11] << 8);
+    size_t cd = (size_t)(b[e + 16] | b[e + 17] << 8 | b[e + 18] << 16
+                         | (unsigned long)b[e + 19] << 24);
+    for (size_t i = 0; i < count && cd + 46 <= n; i++) {
+        if (!(b[cd] == 'P' && b[cd + 1] == 'K' && b[cd + 2] == 1 && b[cd + 3] == 2))
+            return;
+        size_t lh = (size_t)(b[cd + 42] | b[cd + 43] << 8 | b[cd + 44] << 16
+                             | (unsigned long)b[cd + 45] << 24);
+        b[cd + 12] = (unsigned char)dtime;
+        b[cd + 13] = (unsigned char)(dtime >> 8);
+        b[cd + 14] = (unsigned char)ddate;
+        b[cd + 15] = (unsigned char)(ddate >> 8);
+        if (lh + 30 <= n && b[lh] == 'P' && b[lh + 1] == 'K' && b[lh + 2] == 3
+            && b[lh + 3] == 4) {
+            b[lh + 10] = (unsigned char)dtime;
+            b[lh + 11] = (unsigned char)(dtime >> 8);
+            b[lh + 12] = (unsigned char)ddate;
+            b[lh + 13] = (unsigned char)(ddate >> 8);
+        }
+        cd += 46 + (size_t)(b[cd + 28] | b[cd + 29] << 8) + (size_t)(b[cd + 30] | b[cd + 31] << 8)
+              + (size_t)(b[cd + 32] | b[cd + 33] << 8);
+    }
+}
+
 int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
                              Buf *out, Diag *d)
 {
     Sink sink = { out, -1, 0 };
-    return write_zip(&sink, entries, n, mtime, "(zip in memory)", d);
+    size_t start = out->len;
+    if (write_zip(&sink, entries, n, mtime, "(zip in memory)", d) != 0)
+        return -1;
+    fix_dos_times(out, start, mtime);
+    return 0;
 }
 
 int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
@@ -376,9 +445,22 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         free(tmp);
         return -1;
     }
-    Sink sink = { NULL, fd, 0 };
-    if (write_zip(&sink, entries, n, mtime, path, d) != 0)
+    /* Built in memory first (packages are small), so the DOS dates can be
+     * fixed before the bytes reach the disk. */
+    Buf z = BUF_INIT;
+    Sink sink = { &z, -1, 0 };
+    if (write_zip(&sink, entries, n, mtime, path, d) != 0) {
+        buf_release(&z);
         goto out;
+    }
+    fix_dos_times(&z, 0, mtime);
+    Sink disk = { NULL, fd, 0 };
+    la_ssize_t w = sink_write_raw(&disk, z.data, z.len);
+    buf_release(&z);
+    if (w < 0) {
+        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(disk.err));
+        goto out;
+    }
     if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
         goto out;

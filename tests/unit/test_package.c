@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -102,6 +103,22 @@ static void test_package__same_input_same_bytes(void **state)
     assert_int_equal(package_write_zip_memory(rev, 3, PACKAGE_MTIME_DEFAULT, &z2, &d), 0);
     assert_int_equal(z1.len, z2.len);
     assert_memory_equal(z1.data, z2.data, z1.len);
+    /* The time zone does not matter (zip DOS dates are written in UTC). */
+    Buf tokyo = BUF_INIT;
+    const char *oldtz = getenv("TZ");
+    char *saved = oldtz ? strdup(oldtz) : NULL;
+    setenv("TZ", "Asia/Tokyo", 1);
+    tzset();
+    assert_int_equal(package_write_zip_memory(three, 3, PACKAGE_MTIME_DEFAULT, &tokyo, &d), 0);
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
+    assert_int_equal(tokyo.len, z1.len);
+    assert_memory_equal(tokyo.data, z1.data, z1.len);
+    buf_release(&tokyo);
     /* A different date gives different bytes: the date is really written. */
     assert_int_equal(package_write_zip_memory(three, 3, 1700000000, &z3, &d), 0);
     assert_true(z3.len != z1.len || memcmp(z1.data, z3.data, z1.len) != 0);
