@@ -264,7 +264,8 @@ Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d)
     ctxt->_private = &entity;
     ctxt->sax->entityDecl = refuse_entity;
     doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
+                                | XML_PARSE_BIG_LINES);
     if (entity) {
         diag_error(d, srcloc(label, 0, 0), "the manifest declares XML entities in a DOCTYPE, "
                    "which is refused for safety (remove the DOCTYPE; SCORM manifests do "

@@ -804,6 +804,12 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
             bad = 1;
             continue;
         }
+        if (archive_entry_is_encrypted(ae)) {
+            diag_error(d, at, "entry '%s' is encrypted (a package cannot be password-"
+                       "protected; export it again without a password)", name);
+            bad = 1;
+            continue;
+        }
         const char *why;
         if (!package_name_ok(name, &why)) {
             char shown[1100];

@@ -129,7 +129,8 @@ int validate_manifest_schema(const char *xml, size_t len, const char *label,
         return diag_error(d, srcloc(label, 0, 0), "out of memory");
     pctxt->sax->entityDecl = entity_stop;
     doc = xmlCtxtReadMemory(pctxt, xml, (int)(len > INT32_MAX ? INT32_MAX : len), NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
+                            | XML_PARSE_BIG_LINES);
     if (!doc || !pctxt->wellFormed) {
         diag_error(d, srcloc(label, 0, 0), "the manifest is not well-formed XML or declares "
                    "entities (fix the XML first)");

@@ -258,6 +258,44 @@ static void test_package__reader_refuses_hostile_entries(void **state)
                    "valid UTF-8");
 }
 
+static la_ssize_t to_buf(struct archive *a, void *ud, const void *data, size_t n)
+{
+    (void)a;
+    buf_append(ud, data, n);
+    return (la_ssize_t)n;
+}
+
+static void test_package__reader_refuses_encrypted(void **state)
+{
+    (void)state;
+    Buf z = BUF_INIT;
+    struct archive *a = archive_write_new();
+    archive_write_set_format_zip(a);
+    if (archive_write_set_options(a, "zip:encryption=zipcrypt") != ARCHIVE_OK) {
+        archive_write_free(a);
+        skip();     /* libarchive built without encryption support */
+    }
+    assert_int_equal(archive_write_set_passphrase(a, "secret"), ARCHIVE_OK);
+    assert_int_equal(archive_write_open(a, &z, NULL, to_buf, NULL), ARCHIVE_OK);
+    struct archive_entry *ae = archive_entry_new();
+    archive_entry_set_pathname(ae, "index.html");
+    archive_entry_set_filetype(ae, AE_IFREG);
+    archive_entry_set_perm(ae, 0644);
+    archive_entry_set_size(ae, 5);
+    assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, "hello", 5), 5);
+    archive_entry_free(ae);
+    assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+    archive_write_free(a);
+    Diag d = DIAG_INIT;
+    assert_null(package_open_memory(z.data, z.len, "locked.zip", NULL, &d));
+    assert_string_equal(first_msg(&d), "locked.zip: error: entry 'index.html' is encrypted (a "
+                        "package cannot be password-protected; export it again without a "
+                        "password)");
+    diag_release(&d);
+    buf_release(&z);
+}
+
 static void test_package__reader_limits(void **state)
 {
     (void)state;
@@ -381,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_package__source_date_epoch),
         cmocka_unit_test(test_package__disk_write_atomic),
         cmocka_unit_test(test_package__reader_refuses_hostile_entries),
+        cmocka_unit_test(test_package__reader_refuses_encrypted),
         cmocka_unit_test(test_package__reader_limits),
         cmocka_unit_test(test_package__reader_refuses_non_zips),
         cmocka_unit_test(test_package__many_entries_open_fast),
