@@ -708,6 +708,12 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
         C->L->items[box].r.h = C->y - by;
     target_rect(C, t, x + pad, by, w - 2 * pad, C->y - by);
     C->y += C->em / 2;
+    if (r->max_chars < 0) {     /* a form field: no button of its own */
+        C->y += pad - C->em / 2;
+        if (!C->L->oom)
+            C->L->items[bg].r.h = C->y - top;
+        return;
+    }
     int s = add_target(C, TARGET_SAVE);
     if (s >= 0)
         C->L->targets[s].reflection = r;

@@ -96,7 +96,9 @@ typedef struct LayoutHooks {
     /* The choices made on the current play of s, in order, into path (at most
      * max); returns how many. */
     int (*scenario)(void *ud, const Scenario *s, const StepChoice **path, int max);
-    /* The text typed so far; *saved set to 1 once saved. NULL = "". */
+    /* The text typed so far; *saved set to 1 once saved. NULL = "". A
+     * reflection with max_chars < 0 is a form field (the ui's own screens):
+     * drawn without its Save button. */
     const char *(*reflection)(void *ud, const Reflection *r, int *saved);
     /* Interface word (key as in data-cp-text-*: "submit", "correct"…), or
      * NULL for the built-in fallback. */

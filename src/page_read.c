@@ -1053,6 +1053,8 @@ int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc
         if (!c->version)
             c->version = attr(&R, body, "data-cp-version");
         c->mastery_score = attr_int(&R, body, "data-cp-mastery", c->mastery_score, 0, 100);
+        c->duration_minutes = attr_int(&R, body, "data-cp-duration", c->duration_minutes, 0,
+                                       600);
         v = attr(&R, body, "data-cp-scorm");
         if (v && strcmp(v, "1.2") == 0)
             out->scorm = SCORM_12;

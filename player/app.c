@@ -1,0 +1,499 @@
+/* app: SDL events > ui calls > one redraw when dirty. Idle means blocked in
+ * SDL_WaitEvent: no timer, no polling, so an idle ward PC uses ~0 % CPU. A
+ * timeout is used only while something is scheduled (a script step, or the
+ * read-aloud child that must be reaped). Script commands become pushed SDL
+ * events, executed one at a time when the queue is empty, so every command
+ * sees the frame the previous one produced. */
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "font.h"
+#include "render.h"
+#include "script.h"
+#include "ui.h"
+
+extern char **environ;
+
+typedef struct App {
+    const AppOptions *o;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *surface;       /* headless: what the software renderer draws on */
+    Fonts *fonts;
+    Render *render;
+    Ui *ui;
+    int dirty;
+    int quit;
+    Script script;
+    size_t step;
+    Uint32 wait_until;
+    int rc;
+    pid_t speaker;              /* espeak-ng child, 0 when none */
+} App;
+
+/* ---- read aloud ---------------------------------------------------------- */
+
+static void speech_stop(App *a)
+{
+    if (a->speaker > 0) {
+        kill(a->speaker, SIGTERM);
+        waitpid(a->speaker, NULL, 0);
+    }
+    a->speaker = 0;
+}
+
+/* espeak-ng reads the text from its stdin; the pipe is written once (at most
+ * 60 KB, what a pipe takes without blocking) and closed, so the loop never
+ * waits on it. */
+static void speech_start(App *a, const char *text, const char *lang)
+{
+    speech_stop(a);
+    int fd[2];
+    if (pipe(fd) != 0)
+        return;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[0], 0);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    char voice[8];
+    snprintf(voice, sizeof(voice), "%s", strcmp(lang, "en") == 0 ? "en" : "fr");
+    char *argv[] = { (char *)"espeak-ng", (char *)"-v", voice, NULL };
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "espeak-ng", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[0]);
+    if (rc != 0) {
+        close(fd[1]);
+        fprintf(stderr, "wardplayer: cannot start espeak-ng: %s\n", strerror(rc));
+        return;
+    }
+    fcntl(fd[1], F_SETFL, O_NONBLOCK);
+    size_t len = strlen(text);
+    if (len > 60000)
+        len = 60000;
+    ssize_t w = write(fd[1], text, len);
+    (void)w;
+    close(fd[1]);
+    a->speaker = pid;
+}
+
+static void speech_poll(App *a)
+{
+    if (a->speaker > 0 && waitpid(a->speaker, NULL, WNOHANG) == a->speaker)
+        a->speaker = 0;
+    const char *lang;
+    int stop;
+    const char *text = ui_take_speech(a->ui, &lang, &stop);
+    if (stop)
+        speech_stop(a);
+    if (text)
+        speech_start(a, text, lang);
+}
+
+/* ---- input ----------------------------------------------------------------- */
+
+static int map_key(const SDL_Keysym *k, UiKey *out)
+{
+    int ctrl = (k->mod & KMOD_CTRL) != 0;
+    SDL_Keycode c = k->sym;
+    if (ctrl && (c == SDLK_PLUS || c == SDLK_EQUALS || c == SDLK_KP_PLUS))
+        *out = UI_KEY_ZOOM_IN;
+    else if (ctrl && (c == SDLK_MINUS || c == SDLK_KP_MINUS))
+        *out = UI_KEY_ZOOM_OUT;
+    else if (ctrl && (c == SDLK_0 || c == SDLK_KP_0))
+        *out = UI_KEY_ZOOM_RESET;
+    else if (c == SDLK_F2 || (ctrl && c == SDLK_h))
+        *out = UI_KEY_CONTRAST;
+    else if (c == SDLK_F3 || (ctrl && c == SDLK_t))
+        *out = UI_KEY_TOC;
+    else if (c == SDLK_F4)
+        *out = UI_KEY_LANGUAGE;
+    else if (c == SDLK_F5)
+        *out = UI_KEY_READ_ALOUD;
+    else if (c == SDLK_F6)
+        *out = UI_KEY_LIBRARY;
+    else if (c == SDLK_UP)
+        *out = UI_KEY_UP;
+    else if (c == SDLK_DOWN)
+        *out = UI_KEY_DOWN;
+    else if (c == SDLK_PAGEUP)
+        *out = UI_KEY_PAGE_UP;
+    else if (c == SDLK_PAGEDOWN)
+        *out = UI_KEY_PAGE_DOWN;
+    else if (c == SDLK_HOME)
+        *out = UI_KEY_HOME;
+    else if (c == SDLK_END)
+        *out = UI_KEY_END;
+    else if (c == SDLK_LEFT)
+        *out = UI_KEY_PREV;
+    else if (c == SDLK_RIGHT)
+        *out = UI_KEY_NEXT;
+    else if (c == SDLK_TAB)
+        *out = (k->mod & KMOD_SHIFT) ? UI_KEY_BACKTAB : UI_KEY_TAB;
+    else if (c == SDLK_RETURN || c == SDLK_KP_ENTER || c == SDLK_SPACE)
+        *out = UI_KEY_ACTIVATE;
+    else if (c == SDLK_ESCAPE)
+        *out = UI_KEY_BACK;
+    else if (c == SDLK_BACKSPACE)
+        *out = UI_KEY_BACKSPACE;
+    else
+        return 0;
+    return 1;
+}
+
+static void handle(App *a, const SDL_Event *e)
+{
+    UiKey k;
+    switch (e->type) {
+    case SDL_QUIT:
+        if (!a->o->kiosk || a->script.n)
+            a->quit = 1;
+        break;
+    case SDL_KEYDOWN:
+        if ((e->key.keysym.mod & KMOD_CTRL) && e->key.keysym.sym == SDLK_q && !a->o->kiosk) {
+            a->quit = 1;
+            break;
+        }
+        /* typing in a text box: space is a character, not "activate" */
+        if (ui_wants_text(a->ui) && e->key.keysym.sym == SDLK_SPACE)
+            break;
+        if (map_key(&e->key.keysym, &k)) {
+            a->dirty |= ui_key(a->ui, k);
+            speech_poll(a);
+        }
+        break;
+    case SDL_TEXTINPUT:
+        if (ui_wants_text(a->ui))
+            a->dirty |= ui_text(a->ui, e->text.text);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            a->dirty |= ui_click(a->ui, e->button.x, e->button.y);
+        break;
+    case SDL_MOUSEWHEEL: {
+        int dy = e->wheel.y;
+        if (e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED)
+            dy = -dy;
+        a->dirty |= ui_wheel(a->ui, -dy * 60);
+        break;
+    }
+    case SDL_FINGERMOTION: {
+        int h = 0;
+        SDL_GetWindowSize(a->win, NULL, &h);
+        a->dirty |= ui_wheel(a->ui, (int)(-e->tfinger.dy * (float)h));
+        break;
+    }
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && !a->o->headless) {
+            int w, h;
+            SDL_GetRendererOutputSize(a->ren, &w, &h);
+            a->dirty |= ui_resize(a->ui, w, h);
+        } else if (e->window.event == SDL_WINDOWEVENT_EXPOSED) {
+            a->dirty = 1;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- script -------------------------------------------------------------------- */
+
+static SDL_Keycode key_code(const char *name)
+{
+    static const struct { const char *n; SDL_Keycode k; } alias[] = {
+        { "plus", SDLK_PLUS }, { "minus", SDLK_MINUS }, { "space", SDLK_SPACE },
+        { "enter", SDLK_RETURN }, { "esc", SDLK_ESCAPE }, { "0", SDLK_0 },
+    };
+    for (size_t i = 0; i < sizeof(alias) / sizeof(alias[0]); i++)
+        if (SDL_strcasecmp(alias[i].n, name) == 0)
+            return alias[i].k;
+    return SDL_GetKeyFromName(name);
+}
+
+static void push_key(SDL_Keycode k, unsigned mods)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof(e));
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = k;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
+    e.key.keysym.mod = (Uint16)(((mods & SCRIPT_CTRL) ? KMOD_LCTRL : 0) |
+                                ((mods & SCRIPT_SHIFT) ? KMOD_LSHIFT : 0) |
+                                ((mods & SCRIPT_ALT) ? KMOD_LALT : 0));
+    SDL_PushEvent(&e);
+    e.type = SDL_KEYUP;
+    e.key.state = SDL_RELEASED;
+    SDL_PushEvent(&e);
+}
+
+static void draw(App *a);
+
+static int resize_headless(App *a, int w, int h);
+
+static void script_step(App *a)
+{
+    const ScriptCmd *c = &a->script.cmds[a->step++];
+    SDL_Event e;
+    memset(&e, 0, sizeof(e));
+    switch (c->op) {
+    case SCRIPT_KEY: {
+        SDL_Keycode k = key_code(c->arg);
+        if (k == SDLK_UNKNOWN) {
+            fprintf(stderr, "%s:%d: error: unknown key '%s' (use SDL key names: Right, Tab, "
+                    "Return, F5, plus…)\n", a->o->script, c->line, c->arg);
+            a->rc = 2;
+            a->quit = 1;
+            return;
+        }
+        push_key(k, c->mods);
+        break;
+    }
+    case SCRIPT_CLICK:
+        e.type = SDL_MOUSEBUTTONDOWN;
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = SDL_PRESSED;
+        e.button.clicks = 1;
+        e.button.x = c->a;
+        e.button.y = c->b;
+        SDL_PushEvent(&e);
+        e.type = SDL_MOUSEBUTTONUP;
+        e.button.state = SDL_RELEASED;
+        SDL_PushEvent(&e);
+        break;
+    case SCRIPT_WHEEL:
+        e.type = SDL_MOUSEWHEEL;
+        e.wheel.y = -c->a;
+        e.wheel.direction = SDL_MOUSEWHEEL_NORMAL;
+        SDL_PushEvent(&e);
+        break;
+    case SCRIPT_TEXT:
+        e.type = SDL_TEXTINPUT;
+        snprintf(e.text.text, sizeof(e.text.text), "%s", c->arg);
+        SDL_PushEvent(&e);
+        break;
+    case SCRIPT_WAIT:
+        a->wait_until = SDL_GetTicks() + (Uint32)c->a;
+        break;
+    case SCRIPT_RESIZE:
+        if (a->o->headless)
+            resize_headless(a, c->a, c->b);
+        else
+            SDL_SetWindowSize(a->win, c->a, c->b);
+        a->dirty |= ui_resize(a->ui, c->a, c->b);
+        break;
+    case SCRIPT_SCREENSHOT: {
+        draw(a);
+        Buf err = BUF_INIT;
+        if (render_screenshot(a->ren, c->arg, &err) < 0) {
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+            a->rc = 1;
+        }
+        buf_release(&err);
+        break;
+    }
+    case SCRIPT_QUIT:
+        a->quit = 1;
+        break;
+    }
+}
+
+/* ---- drawing --------------------------------------------------------------------- */
+
+static void draw(App *a)
+{
+    if (font_scale(a->fonts) != ui_scale(a->ui)) {
+        Buf err = BUF_INIT;
+        if (font_set_scale(a->fonts, ui_scale(a->ui), &err) < 0)
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+        buf_release(&err);
+        ui_fonts_changed(a->ui);
+    }
+    render_frame(a->render, ui_view(a->ui));
+    SDL_RenderPresent(a->ren);
+    a->dirty = 0;
+}
+
+static int resize_headless(App *a, int w, int h)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return -1;
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    if (!r) {
+        SDL_FreeSurface(s);
+        return -1;
+    }
+    /* textures belong to a renderer: the image cache goes with the old one */
+    Render *nr = NULL;
+    Buf err = BUF_INIT;
+    nr = render_new(r, a->fonts, &err);
+    buf_release(&err);
+    if (!nr) {
+        SDL_DestroyRenderer(r);
+        SDL_FreeSurface(s);
+        return -1;
+    }
+    render_free(a->render);
+    SDL_DestroyRenderer(a->ren);
+    SDL_FreeSurface(a->surface);
+    a->render = nr;
+    a->ren = r;
+    a->surface = s;
+    render_set_ui(a->render, a->ui);
+    return 0;
+}
+
+/* ---- run --------------------------------------------------------------------------- */
+
+int app_run(const AppOptions *o)
+{
+    App a = { .o = o, .rc = 0, .dirty = 1 };
+    Buf err = BUF_INIT;
+    int w = o->width > 0 ? o->width : 1280, h = o->height > 0 ? o->height : 800;
+    if (o->script) {
+        Diag d = DIAG_INIT;
+        if (script_load(o->script, &a.script, &d) < 0) {
+            diag_print(&d, stderr);
+            diag_release(&d);
+            return 2;
+        }
+        diag_release(&d);
+    }
+    if (o->headless)
+        SDL_setenv("SDL_VIDEODRIVER", "dummy", 1);
+    /* the loop must sleep while idle: no SDL timers, no vsync busy-wait */
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "1");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "wardplayer: cannot start SDL: %s\n", SDL_GetError());
+        script_release(&a.script);
+        return 1;
+    }
+    if (TTF_Init() != 0) {
+        fprintf(stderr, "wardplayer: cannot start SDL_ttf: %s\n", TTF_GetError());
+        a.rc = 1;
+        goto out;
+    }
+    IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | (o->headless ? SDL_WINDOW_HIDDEN
+                                                           : SDL_WINDOW_RESIZABLE);
+    if (o->kiosk && !o->headless)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    a.win = SDL_CreateWindow("wardplayer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                             flags);
+    if (!a.win) {
+        fprintf(stderr, "wardplayer: cannot open a window: %s\n", SDL_GetError());
+        a.rc = 1;
+        goto out;
+    }
+    if (o->headless) {
+        a.surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        a.ren = a.surface ? SDL_CreateSoftwareRenderer(a.surface) : NULL;
+    } else {
+        a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_ACCELERATED);
+        if (!a.ren)
+            a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (!a.ren) {
+        fprintf(stderr, "wardplayer: cannot draw: %s\n", SDL_GetError());
+        a.rc = 1;
+        goto out;
+    }
+    if (!o->headless)
+        SDL_GetRendererOutputSize(a.ren, &w, &h);
+    a.fonts = font_open(o->scale >= 100 ? o->scale : 100, &err);
+    if (!a.fonts) {
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+        a.rc = 1;
+        goto out;
+    }
+    a.render = render_new(a.ren, a.fonts, &err);
+    if (!a.render) {
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+        a.rc = 1;
+        goto out;
+    }
+    UiOptions uo = { .path = o->path, .data_dir = o->data_dir, .lang = o->lang, .width = w,
+                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast };
+    a.ui = ui_new(&uo, render_measure(a.render), &err);
+    if (!a.ui) {
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+        a.rc = 1;
+        goto out;
+    }
+    render_set_ui(a.render, a.ui);
+    SDL_StartTextInput();
+
+    while (!a.quit) {
+        SDL_Event e;
+        while (!a.quit && SDL_PollEvent(&e))
+            handle(&a, &e);
+        if (a.quit)
+            break;
+        if (a.dirty)
+            draw(&a);
+        int timeout = -1;
+        if (a.step < a.script.n) {
+            Uint32 now = SDL_GetTicks();
+            if (!SDL_TICKS_PASSED(now, a.wait_until)) {
+                timeout = (int)(a.wait_until - now);
+            } else {
+                script_step(&a);
+                continue;
+            }
+        } else if (o->screenshot) {
+            /* the first frame, or the frame at the end of the script */
+            draw(&a);
+            if (render_screenshot(a.ren, o->screenshot, &err) < 0) {
+                fprintf(stderr, "wardplayer: %s\n", err.data);
+                a.rc = 1;
+            }
+            break;
+        } else if (o->script) {
+            break;      /* a script without quit ends with its last line */
+        }
+        if (a.speaker > 0 && (timeout < 0 || timeout > 250))
+            timeout = 250;      /* to reap the read-aloud child */
+        int got = timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
+        if (got)
+            handle(&a, &e);
+        if (a.speaker > 0)
+            speech_poll(&a);
+    }
+out:
+    speech_stop(&a);
+    ui_free(a.ui);
+    render_free(a.render);
+    font_close(a.fonts);
+    if (a.ren)
+        SDL_DestroyRenderer(a.ren);
+    if (a.surface)
+        SDL_FreeSurface(a.surface);
+    if (a.win)
+        SDL_DestroyWindow(a.win);
+    IMG_Quit();
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit();
+    script_release(&a.script);
+    buf_release(&err);
+    return a.rc;
+}

@@ -1,0 +1,151 @@
+/* wardplayer: options > app_run / ui_check > exit code. Nothing else. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app.h"
+#include "buf.h"
+#include "ui.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: wardplayer [PKG.zip | PACKAGE_DIR | LIBRARY_DIR] [options]\n"
+          "       wardplayer --check PKG.zip\n"
+          "  --data DIR          learner store folder (default $XDG_DATA_HOME/wardplayer)\n"
+          "  --no-data           keep nothing (no profiles, nothing saved)\n"
+          "  --lang fr|en        interface language (default: from LANG)\n"
+          "  --kiosk             full screen; learners cannot quit\n"
+          "  --scale PERCENT     text size, 100 to 200\n"
+          "  --contrast          start in high contrast\n"
+          "  --size WxH          window size (default 1280x800)\n"
+          "  --headless          no display (SDL dummy driver, software rendering)\n"
+          "  --screenshot FILE   write the first frame (or the last of --script) as PNG\n"
+          "  --script FILE       replay key/click/text/wait/screenshot/quit lines\n"
+          "  --check PKG         print the package's problems; exit 1 if it cannot play\n",
+          out);
+}
+
+/* mkdir -p; 0 or -1 (errno) */
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    AppOptions o = { 0 };
+    const char *data = NULL, *check = NULL;
+    int no_data = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(field)                                                                   \
+    do {                                                                              \
+        if (!next) {                                                                  \
+            fprintf(stderr, "wardplayer: %s needs a value (see --help)\n", a);        \
+            return 2;                                                                 \
+        }                                                                             \
+        field = next;                                                                 \
+        i++;                                                                          \
+    } while (0)
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--data") == 0) {
+            TAKE(data);
+        } else if (strcmp(a, "--no-data") == 0) {
+            no_data = 1;
+        } else if (strcmp(a, "--lang") == 0) {
+            TAKE(o.lang);
+        } else if (strcmp(a, "--kiosk") == 0) {
+            o.kiosk = 1;
+        } else if (strcmp(a, "--contrast") == 0) {
+            o.high_contrast = 1;
+        } else if (strcmp(a, "--headless") == 0) {
+            o.headless = 1;
+        } else if (strcmp(a, "--screenshot") == 0) {
+            TAKE(o.screenshot);
+        } else if (strcmp(a, "--script") == 0) {
+            TAKE(o.script);
+        } else if (strcmp(a, "--check") == 0) {
+            TAKE(check);
+        } else if (strcmp(a, "--scale") == 0) {
+            const char *v;
+            TAKE(v);
+            o.scale = atoi(v);
+            if (o.scale < 100 || o.scale > 200) {
+                fprintf(stderr, "wardplayer: --scale must be 100 to 200\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--size") == 0) {
+            const char *v;
+            TAKE(v);
+            if (sscanf(v, "%dx%d", &o.width, &o.height) != 2 || o.width < 200 ||
+                o.height < 200 || o.width > 10000 || o.height > 10000) {
+                fprintf(stderr, "wardplayer: --size wants WxH, for example 1280x800\n");
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "wardplayer: unknown option '%s' (see --help)\n", a);
+            return 2;
+        } else if (!o.path) {
+            o.path = a;
+        } else {
+            fprintf(stderr, "wardplayer: one package or folder at a time ('%s')\n", a);
+            return 2;
+        }
+#undef TAKE
+    }
+    if (check) {
+        Buf out = BUF_INIT;
+        int rc = ui_check(check, &out);
+        fputs(out.data, stdout);
+        if (rc == 0)
+            printf("%s: can be played\n", check);
+        buf_release(&out);
+        return rc == 0 ? 0 : 1;
+    }
+    if (!o.path) {
+        usage(stderr);
+        return 2;
+    }
+    Buf dir = BUF_INIT;
+    if (!no_data) {
+        if (data) {
+            buf_puts(&dir, data);
+        } else {
+            const char *xdg = getenv("XDG_DATA_HOME");
+            const char *home = getenv("HOME");
+            if (xdg && *xdg)
+                buf_printf(&dir, "%s/wardplayer", xdg);
+            else if (home && *home)
+                buf_printf(&dir, "%s/.local/share/wardplayer", home);
+        }
+        if (dir.len && make_dirs(dir.data) != 0) {
+            fprintf(stderr, "wardplayer: cannot create %s: %s\n", dir.data, strerror(errno));
+            buf_release(&dir);
+            return 1;
+        }
+        o.data_dir = dir.len ? dir.data : NULL;
+    }
+    int rc = app_run(&o);
+    buf_release(&dir);
+    return rc;
+}
