@@ -1,23 +1,195 @@
 /* coursepack: main() parses options, calls the library, maps results to exit
- * codes (0 ok, 1 input error, 2 usage). */
+ * codes: 0 ok, 1 a problem in the input (messages say what and where), 2 usage. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "build.h"
+#include "diag.h"
+#include "package.h"
+#include "source.h"
+#include "validate.h"
 
 static int usage(FILE *out)
 {
     fputs("usage: coursepack check DIR...\n"
-          "       coursepack build DIR... -o OUT [--scorm 12|2004|all] [--lang fr|en|all]\n"
-          "       coursepack validate PKG.zip... [--schemas DIR]\n", out);
+          "       coursepack build DIR... -o OUT [--scorm 12|2004|all] [--lang fr|en|all]"
+          " [--schemas DIR]\n"
+          "       coursepack validate PKG.zip... [--schemas DIR]\n"
+          "\n"
+          "  check      read module folders and report every problem as file:line:col\n"
+          "  build      check, then write one SCORM zip per language and edition into OUT\n"
+          "  validate   check SCORM zips (any author) the way an LMS administrator needs\n"
+          "\n"
+          "Exit status: 0 ok, 1 problems found, 2 wrong usage.\n"
+          "See docs/authoring.md (trainers) and docs/admin.md (LMS administrators).\n",
+          out);
+    return out == stdout ? 0 : 2;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("coursepack: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n(run 'coursepack --help' for usage)\n", stderr);
     return 2;
+}
+
+/* Reads and checks one module; prints its messages. Returns the course when
+ * it has no error (free it), NULL otherwise. */
+static Course *check_module(const char *dir, int *had_error)
+{
+    Diag d = DIAG_INIT;
+    Course *c = source_read_module(dir, &d);
+    diag_sort(&d);
+    diag_print(&d, stderr);
+    if (!c || d.errors) {
+        fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", dir, d.errors, d.warnings);
+        *had_error = 1;
+        course_free(c);
+        c = NULL;
+    }
+    diag_release(&d);
+    return c;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    int had_error = 0, ndirs = 0;
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("unknown option '%s' for check", argv[i]);
+        Course *c = check_module(argv[i], &had_error);
+        course_free(c);
+        ndirs++;
+    }
+    if (!ndirs)
+        return usage_error("%s", "check needs at least one module folder");
+    return had_error ? 1 : 0;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    BuildOptions opt = {0};
+    const char *dirs[256];
+    int ndirs = 0;
+    opt.mtime = package_mtime_from_env();
+    opt.verbose = 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (!value)
+                return usage_error("%s needs a folder", a);
+            opt.out_dir = value;
+            i++;
+        } else if (strcmp(a, "--scorm") == 0) {
+            if (!value)
+                return usage_error("%s needs 12, 2004 or all", a);
+            if (strcmp(value, "12") == 0 || strcmp(value, "1.2") == 0)
+                opt.editions = BUILD_SCORM12;
+            else if (strcmp(value, "2004") == 0)
+                opt.editions = BUILD_SCORM2004;
+            else if (strcmp(value, "all") == 0)
+                opt.editions = BUILD_SCORM12 | BUILD_SCORM2004;
+            else
+                return usage_error("unknown SCORM edition '%s' (use 12, 2004 or all)", value);
+            i++;
+        } else if (strcmp(a, "--lang") == 0) {
+            if (!value)
+                return usage_error("%s needs fr, en or all", a);
+            opt.lang = strcmp(value, "all") == 0 ? NULL : value;
+            i++;
+        } else if (strcmp(a, "--schemas") == 0) {
+            if (!value)
+                return usage_error("%s needs a folder", a);
+            opt.schemas_dir = value;
+            i++;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            opt.verbose = 0;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s' for build", a);
+        } else {
+            if (ndirs == (int)(sizeof(dirs) / sizeof(dirs[0])))
+                return usage_error("%s", "too many module folders (256 at most)");
+            dirs[ndirs++] = a;
+        }
+    }
+    if (!ndirs)
+        return usage_error("%s", "build needs at least one module folder");
+    if (!opt.out_dir)
+        return usage_error("%s", "build needs an output folder: -o OUT");
+
+    /* Check every module before writing anything: a broken module must not
+     * leave some packages new and others old. */
+    int had_error = 0;
+    Course *courses[256] = {0};
+    for (int i = 0; i < ndirs; i++)
+        courses[i] = check_module(dirs[i], &had_error);
+    if (!had_error) {
+        for (int i = 0; i < ndirs; i++) {
+            Diag d = DIAG_INIT;
+            if (build_module(courses[i], &opt, &d) < 0)
+                had_error = 1;
+            diag_sort(&d);
+            diag_print(&d, stderr);
+            diag_release(&d);
+        }
+    }
+    for (int i = 0; i < ndirs; i++)
+        course_free(courses[i]);
+    return had_error ? 1 : 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    const char *schemas = NULL;
+    int npkgs = 0, had_error = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--schemas") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("%s needs a folder", argv[i]);
+            schemas = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return usage_error("unknown option '%s' for validate", argv[i]);
+        }
+    }
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--schemas") == 0) {
+            i++;
+            continue;
+        }
+        Diag d = DIAG_INIT;
+        int rc = validate_package(argv[i], schemas, &d);
+        diag_print(&d, stderr);
+        if (rc < 0 || d.errors) {
+            had_error = 1;
+            fprintf(stderr, "%s: not valid: %zu error(s), %zu warning(s)\n", argv[i],
+                    d.errors, d.warnings);
+        } else {
+            printf("%s: valid SCORM package%s (%zu warning(s))\n", argv[i],
+                   schemas ? ", schema-checked" : "", d.warnings);
+        }
+        diag_release(&d);
+        npkgs++;
+    }
+    if (!npkgs)
+        return usage_error("%s", "validate needs at least one zip");
+    return had_error ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr);
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return 0;
-    }
-    return usage(stderr);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
+        return usage(stdout);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "build") == 0)
+        return cmd_build(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    return usage_error("unknown command '%s' (use check, build or validate)", cmd);
 }
