@@ -658,7 +658,7 @@ static struct archive *open_archive(const Package *p)
     if (!a)
         return NULL;
     archive_read_support_format_zip_seekable(a);
-    int r = p->path ? archive_read_open_filename(a, p->path, 65536)
+    int r = p->path ? archive_read_open_filename(a, p->path, 16384)
                     : archive_read_open_memory(a, p->mem, p->memsize);
     if (r != ARCHIVE_OK)
         return a;   /* the caller reads the error and frees */
