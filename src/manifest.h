@@ -72,6 +72,17 @@ struct ManifestItem {
     const char *title;          /* text of <title>, whitespace trimmed; NULL if none */
     const char *parameters;     /* NULL when none */
     int isvisible;              /* 1 unless isvisible="false" */
+    /* What a player hands to the SCO (NULL when absent; text as written): */
+    const char *data_from_lms;      /* adlcp:datafromlms / adlcp:dataFromLMS: launch data */
+    const char *mastery_score;      /* 1.2 adlcp:masteryscore (0..100) */
+    const char *max_time_allowed;   /* 1.2 adlcp:maxtimeallowed; 2004 imsss:limitConditions
+                                       attemptAbsoluteDurationLimit */
+    const char *time_limit_action;  /* adlcp:timelimitaction / adlcp:timeLimitAction */
+    const char *prerequisites;      /* 1.2 adlcp:prerequisites (aicc_script) */
+    const char *completion_threshold;   /* 2004 adlcp:completionThreshold
+                                           minProgressMeasure (or its 3rd-Ed. text) */
+    const char *scaled_passing_score;   /* 2004 primary objective minNormalizedMeasure when
+                                           satisfiedByMeasure="true" ("1.0" if not given) */
     ManifestItem *children;     /* array */
     size_t nchildren;
     int line;

@@ -94,6 +94,60 @@ static void *alloc_array(Reader *r, size_t n, size_t size)
     return p;
 }
 
+static int ns_has(const xmlNode *n, const char *part)
+{
+    return n->ns && n->ns->href && strstr((const char *)n->ns->href, part);
+}
+
+static int named(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, (const xmlChar *)name) == 0;
+}
+
+/* ADL extensions on an item (1.2 spells them in lower case, 2004 in camel case). */
+static void read_adlcp(Reader *r, xmlNode *c, ManifestItem *it)
+{
+    if (named(c, "masteryscore"))
+        it->mastery_score = text_of(r, c);
+    else if (named(c, "datafromlms"))
+        it->data_from_lms = text_of(r, c);
+    else if (named(c, "maxtimeallowed"))
+        it->max_time_allowed = text_of(r, c);
+    else if (named(c, "timelimitaction"))
+        it->time_limit_action = text_of(r, c);
+    else if (named(c, "prerequisites"))
+        it->prerequisites = text_of(r, c);
+    else if (named(c, "completionThreshold")) {
+        const char *mpm = attr(r, c, "minProgressMeasure");
+        const char *txt = text_of(r, c);
+        it->completion_threshold = mpm ? mpm : (txt && *txt) ? txt : "1.0";
+    }
+}
+
+static void read_sequencing(Reader *r, xmlNode *seq, ManifestItem *it)
+{
+    for (xmlNode *c = seq->children; c; c = c->next) {
+        if (named(c, "limitConditions")) {
+            const char *lim = attr(r, c, "attemptAbsoluteDurationLimit");
+            if (lim)
+                it->max_time_allowed = lim;
+        } else if (named(c, "objectives")) {
+            for (xmlNode *o = c->children; o; o = o->next) {
+                if (!named(o, "primaryObjective"))
+                    continue;
+                const char *sbm = attr(r, o, "satisfiedByMeasure");
+                if (!sbm || (strcmp(sbm, "true") != 0 && strcmp(sbm, "1") != 0))
+                    continue;
+                it->scaled_passing_score = "1.0";
+                for (xmlNode *m = o->children; m; m = m->next) {
+                    if (named(m, "minNormalizedMeasure"))
+                        it->scaled_passing_score = text_of(r, m);
+                }
+            }
+        }
+    }
+}
+
 static void read_item(Reader *r, xmlNode *n, ManifestItem *it, int depth)
 {
     it->identifier = attr(r, n, "identifier");
@@ -105,6 +159,11 @@ static void read_item(Reader *r, xmlNode *n, ManifestItem *it, int depth)
     for (xmlNode *c = n->children; c; c = c->next) {
         if (is_cp(r, c, "title") && !it->title)
             it->title = text_of(r, c);
+        else if (c->type == XML_ELEMENT_NODE && ns_has(c, "adlnet.org/xsd/adlcp"))
+            read_adlcp(r, c, it);
+        else if (c->type == XML_ELEMENT_NODE && ns_has(c, "imsglobal.org/xsd/imsss")
+                 && strcmp((const char *)c->name, "sequencing") == 0)
+            read_sequencing(r, c, it);
     }
     if (depth >= MAX_DEPTH)
         return;

@@ -107,6 +107,7 @@ static void test_manifest__scorm12_written_and_schema_valid(void **state)
     assert_non_null(o);
     assert_int_equal(o->nitems, 1);
     assert_string_equal(o->items[0].title, "L'IA n'est jamais neutre & <biais>");
+    assert_string_equal(o->items[0].mastery_score, "80");
     const ManifestResource *r = manifest_find_resource(m, o->items[0].identifierref);
     assert_non_null(r);
     assert_string_equal(r->scorm_type, "sco");
@@ -141,6 +142,10 @@ static void test_manifest__scorm2004_written_and_schema_valid(void **state)
     assert_int_equal(validate_manifest_schema(b.data, b.len, "m2004.xml", XSD, &d), 0);
     assert_int_equal(d.errors, 0);
     save_for_script("scorm2004.xml", &b);
+    Manifest *back = manifest_read(b.data, b.len, "m2004.xml", &d);
+    assert_non_null(back);
+    assert_string_equal(back->orgs[0].items[0].scaled_passing_score, "0.80");
+    manifest_free(back);
 
     /* Mastery 100 and 0 stay in the schema's range. */
     c->mastery_score = 100;
@@ -232,7 +237,9 @@ static const char third12[] =
     "      <item identifier=\"i_play\" isvisible=\"true\">\n"
     "        <title>Playing</title>\n"
     "        <item identifier=\"i_play_1\" identifierref=\"sco_play\" parameters=\"?p=1\">\n"
-    "          <title>How to play</title>\n"
+    "          <title>How to play</title><adlcp:masteryscore>70</adlcp:masteryscore>"
+    "<adlcp:datafromlms>level=2</adlcp:datafromlms><adlcp:maxtimeallowed>00:30:00"
+    "</adlcp:maxtimeallowed><adlcp:timelimitaction>exit,message</adlcp:timelimitaction>\n"
     "        </item>\n"
     "        <item identifier=\"i_hidden\" identifierref=\"sco_etiq\" isvisible=\"false\">\n"
     "          <title>Etiquette</title>\n"
@@ -279,6 +286,11 @@ static void test_manifest__reads_third_party_12(void **state)
     assert_string_equal(top->children[0].parameters, "?p=1");
     assert_int_equal(top->children[0].isvisible, 1);
     assert_int_equal(top->children[1].isvisible, 0);
+    assert_string_equal(top->children[0].mastery_score, "70");
+    assert_string_equal(top->children[0].data_from_lms, "level=2");
+    assert_string_equal(top->children[0].max_time_allowed, "00:30:00");
+    assert_string_equal(top->children[0].time_limit_action, "exit,message");
+    assert_null(top->children[1].mastery_score);
     assert_int_equal(top->children[1].line, 15);
     assert_int_equal(m->nresources, 3);
     const ManifestResource *play = manifest_find_resource(m, "sco_play");
@@ -319,7 +331,11 @@ static const char third2004[] =
     "    <organization identifier=\"ORG\">\n"
     "      <title>Sequencing</title>\n"
     "      <item identifier=\"A\" identifierref=\"R1\"><title>One</title>\n"
-    "        <imsss:sequencing><imsss:deliveryControls tracked=\"true\"/></imsss:sequencing>\n"
+    "        <adlcp:completionThreshold minProgressMeasure=\"0.75\"/><imsss:sequencing>"
+    "<imsss:limitConditions attemptAbsoluteDurationLimit=\"PT1H\"/><imsss:objectives>"
+    "<imsss:primaryObjective satisfiedByMeasure=\"true\"><imsss:minNormalizedMeasure>0.6"
+    "</imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives>"
+    "<imsss:deliveryControls tracked=\"true\"/></imsss:sequencing>\n"
     "      </item>\n"
     "      <item identifier=\"B\" identifierref=\"R2\"><title>Two</title></item>\n"
     "    </organization>\n"
@@ -350,6 +366,11 @@ static void test_manifest__reads_third_party_2004(void **state)
     assert_string_equal(manifest_default_org(m)->identifier, "ORG");
     assert_int_equal(m->orgs[0].nitems, 2);
     assert_string_equal(m->orgs[0].items[1].title, "Two");
+    const ManifestItem *a = &m->orgs[0].items[0];
+    assert_string_equal(a->completion_threshold, "0.75");
+    assert_string_equal(a->scaled_passing_score, "0.6");
+    assert_string_equal(a->max_time_allowed, "PT1H");
+    assert_null(m->orgs[0].items[1].scaled_passing_score);
     assert_string_equal(m->resources[0].scorm_type_attr, "scormType");
     assert_string_equal(m->resources[1].scorm_type, "asset");
     assert_int_equal(m->resources[1].line, 26);
