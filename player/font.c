@@ -147,6 +147,13 @@ int font_measure(void *ud, FontId id, const char *s, size_t n)
     Fonts *f = ud;
     if (n == 0)
         return 0;
+    if (n == 1 && s[0] == ' ') {
+        /* SDL_ttf sizes text by its ink, so a lone space would measure ~0:
+         * the layout wants the space's advance */
+        int minx, maxx, miny, maxy, adv = 0;
+        if (TTF_GlyphMetrics32(font_get(f, id), ' ', &minx, &maxx, &miny, &maxy, &adv) == 0)
+            return adv;
+    }
     if (n + 1 > f->scratch_cap) {
         size_t cap = n + 1 < 256 ? 256 : n + 1 + n / 2;
         char *p = realloc(f->scratch, cap);

@@ -141,6 +141,13 @@ static int add_target(Ctx *C, TargetKind kind)
     return (int)L->ntargets++;
 }
 
+/* Sets the whole clickable box of a target (a choice row, a text box). */
+static void target_set(Ctx *C, int t, int x, int y, int w, int h)
+{
+    if (t >= 0)
+        C->L->targets[t].r = (LayoutRect){ x, y, w, h };
+}
+
 static void target_rect(Ctx *C, int t, int x, int y, int w, int h)
 {
     if (t < 0)
@@ -222,15 +229,20 @@ static void end_line(Ctx *C, Flow *F, int force)
             shift = 0;
     }
     DrawItem *prev = NULL;
+    int drift = 0;      /* how much wider merged runs really are than their words */
     for (size_t i = 0; i < F->nline; i++) {
         Placed *pl = &F->line[i];
-        int x = F->x0 + pl->x + shift;
-        /* one draw item per stretch of same style: "a b c" stays one run */
+        int x = F->x0 + pl->x + shift + drift;
+        /* one draw item per stretch of same style: "a b c" stays one run. A
+         * real font rounds each word's width, so the stretch is re-measured
+         * whole and what follows on the line moves by the difference. */
         if (prev && prev->font == pl->f.font && prev->color == pl->f.color &&
             prev->target == pl->f.target && prev->flags == pl->f.flags &&
             prev->text + prev->len + 1 == pl->f.s && prev->text[prev->len] == ' ') {
             prev->len = (size_t)(pl->f.s + pl->f.n - prev->text);
-            prev->r.w = x + pl->f.w - prev->r.x;
+            int sum = x + pl->f.w - prev->r.x;
+            prev->r.w = C->m->measure(C->m->ud, prev->font, prev->text, prev->len);
+            drift += prev->r.w - sum;
         } else {
             prev = add_item(C, DRAW_TEXT, x, C->y, pl->f.w, h, pl->f.color);
             if (!prev)
@@ -241,7 +253,7 @@ static void end_line(Ctx *C, Flow *F, int force)
             prev->target = pl->f.target;
             prev->flags = pl->f.flags;
         }
-        target_rect(C, pl->f.target, x, C->y, pl->f.w, h);
+        target_rect(C, pl->f.target, prev->r.x, C->y, prev->r.w, h);
     }
     C->y += h;
     C->lines++;
@@ -585,7 +597,7 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
         C->y += ipad;
         if (!C->L->oom)
             C->L->items[cbg].r.h = C->y - cy;
-        target_rect(C, t, x + pad, cy, w - 2 * pad, C->y - cy);
+        target_set(C, t, x + pad, cy, w - 2 * pad, C->y - cy);
         C->y += C->em / 3;
     }
     C->y += C->em / 3;
@@ -632,7 +644,7 @@ static void lay_step_choices(Ctx *C, const Scenario *sc, const Step *st, int x, 
         C->y += ipad;
         if (!C->L->oom)
             C->L->items[cbg].r.h = C->y - cy;
-        target_rect(C, t, x, cy, w, C->y - cy);
+        target_set(C, t, x, cy, w, C->y - cy);
         C->y += C->em / 3;
     }
 }
@@ -706,7 +718,7 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
         C->y = by + 4 * C->em;
     if (!C->L->oom)
         C->L->items[box].r.h = C->y - by;
-    target_rect(C, t, x + pad, by, w - 2 * pad, C->y - by);
+    target_set(C, t, x + pad, by, w - 2 * pad, C->y - by);
     C->y += C->em / 2;
     if (r->max_chars < 0) {     /* a form field: no button of its own */
         C->y += pad - C->em / 2;
@@ -755,9 +767,9 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
             /* the marker hangs in the indent; a narrow column gives less
              * indent, but always room for the marker */
             int indent = inset(em * 3 / 2, w);
-            if (indent < mw + em / 4)
-                indent = mw + em / 4;
-            lay_marker(C, x + indent - mw - em / 4, C->y, mk, COLOR_MUTED, -1);
+            if (indent < mw + em / 2)
+                indent = mw + em / 2;
+            lay_marker(C, x + indent - mw - em / 2, C->y, mk, COLOR_MUTED, -1);
             lay_blocks(C, it->children, x + indent, w - indent, depth + 1);
             C->y += em / 4;
         }
