@@ -226,6 +226,43 @@ static void test_image__refuses_outside_and_bad(void **state)
     diag_release(&d);
 }
 
+static void test_image__svg_loads_nothing_from_outside(void **state)
+{
+    (void)state;
+    /* A red PNG outside the module, referenced by absolute file: URL. */
+    char *other = pkgfixture_tmpdir();
+    char secret[4096];
+    snprintf(secret, sizeof(secret), "%s/secret.png", other);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 0, 0);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    assert_int_equal(cairo_surface_write_to_png(s, secret), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    Buf svgsrc = BUF_INIT;
+    buf_printf(&svgsrc, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+               "xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"10\" height=\"10\">"
+               "<image width=\"10\" height=\"10\" xlink:href=\"file://%s\"/></svg>", secret);
+    put("img/ext.svg", svgsrc.data, svgsrc.len);
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/ext.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    char out[4096];
+    snprintf(out, sizeof(out), "%s/ext.png", module);
+    assert_int_equal(pkgfixture_write_file(out, a.data, a.size), 0);
+    s = cairo_image_surface_create_from_png(out);
+    uint32_t px;
+    memcpy(&px, cairo_image_surface_get_data(s) + 5 * cairo_image_surface_get_stride(s) + 20, 4);
+    assert_true(px == 0);   /* transparent: the outside file was not read */
+    cairo_surface_destroy(s);
+    image_data_release(&a);
+    buf_release(&svgsrc);
+    diag_release(&d);
+    pkgfixture_rmtree(other);
+    free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_image__svg_rendered_deterministic),
         cmocka_unit_test(test_image__svg_scaled_to_max_side),
         cmocka_unit_test(test_image__refuses_outside_and_bad),
+        cmocka_unit_test(test_image__svg_loads_nothing_from_outside),
     };
     return cmocka_run_group_tests_name("image", tests, setup, teardown);
 }

@@ -451,6 +451,57 @@ static void test_validate__hostile_zip(void **state)
     diag_release(&d);
 }
 
+/* Damaged zips (random bytes changed, cut short) and damaged manifests never
+ * crash or hang the validator; each run ends in a verdict. */
+static void test_validate__survives_damage(void **state)
+{
+    (void)state;
+    PkgfixtureEntry e[8];
+    size_t k = 0;
+    e[k++] = (PkgfixtureEntry){ "imsmanifest.xml", golf2004, 0, 0, 0 };
+    for (size_t i = 0; i < 6; i++)
+        e[k++] = (PkgfixtureEntry){ golf_files[i], "<p>content</p>", 0, 0, 0 };
+    Buf z = BUF_INIT;
+    assert_int_equal(pkgfixture_zip(e, k, &z), 0);
+    unsigned seed = 12345;
+    char *copy = malloc(z.len);
+    for (int round = 0; round < 300; round++) {
+        memcpy(copy, z.data, z.len);
+        int flips = 1 + round % 8;
+        for (int f = 0; f < flips; f++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % z.len;
+            seed = seed * 1103515245u + 12345u;
+            copy[at] = (char)(seed >> 16);
+        }
+        size_t len = round % 3 == 0 ? z.len - (size_t)round % z.len : z.len;
+        Diag d = DIAG_INIT;
+        int rc = validate_package_memory(copy, len, "dmg.zip", NULL, &d);
+        assert_true(rc == 0 || rc == -1);
+        assert_true(rc == 0 ? d.errors == 0 : d.errors > 0 || d.dropped > 0);
+        diag_release(&d);
+    }
+    /* The manifest text damaged inside an intact zip. */
+    size_t mlen = strlen(golf2004);
+    char *m = malloc(mlen + 1);
+    for (int round = 0; round < 300; round++) {
+        memcpy(m, golf2004, mlen + 1);
+        for (int f = 0; f < 1 + round % 4; f++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % mlen;
+            seed = seed * 1103515245u + 12345u;
+            m[at] = "<>\"'&/= x\\:#?%"[(seed >> 16) % 15];
+        }
+        Diag d = DIAG_INIT;
+        int rc = run(m, "imsmanifest.xml", golf_files, 6, NULL, &d);
+        assert_true(rc == 0 || rc == -1);
+        diag_release(&d);
+    }
+    free(m);
+    free(copy);
+    buf_release(&z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_validate__unlisted_files_warn),
         cmocka_unit_test(test_validate__schema_errors_located),
         cmocka_unit_test(test_validate__hostile_zip),
+        cmocka_unit_test(test_validate__survives_damage),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
