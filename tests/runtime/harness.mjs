@@ -326,13 +326,16 @@ export function scenarioPath(sc, kind, prefer = []) {
     return null;
 }
 
-/* What a learner answering `how` ('right' | 'wrong') is expected to give. */
+/* What a learner answering `how` is expected to give: 'right', 'wrong', or
+ * 'mixed' (questions alternately right and wrong, scenarios to a partial
+ * ending where there is one: exercises the half weight and "neutral"). */
 export function plan(mod, who, how) {
     const items = [];
+    let k = 0;
     for (const q of mod.questions) {
         if (!forLearner(q.ctx, who) || !pageShown(mod, q.page, who)) continue;
         let pick;
-        if (how === 'right') pick = q.correct;
+        if (how === 'right' || (how === 'mixed' && k++ % 2 === 0)) pick = q.correct;
         else {
             const wrong = q.choices.filter((c) => !q.correct.includes(c));
             pick = wrong.length ? [wrong[0]] : q.choices.slice(0, -1);
@@ -344,6 +347,7 @@ export function plan(mod, who, how) {
         if (!forLearner(s.ctx, who) || !pageShown(mod, s.page, who)) continue;
         let p;
         if (how === 'right') p = scenarioPath(s, 'correct', s.best) || scenarioPath(s, null, s.best);
+        else if (how === 'mixed') p = scenarioPath(s, 'partial') || scenarioPath(s, 'wrong') || scenarioPath(s, null);
         else p = scenarioPath(s, 'wrong') || scenarioPath(s, 'partial') || scenarioPath(s, null);
         if (!p) continue;
         const earned = !s.scored ? 0 : p.end === 'correct' ? s.weight : p.end === 'partial' ? s.weight / 2 : 0;
@@ -587,11 +591,16 @@ export function checkInteractions(state, edition, items) {
         if (mine.length !== 1) { problems.push(`interaction ${it.id}: ${mine.length} recorded, expected 1`); continue; }
         const i = mine[0];
         const type = it.kind === 'q' && it.type === 'truefalse' ? 'true-false' : 'choice';
+        // Scenarios: a partial ending and an unscored scenario are "neutral";
+        // no pattern when the scenario has no path to a correct ending.
+        const result = it.kind === 'q' ? (it.ok ? 'correct' : wrong)
+            : !it.scored || it.end === 'partial' ? 'neutral' : it.end === 'correct' ? 'correct' : wrong;
         const want = {
             type,
             [respKey]: it.kind === 'q' ? response(edition, it.type, it.pick) : response(edition, 'choice', it.pick),
-            'correct_responses.0.pattern': it.kind === 'q' ? response(edition, it.type, it.correct) : response(edition, 'choice', it.best),
-            result: it.ok ? 'correct' : wrong,
+            'correct_responses.0.pattern': it.kind === 'q' ? response(edition, it.type, it.correct)
+                : it.best.length ? response(edition, 'choice', it.best) : undefined,
+            result,
             weighting: String(it.weight),
         };
         for (const [k, w] of Object.entries(want)) {

@@ -31,7 +31,7 @@ function patch(from, to) {
     };
 }
 
-const T = { timeout: 60000 };
+const T = { timeout: 120000 };
 
 for (const ed of ['12', '2004']) {
     describe(`reference runtime, SCORM ${ed}`, { concurrency: 2 }, () => {
@@ -41,8 +41,8 @@ for (const ed of ['12', '2004']) {
             assert.equal(H.expectedRaw(r.items), 100);
             assert.equal(r.items.length, 4, 'the chief-only question is not for a physician');
         });
-        test('all answers wrong: completed, failed, raw and scaled scores', T, async () => {
-            const r = await R.completeRun(browser, server, pkg(ed), 'wrong');
+        test('all answers wrong, summary finish button: completed, failed, raw and scaled scores', T, async () => {
+            const r = await R.completeRun(browser, server, pkg(ed), 'wrong', { finish: 'button' });
             H.assertNoProblems(assert, r.problems, 'all wrong');
             const v = H.lastValues(r.state, ed);
             assert.equal(Number(v.get(ed === '12' ? 'cmi.core.score.raw' : 'cmi.score.raw')), 0);
@@ -51,9 +51,11 @@ for (const ed of ['12', '2004']) {
             const r = await R.resumeRun(browser, server, pkg(ed));
             H.assertNoProblems(assert, r.problems, 'resume');
         });
-        test('SCO in its own window, window closed: Terminate exactly once (pagehide)', T, async () => {
-            const r = await R.completeRun(browser, server, pkg(ed), 'right', { mode: 'window' });
+        test('mixed answers, SCO in its own window, window closed: partial = half weight, Terminate once', T, async () => {
+            const r = await R.completeRun(browser, server, pkg(ed), 'mixed', { mode: 'window' });
             H.assertNoProblems(assert, r.problems, 'window closed');
+            // q-lab-accuracy 2 right, q-bias-sources 1 wrong, q-always-right 1 right, scenario 2 partial: 4/6
+            assert.equal(H.expectedRaw(r.items).toFixed(2), '66.67');
         });
     });
 }

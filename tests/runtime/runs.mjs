@@ -21,7 +21,7 @@ export function finalOutcome(mod, items) {
 /* Answers every item `how` ('right' | 'wrong'), reaches the summary, closes
  * the frame; checks calls, commits, interactions, outcome, suspend data,
  * session time. */
-export async function completeRun(browser, server, pkg, how, { mode = 'frame', keyboard = false } = {}) {
+export async function completeRun(browser, server, pkg, how, { mode = 'frame', keyboard = false, finish = 'close' } = {}) {
     const s = await H.launch(browser, server, pkg, { mode });
     try {
         const mod = await H.readModule(s.frame);
@@ -33,6 +33,16 @@ export async function completeRun(browser, server, pkg, how, { mode = 'frame', k
         if (last !== '_summary') problems.push(`the learner stopped on "${last}", not on the summary (visited ${walk.visited.join(' > ')})`);
         for (const it of items) {
             if (!walk.answered.includes(it.id)) problems.push(`${it.id} (page ${it.page}) was never shown to a ${who.role || 'learner'}/${who.setting || '-'}`);
+        }
+        if (finish === 'button') {
+            // The summary's finish button ends the session; leaving afterwards must not end it twice.
+            const btn = s.frame.locator('section.cp-summary .cp-finish');
+            if (await btn.isVisible()) {
+                await s.mark('finish button');
+                if (keyboard) await s.scoPage.keyboard.press('Tab');
+                await btn.click();
+                await s.page.waitForTimeout(200);
+            } else problems.push('no visible .cp-finish button on the summary page');
         }
         if (mode === 'window') { await s.scoPage.close({ runBeforeUnload: true }); await s.page.waitForTimeout(300); }
         else await s.close();
