@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# End-to-end tests of the coursepack command on the real modules of courses/:
+# exit codes, outputs, determinism, official-schema validity of every
+# manifest, validate on every package, nothing written for broken sources.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+SHARED=${SHARED:-$(cd .. && pwd)/shared}
+CP=$BUILD/coursepack
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -20 | sed 's/^/     /'; }
+expect() {   # name, expected exit code, command...
+    local name=$1 want=$2; shift 2
+    local out rc
+    out=$("$@" 2>&1); rc=$?
+    if [ "$rc" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $rc, wanted $want)" "$out"; fi
+}
+
+modules=()
+for m in courses/*/module.xml; do modules+=("$(dirname "$m")"); done
+
+# --- usage -------------------------------------------------------------------
+expect "no arguments is a usage error" 2 "$CP"
+expect "unknown command is a usage error" 2 "$CP" frobnicate
+expect "build without -o is a usage error" 2 "$CP" build courses/example-module
+expect "unknown edition is a usage error" 2 "$CP" build courses/example-module -o "$tmp/x" --scorm 3
+expect "--help exits 0" 0 "$CP" --help
+
+# --- check and build every module ------------------------------------------------
+for m in "${modules[@]}"; do
+    id=$(basename "$m")
+    expect "check $id" 0 "$CP" check "$m"
+done
+export SOURCE_DATE_EPOCH=1700000000
+expect "build all modules" 0 "$CP" build "${modules[@]}" -o "$tmp/a" -q
+expect "build all modules again" 0 "$CP" build "${modules[@]}" -o "$tmp/b" -q
+for m in "${modules[@]}"; do
+    id=$(basename "$m")
+    n=$(ls "$tmp/a/$id".*.zip 2>/dev/null | wc -l)
+    langs=$(sed -n 's:.*<languages>\(.*\)</languages>.*:\1:p' "$m/module.xml" | wc -w)
+    if [ "$n" -eq $((langs * 2)) ]; then ok "$id: one package per language and edition ($n)"
+    else not_ok "$id: $n packages for $langs language(s)"; fi
+done
+if diff -r "$tmp/a" "$tmp/b" >/dev/null; then ok "two builds are byte-identical"
+else not_ok "two builds differ" "$(diff -r "$tmp/a" "$tmp/b" | head)"; fi
+
+# --- every package: coursepack validate, official schemas, well-formed XHTML -------
+for z in "$tmp"/a/*.zip; do
+    name=$(basename "$z")
+    expect "validate $name" 0 "$CP" validate "$z" --schemas "$SHARED/scorm/xsd"
+    d="$tmp/x/$name"
+    mkdir -p "$d" && unzip -q -o "$z" -d "$d"
+    case $name in *scorm12*) ed=12 ;; *) ed=2004 ;; esac
+    expect "official $ed schemas accept the manifest of $name" 0 \
+        "$SHARED/scorm/validate-manifest" "$ed" "$d/imsmanifest.xml"
+    expect "index.html of $name is well-formed XML" 0 xmllint --noout --nonet "$d/index.html"
+    if unzip -Z -T "$z" | awk '/^-/ {print $(NF-1)}' | grep -vq '^20231114\.'; then
+        not_ok "$name: entries not dated SOURCE_DATE_EPOCH" "$(unzip -Z -T "$z" | head -5)"
+    else
+        ok "$name: entries dated SOURCE_DATE_EPOCH"
+    fi
+done
+
+# --- options -----------------------------------------------------------------------
+expect "build --lang en --scorm 2004" 0 "$CP" build courses/example-module -o "$tmp/one" \
+    --lang en --scorm 2004 -q
+if [ "$(ls "$tmp/one")" = "example-module.en.scorm2004.zip" ]; then ok "--lang/--scorm select one package"
+else not_ok "--lang/--scorm wrote: $(ls "$tmp/one")"; fi
+expect "build --lang de is an input error" 1 "$CP" build courses/example-module -o "$tmp/de" --lang de
+expect "build --schemas" 0 "$CP" build courses/example-module -o "$tmp/s" --scorm 12 --lang fr \
+    --schemas "$SHARED/scorm/xsd" -q
+if unzip -l "$tmp/s/example-module.fr.scorm12.zip" | grep -q ' imscp_rootv1p1p2.xsd$'; then
+    ok "--schemas puts the controlling documents at the package root"
+else
+    not_ok "--schemas: no imscp_rootv1p1p2.xsd at the root"
+fi
+
+# --- broken sources: exit 1, a located message, nothing written ---------------------
+for case in tests/broken/*/; do
+    case=${case%/}
+    [ -f "$case/module.xml" ] || [ -n "$(ls "$case"/*.md 2>/dev/null)" ] || continue
+    name=$(basename "$case")
+    out=$("$CP" build "$case" -o "$tmp/broken-$name" 2>&1); rc=$?
+    if [ "$rc" -ne 1 ]; then not_ok "broken/$name: exit $rc, wanted 1" "$out"; continue; fi
+    # A file-level problem (a badly named or missing page) is located by its
+    # file name alone; everything else by file:line:col.
+    if ! grep -qE "^$case[^ ]*(:[0-9]+:[0-9]+)?: error: " <<<"$out"; then
+        not_ok "broken/$name: no located error message" "$out"; continue
+    fi
+    if [ -n "$(ls -A "$tmp/broken-$name" 2>/dev/null)" ]; then
+        not_ok "broken/$name: files written" "$(ls -A "$tmp/broken-$name")"; continue
+    fi
+    ok "broken/$name: exit 1, located error, nothing written"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
