@@ -104,7 +104,8 @@ typedef enum ManifestEditionKind {
 
 typedef struct Manifest {
     Arena arena;                /* owns everything below */
-    ManifestEditionKind edition;    /* from the CP namespace of <manifest> */
+    ManifestEditionKind edition;    /* from the CP namespace of <manifest>; the 2004
+                                       namespace with schemaversion "1.2" counts as 1.2 */
     const char *ns;             /* namespace of the root element, NULL if none */
     const char *root_name;      /* local name of the root element */
     const char *identifier;

@@ -292,6 +292,11 @@ static void read_root(Reader *r, xmlNode *root)
         m->edition = MANIFEST_EDITION_12;
     else if (r->ns && xmlStrEqual(r->ns, (const xmlChar *)NS_CP2004))
         m->edition = MANIFEST_EDITION_2004;
+    /* Some SCORM 1.2 tools write the IMS CP 1.1.4 namespace (the one 2004
+     * uses) with schemaversion 1.2; LMSs go by the schemaversion then. */
+    if (m->edition == MANIFEST_EDITION_2004 && m->schemaversion
+        && strcmp(m->schemaversion, "1.2") == 0)
+        m->edition = MANIFEST_EDITION_12;
 }
 
 /* SAX hook: an entity declaration stops the parse (see the file comment). */

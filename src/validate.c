@@ -459,6 +459,10 @@ static void check_manifest(Check *c, const char *xml, size_t len, const char *sc
         return;
     }
     c->scorm2004 = m->edition == MANIFEST_EDITION_2004;
+    if (!c->scorm2004 && m->ns && strcmp(m->ns, "http://www.imsproject.org/xsd/imscp_rootv1p1p2"))
+        diag_warning(c->d, top, "the manifest says SCORM 1.2 but uses the namespace '%s'; most "
+                     "LMSs accept it, strict ones want "
+                     "http://www.imsproject.org/xsd/imscp_rootv1p1p2", m->ns);
     if (schemas_dir)
         validate_manifest_schema(xml, len, c->label, schemas_dir, c->d);
 

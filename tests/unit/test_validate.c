@@ -231,6 +231,22 @@ static void test_validate__our_package_passes(void **state)
     course_free(c);
 }
 
+static void test_validate__scorm12_with_cp114_namespace_warns(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    char *ns = edit(golf12, "http://www.imsproject.org/xsd/imscp_rootv1p1p2\"\n",
+                    "http://www.imsglobal.org/xsd/imscp_v1p1\"\n");
+    assert_int_equal(run(ns, "imsmanifest.xml", golf12_files, 4, NULL, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:6: warning: the manifest says SCORM 1.2 but uses "
+               "the namespace 'http://www.imsglobal.org/xsd/imscp_v1p1'; most LMSs accept it, "
+               "strict ones want http://www.imsproject.org/xsd/imscp_rootv1p1p2");
+    free(ns);
+    diag_release(&d);
+}
+
 static void test_validate__manifest_missing_or_nested(void **state)
 {
     (void)state;
@@ -508,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_validate__third_party_2004_passes),
         cmocka_unit_test(test_validate__third_party_12_passes),
         cmocka_unit_test(test_validate__our_package_passes),
+        cmocka_unit_test(test_validate__scorm12_with_cp114_namespace_warns),
         cmocka_unit_test(test_validate__manifest_missing_or_nested),
         cmocka_unit_test(test_validate__malformed_and_xxe),
         cmocka_unit_test(test_validate__schemaversion_and_scormtype),
