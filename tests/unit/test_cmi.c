@@ -582,6 +582,82 @@ static void test_cmi__time_helpers(void **state)
     buf_release(&b);
 }
 
+/* Whether code is one of the edition's error codes. */
+static int known_code(ScormEdition ed, int code)
+{
+    static const int c12[] = { 0, 101, 201, 202, 203, 301, 401, 402, 403, 404, 405 };
+    static const int c04[] = { 0, 101, 102, 103, 104, 111, 112, 113, 122, 123, 132, 133,
+                               142, 143, 201, 301, 351, 391, 401, 402, 403, 404, 405, 406,
+                               407, 408 };
+    const int *c = ed == SCORM_12 ? c12 : c04;
+    size_t n = ed == SCORM_12 ? sizeof c12 / sizeof *c12 : sizeof c04 / sizeof *c04;
+    for (size_t i = 0; i < n; i++)
+        if (c[i] == code)
+            return 1;
+    return 0;
+}
+
+/* Random element names and values built from real pieces: every call
+ * returns a code of the edition (never crashes), a value read back equals
+ * the value set, and the model survives a foreach/load round trip. */
+static void test_cmi__random_calls_keep_the_rules(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "cmi", "core", "interactions", "objectives", "correct_responses", "comments_from_learner",
+        "score", "0", "1", "2", "00", "99999", "id", "type", "result", "pattern", "raw",
+        "scaled", "learner_response", "student_response", "lesson_status", "location",
+        "_count", "_children", "_version", "", "timestamp", "latency", "weighting",
+        "completion_status", "success_status", "comment", "session_time", "exit",
+    };
+    static const char *const values[] = {
+        "", "0", "1", "-1", "1.5", "abc", "choice", "true-false", "true", "a[,]b", "a,b",
+        "correct", "incorrect", "wrong", "PT1S", "0000:00:01", "2026-01-01T00:00:00.0Z",
+        "q-1", "urn:x:y", "{lang=fr}x", "passed", "completed", "suspend", "x y", "P",
+    };
+    unsigned seed = 12345;
+    for (int ed = 0; ed < 2; ed++) {
+        ScormEdition e = ed ? SCORM_2004 : SCORM_12;
+        CmiModel *m = cmi_new(e);
+        Buf el = BUF_INIT, got = BUF_INIT;
+        for (int i = 0; i < 20000; i++) {
+            buf_clear(&el);
+            seed = seed * 1103515245u + 12345u;
+            int nparts = 1 + (int)((seed >> 16) % 6);
+            for (int p = 0; p < nparts; p++) {
+                seed = seed * 1103515245u + 12345u;
+                if (p)
+                    buf_putc(&el, '.');
+                buf_puts(&el, p == 0 && (seed >> 8) % 4 ? "cmi"
+                         : parts[(seed >> 16) % (sizeof parts / sizeof *parts)]);
+            }
+            seed = seed * 1103515245u + 12345u;
+            const char *v = values[(seed >> 16) % (sizeof values / sizeof *values)];
+            int rc = cmi_set(m, el.data, v);
+            assert_true(known_code(e, rc));
+            int rg = cmi_get(m, el.data, &got);
+            assert_true(known_code(e, rg));
+            if (rc == 0 && rg == 0)
+                assert_string_equal(got.data, v);
+            if (rg != 0)
+                assert_string_equal(got.data, "");
+        }
+        Buf a = BUF_INIT, b = BUF_INIT;
+        CmiModel *m2 = cmi_new(e);
+        assert_int_equal(cmi_foreach(m, collect, &a), 0);
+        assert_int_equal(cmi_foreach(m, reload, m2), 0);
+        assert_int_equal(cmi_foreach(m2, collect, &b), 0);
+        assert_string_equal(a.data, b.data);
+        assert_true(a.len > 0);
+        buf_release(&a);
+        buf_release(&b);
+        buf_release(&el);
+        buf_release(&got);
+        cmi_free(m);
+        cmi_free(m2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -598,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_cmi__foreach_load_round_trip),
         cmocka_unit_test(test_cmi__04_session_end_evaluates_status),
         cmocka_unit_test(test_cmi__time_helpers),
+        cmocka_unit_test(test_cmi__random_calls_keep_the_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
