@@ -709,6 +709,26 @@ export function checkSessionTime(state, edition) {
     return p;
 }
 
+/* What scorm-again itself stored at the end (its flattened CMI, what it would
+ * send to an LMS server) agrees with what the SCO set: nothing was silently
+ * dropped or rewritten on the LMS side. */
+export function checkStored(state, edition) {
+    const keys = edition === '12'
+        ? ['cmi.core.lesson_status', 'cmi.core.score.raw', 'cmi.core.lesson_location', 'cmi.suspend_data']
+        : ['cmi.completion_status', 'cmi.success_status', 'cmi.score.raw', 'cmi.score.scaled', 'cmi.location', 'cmi.suspend_data'];
+    const v = lastValues(state, edition);
+    const flat = state.flat || {};
+    const p = [];
+    for (const k of keys) {
+        if (!v.has(k)) continue;
+        const stored = flat[k] === undefined ? undefined : String(flat[k]);
+        if (stored !== v.get(k) && !(Number.isFinite(Number(stored)) && Number(stored) === Number(v.get(k)) && stored !== '')) {
+            p.push(`scorm-again stored ${k} = ${JSON.stringify(stored)}, but the SCO last set ${JSON.stringify(v.get(k))}`);
+        }
+    }
+    return p;
+}
+
 /* Which page is shown and which answers are visible (after a relaunch). */
 export async function shownAnswers(frame) {
     return frame.evaluate(() => Object.fromEntries([...document.querySelectorAll('form.cp-question')].map((q) => [

@@ -135,3 +135,49 @@ test('keyboard only (Tab, Space, Enter, arrows in radio groups): module complete
     const r = await R.completeRun(browser, server, pkg('2004'), 'right', { keyboard: true });
     H.assertNoProblems(assert, r.problems, 'keyboard');
 });
+
+describe('the checks on recorded calls (no browser)', () => {
+    const call = (fn, args, t = 0, err = '0') => ({ fn, args, t, err });
+    const session = (edition, key, value, secs) => ({
+        calls: [call(edition === '12' ? 'LMSInitialize' : 'Initialize', [''], 1000),
+                call(edition === '12' ? 'LMSSetValue' : 'SetValue', [key, value], 1000 + secs * 1000),
+                call(edition === '12' ? 'LMSFinish' : 'Terminate', [''], 1000 + secs * 1000)],
+        logs: [],
+    });
+    test('session time formats', () => {
+        for (const [ok, secs] of [['PT1H5M30.25S', 3930.25], ['PT0S', 0.4], ['PT3S', 3], ['PT0H0M3.5S', 3]]) {
+            assert.deepEqual(H.checkSessionTime(session('2004', 'cmi.session_time', ok, secs), '2004'), [], ok);
+        }
+        for (const bad of ['PT', 'P', 'PT1.123S', '3S', 'PT1H5M30,25S']) {
+            assert.deepEqual(H.checkSessionTime(session('2004', 'cmi.session_time', bad, 3), '2004'),
+                [`cmi.session_time ${JSON.stringify(bad)} is not an ISO 8601 duration (PT…H…M…S, at most 2 decimals)`], bad);
+        }
+        assert.deepEqual(H.checkSessionTime(session('12', 'cmi.core.session_time', '0000:00:03.50', 3), '12'), []);
+        assert.deepEqual(H.checkSessionTime(session('12', 'cmi.core.session_time', '0:0:3', 3), '12'),
+            ['cmi.core.session_time "0:0:3" is not HHHH:MM:SS.SS']);
+        assert.deepEqual(H.checkSessionTime(session('12', 'cmi.core.session_time', '0001:00:00', 3), '12'),
+            ['cmi.core.session_time 0001:00:00 (3600.00 s) is implausible: the SCO was open 3.00 s']);
+    });
+    test('suspend data format', () => {
+        const st = (v) => ({ calls: [call('SetValue', ['cmi.suspend_data', v])] });
+        assert.deepEqual(H.checkSuspend(st('v1|c=1.0|s=7|q=0:b;2:ac|n=0:ad'), '2004'), []);
+        assert.deepEqual(H.checkSuspend(st('v1|c=-.-|s=1|q=|n='), '2004'), []);
+        assert.deepEqual(H.checkSuspend(st('{"page":3}'), '2004'),
+            ['cmi.suspend_data "{\\"page\\":3}" does not follow the documented v1 format']);
+    });
+    test('what scorm-again stored differs from what the SCO set', () => {
+        const st = { calls: [call('SetValue', ['cmi.success_status', 'passed']), call('SetValue', ['cmi.score.raw', '80'])],
+                     flat: { 'cmi.success_status': 'unknown', 'cmi.score.raw': 80 } };
+        assert.deepEqual(H.checkStored(st, '2004'),
+            ['scorm-again stored cmi.success_status = "unknown", but the SCO last set "passed"']);
+    });
+    test('calls before Initialize, wrong arguments', () => {
+        const st = { calls: [call('LMSGetValue', ['cmi.core.entry'], 0, '301'), call('LMSInitialize', ['x']), call('LMSFinish', [''])], logs: [] };
+        st.calls[0].errText = 'Not initialized'; st.calls[0].diag = 'd';
+        assert.deepEqual(H.checkCalls(st, '12'), [
+            'LMSGetValue("cmi.core.entry") -> scorm-again error 301 (Not initialized): d',
+            'first call is LMSGetValue("cmi.core.entry"), before LMSInitialize',
+            'LMSInitialize("x"): the argument must be ""',
+        ]);
+    });
+});

@@ -39,7 +39,6 @@ export async function completeRun(browser, server, pkg, how, { mode = 'frame', k
             const btn = s.frame.locator('section.cp-summary .cp-finish');
             if (await btn.isVisible()) {
                 await s.mark('finish button');
-                if (keyboard) await s.scoPage.keyboard.press('Tab');
                 await btn.click();
                 await s.page.waitForTimeout(200);
             } else problems.push('no visible .cp-finish button on the summary page');
@@ -63,6 +62,7 @@ export function allChecks(st, edition, items, outcome) {
         ...H.checkOutcome(st, edition, outcome),
         ...H.checkSuspend(st, edition),
         ...H.checkSessionTime(st, edition),
+        ...H.checkStored(st, edition),
     ];
 }
 
