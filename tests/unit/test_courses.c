@@ -158,6 +158,28 @@ static void collect_ids(Block *list, Buf *out)
     }
 }
 
+/* The README's course table is what deployers read: it must list every
+ * module with its current duration. */
+static void check_readme_lists(const Course *c)
+{
+    FILE *f = fopen(TEST_SRCDIR "/README.md", "r");
+    assert_non_null(f);
+    char line[4096];
+    char key[256], minutes[32];
+    snprintf(key, sizeof(key), "| `%s` |", c->id);
+    snprintf(minutes, sizeof(minutes), "| %d min |", c->duration_minutes);
+    int found = 0;
+    while (fgets(line, sizeof(line), f))
+        if (strstr(line, key) && strstr(line, minutes))
+            found = 1;
+    fclose(f);
+    if (!found) {
+        print_error("README.md: no course-table row for `%s` with \"%d min\" (update the "
+                    "table under \"The courses\")\n", c->id, c->duration_minutes);
+        fail();
+    }
+}
+
 static void check_module(const char *name)
 {
     char dir[1024];
@@ -174,6 +196,7 @@ static void check_module(const char *name)
     if (strcmp(name, "example-module") != 0) {
         /* The library's editorial bar (the worked example is exempt). */
         assert_int_equal(c->mastery_score, 80);
+        check_readme_lists(c);
         assert_in_range(c->duration_minutes, 15, 25);
         assert_int_equal(c->nlangs, 2);
         assert_non_null(course_lang(c, "fr"));
