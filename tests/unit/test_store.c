@@ -365,8 +365,9 @@ static void test_store__migrates_version_1(void **state)
     assert_sql(f->db, "SELECT pin_failures FROM learners WHERE id = 1", "0");
     assert_sql(f->db, "SELECT name || '|' || staff_id FROM learners", "Old Timer|AP-9");
     assert_sql(f->db, "SELECT location FROM attempts", "05-end");
-    /* the results of version 1 were queued as statements */
-    assert_sql(f->db, "SELECT count(*) FROM outbox", "4");   /* attempted answered completed passed */
+    /* the results of version 1 were queued as statements: attempted, answered,
+     * completed, passed */
+    assert_sql(f->db, "SELECT count(*) FROM outbox", "4");
     assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%\"name\":\"AP-9\"%'", "4");
     /* it keeps working */
     assert_int_equal(store_login(s, 1, NULL), 0);
