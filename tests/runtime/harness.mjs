@@ -22,7 +22,7 @@ export const REAL_RUNTIME = join(REPO, 'assets', 'runtime', 'cp-runtime.js');
 export const REF_RUNTIME = join(HERE, 'fixtures', 'ref-runtime.js');
 export const MINI = join(HERE, 'fixtures', 'mini');
 
-const WAIT = 5000;          // ms: the longest any single UI reaction may take
+export const WAIT = Number(process.env.CP_RT_WAIT || 15000);  // ms: the longest any single UI reaction may take (a loaded 2-core machine needs seconds)
 const MAX_STEPS = 400;      // learner actions per session
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';

@@ -31,7 +31,7 @@ function patch(from, to) {
     };
 }
 
-const T = { timeout: 120000 };
+const T = { timeout: 180000 };
 
 for (const ed of ['12', '2004']) {
     describe(`reference runtime, SCORM ${ed}`, { concurrency: 2 }, () => {

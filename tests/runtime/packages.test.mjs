@@ -23,7 +23,7 @@ import { availableParallelism } from 'node:os';
 import * as H from './harness.mjs';
 import * as R from './runs.mjs';
 
-const T = { timeout: 120000 };
+const T = { timeout: 300000 };
 const CONCURRENCY = Math.max(2, availableParallelism());
 const dirs = [];
 

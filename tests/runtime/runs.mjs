@@ -133,7 +133,7 @@ export async function resumeRun(browser, server, pkg) {
  * question; nothing thrown, nothing logged as an error. */
 export async function fileRun(browser, pkg) {
     const context = await browser.newContext();
-    context.setDefaultTimeout(5000);
+    context.setDefaultTimeout(H.WAIT);
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(`uncaught ${e.message}`));
