@@ -1615,3 +1615,177 @@ void cmi_summary(const CmiModel *m, CmiSummary *out)
     }
     out->suspend_data = value_or(m, "cmi.suspend_data", "");
 }
+
+/* ---- recording the player's own results ---------------------------------- */
+
+/* Undoes everything set since a snapshot: only valid when the calls since
+ * then appended new keys (never replaced existing ones), which holds for a
+ * new interaction since every key has the new index. */
+typedef struct Snapshot {
+    size_t nv, nc;
+    int count;                  /* cmi.interactions count */
+} Snapshot;
+
+static void restore(CmiModel *m, const Snapshot *s)
+{
+    while (m->nv > s->nv) {
+        m->nv--;
+        free(m->v[m->nv].key);
+        free(m->v[m->nv].value);
+    }
+    while (m->nc > s->nc) {
+        m->nc--;
+        free(m->c[m->nc].key);
+    }
+    for (size_t i = 0; i < m->nc; i++)
+        if (strcmp(m->c[i].key, "cmi.interactions") == 0)
+            m->c[i].n = s->count;
+}
+
+/* "a[,]c" -> "a,c", "true" -> "t", "false" -> "f" (RTE 1.2 3.4.2.6.x). */
+static void response12(const char *type, const char *v, Buf *out)
+{
+    if (strcmp(type, "true-false") == 0) {
+        buf_puts(out, strcmp(v, "true") == 0 ? "t" : strcmp(v, "false") == 0 ? "f" : v);
+        return;
+    }
+    for (const char *p = v; *p; p++) {
+        if (strncmp(p, "[,]", 3) == 0) {
+            buf_putc(out, ',');
+            p += 2;
+        } else if (strncmp(p, "[.]", 3) == 0) {
+            buf_putc(out, '.');
+            p += 2;
+        } else {
+            buf_putc(out, *p);
+        }
+    }
+}
+
+static int set_field(CmiModel *m, int n, const char *field, const char *value)
+{
+    char el[64];
+    snprintf(el, sizeof el, "cmi.interactions.%d.%s", n, field);
+    return cmi_set(m, el, value);
+}
+
+int cmi_add_interaction(CmiModel *m, const CmiInteraction *in, int *index)
+{
+    int is12 = m->ed == SCORM_12;
+    Snapshot snap = { m->nv, m->nc, get_count(m, "cmi.interactions", 16) };
+    int n = snap.count;
+    Buf b = BUF_INIT;
+    int rc = set_field(m, n, "id", in->id ? in->id : "");
+    if (!rc && in->type)
+        rc = set_field(m, n, "type", in->type);
+    if (!rc && in->when_ms) {
+        buf_clear(&b);
+        if (is12) {
+            time_t t = (time_t)(in->when_ms / 1000);
+            struct tm tm;
+            gmtime_r(&t, &tm);
+            buf_printf(&b, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+        } else {
+            cmi_timestamp_format(in->when_ms, &b);
+        }
+        rc = set_field(m, n, is12 ? "time" : "timestamp", b.data);
+    }
+    if (!rc && in->weight != 0) {
+        buf_clear(&b);
+        buf_printf(&b, "%.7g", in->weight);
+        rc = set_field(m, n, "weighting", b.data);
+    }
+    if (!rc && in->pattern) {
+        buf_clear(&b);
+        if (is12)
+            response12(in->type ? in->type : "", in->pattern, &b);
+        else
+            buf_puts(&b, in->pattern);
+        rc = set_field(m, n, "correct_responses.0.pattern", b.data);
+    }
+    if (!rc && in->response) {
+        buf_clear(&b);
+        if (is12)
+            response12(in->type ? in->type : "", in->response, &b);
+        else
+            buf_puts(&b, in->response);
+        rc = set_field(m, n, is12 ? "student_response" : "learner_response", b.data);
+    }
+    if (!rc && in->result) {
+        const char *r = in->result;
+        if (is12 && strcmp(r, "incorrect") == 0)
+            r = "wrong";
+        rc = set_field(m, n, "result", r);
+    }
+    if (!rc && in->latency_ms) {
+        buf_clear(&b);
+        if (is12)
+            cmi_timespan_format(in->latency_ms, &b);
+        else
+            cmi_duration_format(in->latency_ms, &b);
+        rc = set_field(m, n, "latency", b.data);
+    }
+    if (!rc && in->description && !is12)
+        rc = set_field(m, n, "description", in->description);
+    if (!rc && b.failed)
+        rc = fail(m, is12 ? CMI12_GENERAL : CMI04_GENERAL, "out of memory");
+    buf_release(&b);
+    if (rc) {
+        int code = m->last_error;
+        Buf keep = BUF_INIT;
+        buf_puts(&keep, m->diag.data);
+        restore(m, &snap);
+        fail(m, code, "%s", keep.data);
+        buf_release(&keep);
+        return code;
+    }
+    if (index)
+        *index = n;
+    return CMI_OK;
+}
+
+int cmi_add_comment(CmiModel *m, const char *text, const char *location, int64_t when_ms)
+{
+    if (m->ed == SCORM_12) {
+        Buf b = BUF_INIT;
+        const char *old = value_or(m, "cmi.comments", "");
+        buf_puts(&b, old);
+        if (*old)
+            buf_putc(&b, '\n');
+        if (location && *location)
+            buf_printf(&b, "[%s] ", location);
+        buf_puts(&b, text);
+        int rc = b.failed ? fail(m, CMI12_GENERAL, "out of memory")
+                          : cmi_set(m, "cmi.comments", b.data);
+        buf_release(&b);
+        return rc;
+    }
+    Snapshot snap = { m->nv, m->nc, get_count(m, "cmi.interactions", 16) };
+    int n = get_count(m, "cmi.comments_from_learner", 25);
+    char el[80];
+    snprintf(el, sizeof el, "cmi.comments_from_learner.%d.comment", n);
+    int rc = cmi_set(m, el, text);
+    if (!rc && location) {
+        snprintf(el, sizeof el, "cmi.comments_from_learner.%d.location", n);
+        rc = cmi_set(m, el, location);
+    }
+    if (!rc && when_ms) {
+        Buf b = BUF_INIT;
+        cmi_timestamp_format(when_ms, &b);
+        snprintf(el, sizeof el, "cmi.comments_from_learner.%d.timestamp", n);
+        rc = cmi_set(m, el, b.data);
+        buf_release(&b);
+    }
+    if (rc) {
+        Buf keep = BUF_INIT;
+        buf_puts(&keep, m->diag.data);
+        restore(m, &snap);
+        /* restore() resets the interactions count only; drop the comment's */
+        for (size_t i = 0; i < m->nc; i++)
+            if (strcmp(m->c[i].key, "cmi.comments_from_learner") == 0)
+                m->c[i].n = n;
+        fail(m, rc, "%s", keep.data);
+        buf_release(&keep);
+    }
+    return rc;
+}

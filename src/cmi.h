@@ -134,6 +134,35 @@ typedef struct CmiSummary {
 } CmiSummary;
 void cmi_summary(const CmiModel *m, CmiSummary *out);
 
+/* ---- recording the player's own results ---------------------------------- */
+
+/* One answered question or scenario, in SCORM 2004 words and formats; the
+ * 1.2 spelling is derived (responses "a[,]c" -> "a,c", "true" -> "t",
+ * result "incorrect" -> "wrong", timestamp -> CMITime of day UTC). */
+typedef struct CmiInteraction {
+    const char *id;             /* "q-lab-accuracy" */
+    const char *type;           /* "choice", "true-false", ... */
+    const char *response;       /* "a[,]c", "true"; NULL: not set */
+    const char *pattern;        /* correct response; NULL: none */
+    const char *result;         /* "correct", "incorrect", "neutral", ...; NULL: not set */
+    double weight;              /* 0: not set */
+    int64_t latency_ms;         /* 0: not set */
+    int64_t when_ms;            /* ms since 1970 UTC; 0: not set */
+    const char *description;    /* 2004 only; NULL: not set */
+} CmiInteraction;
+
+/* Appends cmi.interactions.<_count> with every field given, through the
+ * SCO rules (cmi_set). Returns CMI_OK (and the new index in *index, which
+ * may be NULL) or the first error code; on error the interaction is not
+ * added at all and cmi_diagnostic() names the field. */
+int cmi_add_interaction(CmiModel *m, const CmiInteraction *in, int *index);
+
+/* Records a learner comment (a reflection): SCORM 2004 appends
+ * cmi.comments_from_learner.n (comment, location, timestamp); SCORM 1.2
+ * appends "[<location>] <text>" to cmi.comments (separated by a newline).
+ * Returns CMI_OK or the error code (too long: 1.2 405, 2004 351). */
+int cmi_add_comment(CmiModel *m, const char *text, const char *location, int64_t when_ms);
+
 /* ---- data types, usable on their own --------------------------------- */
 
 /* SCORM 1.2 CMITimespan "HHHH:MM:SS.SS" (hours 2-4 digits, minutes and

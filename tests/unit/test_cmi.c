@@ -582,6 +582,101 @@ static void test_cmi__time_helpers(void **state)
     buf_release(&b);
 }
 
+static void test_cmi__add_interaction_both_editions(void **state)
+{
+    (void)state;
+    CmiInteraction in = {
+        .id = "q-lab-accuracy", .type = "choice", .response = "a[,]c", .pattern = "b",
+        .result = "incorrect", .weight = 2, .latency_ms = 12300,
+        .when_ms = 1795950309250LL, .description = "{lang=fr}Quelle précision ?",
+    };
+    int index = -1;
+    CmiModel *m = cmi_new(SCORM_2004);
+    assert_int_equal(cmi_add_interaction(m, &in, &index), 0);
+    assert_int_equal(index, 0);
+    expect_get(m, "cmi.interactions.0.learner_response", 0, "a[,]c");
+    expect_get(m, "cmi.interactions.0.result", 0, "incorrect");
+    expect_get(m, "cmi.interactions.0.timestamp", 0, "2026-11-29T11:05:09.25Z");
+    expect_get(m, "cmi.interactions.0.latency", 0, "PT12.3S");
+    expect_get(m, "cmi.interactions.0.weighting", 0, "2");
+    expect_get(m, "cmi.interactions.0.correct_responses.0.pattern", 0, "b");
+    expect_get(m, "cmi.interactions.0.description", 0, "{lang=fr}Quelle précision ?");
+    /* a bad field: nothing of the interaction is kept */
+    Buf before = BUF_INIT, after = BUF_INIT;
+    assert_int_equal(cmi_foreach(m, collect, &before), 0);
+    CmiInteraction bad = in;
+    bad.id = "q-2";
+    bad.response = "a[,]a";
+    assert_int_equal(cmi_add_interaction(m, &bad, &index), CMI04_TYPE);
+    assert_string_equal(cmi_diagnostic(m), "cmi.interactions.1.learner_response: 'a[,]a' is "
+                        "not a valid choice response");
+    assert_int_equal(cmi_last_error(m), CMI04_TYPE);
+    expect_get(m, "cmi.interactions._count", 0, "1");
+    expect_get(m, "cmi.interactions.0.correct_responses._count", 0, "1");
+    assert_int_equal(cmi_foreach(m, collect, &after), 0);
+    assert_string_equal(before.data, after.data);
+    bad.response = "b";
+    assert_int_equal(cmi_add_interaction(m, &bad, &index), 0);
+    assert_int_equal(index, 1);
+    expect_get(m, "cmi.interactions.1.correct_responses._count", 0, "1");
+    cmi_free(m);
+    buf_release(&before);
+    buf_release(&after);
+
+    /* SCORM 1.2 spelling */
+    m = cmi_new(SCORM_12);
+    assert_int_equal(cmi_add_interaction(m, &in, &index), 0);
+    CmiInteraction tf = { .id = "q-tf", .type = "true-false", .response = "true",
+                          .pattern = "false", .result = "correct" };
+    assert_int_equal(cmi_add_interaction(m, &tf, &index), 0);
+    assert_int_equal(index, 1);
+    Buf all = BUF_INIT;
+    assert_int_equal(cmi_foreach(m, collect, &all), 0);
+    assert_string_equal(all.data,
+                        "cmi.interactions.0.id=q-lab-accuracy\n"
+                        "cmi.interactions.0.type=choice\n"
+                        "cmi.interactions.0.time=11:05:09\n"
+                        "cmi.interactions.0.weighting=2\n"
+                        "cmi.interactions.0.correct_responses.0.pattern=b\n"
+                        "cmi.interactions.0.student_response=a,c\n"
+                        "cmi.interactions.0.result=wrong\n"
+                        "cmi.interactions.0.latency=0000:00:12.30\n"
+                        "cmi.interactions.1.id=q-tf\n"
+                        "cmi.interactions.1.type=true-false\n"
+                        "cmi.interactions.1.correct_responses.0.pattern=f\n"
+                        "cmi.interactions.1.student_response=t\n"
+                        "cmi.interactions.1.result=correct\n");
+    buf_release(&all);
+    cmi_free(m);
+}
+
+static void test_cmi__add_comment_both_editions(void **state)
+{
+    (void)state;
+    CmiModel *m = cmi_new(SCORM_2004);
+    assert_int_equal(cmi_add_comment(m, "Utile", "r-my-service", 1795950309250LL), 0);
+    assert_int_equal(cmi_add_comment(m, "Encore", "r-other", 0), 0);
+    expect_get(m, "cmi.comments_from_learner._count", 0, "2");
+    expect_get(m, "cmi.comments_from_learner.0.location", 0, "r-my-service");
+    expect_get(m, "cmi.comments_from_learner.0.timestamp", 0, "2026-11-29T11:05:09.25Z");
+    expect_get(m, "cmi.comments_from_learner.1.comment", 0, "Encore");
+    char *big = malloc(4100);
+    memset(big, 'x', 4099);
+    big[4099] = '\0';
+    assert_int_equal(cmi_add_comment(m, big, "r", 0), CMI04_SET_FAILURE);
+    expect_get(m, "cmi.comments_from_learner._count", 0, "2");
+    cmi_free(m);
+
+    m = cmi_new(SCORM_12);
+    assert_int_equal(cmi_add_comment(m, "Utile", "r-my-service", 0), 0);
+    assert_int_equal(cmi_add_comment(m, "Encore", "r-other", 0), 0);
+    expect_get(m, "cmi.comments", 0, "[r-my-service] Utile\n[r-other] Encore");
+    assert_int_equal(cmi_add_comment(m, big, "r", 0), CMI12_TYPE);
+    expect_get(m, "cmi.comments", 0, "[r-my-service] Utile\n[r-other] Encore");
+    free(big);
+    cmi_free(m);
+}
+
 /* Whether code is one of the edition's error codes. */
 static int known_code(ScormEdition ed, int code)
 {
@@ -675,6 +770,8 @@ int main(void)
         cmocka_unit_test(test_cmi__04_session_end_evaluates_status),
         cmocka_unit_test(test_cmi__time_helpers),
         cmocka_unit_test(test_cmi__random_calls_keep_the_rules),
+        cmocka_unit_test(test_cmi__add_interaction_both_editions),
+        cmocka_unit_test(test_cmi__add_comment_both_editions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
