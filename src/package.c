@@ -8,16 +8,16 @@
  * Reading uses libarchive's seekable zip reader (it trusts the central
  * directory, so opening reads headers only) and builds a sorted index. The
  * compressed sizes, which libarchive does not expose, come from our own scan
- * of the central directory; they only feed the zip-bomb ratio check. Reading
- * an entry walks the headers forward from the current position, reopening
- * the archive only when asked for an earlier entry. */
+ * of the central directory, with each entry's local header offset. Reading
+ * an entry starts libarchive's streaming reader at that offset (constant
+ * cost, whatever the number of entries); if the entry found there is not the
+ * one asked for, the headers are walked from the start instead. */
 #include "package.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +33,7 @@
 #define DEFAULT_MAX_TOTAL (1ull << 30)
 #define DEFAULT_MAX_RATIO 200
 #define RATIO_MIN_SIZE (1ull << 20)
+#define NO_OFFSET (~0ull)     /* local header offset unknown */
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -507,6 +508,7 @@ out:
 typedef struct CdEntry {
     const char *name;               /* arena */
     unsigned long long csize, usize;
+    unsigned long long offset;      /* of the local header */
 } CdEntry;
 
 typedef struct Source {
@@ -599,6 +601,7 @@ static int cd_scan(const Source *s, Arena *arena, CdEntry **out, size_t *nout)
     size_t n = 0, p = 0;
     while (n < count && p + 46 <= cdsize && rd32(cd + p) == 0x02014b50ul) {
         unsigned long long csize = rd32(cd + p + 20), usize = rd32(cd + p + 24);
+        unsigned long long offset = rd32(cd + p + 42);
         size_t nlen = rd16(cd + p + 28), xlen = rd16(cd + p + 30), clen = rd16(cd + p + 32);
         if (p + 46 + nlen + xlen + clen > cdsize)
             break;
@@ -613,8 +616,12 @@ static int cd_scan(const Source *s, Arena *arena, CdEntry **out, size_t *nout)
                     usize = rd64(z);
                     z += 8;
                 }
-                if (csize == 0xFFFFFFFFull && z + 8 <= x + 4 + len)
+                if (csize == 0xFFFFFFFFull && z + 8 <= x + 4 + len) {
                     csize = rd64(z);
+                    z += 8;
+                }
+                if (offset == 0xFFFFFFFFull && z + 8 <= x + 4 + len)
+                    offset = rd64(z);
             }
             x += 4 + len;
         }
@@ -623,6 +630,7 @@ static int cd_scan(const Source *s, Arena *arena, CdEntry **out, size_t *nout)
             goto out;
         v[n].csize = csize;
         v[n].usize = usize;
+        v[n].offset = offset;
         n++;
         p += 46 + nlen + xlen + clen;
     }
@@ -647,6 +655,8 @@ struct Package {
     PackageLimits lim;
     PackageFileInfo *files;         /* sorted by name */
     size_t *ord;                    /* parallel: header ordinal in the archive */
+    unsigned long long *offset;     /* parallel: local header offset, or NO_OFFSET */
+    int fd;                         /* the zip file, or -1 (memory) */
     size_t nfiles;
     struct archive *cur;            /* open reader for package_read, or NULL */
     size_t cur_next;                /* ordinal of the next header cur returns */
@@ -668,6 +678,7 @@ static struct archive *open_archive(const Package *p)
 typedef struct IdxEntry {
     PackageFileInfo info;
     size_t ord;
+    unsigned long long offset;
 } IdxEntry;
 
 static int idx_cmp(const void *a, const void *b)
@@ -738,10 +749,8 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         cdv = NULL;
         ncd = 0;
     }
-    if (src.fd >= 0) {
-        close(src.fd);
-        src.fd = -1;
-    }
+    p->fd = src.fd;     /* kept for direct entry reads */
+    src.fd = -1;
 
     /* libarchive turns '\\' into '/' in names; the raw names are checked here. */
     for (size_t i = 0; i < ncd; i++) {
@@ -828,7 +837,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
                                   ? (unsigned long long)archive_entry_size(ae) : 0;
         const CdEntry *ce = NULL;
         if (cdv) {
-            CdEntry key = { name, 0, 0 };
+            CdEntry key = { name, 0, 0, 0 };
             ce = bsearch(&key, cdv, ncd, sizeof(*cdv), cd_cmp);
             if (ce && ce->usize > size)
                 size = ce->usize;
@@ -870,6 +879,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         }
         v[n].info.size = size;
         v[n].ord = ord;
+        v[n].offset = ce && ce->offset < src.size ? ce->offset : NO_OFFSET;
         n++;
     }
     if (n)
@@ -885,13 +895,15 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         goto fail;
     p->files = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->files));
     p->ord = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->ord));
-    if (!p->files || !p->ord) {
+    p->offset = arena_alloc(&p->arena, (n ? n : 1) * sizeof(*p->offset));
+    if (!p->files || !p->ord || !p->offset) {
         diag_error(d, at, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
         p->files[i] = v[i].info;
         p->ord[i] = v[i].ord;
+        p->offset[i] = v[i].offset;
     }
     p->nfiles = n;
     free(v);
@@ -911,8 +923,10 @@ fail:
 static Package *package_alloc(const char *label, Diag *d)
 {
     Package *p = calloc(1, sizeof(*p));
-    if (p)
+    if (p) {
+        p->fd = -1;
         p->label = strdup(label ? label : "(zip)");
+    }
     if (!p || !p->label) {
         free(p);
         diag_error(d, srcloc(label, 0, 0), "out of memory");
@@ -952,6 +966,8 @@ void package_close(Package *p)
         return;
     if (p->cur)
         archive_read_free(p->cur);
+    if (p->fd >= 0)
+        close(p->fd);
     arena_release(&p->arena);
     free(p->label);
     free(p->path);
@@ -989,17 +1005,129 @@ const PackageFileInfo *package_find(const Package *p, const char *name)
     return name ? find_info(p, name) : NULL;
 }
 
+/* Reads the current entry's data of a into out, at most cap bytes. */
+static int read_data(struct archive *a, const char *name, const char *label,
+                     unsigned long long cap, Buf *out, Diag *d)
+{
+    SrcLoc at = srcloc(label, 0, 0);
+    size_t start = out->len;
+    unsigned long long got = 0;
+    char chunk[65536];
+    for (;;) {
+        la_ssize_t r = archive_read_data(a, chunk, sizeof(chunk));
+        if (r == 0)
+            break;
+        if (r < 0) {
+            diag_error(d, at, "cannot read '%s': %s (the zip is damaged; copy or download "
+                       "it again)", name, archive_error_string(a));
+            goto fail;
+        }
+        got += (unsigned long long)r;
+        if (got > cap) {
+            diag_error(d, at, "'%s' expands beyond %llu bytes, more than its header says "
+                       "(the zip is damaged or hostile)", name, cap);
+            goto fail;
+        }
+        buf_append(out, chunk, (size_t)r);
+    }
+    if (out->failed) {
+        diag_error(d, at, "out of memory reading '%s'", name);
+        goto fail;
+    }
+    return 0;
+fail:
+    if (!out->failed) {
+        out->len = start;
+        if (out->cap)
+            out->data[start] = '\0';
+    }
+    return -1;
+}
+
+/* Direct access: libarchive's streaming zip reader started at the entry's
+ * local header (offset from the central directory), so a read costs the
+ * same whatever the entry's place in the archive. */
+typedef struct Window {
+    int fd;
+    unsigned long long pos;
+    char buf[16384];
+} Window;
+
+static la_ssize_t window_read(struct archive *a, void *ud, const void **out)
+{
+    Window *w = ud;
+    for (;;) {
+        ssize_t r = pread(w->fd, w->buf, sizeof(w->buf), (off_t)w->pos);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            archive_set_error(a, errno, "%s", strerror(errno));
+            return -1;
+        }
+        w->pos += (unsigned long long)r;
+        *out = w->buf;
+        return r;
+    }
+}
+
+/* Returns 0 (read), -1 (error reported), 1 (not possible here: use the walk). */
+static int read_direct(Package *p, size_t idx, unsigned long long cap, Buf *out, Diag *d)
+{
+    unsigned long long off = p->offset[idx];
+    if (off == NO_OFFSET)
+        return 1;
+    int rc = 1;
+    Window *w = NULL;
+    struct archive *a = archive_read_new();
+    if (!a)
+        return 1;
+    archive_read_support_format_zip_streamable(a);
+    int r;
+    if (p->mem) {
+        if (off >= p->memsize)
+            goto out;
+        r = archive_read_open_memory(a, (const char *)p->mem + off, p->memsize - (size_t)off);
+    } else {
+        w = malloc(sizeof(*w));
+        if (!w || p->fd < 0)
+            goto out;
+        w->fd = p->fd;
+        w->pos = off;
+        r = archive_read_open(a, w, NULL, window_read, NULL);
+    }
+    if (r != ARCHIVE_OK)
+        goto out;
+    struct archive_entry *ae;
+    r = archive_read_next_header(a, &ae);
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+        goto out;
+    const char *n = archive_entry_pathname_utf8(ae);
+    if (!n)
+        n = archive_entry_pathname(ae);
+    if (!n || strcmp(n, p->files[idx].name) != 0)
+        goto out;   /* not where the directory said: let the walk decide */
+    rc = read_data(a, p->files[idx].name, p->label, cap, out, d);
+out:
+    archive_read_free(a);
+    free(w);
+    return rc;
+}
+
 int package_read(Package *p, const char *name, size_t max_bytes, Buf *out, Diag *d)
 {
     SrcLoc at = srcloc(p->label, 0, 0);
     const PackageFileInfo *fi = package_find(p, name);
     if (!fi)
         return diag_error(d, at, "'%s' is not in the package", name ? name : "");
-    size_t want = p->ord[fi - p->files];
+    size_t idx = (size_t)(fi - p->files);
+    size_t want = p->ord[idx];
     unsigned long long cap = max_bytes ? max_bytes : p->lim.max_entry_size;
     if (fi->size > cap)
         return diag_error(d, at, "'%s' is %llu bytes, more than the %llu allowed here",
                           name, fi->size, cap);
+    int direct = read_direct(p, idx, cap, out, d);
+    if (direct <= 0)
+        return direct;
     if (!p->cur || p->cur_next > want) {
         if (p->cur)
             archive_read_free(p->cur);
@@ -1020,36 +1148,10 @@ int package_read(Package *p, const char *name, size_t max_bytes, Buf *out, Diag 
         }
         p->cur_next++;
     }
-    size_t start = out->len;
-    unsigned long long got = 0;
-    char chunk[65536];
-    for (;;) {
-        la_ssize_t r = archive_read_data(p->cur, chunk, sizeof(chunk));
-        if (r == 0)
-            break;
-        if (r < 0) {
-            diag_error(d, at, "cannot read '%s': %s (the zip is damaged; copy or download "
-                       "it again)", name, archive_error_string(p->cur));
-            goto fail;
-        }
-        got += (unsigned long long)r;
-        if (got > cap) {
-            diag_error(d, at, "'%s' expands beyond %llu bytes, more than its header says "
-                       "(the zip is damaged or hostile)", name, cap);
-            goto fail;
-        }
-        buf_append(out, chunk, (size_t)r);
-    }
-    if (out->failed) {
-        out->len = start;
-        return diag_error(d, at, "out of memory reading '%s'", name);
+    if (read_data(p->cur, name, p->label, cap, out, d) != 0) {
+        archive_read_free(p->cur);
+        p->cur = NULL;
+        return -1;
     }
     return 0;
-fail:
-    archive_read_free(p->cur);
-    p->cur = NULL;
-    out->len = start;
-    if (out->cap)
-        out->data[start] = '\0';
-    return -1;
 }

@@ -73,9 +73,9 @@ const PackageFileInfo *package_file(const Package *p, size_t i);
 const PackageFileInfo *package_find(const Package *p, const char *name);
 
 /* Reads one entry's bytes into out (appended; NUL-terminated as every Buf).
- * Entries are cheapest to read in archive order (package_file order for zips
- * we wrote); asking for an earlier entry reopens the archive and walks the
- * headers (no data) up to it.
+ * Random access: the read starts at the entry's local header (its offset
+ * comes from the central directory), so its cost does not depend on the
+ * number of entries; when that fails it walks the headers from the start.
  * Fails, with a message in d, when the entry is absent, its bytes exceed
  * max_bytes (0 = the entry-size limit) or the archive is damaged. Returns 0 or -1. */
 int package_read(Package *p, const char *name, size_t max_bytes, Buf *out, Diag *d);
