@@ -115,6 +115,34 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
+/* Whether s is well-formed UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF): what jansson accepts, so that every stored text can go into an
+ * xAPI statement. NULL counts as valid. */
+static int utf8_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (!p)
+        return 1;
+    while (*p) {
+        unsigned c = *p;
+        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+            : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0)
+            return 0;
+        unsigned cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+        p++;
+        for (int i = 0; i < n; i++, p++) {
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (*p & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
+            || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+    }
+    return 1;
+}
+
 static void now_iso(Buf *out)
 {
     struct timespec ts;
@@ -450,6 +478,8 @@ void store_close(Store *s)
 
 int store_setting_set(Store *s, const char *key, const char *value)
 {
+    if (!key || !value || !utf8_ok(key) || !utf8_ok(value))
+        return set_err(s, STORE_INVALID, "a setting needs a key and a UTF-8 value");
     sqlite3_stmt *st = prep(s, "INSERT INTO settings(key, value) VALUES(?1, ?2) "
                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!st)
@@ -511,6 +541,11 @@ static int hash_pin(Store *s, const char *pin, char out[crypto_pwhash_STRBYTES])
 
 static int check_field(Store *s, const char *v, size_t max, const char *what)
 {
+    if (!utf8_ok(v)) {
+        buf_clear(&s->err);
+        buf_printf(&s->err, "the %s is not valid UTF-8 text", what);
+        return STORE_INVALID;
+    }
     if (v && strlen(v) >= max) {
         buf_clear(&s->err);
         buf_printf(&s->err, "the %s is too long (at most %zu characters)", what, max - 1);
@@ -815,7 +850,7 @@ static int own_attempt(Store *s, int64_t attempt)
 static int outbox_add(Store *s, int64_t attempt, json_t *statement)
 {
     if (!statement)
-        return set_err(s, -1, "cannot build the xAPI statement: out of memory");
+        return set_err(s, -1, "cannot build the xAPI statement");
     char *json = json_dumps(statement, JSON_COMPACT | JSON_SORT_KEYS);
     const char *id = json_string_value(json_object_get(statement, "id"));
     const char *ts = json_string_value(json_object_get(statement, "timestamp"));
@@ -895,6 +930,8 @@ int store_attempt_begin(Store *s, const char *package_id, const char *version,
         return set_err(s, STORE_LOCKED, "no profile is open");
     if (!package_id || !*package_id || !version || !lang)
         return set_err(s, STORE_INVALID, "an attempt needs a package id, version and language");
+    if (!utf8_ok(package_id) || !utf8_ok(version) || !utf8_ok(lang))
+        return set_err(s, STORE_INVALID, "the package id, version or language is not UTF-8");
     int edition = ed == SCORM_12 ? 12 : 2004;
     *resumed = 0;
     if (begin(s) < 0)
@@ -1073,6 +1110,9 @@ int store_answer_record(Store *s, int64_t attempt, const StoreAnswer *a)
         return rc;
     if (!a->item_id || !*a->item_id || !a->result)
         return set_err(s, STORE_INVALID, "an answer needs an item id and a result");
+    if (!utf8_ok(a->item_id) || !utf8_ok(a->type) || !utf8_ok(a->description)
+        || !utf8_ok(a->response) || !utf8_ok(a->correct_pattern) || !utf8_ok(a->result))
+        return set_err(s, STORE_INVALID, "the answer is not valid UTF-8 text");
     if (a->timestamp && !cmi_timestamp_valid(a->timestamp))
         return set_err(s, STORE_INVALID, "the answer's timestamp is not ISO 8601");
     Buf now = BUF_INIT;

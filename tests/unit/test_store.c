@@ -113,6 +113,12 @@ static void test_store__profiles_and_pins(void **state)
     assert_string_equal(store_errmsg(s), "the PIN must be 4 digits");
     assert_int_equal(store_learner_add(s, "Eve", NULL, NULL, NULL, "12345", NULL),
                      STORE_INVALID);
+    assert_int_equal(store_learner_add(s, "H\xe9l\xe8ne", NULL, NULL, NULL, NULL, NULL),
+                     STORE_INVALID);     /* Latin-1 bytes */
+    assert_string_equal(store_errmsg(s), "the name is not valid UTF-8 text");
+    assert_int_equal(store_learner_add(s, "Eve", "\xc0\xaf", NULL, NULL, NULL, NULL),
+                     STORE_INVALID);     /* overlong '/' */
+    assert_string_equal(store_errmsg(s), "the staff id is not valid UTF-8 text");
     StoreLearner *list;
     size_t n;
     assert_int_equal(store_learner_list(s, &list, &n), 0);
@@ -191,6 +197,10 @@ static void test_store__answers_are_committed_at_once(void **state)
     bad.item_id = "";
     assert_int_equal(store_answer_record(s, attempt, &bad), STORE_INVALID);
     assert_string_equal(store_errmsg(s), "an answer needs an item id and a result");
+    bad = a;
+    bad.response = "\xff";
+    assert_int_equal(store_answer_record(s, attempt, &bad), STORE_INVALID);
+    assert_string_equal(store_errmsg(s), "the answer is not valid UTF-8 text");
     bad = a;
     bad.timestamp = "last tuesday";
     assert_int_equal(store_answer_record(s, attempt, &bad), STORE_INVALID);
