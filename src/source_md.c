@@ -1085,7 +1085,7 @@ static Line *split_lines(const Text *t, size_t *count)
             if (i == t->size && s == i && k > 0)
                 break;      /* no empty last line after a final '\n' */
             l[k].s = s;
-            l[k].e = i;
+            l[k].e = i > s && t->data[i - 1] == '\r' ? i - 1 : i;   /* CRLF files */
             k++;
             s = i + 1;
         }
@@ -1104,7 +1104,7 @@ static int line_blank(const Text *t, Line l)
 static size_t feedback_start(const Text *t, Line l)
 {
     size_t i = l.s;
-    while (i < l.e && t->data[i] == ' ')
+    while (i < l.e && (t->data[i] == ' ' || t->data[i] == '\t'))
         i++;
     if (i == l.s || i >= l.e || t->data[i] != '>')
         return 0;
@@ -2012,7 +2012,16 @@ Page *source_md_read_page(const SourceMd *m, const char *file, const char *name,
     page->file = course_strdup(m->c, file);
     p.page = page;
     source_util_check_utf8(&p.src, m->d);
+    /* a byte order mark (Windows editors) is not text: skip it, keeping
+     * places in the file */
+    Piece skip = { 0, 3 };
     Text t = { data, size, NULL, 0 };
+    if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        t.data = data + 3;
+        t.size = size - 3;
+        t.pieces = &skip;
+        t.npieces = 1;
+    }
     page->blocks = md_blocks(&p, &t, PART_PAGE | PART_TOP, 0, "page");
     if (!page->title && !p.oom)
         diag_error(m->d, srcloc(file, 1, 1), "page has no title (start it with a line "

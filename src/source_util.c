@@ -51,7 +51,10 @@ SrcLoc source_util_loc(const SrcFile *f, size_t off)
             hi = mid;
     }
     int col = 1;
-    for (size_t i = f->lines[lo]; i < off; i++)
+    size_t from = f->lines[lo];
+    if (lo == 0 && f->size >= 3 && memcmp(f->data, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
+        from = 3;   /* editors do not show a byte order mark */
+    for (size_t i = from; i < off; i++)
         if (((unsigned char)f->data[i] & 0xC0) != 0x80)
             col++;
     return srcloc(f->name, (int)lo + 1, col);

@@ -512,6 +512,49 @@ static void test_source__languages_are_compared(void **state)
     tmp_release(&t);
 }
 
+static void test_source__windows_line_ends_and_bom(void **state)
+{
+    (void)state;
+    Tmp t;
+    tmp_init(&t, "fr");
+    tmp_file(&t, "01-intro.fr.md",
+             "\xEF\xBB\xBF# Titre\r\n"
+             "\r\n"
+             "```scenario id=sc1\r\n"                                     /* 3 */
+             "# start\r\n"
+             "Texte.\r\n"
+             "\r\n"
+             "- Aller -> end\r\n"                                          /* 7 */
+             "  > Vous y allez.\r\n"
+             "\r\n"
+             "# end\r\n"
+             "Bilan.\r\n"
+             "```\r\n"
+             "\r\n"
+             "Un [lien](ref:unknown).\r\n");                               /* 14 */
+    Diag d = DIAG_INIT;
+    Course *c = source_read_module(t.dir, &d);
+    assert_non_null(c);
+    if (d.errors != 1)
+        dump(&d);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(find_msg(&d, &t, "unknown reference"),
+                        "01-intro.fr.md:14:11: error: unknown reference 'unknown' (add <ref "
+                        "id=\"unknown\"> to module.xml <references>, or fix the id)");
+    Page *p = c->langs[0].pages;
+    assert_string_equal(p->title, "Titre");
+    assert_int_equal(p->blocks->at.line, 1);
+    assert_int_equal(p->blocks->at.col, 1);
+    Scenario *sc = p->blocks->next->u.scenario;
+    assert_string_equal(sc->steps->id, "start");
+    assert_string_equal(sc->steps->choices->target_id, "end");
+    assert_ptr_equal(sc->steps->choices->target, sc->steps->next);
+    assert_int_equal(sc->steps->choices->at.line, 7);
+    course_free(c);
+    diag_release(&d);
+    tmp_release(&t);
+}
+
 /* ---- robustness ------------------------------------------------------------------ */
 
 static void test_source__hostile_pages_do_not_crash(void **state)
@@ -582,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_source__scenario_graph_and_codes),
         cmocka_unit_test(test_source__setting_errors_point_inside_the_info_string),
         cmocka_unit_test(test_source__languages_are_compared),
+        cmocka_unit_test(test_source__windows_line_ends_and_bom),
         cmocka_unit_test(test_source__hostile_pages_do_not_crash),
         cmocka_unit_test(test_source__no_module_xml_gives_null),
     };
