@@ -538,6 +538,17 @@ static int code_undefined(ScormEdition ed)
     return ed == SCORM_12 ? CMI12_INVALID_ARGUMENT : CMI04_UNDEFINED;
 }
 
+/* An element the model does not know. SCORM 2004 4th Ed elements that a
+ * single-SCO player has no use for (navigation validity, shared data
+ * buckets) are "unimplemented" (402), not "undefined" (401). */
+static int unknown_element(CmiModel *m, const char *el)
+{
+    if (m->ed == SCORM_2004 && (strncmp(el, "adl.nav.request_valid.", 22) == 0
+                                || strncmp(el, "adl.data.", 9) == 0 || strcmp(el, "adl.data") == 0))
+        return fail(m, CMI04_UNIMPLEMENTED, "%s: not implemented by this player", el);
+    return fail(m, code_undefined(m->ed), "%s: unknown element", el);
+}
+
 /* Most members a collection may have; name is the collection (indexes "#"). */
 static int collection_max(const char *name, size_t len)
 {
@@ -1209,7 +1220,7 @@ int cmi_get(CmiModel *m, const char *element, Buf *value)
         return get_keyword(m, &p, element, value);
     const ElemDef *d = find_def(ed, p.norm, strlen(p.norm));
     if (!d)
-        return fail(m, code_undefined(ed), "%s: unknown element", element);
+        return unknown_element(m, element);
     if (!(d->access & A_R))
         return fail(m, is12 ? CMI12_WRITE_ONLY : CMI04_WRITE_ONLY,
                     "%s: the element is write-only", element);
@@ -1412,7 +1423,7 @@ static int set_value(CmiModel *m, const char *element, const char *value, int lm
     }
     const ElemDef *d = find_def(ed, p.norm, strlen(p.norm));
     if (!d)
-        return fail(m, code_undefined(ed), "%s: unknown element", element);
+        return unknown_element(m, element);
     if (!lms && !(d->access & A_W))
         return fail(m, is12 ? CMI12_READ_ONLY : CMI04_READ_ONLY,
                     "%s: the element is read-only", element);

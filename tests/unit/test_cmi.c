@@ -261,6 +261,9 @@ static void test_cmi__04_defaults_and_access(void **state)
     expect_get(m, "cmi.launch_data", CMI04_NOT_INITIALIZED, "");
     /* 401 undefined, 405 write-only, 404 read-only, 301 keywords misused */
     expect_get(m, "cmi.core.lesson_status", CMI04_UNDEFINED, "");
+    expect_get(m, "adl.nav.request_valid.continue", CMI04_UNIMPLEMENTED, "");
+    expect_set(m, "adl.data.0.store", "x", CMI04_UNIMPLEMENTED);
+    assert_string_equal(cmi_diagnostic(m), "adl.data.0.store: not implemented by this player");
     expect_get(m, "cmi.exit", CMI04_WRITE_ONLY, "");
     expect_get(m, "cmi.session_time", CMI04_WRITE_ONLY, "");
     expect_set(m, "cmi.learner_id", "me", CMI04_READ_ONLY);
