@@ -45,6 +45,7 @@ typedef struct App {
     Uint32 wait_until;
     int rc;
     pid_t speaker;              /* espeak-ng child, 0 when none */
+    long frames;                /* frames drawn, for --stats */
 } App;
 
 /* ---- read aloud ---------------------------------------------------------- */
@@ -330,6 +331,7 @@ static void draw(App *a)
     render_frame(a->render, ui_view(a->ui));
     SDL_RenderPresent(a->ren);
     a->dirty = 0;
+    a->frames++;
 }
 
 static int resize_headless(App *a, int w, int h)
@@ -343,22 +345,11 @@ static int resize_headless(App *a, int w, int h)
         return -1;
     }
     /* textures belong to a renderer: the image cache goes with the old one */
-    Render *nr = NULL;
-    Buf err = BUF_INIT;
-    nr = render_new(r, a->fonts, &err);
-    buf_release(&err);
-    if (!nr) {
-        SDL_DestroyRenderer(r);
-        SDL_FreeSurface(s);
-        return -1;
-    }
-    render_free(a->render);
+    render_set_renderer(a->render, r);
     SDL_DestroyRenderer(a->ren);
     SDL_FreeSurface(a->surface);
-    a->render = nr;
     a->ren = r;
     a->surface = s;
-    render_set_ui(a->render, a->ui);
     return 0;
 }
 
@@ -479,6 +470,8 @@ int app_run(const AppOptions *o)
             speech_poll(&a);
     }
 out:
+    if (o->stats)
+        fprintf(stderr, "wardplayer: %ld frames drawn\n", a.frames);
     speech_stop(&a);
     ui_free(a.ui);
     render_free(a.render);

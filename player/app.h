@@ -16,6 +16,7 @@ typedef struct AppOptions {
     int width, height;          /* window size; 0: 1280 x 800 */
     int scale;                  /* text size percent; 0: 100 */
     int high_contrast;
+    int stats;                  /* print "N frames drawn" on stderr at exit (tests) */
 } AppOptions;
 
 /* Runs the player until it quits. Returns the process exit code: 0, 1 when

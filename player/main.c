@@ -23,6 +23,7 @@ static void usage(FILE *out)
           "  --headless          no display (SDL dummy driver, software rendering)\n"
           "  --screenshot FILE   write the first frame (or the last of --script) as PNG\n"
           "  --script FILE       replay key/click/text/wait/screenshot/quit lines\n"
+          "  --stats             print the number of frames drawn at exit\n"
           "  --check PKG         print the package's problems; exit 1 if it cannot play\n",
           out);
 }
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
             o.kiosk = 1;
         } else if (strcmp(a, "--contrast") == 0) {
             o.high_contrast = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            o.stats = 1;
         } else if (strcmp(a, "--headless") == 0) {
             o.headless = 1;
         } else if (strcmp(a, "--screenshot") == 0) {

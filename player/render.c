@@ -100,6 +100,15 @@ void render_set_ui(Render *R, Ui *ui)
     R->ui = ui;
 }
 
+void render_set_renderer(Render *R, SDL_Renderer *r)
+{
+    for (size_t i = 0; i < R->nimages; i++)
+        if (R->images[i].tex)
+            SDL_DestroyTexture(R->images[i].tex);
+    R->nimages = 0;
+    R->r = r;
+}
+
 void render_free(Render *R)
 {
     if (!R)

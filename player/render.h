@@ -22,6 +22,10 @@ void render_free(Render *R);    /* accepts NULL */
 /* Where image bytes come from (the ui); set once the ui exists. */
 void render_set_ui(Render *R, Ui *ui);
 
+/* Draws with r from now on (headless resize); cached images are dropped,
+ * since textures belong to their renderer. */
+void render_set_renderer(Render *R, SDL_Renderer *r);
+
 /* The LayoutMeasure to give the ui: fonts and image sizes. Borrowed. */
 const LayoutMeasure *render_measure(Render *R);
 

@@ -883,7 +883,7 @@ static void screen_profiles(Gen *g)
         char href[48];
         snprintf(href, sizeof(href), "ui:profile:%lld", (long long)ui->learners[i].id);
         gen_para(g, ui->learners[i].name, href,
-                 ui->learners[i].has_pin ? " \xf0\x9f\x94\x92" : NULL, 0);
+                 ui->learners[i].has_pin ? (ui->en ? "  (PIN)" : "  (code)") : NULL, INLINE_EM);
     }
     gen_block(g, BLOCK_RULE);
     gen_para(g, W(ui, W_NEW_PROFILE), "ui:new-profile", NULL, 0);
@@ -1104,15 +1104,14 @@ static void mark_seen(Ui *ui)
     if (!m || ui->screen != SCR_PAGE)
         return;
     ModPage *mp = &m->pages[ui->page];
-    if (mp->seen)
-        return;
-    mp->seen = 1;
     const char *name = mp->page && mp->page->name ? mp->page->name : mp->href;
-    if (ui->store && m->attempt && name) {
-        if (store_page_seen(ui->store, m->attempt, name) != 0)
-            store_failed(ui);
+    if (ui->store && m->attempt && name && !mp->seen &&
+        store_page_seen(ui->store, m->attempt, name) != 0)
+        store_failed(ui);
+    mp->seen = 1;
+    /* the bookmark follows every page change */
+    if (ui->store && m->attempt && name)
         save_progress(ui, m, name);
-    }
 }
 
 static void go(Ui *ui, Screen s)

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# End-to-end tests of the real wardplayer binary, headless (SDL dummy video
+# driver, software rendering: no X server). Packages are built from the
+# example module with coursepack (a hand-made third-party package is in
+# tests/e2e/thirdparty). Screenshots are kept under $BUILD/screens/ as CI
+# artifacts. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+PLAYER=$BUILD/wardplayer
+COURSEPACK=$BUILD/coursepack
+OUT=$BUILD/screens
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+rm -rf "$OUT"
+mkdir -p "$OUT"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# "WxH" of a PNG, read from its IHDR chunk
+png_size() {
+    od -An -tu1 -j16 -N8 "$1" 2>/dev/null |
+        awk '{ printf "%dx%d", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }'
+}
+check_png() {   # file, WxH, name
+    local sig
+    sig=$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')
+    if [ "$sig" = 89504e470d0a1a0a ] && [ "$(png_size "$1")" = "$2" ]; then
+        ok "$3"
+    else
+        ko "$3 ($1: signature '$sig', size '$(png_size "$1")', want $2)"
+    fi
+}
+run() {         # the player, headless, with a time limit; its stderr is kept in $TMP/stderr
+    timeout 120 "$PLAYER" --headless "$@" 2>"$TMP/stderr"
+    local rc=$?
+    [ $rc -ne 0 ] && sed 's/^/    /' "$TMP/stderr"
+    return $rc
+}
+
+if [ ! -x "$PLAYER" ]; then
+    ko "wardplayer is built ($PLAYER missing)"
+    echo "$pass passed, $fail failed"
+    exit 1
+fi
+
+# ---- packages ---------------------------------------------------------------
+PKGS=$OUT/packages
+mkdir -p "$PKGS"
+if [ -x "$COURSEPACK" ] &&
+    "$COURSEPACK" build courses/example-module -o "$PKGS" >"$TMP/build.log" 2>&1 &&
+    [ -f "$PKGS/example-module.fr.scorm2004.zip" ]; then
+    PKG=$PKGS/example-module.fr.scorm2004.zip
+    PKG12=$PKGS/example-module.en.scorm12.zip
+    ok "coursepack builds the example module"
+else
+    sed 's/^/    /' "$TMP/build.log"
+    ko "coursepack builds the example module (falling back to the third-party package)"
+    PKG=tests/e2e/thirdparty
+    PKG12=tests/e2e/thirdparty
+fi
+
+# ---- first frame ------------------------------------------------------------
+run "$PKG" --no-data --size 1024x700 --screenshot "$OUT/first.png" &&
+    check_png "$OUT/first.png" 1024x700 "first frame of a package, 1024x700"
+run "$PKG" --no-data --size 1280x800 --contrast --screenshot "$OUT/first-contrast.png" &&
+    check_png "$OUT/first-contrast.png" 1280x800 "high-contrast first frame"
+if cmp -s "$OUT/first.png" "$OUT/first-contrast.png"; then
+    ko "high contrast changes the frame"
+else
+    ok "high contrast changes the frame"
+fi
+
+# ---- a walk through the module by keyboard -------------------------------------
+cat >"$TMP/walk.txt" <<EOF
+# pages with the arrow keys, zoom, contrast, contents
+key Right
+screenshot $OUT/page2.png
+key ctrl+plus
+key ctrl+plus
+key ctrl+plus
+key ctrl+plus
+screenshot $OUT/page2-200.png
+key ctrl+0
+screenshot $OUT/page2-again.png
+key Right
+key Down
+key Down
+screenshot $OUT/page3-scrolled.png
+key F3
+screenshot $OUT/contents.png
+key Escape
+key F2
+screenshot $OUT/page3-contrast.png
+resize 800 600
+screenshot $OUT/page3-small.png
+quit
+EOF
+if run "$PKG" --no-data --size 1280x800 --script "$TMP/walk.txt"; then
+    ok "script walk runs to quit"
+else
+    ko "script walk runs to quit"
+fi
+for f in page2 page2-200 page2-again page3-scrolled contents page3-contrast; do
+    check_png "$OUT/$f.png" 1280x800 "script screenshot $f.png"
+done
+check_png "$OUT/page3-small.png" 800x600 "screenshot after resize to 800x600"
+if cmp -s "$OUT/page2.png" "$OUT/page2-200.png"; then
+    ko "Ctrl+plus enlarges the text"
+else
+    ok "Ctrl+plus enlarges the text"
+fi
+if cmp -s "$OUT/page2.png" "$OUT/page2-again.png"; then
+    ok "Ctrl+0 restores the same frame"
+else
+    ko "Ctrl+0 restores the same frame"
+fi
+
+# ---- a learner: profile, answer, resume -------------------------------------------
+DATA=$TMP/data
+cat >"$TMP/learner.txt" <<EOF
+screenshot $OUT/profiles.png
+key Tab
+key Return
+key Tab
+text Marie Curie
+key Tab
+text 12345
+key Tab
+text 1234
+screenshot $OUT/new-profile.png
+key Tab
+key Return
+key Right
+key Right
+key Right
+key Tab
+key Tab
+key Return
+key Tab
+key Tab
+key Return
+screenshot $OUT/answered.png
+quit
+EOF
+if [ "$PKG" != tests/e2e/thirdparty ]; then
+    if run "$PKG" --data "$DATA" --size 1280x800 --script "$TMP/learner.txt"; then
+        ok "profile created and question answered"
+    else
+        ko "profile created and question answered"
+    fi
+    check_png "$OUT/answered.png" 1280x800 "screenshot of an answered question"
+    if command -v sqlite3 >/dev/null; then
+        got=$(sqlite3 "$DATA/learners.db" "select name from learners" 2>&1)
+        if [ "$got" = "Marie Curie" ]; then
+            ok "the profile is in the store"
+        else
+            ko "the profile is in the store (got '$got')"
+        fi
+        got=$(sqlite3 "$DATA/learners.db" "select response || ' ' || result from answers" 2>&1)
+        if [ "$got" = "b correct" ]; then
+            ok "the answer was committed to the store"
+        else
+            ko "the answer was committed to the store (got '$got')"
+        fi
+    fi
+    # again: the PIN is asked, the attempt resumes on the page left, answered
+    cat >"$TMP/resume.txt" <<EOF
+key Tab
+key Return
+key Tab
+text 0000
+key Tab
+key Return
+screenshot $OUT/bad-pin.png
+key Tab
+text 1234
+key Tab
+key Return
+screenshot $OUT/resumed.png
+quit
+EOF
+    if run "$PKG" --data "$DATA" --size 1280x800 --script "$TMP/resume.txt"; then
+        ok "the learner logs in again with the PIN"
+    else
+        ko "the learner logs in again with the PIN"
+    fi
+    check_png "$OUT/resumed.png" 1280x800 "screenshot of the resumed attempt"
+    if command -v sqlite3 >/dev/null; then
+        got=$(sqlite3 "$DATA/learners.db" "select count(*) from attempts" 2>&1)
+        if [ "$got" = 1 ]; then
+            ok "the attempt was resumed, not restarted"
+        else
+            ko "the attempt was resumed, not restarted (attempts: '$got')"
+        fi
+    fi
+fi
+
+# ---- a library folder, a third-party package ----------------------------------------
+run "$PKGS" --no-data --size 1024x700 --screenshot "$OUT/library.png" &&
+    check_png "$OUT/library.png" 1024x700 "library view of a folder of packages"
+printf 'key Right\nscreenshot %s\nquit\n' "$OUT/thirdparty-2.png" >"$TMP/tp.txt"
+run tests/e2e/thirdparty --no-data --size 1024x700 --script "$TMP/tp.txt" &&
+    check_png "$OUT/thirdparty-2.png" 1024x700 \
+        "third-party package, second item of its organization"
+
+# ---- --check -------------------------------------------------------------------------
+if "$PLAYER" --check "$PKG12" >"$TMP/check.out" 2>&1; then
+    ok "--check accepts a good package"
+else
+    sed 's/^/    /' "$TMP/check.out"
+    ko "--check accepts a good package"
+fi
+echo "this is not a zip" >"$TMP/broken.zip"
+"$PLAYER" --check "$TMP/broken.zip" >"$TMP/check.out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "broken.zip" "$TMP/check.out"; then
+    ok "--check refuses a broken package, naming it (exit 1)"
+else
+    sed 's/^/    /' "$TMP/check.out"
+    ko "--check refuses a broken package, naming it (exit $rc)"
+fi
+
+# ---- bad input -------------------------------------------------------------------------
+printf 'key Right\nfly away\n' >"$TMP/bad.txt"
+timeout 60 "$PLAYER" --headless --no-data "$PKG" --script "$TMP/bad.txt" >"$TMP/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "bad.txt:2:1: error: unknown command 'fly'" "$TMP/out"; then
+    ok "a malformed script is refused with file:line (exit 2)"
+else
+    sed 's/^/    /' "$TMP/out"
+    ko "a malformed script is refused with file:line (exit $rc)"
+fi
+timeout 60 "$PLAYER" --headless --no-data "$TMP/missing.zip" >"$TMP/out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "missing.zip" "$TMP/out"; then
+    ok "a missing package is an error naming it (exit 1)"
+else
+    sed 's/^/    /' "$TMP/out"
+    ko "a missing package is an error naming it (exit $rc)"
+fi
+
+# ---- idle means no drawing ----------------------------------------------------------------
+# The loop draws only when something changed: two idle seconds cost no frame,
+# one key press costs one. (With a real display the loop also sleeps in
+# SDL_WaitEvent; SDL's dummy driver has no wake-up and polls, so CPU time
+# is not measured here.)
+printf 'wait 2000\nquit\n' >"$TMP/idle.txt"
+run "$PKG" --no-data --stats --script "$TMP/idle.txt"
+if grep -q "wardplayer: 1 frames drawn" "$TMP/stderr"; then
+    ok "idle: no redraw while nothing happens"
+else
+    sed 's/^/    /' "$TMP/stderr"
+    ko "idle: no redraw while nothing happens"
+fi
+printf 'wait 500\nkey Right\nwait 1500\nquit\n' >"$TMP/idle.txt"
+run "$PKG" --no-data --stats --script "$TMP/idle.txt"
+if grep -q "wardplayer: 2 frames drawn" "$TMP/stderr"; then
+    ok "one key press, one redraw"
+else
+    sed 's/^/    /' "$TMP/stderr"
+    ko "one key press, one redraw"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
