@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -601,6 +603,70 @@ static void test_store__empty_file_is_a_new_database(void **state)
     store_close(s);
 }
 
+/* A player killed right after an answer returned (power cut, task manager):
+ * the answer is in the file. */
+static void test_store__answer_survives_a_killed_process(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    store_close(s);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        Store *c = store_open(f->dir, NULL, NULL);
+        int64_t attempt;
+        int resumed;
+        StoreAnswer a = { .item_id = "q-1", .type = "choice", .response = "b",
+                          .result = "correct", .weight = 1 };
+        if (!c || store_login(c, id, NULL) || store_attempt_begin(c, "cp-ai", "1", "fr",
+                SCORM_2004, &attempt, &resumed) || store_answer_record(c, attempt, &a))
+            _exit(1);
+        raise(SIGKILL);     /* no close, no checkpoint */
+        _exit(2);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGKILL);
+    s = open_ok(f);
+    assert_sql(f->db, "SELECT item_id || '=' || response FROM answers", "q-1=b");
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE json LIKE '%answered%'", "1");
+    assert_sql(f->db, "PRAGMA quick_check", "ok");
+    store_close(s);
+}
+
+/* Two players on one PC (two sessions) share the file: WAL lets one read
+ * while the other writes, busy_timeout makes writers wait their turn. */
+static void test_store__two_connections(void **state)
+{
+    Fixture *f = *state;
+    Store *s1 = open_ok(f), *s2 = open_ok(f);
+    int64_t a, b, at1, at2;
+    int resumed;
+    assert_int_equal(store_learner_add(s1, "A", NULL, NULL, NULL, NULL, &a), 0);
+    assert_int_equal(store_learner_add(s2, "B", NULL, NULL, NULL, NULL, &b), 0);
+    assert_int_equal(store_login(s1, a, NULL), 0);
+    assert_int_equal(store_login(s2, b, NULL), 0);
+    assert_int_equal(store_attempt_begin(s1, "cp-ai", "1", "fr", SCORM_2004, &at1, &resumed), 0);
+    assert_int_equal(store_attempt_begin(s2, "cp-ai", "1", "fr", SCORM_2004, &at2, &resumed), 0);
+    for (int i = 0; i < 10; i++) {
+        char item[16];
+        snprintf(item, sizeof item, "q-%d", i);
+        StoreAnswer ans = { .item_id = item, .response = "a", .result = "neutral" };
+        assert_int_equal(store_answer_record(i % 2 ? s1 : s2, i % 2 ? at1 : at2, &ans), 0);
+    }
+    StoreLearner *list;
+    size_t n;
+    assert_int_equal(store_learner_list(s1, &list, &n), 0);
+    assert_int_equal(n, 2);
+    free(list);
+    store_close(s1);
+    store_close(s2);
+    assert_sql(f->db, "SELECT count(*) FROM answers", "10");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -621,6 +687,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store__empty_file_is_a_new_database, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_store__answer_survives_a_killed_process, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__two_connections, setup, teardown),
         cmocka_unit_test(test_store__bad_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
