@@ -1654,7 +1654,7 @@ static Block *fence_scenario(Fence *f, Audience aud)
                        "ending with end=correct)", sc->id);
         find_loops(p, steps, info, nsteps, sc->id);
         for (int j = 1; j < nsteps; j++)
-            if (!info[j].reached)
+            if (!info[j].reached && step_index(steps, j, steps[j]->id) < 0)
                 diag_error(p->d, steps[j]->at, "step '%s' cannot be reached (no choice leads "
                            "to it: add one, or remove the step)", steps[j]->id);
         free(steps);

@@ -404,6 +404,8 @@ static void read_languages(XmlCtx *x, const xmlNode *n)
  * slots[lang]; reports a missing/unknown xml:lang and duplicates. */
 static void read_lang_text(XmlCtx *x, const xmlNode *n, const char *what, const char **slots)
 {
+    if (x->c->nlangs == 0)
+        return;     /* <languages> is wrong: that one error says it */
     const char *lang = xml_lang(x, n);
     if (!lang) {
         diag_error(x->d, xml_loc(x, n, NULL), "<%s> has no xml:lang (add xml:lang=\"fr\" or "
