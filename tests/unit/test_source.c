@@ -555,6 +555,29 @@ static void test_source__windows_line_ends_and_bom(void **state)
     tmp_release(&t);
 }
 
+static void test_source__big_image_is_a_warning(void **state)
+{
+    (void)state;
+    Tmp t;
+    tmp_init(&t, "fr");
+    tmp_file(&t, "img/big.jpg", "");
+    char path[128];
+    snprintf(path, sizeof(path), "%s/img/big.jpg", t.dir);
+    assert_int_equal(truncate(path, 3 * 1024 * 1024), 0);
+    tmp_file(&t, "01-intro.fr.md", "# Titre\n\nTexte.\n\n  ![Une photo](img/big.jpg)\n");
+    Diag d = DIAG_INIT;
+    Course *c = source_read_module(t.dir, &d);
+    assert_non_null(c);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 1);
+    assert_string_equal(find_msg(&d, &t, "MB"),
+                        "01-intro.fr.md:5:3: warning: image 'img/big.jpg' is 3.0 MB (reduce it "
+                        "below 2 MB: it is loaded on slow ward PCs)");
+    course_free(c);
+    diag_release(&d);
+    tmp_release(&t);
+}
+
 /* ---- robustness ------------------------------------------------------------------ */
 
 static void test_source__hostile_pages_do_not_crash(void **state)
@@ -626,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_source__setting_errors_point_inside_the_info_string),
         cmocka_unit_test(test_source__languages_are_compared),
         cmocka_unit_test(test_source__windows_line_ends_and_bom),
+        cmocka_unit_test(test_source__big_image_is_a_warning),
         cmocka_unit_test(test_source__hostile_pages_do_not_crash),
         cmocka_unit_test(test_source__no_module_xml_gives_null),
     };
