@@ -221,10 +221,11 @@ static const char schema_v1[] =
     " PRIMARY KEY(attempt, page));"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
-/* Version 2: failed PIN count per profile (shown to admins, reset on a good
- * PIN), the xAPI outbox, and an index for finding a learner's attempts. */
+/* Version 2: wrong PINs in a row per profile and the time (Unix seconds)
+ * before which its PIN is refused, the xAPI outbox, and indexes. */
 static const char schema_v2[] =
     "ALTER TABLE learners ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE learners ADD COLUMN pin_locked_until INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE outbox("
     " id TEXT PRIMARY KEY,"
     " attempt INTEGER REFERENCES attempts(id) ON DELETE SET NULL,"
@@ -689,14 +690,25 @@ static int update_pin_hash(Store *s, int64_t id, const char *hash)
     return run(s, st, "cannot save the PIN");
 }
 
-static int count_pin_failure(Store *s, int64_t id, int failed)
+#define PIN_WAIT_FIRST 30       /* seconds, after STORE_PIN_FREE_TRIES wrong PINs */
+#define PIN_WAIT_MAX 900
+
+/* Counts a wrong PIN (and sets the wait once past the free tries), or clears
+ * the count after a good one. */
+static int count_pin_failure(Store *s, int64_t id, int failed, int failures)
 {
-    sqlite3_stmt *st = prep(s, failed
-        ? "UPDATE learners SET pin_failures = pin_failures + 1 WHERE id = ?1"
-        : "UPDATE learners SET pin_failures = 0 WHERE id = ?1 AND pin_failures <> 0");
+    int64_t until = 0;
+    if (failed && failures + 1 >= STORE_PIN_FREE_TRIES) {
+        int extra = failures + 1 - STORE_PIN_FREE_TRIES;
+        int64_t wait = extra >= 5 ? PIN_WAIT_MAX : (int64_t)PIN_WAIT_FIRST << extra;
+        until = (int64_t)time(NULL) + (wait > PIN_WAIT_MAX ? PIN_WAIT_MAX : wait);
+    }
+    sqlite3_stmt *st = prep(s, "UPDATE learners SET pin_failures = ?2, pin_locked_until = ?3"
+                               " WHERE id = ?1");
     if (!st)
         return -1;
-    if (bind_int(s, st, 1, id) < 0) {
+    if (bind_int(s, st, 1, id) < 0 || bind_int(s, st, 2, failed ? failures + 1 : 0) < 0
+        || bind_int(s, st, 3, until) < 0) {
         sqlite3_finalize(st);
         return -1;
     }
@@ -706,7 +718,8 @@ static int count_pin_failure(Store *s, int64_t id, int failed)
 int store_login(Store *s, int64_t learner_id, const char *pin)
 {
     store_logout(s);
-    sqlite3_stmt *st = prep(s, "SELECT pin_hash FROM learners WHERE id = ?1");
+    sqlite3_stmt *st = prep(s, "SELECT pin_hash, pin_failures, pin_locked_until FROM learners"
+                               " WHERE id = ?1");
     if (!st)
         return -1;
     if (bind_int(s, st, 1, learner_id) < 0) {
@@ -727,14 +740,23 @@ int store_login(Store *s, int64_t learner_id, const char *pin)
     int has_pin = sqlite3_column_type(st, 0) != SQLITE_NULL;
     if (has_pin)
         copy_field(hash, sizeof hash, col_text(st, 0));
+    int failures = sqlite3_column_int(st, 1);
+    int64_t wait = sqlite3_column_int64(st, 2) - (int64_t)time(NULL);
     sqlite3_finalize(st);
     if (has_pin) {
+        if (wait > 0) {
+            buf_clear(&s->err);
+            buf_printf(&s->err, "too many wrong PINs: try again in %lld seconds",
+                       (long long)wait);
+            return STORE_PIN_WAIT;
+        }
         if (!pin || !valid_pin(pin)
             || crypto_pwhash_str_verify(hash, pin, strlen(pin)) != 0) {
-            count_pin_failure(s, learner_id, 1);
+            count_pin_failure(s, learner_id, 1, failures);
             return set_err(s, STORE_BAD_PIN, "wrong PIN");
         }
-        count_pin_failure(s, learner_id, 0);
+        if (failures)
+            count_pin_failure(s, learner_id, 0, 0);
         if (crypto_pwhash_str_needs_rehash(hash, PIN_OPSLIMIT, PIN_MEMLIMIT) == 1) {
             char fresh[crypto_pwhash_STRBYTES];
             if (hash_pin(s, pin, fresh) == 0)

@@ -15,6 +15,7 @@
 
 #define STORE_FILE "learners.db"
 #define STORE_SCHEMA_VERSION 2
+#define STORE_PIN_FREE_TRIES 5
 
 /* Return codes besides 0 (success) and -1 (database or system error, text in
  * store_errmsg()). */
@@ -23,6 +24,7 @@ enum {
     STORE_LOCKED = -3,         /* no profile is open: call store_login() first */
     STORE_INVALID = -4,        /* bad argument (empty name, PIN not 4 digits...) */
     STORE_NOT_FOUND = -5,
+    STORE_PIN_WAIT = -6,       /* too many wrong PINs: the profile waits (text says how long) */
 };
 
 typedef struct Store Store;
@@ -113,7 +115,10 @@ int store_learner_list(Store *s, StoreLearner **out, size_t *n);
 int store_learner_get(Store *s, int64_t id, StoreLearner *out);
 
 /* Opens a profile: with a PIN set, pin must match (crypto_pwhash_str_verify);
- * without one, pin is ignored. Returns 0, STORE_BAD_PIN, STORE_NOT_FOUND, -1.
+ * without one, pin is ignored. After STORE_PIN_FREE_TRIES wrong PINs in a row
+ * the profile refuses every PIN for 30 s, doubling with each further wrong
+ * one up to 15 min (a 4-digit PIN cannot otherwise resist trying them all).
+ * Returns 0, STORE_BAD_PIN, STORE_PIN_WAIT, STORE_NOT_FOUND, -1.
  * Until it succeeds, every attempt function returns STORE_LOCKED. */
 int store_login(Store *s, int64_t learner_id, const char *pin);
 void store_logout(Store *s);

@@ -374,7 +374,8 @@ static void test_store__migrates_version_1(void **state)
 
     Store *s = open_ok(f);
     assert_sql(f->db, "PRAGMA user_version", "2");
-    assert_sql(f->db, "SELECT pin_failures FROM learners WHERE id = 1", "0");
+    assert_sql(f->db, "SELECT pin_failures || ',' || pin_locked_until FROM learners "
+               "WHERE id = 1", "0,0");
     assert_sql(f->db, "SELECT name || '|' || staff_id FROM learners", "Old Timer|AP-9");
     assert_sql(f->db, "SELECT location FROM attempts", "05-end");
     /* the results of version 1 were queued as statements: attempted, answered,
@@ -667,6 +668,40 @@ static void test_store__two_connections(void **state)
     assert_sql(f->db, "SELECT count(*) FROM answers", "10");
 }
 
+static void test_store__wrong_pins_make_the_profile_wait(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id;
+    assert_int_equal(store_learner_add(s, "Alice", NULL, NULL, NULL, "4821", &id), 0);
+    for (int i = 0; i < STORE_PIN_FREE_TRIES; i++)
+        assert_int_equal(store_login(s, id, "0000"), STORE_BAD_PIN);
+    /* now even the right PIN waits */
+    assert_int_equal(store_login(s, id, "4821"), STORE_PIN_WAIT);
+    const char *msg = store_errmsg(s);
+    const char *prefix = "too many wrong PINs: try again in ";
+    assert_memory_equal(msg, prefix, strlen(prefix));
+    int secs = atoi(msg + strlen(prefix));
+    assert_true(secs >= 25 && secs <= 30);
+    assert_string_equal(msg + strlen(msg) - 8, " seconds");
+    assert_int_equal(store_current_learner(s), 0);
+    /* once the wait is over, a further wrong PIN doubles it */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "UPDATE learners SET pin_locked_until = 0", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    assert_int_equal(store_login(s, id, "1111"), STORE_BAD_PIN);
+    assert_sql(f->db, "SELECT pin_locked_until - CAST(strftime('%s', 'now') AS INTEGER) "
+               "BETWEEN 55 AND 60 FROM learners", "1");
+    assert_int_equal(sqlite3_exec(h, "UPDATE learners SET pin_locked_until = 0", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(h);
+    /* the right PIN opens and clears the count */
+    assert_int_equal(store_login(s, id, "4821"), 0);
+    assert_sql(f->db, "SELECT pin_failures || ',' || pin_locked_until FROM learners", "0,0");
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -690,6 +725,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__answer_survives_a_killed_process, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store__two_connections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__wrong_pins_make_the_profile_wait, setup,
+                                        teardown),
         cmocka_unit_test(test_store__bad_folder),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
