@@ -275,6 +275,7 @@ void render_frame(Render *R, const UiView *v)
     FontId rf = FONT_ID(FACE_REGULAR, SIZE_SMALL);
     int th = TTF_FontHeight(font_get(R->fonts, bf));
     fill(R, 0, 0, v->width, v->bar_h, COLOR_BAR_BG);
+    fill(R, 0, v->bar_h - 1, v->width, 1, COLOR_RULE);   /* seen in high contrast */
     int right = v->toc_r.w > 0 ? v->toc_r.x : v->width;
     int ww = v->where && *v->where ? font_measure(R->fonts, rf, v->where, strlen(v->where)) : 0;
     if (ww)
@@ -292,6 +293,7 @@ void render_frame(Render *R, const UiView *v)
     /* bottom bar: previous, hint, next */
     int by = v->height - v->bar_h;
     fill(R, 0, by, v->width, v->bar_h, COLOR_BAR_BG);
+    fill(R, 0, by, v->width, 1, COLOR_RULE);
     LayoutRect pr = v->prev_r, nr = v->next_r;
     if (pr.w > 0) {
         pr.y = by;

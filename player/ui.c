@@ -1685,8 +1685,8 @@ int ui_key(Ui *ui, UiKey key)
             go(ui, SCR_TOC);
             return 1;
         }
-        if (ui->screen == SCR_TOC && ui->nmods > 1) {
-            go(ui, SCR_LIBRARY);
+        if (ui->screen == SCR_TOC) {
+            go(ui, SCR_PAGE);       /* back to the page the contents were opened from */
             return 1;
         }
         if (ui->screen == SCR_NEW_PROFILE || ui->screen == SCR_PIN) {
