@@ -1081,8 +1081,8 @@
                 if (ls === 'not attempted' || ls === '')
                     set('cmi.core.lesson_status', 'incomplete');
             }
-            var count = Number(get('cmi.interactions._count'));
-            interactions = isFinite(count) && count > 0 ? count : 0;
+            var count = get('cmi.interactions._count');
+            interactions = /^\d+$/.test(count) ? Number(count) : -1;
         }
         /* 2004: suspend data and location exist only on resume (else 403) */
         var resume = ED === '12' || get(E.entry) === 'resume';
@@ -1127,6 +1127,11 @@
             });
         }
         restoreReflections();
+        /* _count unreadable (an LMS refusing it in 1.2): one interaction was
+         * recorded per answered question and per finished first path */
+        if (interactions < 0)
+            interactions = Object.keys(results.q).length +
+                Object.keys(results.n).filter(function (k) { return results.n[k]; }).length;
 
         questions.forEach(function (f) { f.addEventListener('submit', onQuestionSubmit); });
         reflections.forEach(function (f) { f.addEventListener('submit', onReflectionSubmit); });
