@@ -1400,6 +1400,28 @@ static int check_unique(CmiModel *m, const Path *p, const char *el, const char *
     return CMI_OK;
 }
 
+static const char *interaction_type(const CmiModel *m, const Path *p)
+{
+    char key[300];
+    interaction_key(p, "type", key, sizeof key);
+    return find_value(m, key);
+}
+
+/* SCORM 2004 RTE 4.2.9.1: how many correct_responses patterns each
+ * interaction type may have (0: no limit here, or not a pattern). */
+static int patterns_max(const CmiModel *m, const Path *p)
+{
+    if (strcmp(p->norm, "cmi.interactions.#.correct_responses.#.pattern") != 0)
+        return 0;
+    const char *t = interaction_type(m, p);
+    if (!t)
+        return 0;
+    if (strcmp(t, "true-false") == 0 || strcmp(t, "likert") == 0 || strcmp(t, "numeric") == 0
+        || strcmp(t, "other") == 0)
+        return 1;
+    return strcmp(t, "choice") == 0 ? 10 : 5;
+}
+
 static int set_value(CmiModel *m, const char *element, const char *value, int lms)
 {
     ScormEdition ed = m->ed;
@@ -1442,6 +1464,11 @@ static int set_value(CmiModel *m, const char *element, const char *value, int lm
         if (p.idx[append] >= collection_max(p.norm, p.norm_end[append] - 2))
             return fail(m, is12 ? CMI12_INVALID_ARGUMENT : CMI04_SET_FAILURE,
                         "%s: the collection is full (%d members)", element, p.idx[append]);
+        int most = is12 ? 0 : patterns_max(m, &p);
+        if (most && p.idx[append] >= most)
+            return fail(m, CMI04_SET_FAILURE, "%s: a %s interaction has at most %d correct "
+                        "response pattern%s", element, interaction_type(m, &p), most,
+                        most > 1 ? "s" : "");
     }
     if (!is12) {
         /* interactions and objectives are created by their id (RTE 4.2.9.1) */

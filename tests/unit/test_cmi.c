@@ -426,6 +426,10 @@ static void test_cmi__04_interactions_rules(void **state)
     expect_set(m, "cmi.interactions.1.type", "true-false", 0);
     expect_set(m, "cmi.interactions.1.learner_response", "true", 0);
     expect_set(m, "cmi.interactions.1.learner_response", "t", CMI04_TYPE);
+    expect_set(m, "cmi.interactions.1.correct_responses.0.pattern", "true", 0);
+    expect_set(m, "cmi.interactions.1.correct_responses.1.pattern", "false", CMI04_SET_FAILURE);
+    assert_string_equal(cmi_diagnostic(m), "cmi.interactions.1.correct_responses.1.pattern: a "
+                        "true-false interaction has at most 1 correct response pattern");
     expect_set(m, "cmi.interactions.2.id", "q-num", 0);
     expect_set(m, "cmi.interactions.2.type", "numeric", 0);
     expect_set(m, "cmi.interactions.2.learner_response", "3.5", 0);
