@@ -384,6 +384,13 @@ static int move_aside(Store *s, Buf *aside)
         if (access(aside->data, F_OK) != 0)
             break;
     }
+    /* rename() would replace an existing file: never lose an older copy */
+    if (access(aside->data, F_OK) == 0) {
+        buf_clear(&s->err);
+        buf_printf(&s->err, "cannot move the damaged %s aside: too many copies already "
+                   "(move the learners.db.corrupt-* files away)", s->path);
+        return -1;
+    }
     if (rename(s->path, aside->data) != 0) {
         int e = errno;
         buf_clear(&s->err);

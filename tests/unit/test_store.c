@@ -466,6 +466,31 @@ static void test_store__garbage_file_is_moved_aside(void **state)
     assert_int_equal(store_learner_add(s, "Fresh", NULL, NULL, NULL, NULL, &id), 0);
     assert_sql(f->db, "PRAGMA user_version", "2");
     store_close(s);
+    /* damaged again (within the same second, most likely): a second copy,
+     * the first one untouched */
+    fp = fopen(f->db, "wb");
+    fputs("second shopping list\n", fp);
+    fclose(fp);
+    buf_clear(&notice);
+    s = store_open(f->dir, &notice, &err);
+    assert_non_null(s);
+    store_close(s);
+    int copies = 0;
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "learners.db.corrupt-", 20) == 0 && !strstr(e->d_name, "-wal")
+            && !strstr(e->d_name, "-shm"))
+            copies++;
+    closedir(d);
+    assert_int_equal(copies, 2);
+    char first[400];
+    snprintf(first, sizeof first, "%s/%s", f->dir, name);
+    fp = fopen(first, "rb");
+    char line[80] = "";
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_string_equal(line, "this is not a database, it is a shopping list\n");
     buf_release(&notice);
     buf_release(&err);
 }
