@@ -100,6 +100,8 @@ int export_csv(Store *s, FILE *out, Buf *err)
     if (rc == 0)
         rc = store_foreach_attempt(s, 0, csv_row, &c);
     buf_release(&c.line);
+    if (rc == 0 && fflush(out) != 0)
+        rc = -2;
     if (rc == -2 || (rc == 0 && ferror(out))) {
         buf_printf(err, "cannot write the CSV export: %s", strerror(errno));
         return -1;
@@ -187,7 +189,7 @@ int export_xapi(Store *s, FILE *out, const char *home_page, Buf *err)
         goto out;
     }
     if (json_dumpf(c.list, out, JSON_INDENT(2) | JSON_SORT_KEYS) < 0 || fputc('\n', out) == EOF
-        || ferror(out)) {
+        || fflush(out) != 0 || ferror(out)) {
         buf_printf(err, "cannot write the xAPI export: %s", strerror(errno));
         goto out;
     }

@@ -428,6 +428,24 @@ static void test_export__files(void **state)
     buf_release(&err);
 }
 
+/* A full disk: the writer says so instead of leaving a short file. */
+static void test_export__write_errors(void **state)
+{
+    Fixture *f = *state;
+    FILE *full = fopen("/dev/full", "w");
+    if (!full)
+        skip();
+    Buf err = BUF_INIT;
+    assert_int_equal(export_csv(f->s, full, &err), -1);
+    assert_string_equal(err.data, "cannot write the CSV export: No space left on device");
+    clearerr(full);
+    buf_clear(&err);
+    assert_int_equal(export_xapi(f->s, full, NULL, &err), -1);
+    assert_string_equal(err.data, "cannot write the xAPI export: No space left on device");
+    fclose(full);
+    buf_release(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +454,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export__stable_ids, setup, teardown),
         cmocka_unit_test(test_export__activity_ids_are_escaped),
         cmocka_unit_test_setup_teardown(test_export__files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export__write_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
