@@ -18,6 +18,7 @@
 #include "course.h"
 #include "diag.h"
 #include "html_write.h"
+#include "source.h"
 
 /* ---- building a course by hand --------------------------------------------- */
 
@@ -639,6 +640,77 @@ static void test_html_write__description_is_cut_to_250_units(void **state)
     course_free(c);
 }
 
+/* Polyglot: only void elements are self-closed ("<div/>" would open a div
+ * in an HTML parser). */
+static void test_html_write__only_void_elements_self_close(void **state)
+{
+    (void)state;
+    static const char *const voids[] = { "br", "hr", "img", "input", "meta", "link", NULL };
+    Course *c = sample();
+    for (int ed = 0; ed < 2; ed++) {
+        Buf out = BUF_INIT;
+        Diag d = DIAG_INIT;
+        assert_int_equal(html_write_index(c, 0, (ScormEdition)ed, &out, &d), 0);
+        int n = 0;
+        for (const char *p = strstr(out.data, "/>"); p; p = strstr(p + 2, "/>")) {
+            const char *lt = p;
+            while (lt > out.data && *lt != '<')
+                lt--;
+            size_t len = strcspn(lt + 1, " />");
+            int ok = 0;
+            for (int i = 0; voids[i]; i++)
+                if (strlen(voids[i]) == len && strncmp(lt + 1, voids[i], len) == 0)
+                    ok = 1;
+            if (!ok)
+                print_error("self-closed non-void element: %.*s\n", (int)len, lt + 1);
+            assert_true(ok);
+            n++;
+        }
+        assert_true(n > 10);
+        buf_release(&out);
+        diag_release(&d);
+    }
+    course_free(c);
+}
+
+/* The worked example module, read by the source reader: every page becomes a
+ * section, every question and scenario keeps its id, the output parses. */
+static void test_html_write__example_module(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    Course *c = source_read_module(TEST_SRCDIR "/courses/example-module", &d);
+    if (!c || d.errors) {
+        diag_print(&d, stderr);
+        fail_msg("the example module does not read cleanly");
+    }
+    for (int lang = 0; lang < c->nlangs; lang++) {
+        for (int ed = 0; ed < 2; ed++) {
+            int rc;
+            Doc doc = write_and_parse(c, lang, (ScormEdition)ed, &d, &rc);
+            assert_int_equal(rc, 0);
+            assert_str(&doc, "/h:html/@lang", c->langs[lang].code);
+            int i = 0;
+            for (const Page *p = c->langs[lang].pages; p; p = p->next, i++) {
+                char x[300];
+                snprintf(x, sizeof(x), "//h:main/h:section[@data-cp-page='%s']", p->name);
+                assert_count(&doc, x, 1);
+            }
+            assert_count(&doc, "//h:main/h:section[not(*[1][self::h:h1])]", 0);
+            assert_count(&doc, "//h:input[not(@id = //h:label/@for)]", 0);
+            assert_count(&doc, "//h:textarea[not(@id = //h:label/@for)]", 0);
+            assert_count(&doc, "//h:fieldset[not(h:legend) and not(@aria-labelledby)]", 0);
+            assert_count(&doc, "//h:img[not(@alt) or @alt='']", 0);
+            assert_count(&doc, "//h:a[@class='cp-cite'][not(substring-after(@href,'#') = "
+                               "//h:li/@id)]", 0);
+            assert_true(num(&doc, "count(//h:form[@class='cp-question'])") >= 1);
+            doc_free(&doc);
+        }
+    }
+    diag_release(&d);
+    course_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +723,8 @@ int main(void)
         cmocka_unit_test(test_html_write__heading_order),
         cmocka_unit_test(test_html_write__unknown_citation_is_located),
         cmocka_unit_test(test_html_write__description_is_cut_to_250_units),
+        cmocka_unit_test(test_html_write__only_void_elements_self_close),
+        cmocka_unit_test(test_html_write__example_module),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include "course.h"
 #include "diag.h"
 #include "limits.h"
+#include "source.h"
 
 static Block *question(Course *c, const char *id, QuestionType type, int nchoices, int line)
 {
@@ -309,6 +310,30 @@ static void test_limits__interactions_and_identifiers(void **state)
     course_free(c);
 }
 
+/* Every course of the repository fits both editions' limits. */
+static void test_limits__shipped_courses_fit(void **state)
+{
+    (void)state;
+    static const char *const modules[] = { "example-module", "ai-never-neutral", NULL };
+    for (int m = 0; modules[m]; m++) {
+        char dir[512];
+        snprintf(dir, sizeof(dir), "%s/courses/%s", TEST_SRCDIR, modules[m]);
+        Diag d = DIAG_INIT;
+        Course *c = source_read_module(dir, &d);
+        assert_non_null(c);
+        size_t before = d.errors;
+        for (int lang = 0; lang < c->nlangs; lang++) {
+            assert_int_equal(limits_check(c, lang, SCORM_12, &d), 0);
+            assert_int_equal(limits_check(c, lang, SCORM_2004, &d), 0);
+            assert_true(limits_suspend_max(c, lang) <= LIMITS_SUSPEND_12);
+            assert_true(limits_suspend_max(c, lang) > strlen("v1|c=-.-|s=|q=|n="));
+        }
+        assert_int_equal(d.errors, before);
+        diag_release(&d);
+        course_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_limits__too_many_answers_for_scorm12),
         cmocka_unit_test(test_limits__long_reflections_for_scorm12),
         cmocka_unit_test(test_limits__interactions_and_identifiers),
+        cmocka_unit_test(test_limits__shipped_courses_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
