@@ -684,6 +684,41 @@ static void test_cmi__add_comment_both_editions(void **state)
     cmi_free(m);
 }
 
+/* Every vocabulary of the LMS-side (read-only) elements, both editions,
+ * through cmi_load, plus one wrong word each. */
+static void test_cmi__read_only_vocabularies(void **state)
+{
+    (void)state;
+    static const struct {
+        ScormEdition ed;
+        const char *el;
+        const char *words[5];
+    } cases[] = {
+        { SCORM_12, "cmi.core.credit", { "credit", "no-credit" } },
+        { SCORM_12, "cmi.core.entry", { "ab-initio", "resume", "" } },
+        { SCORM_12, "cmi.core.lesson_mode", { "browse", "normal", "review" } },
+        { SCORM_12, "cmi.student_data.time_limit_action",
+          { "exit,message", "exit,no message", "continue,message", "continue,no message" } },
+        { SCORM_2004, "cmi.credit", { "credit", "no-credit" } },
+        { SCORM_2004, "cmi.entry", { "ab-initio", "resume", "" } },
+        { SCORM_2004, "cmi.mode", { "browse", "normal", "review" } },
+        { SCORM_2004, "cmi.time_limit_action",
+          { "exit,message", "exit,no message", "continue,message", "continue,no message" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        CmiModel *m = cmi_new(cases[i].ed);
+        int type = cases[i].ed == SCORM_12 ? CMI12_TYPE : CMI04_TYPE;
+        int ro = cases[i].ed == SCORM_12 ? CMI12_READ_ONLY : CMI04_READ_ONLY;
+        for (int w = 0; w < 5 && cases[i].words[w]; w++) {
+            assert_int_equal(cmi_load(m, cases[i].el, cases[i].words[w]), 0);
+            expect_get(m, cases[i].el, 0, cases[i].words[w]);
+            expect_set(m, cases[i].el, cases[i].words[w], ro);   /* never by the SCO */
+        }
+        assert_int_equal(cmi_load(m, cases[i].el, "sometimes"), type);
+        cmi_free(m);
+    }
+}
+
 /* Whether code is one of the edition's error codes. */
 static int known_code(ScormEdition ed, int code)
 {
@@ -777,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_cmi__04_session_end_evaluates_status),
         cmocka_unit_test(test_cmi__time_helpers),
         cmocka_unit_test(test_cmi__random_calls_keep_the_rules),
+        cmocka_unit_test(test_cmi__read_only_vocabularies),
         cmocka_unit_test(test_cmi__add_interaction_both_editions),
         cmocka_unit_test(test_cmi__add_comment_both_editions),
     };
