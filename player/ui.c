@@ -99,6 +99,7 @@ struct Ui {
     int scroll, focus;
     int width, height, scale, theme;
     int en;                 /* interface language: 0 fr, 1 en */
+    int base_en;            /* the chosen one (a module's language wins while it is open) */
     Store *store;
     StoreLearner *learners;
     size_t nlearners;
@@ -123,7 +124,7 @@ enum {
     W_CANNOT_OPEN, W_HINT_PAGE, W_HINT_LIST, W_EXTERNAL, W_MINUTES, W_STATUS_NEW,
     W_SUBMIT, W_CORRECT, W_WRONG, W_RESTART, W_SAVE, W_SAVED, W_SUMMARY, W_SCORE, W_PASSED,
     W_FAILED, W_IN_PROGRESS, W_PAGES_SEEN, W_CONTEXT, W_ROLE, W_SETTING, W_EVERYONE,
-    W_GUEST, W_NAME_NEEDED, W_PIN_FORMAT, W_SAVE_FAILED, W_CONTINUE, W_COUNT
+    W_GUEST, W_NAME_NEEDED, W_PIN_FORMAT, W_SAVE_FAILED, W_CONTINUE, W_PIN_ENTER, W_COUNT
 };
 
 static const char *const WORDS[2][W_COUNT] = {
@@ -141,6 +142,7 @@ static const char *const WORDS[2][W_COUNT] = {
         "Pages vues : %d sur %d", "Votre contexte", "Votre fonction", "Votre service",
         "Tout afficher", "Continuer sans profil", "Indiquez votre nom.",
         "Le code doit avoir 4 chiffres.", "Non enregistré : %s", "Continuer",
+        "Code à 4 chiffres",
     },
     {
         "Library", "Contents", "Previous", "Next", "Page %d of %d", "Who are you?",
@@ -154,7 +156,7 @@ static const char *const WORDS[2][W_COUNT] = {
         "Score: %d%%", "Passed", "Not passed", "In progress", "Pages seen: %d of %d",
         "Your context", "Your role", "Your setting", "Show everything",
         "Continue without a profile", "Please give your name.", "The PIN must be 4 digits.",
-        "Not saved: %s", "Continue",
+        "Not saved: %s", "Continue", "4-digit PIN",
     },
 };
 
@@ -821,6 +823,35 @@ static void gen_field(Gen *g, int i, const char *label)
     /* the layout asks the hook with this block's own copy: point it back */
 }
 
+/* The newest attempt of the current learner at a module. */
+typedef struct LibStatus {
+    const Module *m;
+    int found;
+    const char *success;
+    const char *completion;
+    int has_score, score;
+} LibStatus;
+
+static int lib_status(const StoreAttempt *a, void *ud)
+{
+    LibStatus *st = ud;
+    const Module *m = st->m;
+    if (!a->package_id || !m->id || strcmp(a->package_id, m->id) != 0)
+        return 0;
+    if (m->lang && *m->lang && a->lang && strcmp(a->lang, m->lang) != 0)
+        return 0;
+    /* attempts come by start time: the last one wins */
+    st->found = 1;
+    st->success = a->success ? a->success : "";
+    st->completion = a->completion ? a->completion : "";
+    st->has_score = a->has_score;
+    st->score = a->has_score ? (int)(a->score_scaled * 100 + 0.5) : 0;
+    if (a->has_score && a->score_max > a->score_min)
+        st->score = (int)((a->score_raw - a->score_min) * 100 / (a->score_max - a->score_min) +
+                          0.5);
+    return 0;
+}
+
 static void screen_library(Gen *g)
 {
     Ui *ui = g->ui;
@@ -842,28 +873,27 @@ static void screen_library(Gen *g)
         }
         if (m->lang && *m->lang)
             buf_printf(&line, " \xe2\x80\x94 %s", m->lang);
+        int ed12 = m->ours ? m->doc.scorm == SCORM_12 : m->man->edition == MANIFEST_EDITION_12;
+        buf_printf(&line, " \xc2\xb7 SCORM %s", ed12 ? "1.2" : "2004");
         if (m->course && m->course->duration_minutes > 0) {
             buf_puts(&line, " \xc2\xb7 ");
             buf_printf(&line, W(ui, W_MINUTES), m->course->duration_minutes);
         }
-        /* the learner's status and score from the store */
+        /* the learner's status and score, from the store */
         if (ui->store && store_current_learner(ui->store)) {
-            int seen = 0;
-            for (int k = 0; k < m->npages; k++)
-                seen += m->pages[k].seen;
-            if (m->cmi) {
-                CmiSummary s;
-                cmi_summary(m->cmi, &s);
-                buf_printf(&line, " \xc2\xb7 %s", strcmp(s.success, "passed") == 0
+            LibStatus st = { m, 0, "", "", 0, 0 };
+            store_foreach_attempt(ui->store, store_current_learner(ui->store), lib_status,
+                                  &st);
+            if (!st.found)
+                buf_printf(&line, " \xc2\xb7 %s", W(ui, W_STATUS_NEW));
+            else
+                buf_printf(&line, " \xc2\xb7 %s", strcmp(st.success, "passed") == 0
                                                       ? W(ui, W_PASSED)
-                                                  : strcmp(s.success, "failed") == 0
+                                                  : strcmp(st.success, "failed") == 0
                                                       ? W(ui, W_FAILED)
                                                       : W(ui, W_IN_PROGRESS));
-                if (s.has_raw)
-                    buf_printf(&line, " (%d %%)", (int)s.raw);
-            } else if (!seen) {
-                buf_printf(&line, " \xc2\xb7 %s", W(ui, W_STATUS_NEW));
-            }
+            if (st.found && st.has_score)
+                buf_printf(&line, " (%d %%)", st.score);
         }
         gen_para(g, m->title, href, line.data, 0);
         buf_release(&line);
@@ -911,7 +941,7 @@ static void screen_pin(Gen *g)
     buf_printf(&t, W(ui, W_PIN_FOR), name);
     gen_heading(g, 1, t.data);
     buf_release(&t);
-    gen_field(g, 2, W(ui, W_PIN));
+    gen_field(g, 2, W(ui, W_PIN_ENTER));
     gen_para(g, W(ui, W_OPEN), "ui:login", NULL, 0);
 }
 
@@ -1116,6 +1146,8 @@ static void mark_seen(Ui *ui)
 
 static void go(Ui *ui, Screen s)
 {
+    if (s == SCR_LIBRARY || s == SCR_PROFILES)
+        ui->en = ui->base_en;
     ui->screen = s;
     ui->scroll = 0;
     build(ui);
@@ -1493,7 +1525,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->role = ui->setting = -1;
     ui->zoom_pos = -1;
     const char *lang = o->lang ? o->lang : getenv("LANG");
-    ui->en = lang && strncmp(lang, "en", 2) == 0;
+    ui->en = ui->base_en = lang && strncmp(lang, "en", 2) == 0;
     buf_init(&ui->title);
     buf_init(&ui->where);
     buf_init(&ui->hint);
@@ -1723,7 +1755,7 @@ int ui_key(Ui *ui, UiKey key)
         go(ui, SCR_LIBRARY);
         return 1;
     case UI_KEY_LANGUAGE:
-        ui->en = !ui->en;
+        ui->en = ui->base_en = !ui->en;
         build(ui);
         return 1;
     case UI_KEY_READ_ALOUD: {

@@ -1056,7 +1056,7 @@ int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc
         c->duration_minutes = attr_int(&R, body, "data-cp-duration", c->duration_minutes, 0,
                                        600);
         v = attr(&R, body, "data-cp-scorm");
-        if (v && strcmp(v, "1.2") == 0)
+        if (v && (strcmp(v, "12") == 0 || strcmp(v, "1.2") == 0))
             out->scorm = SCORM_12;
         if (c->nroles == 0)
             read_context_ids(&R, attr(&R, body, "data-cp-roles"), c->roles, &c->nroles);
