@@ -270,7 +270,18 @@ static const char *check_href(Check *c, const ManifestResource *r, const char *h
     }
     add_listed(c, path);
     if (!package_find(c->p, path)) {
-        if (is_launch)
+        const char *other = NULL;
+        for (size_t i = 0; i < package_count(c->p) && !other; i++) {
+            if (strcasecmp(package_file(c->p, i)->name, path) == 0)
+                other = package_file(c->p, i)->name;
+        }
+        if (other) {
+            add_listed(c, other);
+            diag_error(c->d, at_line(c, line), "resource '%s' %s '%s', but the zip has '%s': "
+                       "names are case-sensitive on most LMS servers (make the href and the "
+                       "file name match exactly)", rid, is_launch ? "launches" : "lists", path,
+                       other);
+        } else if (is_launch)
             diag_error(c->d, at_line(c, line), "resource '%s' launches '%s', which is not in "
                        "the zip (add the file or fix the href)", rid, path);
         else

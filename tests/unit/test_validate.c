@@ -343,6 +343,16 @@ static void test_validate__references(void **state)
                "the <file> element)");
     diag_release(&d);
 
+    const char *const upper[] = { "Playing/Playing.html", "Playing/ball flight.jpg",
+                                  "Etiquette/Course.html", "CARD.pdf",
+                                  "shared/scormfunctions.js", "shared/style.css" };
+    assert_int_equal(run(golf2004, "imsmanifest.xml", upper, 6, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card' launches 'card.pdf', "
+               "but the zip has 'CARD.pdf': names are case-sensitive on most LMS servers (make "
+               "the href and the file name match exactly)");
+    assert_int_equal(d.warnings, 0);    /* CARD.pdf is not reported as unlisted too */
+    diag_release(&d);
+
     char *dang = edit(golf2004, "identifierref=\"res_etiq\"", "identifierref=\"res-9\"");
     assert_int_equal(run(dang, "imsmanifest.xml", golf_files, 6, NULL, &d), -1);
     expect_msg(&d, "pkg.zip: imsmanifest.xml:20: error: item 'item_etiq' points to resource "
