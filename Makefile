@@ -123,7 +123,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplayer
 
 # ---- tests --------------------------------------------------------------------
 test: $(PROGRAMS) $(TEST_BIN)
-	BUILD=$(BUILD) SHARED=$(SHARED) tests/run
+	BUILD=$(BUILD) SHARED=$(SHARED) SANITIZE=$(SANITIZE) tests/run
 
 check:
 	$(MAKE) SANITIZE=1 test
