@@ -493,6 +493,50 @@ static void test_page_read__many_blocks_are_capped(void **state)
     buf_release(&b);
 }
 
+static void test_page_read__widget_problems_are_located(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<body class=\"cp\"><section class=\"cp-page\" data-cp-page=\"p\">\n"
+        "<form class=\"cp-question\" data-cp-question=\"q-x\" data-cp-type=\"mcq\">\n"
+        "<div class=\"cp-prompt\"><p>?</p></div></form>\n"
+        "<div class=\"cp-scenario\" data-cp-scenario=\"sc-x\"><p>nothing</p></div>\n"
+        "</section></body>";
+    static const char *const want[] = {
+        "pkg/index.html:2: warning: unknown question type 'mcq' (expected 'single', "
+        "'multiple' or 'truefalse')",
+        "pkg/index.html:2: warning: question 'q-x' has no choices (add div.cp-choice "
+        "elements)",
+        "pkg/index.html:4: warning: scenario 'sc-x' has no steps (add div.cp-step elements)",
+    };
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    assert_int_equal(f.d.count, 3);
+    for (size_t i = 0; i < 3; i++) {
+        char *m = diag_format(&f.d.msgs[i]);
+        assert_string_equal(m, want[i]);
+        free(m);
+    }
+    /* still read: the question as a single-choice one, the scenario empty */
+    const Block *q = f.doc.lang->pages->blocks;
+    assert_int_equal(q->kind, BLOCK_QUESTION);
+    assert_int_equal(q->u.question->type, QUESTION_SINGLE);
+    assert_int_equal(q->next->kind, BLOCK_SCENARIO);
+    fixture_release(&f);
+}
+
+static void test_page_read__empty_document_is_refused(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, "", 0), -1);
+    char *m = diag_format(&f.d.msgs[0]);
+    assert_string_equal(m, "pkg/index.html: error: cannot read this page as HTML (is it an "
+                           "HTML file?)");
+    free(m);
+    fixture_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +550,8 @@ int main(void)
         cmocka_unit_test(test_page_read__huge_word_split_into_bounded_runs),
         cmocka_unit_test(test_page_read__too_large_is_refused),
         cmocka_unit_test(test_page_read__many_blocks_are_capped),
+        cmocka_unit_test(test_page_read__widget_problems_are_located),
+        cmocka_unit_test(test_page_read__empty_document_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
