@@ -32,7 +32,7 @@
 #define DEFAULT_MAX_ENTRY (256ull << 20)
 #define DEFAULT_MAX_TOTAL (1ull << 30)
 #define DEFAULT_MAX_RATIO 200
-#define RATIO_MIN_SIZE (1ull << 20)
+#define RATIO_MIN_SIZE (16ull << 20)   /* smaller entries cannot hurt: the caps hold */
 #define NO_OFFSET (~0ull)     /* local header offset unknown */
 
 /* ---- names ---------------------------------------------------------------- */
@@ -753,8 +753,15 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
     src.fd = -1;
 
     /* libarchive turns '\\' into '/' in names; the raw names are checked here. */
+    int cd_bad_utf8 = 0;
     for (size_t i = 0; i < ncd; i++) {
-        if (strchr(cdv[i].name, '\\')) {
+        if (!utf8_valid((const unsigned char *)cdv[i].name)) {
+            char shown[1100];
+            printable_name(cdv[i].name, shown, sizeof(shown));
+            diag_error(d, at, "entry '%s': name is not valid UTF-8 (rebuild the zip with a "
+                       "tool that writes UTF-8 names)", shown);
+            bad = cd_bad_utf8 = 1;
+        } else if (strchr(cdv[i].name, '\\')) {
             char shown[1100];
             printable_name(cdv[i].name, shown, sizeof(shown));
             diag_error(d, at, "entry '%s': backslash in the path (zip paths use '/'; "
@@ -821,6 +828,8 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         }
         const char *why;
         if (!package_name_ok(name, &why)) {
+            if (cd_bad_utf8 && (!*name || !utf8_valid((const unsigned char *)name)))
+                continue;   /* reported above from the raw name */
             char shown[1100];
             printable_name(name, shown, sizeof(shown));
             diag_error(d, at, "entry '%s': %s (rebuild the zip with relative paths inside "

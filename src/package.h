@@ -42,7 +42,7 @@ typedef struct PackageLimits {
     unsigned long long max_entry_size;  /* 0 = 256 MiB uncompressed */
     unsigned long long max_total_size;  /* 0 = 1 GiB uncompressed */
     unsigned max_ratio;                 /* 0 = 200 (uncompressed / compressed), for
-                                           entries above 1 MiB */
+                                           entries above 16 MiB */
 } PackageLimits;
 
 typedef struct PackageFileInfo {

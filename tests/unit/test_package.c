@@ -255,7 +255,7 @@ static void test_package__reader_refuses_hostile_entries(void **state)
     expect_refused(dup, 2, NULL, "bad.zip: error: entry 'index.html' appears twice in the zip");
     PkgfixtureEntry badutf[] = { { "caf\xe9.html", "x", 0, 0, 0 } };
     expect_refused(badutf, 1, NULL, "bad.zip: error: entry 'caf\\xE9.html': name is not "
-                   "valid UTF-8");
+                   "valid UTF-8 (rebuild the zip with a tool that writes UTF-8 names)");
 }
 
 static la_ssize_t to_buf(struct archive *a, void *ud, const void *data, size_t n)
@@ -318,10 +318,22 @@ static void test_package__reader_limits(void **state)
     PackageLimits tot = { .max_total_size = 15 };
     expect_refused(total, 2, &tot, "the files add up to more than 15 bytes uncompressed");
 
-    /* 8 MiB of zeros deflate about 1000:1: the shape of a zip bomb. */
-    PkgfixtureEntry bomb[] = { { "zeros.bin", NULL, 8u << 20, 0, 0 } };
+    /* 20 MiB of zeros deflate about 1000:1: the shape of a zip bomb. */
+    PkgfixtureEntry bomb[] = { { "zeros.bin", NULL, 20u << 20, 0, 0 } };
     expect_refused(bomb, 1, NULL, "bad.zip: error: entry 'zeros.bin' expands");
     expect_refused(bomb, 1, NULL, "like a zip bomb");
+
+    /* A 2 MiB file of zeros compresses about 1000:1 but is
+     * small enough for the caps: accepted. */
+    PkgfixtureEntry page[] = { { "index.html", NULL, 2u << 20, 0, 0 } };
+    Buf zp = BUF_INIT;
+    Diag dp = DIAG_INIT;
+    assert_int_equal(pkgfixture_zip(page, 1, &zp), 0);
+    Package *pp = package_open_memory(zp.data, zp.len, "page.zip", NULL, &dp);
+    assert_non_null(pp);
+    package_close(pp);
+    buf_release(&zp);
+    diag_release(&dp);
 
     /* Directory entries (common in third-party zips) are skipped, not refused. */
     PkgfixtureEntry dirs[] = { { "img/", NULL, 0, PKGFIXTURE_DIR, 0 },
