@@ -410,6 +410,9 @@ static void make_image(Run *r, Block *b)
         struct stat st;
         if (path.failed) {
             oom(p);
+        } else if (lstat(path.data, &st) == 0 && S_ISLNK(st.st_mode)) {
+            diag_error(p->d, at, "image '%s' is a symbolic link (copy the file itself into "
+                       "the module folder)", src);
         } else if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode)) {
             diag_error(p->d, at, "image file '%s' not found (check the name and case, or add "
                        "the file to the module folder)", src);

@@ -38,7 +38,7 @@ void source_util_file_release(SrcFile *f)
     f->nlines = 0;
 }
 
-SrcLoc source_util_loc(const SrcFile *f, size_t off)
+SrcLoc source_util_loc(SrcFile *f, size_t off)
 {
     if (off > f->size)
         off = f->size;
@@ -54,9 +54,16 @@ SrcLoc source_util_loc(const SrcFile *f, size_t off)
     size_t from = f->lines[lo];
     if (lo == 0 && f->size >= 3 && memcmp(f->data, "\xEF\xBB\xBF", 3) == 0 && off >= 3)
         from = 3;   /* editors do not show a byte order mark */
+    if (f->last_col > 0 && f->last_line == lo && f->last_off >= from && f->last_off <= off) {
+        from = f->last_off;
+        col = f->last_col;
+    }
     for (size_t i = from; i < off; i++)
         if (((unsigned char)f->data[i] & 0xC0) != 0x80)
             col++;
+    f->last_line = lo;
+    f->last_off = off;
+    f->last_col = col;
     return srcloc(f->name, (int)lo + 1, col);
 }
 
@@ -110,7 +117,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-int source_util_check_utf8(const SrcFile *f, Diag *d)
+int source_util_check_utf8(SrcFile *f, Diag *d)
 {
     const unsigned char *s = (const unsigned char *)f->data;
     int bad = 0;

@@ -14,6 +14,8 @@ typedef struct SrcFile {
     size_t size;
     size_t *lines;          /* owned: start offset of each line */
     size_t nlines;
+    size_t last_line, last_off;     /* cache of the last place computed, so that */
+    int last_col;                   /* many places on one long line stay cheap */
 } SrcFile;
 
 /* Indexes data's lines. Returns 0, or -1 when out of memory. Release with
@@ -22,8 +24,8 @@ int source_util_file_init(SrcFile *f, const char *name, const char *data, size_t
 void source_util_file_release(SrcFile *f);
 
 /* The line:col of byte offset off (clamped to the file); col counts UTF-8
- * characters from 1. The file name is f->name. */
-SrcLoc source_util_loc(const SrcFile *f, size_t off);
+ * characters from 1. The file name is f->name. Updates f's cache. */
+SrcLoc source_util_loc(SrcFile *f, size_t off);
 
 /* Offset of the start of line (1-based) and of its first non-blank byte. */
 size_t source_util_line_start(const SrcFile *f, int line);
@@ -33,7 +35,7 @@ int source_util_is_id(const char *s, size_t len, size_t max);
 
 /* Reports each line holding invalid UTF-8 or a NUL byte (once per line, at
  * the first bad byte). Returns the number of bad lines. */
-int source_util_check_utf8(const SrcFile *f, Diag *d);
+int source_util_check_utf8(SrcFile *f, Diag *d);
 
 /* Reads a whole file into a new malloc'd buffer (NUL-terminated; free() it).
  * Returns NULL with errno set on failure. Refuses files over max bytes

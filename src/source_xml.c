@@ -27,7 +27,10 @@ typedef struct XmlCtx {
     Diag *d;
     SrcFile src;
     int errors;         /* libxml2 errors seen */
+    int reported;       /* libxml2 messages seen */
 } XmlCtx;
+
+#define XML_MAX_REPORTED 100
 
 /* ---- locations ---------------------------------------------------------- */
 
@@ -39,33 +42,33 @@ static SrcLoc xml_loc_line(XmlCtx *x, int line)
     return at;
 }
 
-/* Place of node's start tag or, with attr, of that attribute. */
+/* Place of node's start tag or, with attr, of that attribute. Only the
+ * element's line is searched for the tag, so the cost stays bounded. */
 static SrcLoc xml_loc(XmlCtx *x, const xmlNode *node, const char *attr)
 {
     long line = node ? xmlGetLineNo(node) : 0;
-    if (line <= 0)
+    if (line <= 0 || (size_t)line > x->src.nlines)
         return srcloc(x->src.name, 1, 1);
-    size_t start = source_util_line_start(&x->src, (int)line);
     const char *data = x->src.data;
     size_t end = x->src.size;
-    size_t tag = start;
+    size_t start = source_util_line_start(&x->src, (int)line);
+    size_t le = source_util_line_start(&x->src, (int)line + 1);   /* next line, or end */
     const char *name = (const char *)node->name;
     size_t nlen = strlen(name);
-    for (size_t i = start; i < end && data[i] != '\n'; i++) {
-        if (data[i] == '<' && i + 1 + nlen <= end &&
-            strncmp(data + i + 1, name, nlen) == 0) {
+    size_t tag = start;
+    for (size_t i = start; i < le; i++) {
+        if (data[i] != '<')
+            continue;
+        size_t s = i + 1, e = s;
+        while (e < le && data[e] != ' ' && data[e] != '>' && data[e] != '/' &&
+               data[e] != '\t')
+            e++;
+        const char *colon = memchr(data + s, ':', e - s);
+        if (colon)
+            s = (size_t)(colon - data) + 1;
+        if (e - s == nlen && memcmp(data + s, name, nlen) == 0) {
             tag = i;
             break;
-        }
-        if (data[i] == '<' && memchr(data + i + 1, ':', end - i - 1)) {
-            /* prefixed name: <m:title */
-            const char *colon = memchr(data + i + 1, ':', end - i - 1);
-            size_t off = (size_t)(colon - data) + 1;
-            if (off + nlen <= end && strncmp(data + off, name, nlen) == 0 &&
-                !memchr(data + i + 1, ' ', (size_t)(colon - data) - i - 1)) {
-                tag = i;
-                break;
-            }
         }
     }
     if (attr) {
@@ -260,6 +263,14 @@ static void xml_on_error(void *ud, xmlErrorPtr e)
     XmlCtx *x = ud;
     if (!e || e->level == XML_ERR_NONE)
         return;
+    if (++x->reported > XML_MAX_REPORTED) {
+        if (e->level != XML_ERR_WARNING)
+            x->errors++;
+        if (x->reported == XML_MAX_REPORTED + 1)
+            diag_error(x->d, srcloc(x->src.name, 0, 0), "more than %d XML problems; the rest "
+                       "are not shown (fix these first)", XML_MAX_REPORTED);
+        return;
+    }
     Buf msg = BUF_INIT;
     SrcLoc at;
     if (e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP) {
@@ -698,7 +709,7 @@ static xmlSchemaPtr load_schema(void)
 
 int source_xml_read(Course *c, const char *file, const char *data, size_t size, Diag *d)
 {
-    XmlCtx x = { c, d, {0}, 0 };
+    XmlCtx x = { c, d, {0}, 0, 0 };
     int rc = -1;
     xmlDocPtr doc = NULL;
     xmlSchemaPtr schema = NULL;
