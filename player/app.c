@@ -176,6 +176,10 @@ static void handle(App *a, const SDL_Event *e)
         if (ui_wants_text(a->ui) && e->key.keysym.sym == SDLK_SPACE)
             break;
         if (map_key(&e->key.keysym, &k)) {
+            if (k == UI_KEY_READ_ALOUD && a->speaker > 0) {
+                speech_stop(a);     /* F5 while reading: stop */
+                break;
+            }
             a->dirty |= ui_key(a->ui, k);
             speech_poll(a);
         }

@@ -286,7 +286,15 @@ void render_frame(Render *R, const UiView *v)
         size_t len = strlen(v->title);
         int room = right - ww - 48;
         size_t fit = layout_fit(&R->measure, bf, v->title, len, room > 0 ? room : 0, 0);
-        text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
+        if (fit < len) {    /* cut: end on an ellipsis */
+            static const char ell[] = "\xe2\x80\xa6";
+            int ew = font_measure(R->fonts, bf, ell, 3);
+            fit = layout_fit(&R->measure, bf, v->title, len, room - ew > 0 ? room - ew : 0, 0);
+            int x = 16 + text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
+            text(R, bf, ell, 3, x, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
+        } else {
+            text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
+        }
     }
     button(R, v->toc_r, v->toc_label, v->bar_h);
 

@@ -111,7 +111,7 @@ struct Ui {
     long long zoom_pos;     /* scroll position in 1/1000 of the page across a zoom, or -1 */
     Buf title, where, hint, notice;
     Buf speech;
-    int speech_ready, speech_stop, speaking;
+    int speech_ready, speech_stop;
     LayoutHooks hooks;
     UiView view;
 };
@@ -1759,11 +1759,7 @@ int ui_key(Ui *ui, UiKey key)
         build(ui);
         return 1;
     case UI_KEY_READ_ALOUD: {
-        if (ui->speaking) {
-            ui->speech_stop = 1;
-            ui->speaking = 0;
-            return 0;
-        }
+        /* the app stops a reading in progress itself; here: what to read */
         buf_clear(&ui->speech);
         size_t n;
         const DrawItem *it = layout_items(ui->L, &n);
@@ -1777,7 +1773,6 @@ int ui_key(Ui *ui, UiKey key)
             last_y = it[i].r.y;
         }
         ui->speech_ready = 1;
-        ui->speaking = 1;
         return 0;
     }
     }
