@@ -106,6 +106,8 @@ struct Ui {
     int64_t pin_for;        /* profile whose PIN is being typed */
     int role, setting;      /* learner context in the current module, -1 = all */
     Buf field[3];           /* new profile: name, staff id, PIN; PIN screen: [2] */
+    const Module *ctx_mod;  /* new profile: the module whose roles and settings are offered */
+    int new_role, new_setting;  /* chosen there, -1 = none */
     Reflection fields[3];
     int text_target;        /* focused text box: target index, or -1 */
     long long zoom_pos;     /* scroll position in 1/1000 of the page across a zoom, or -1 */
@@ -688,10 +690,8 @@ static int restore_answer(const StoreAnswer *a, void *ud)
             int on;
             if (b->u.question->type == QUESTION_TRUEFALSE)
                 on = (k == 0) == (strcmp(a->response, "true") == 0);
-            else
-                on = strstr(a->response, c->id) != NULL &&
-                     (strlen(a->response) == 1 || strstr(a->response, "[,]") ||
-                      strcmp(a->response, c->id) == 0);
+            else    /* "a[,]c": ids are single letters, separators are not */
+                on = strchr(a->response, c->id[0]) != NULL;
             if (on)
                 s->sel |= 1u << k;
         }
@@ -927,6 +927,38 @@ static void screen_new_profile(Gen *g)
     gen_field(g, 0, W(ui, W_NAME));
     gen_field(g, 1, W(ui, W_STAFF));
     gen_field(g, 2, W(ui, W_PIN));
+    /* roles and settings: those of the first module that has some */
+    ui->ctx_mod = NULL;
+    for (int pass = 0; pass < 2 && !ui->ctx_mod; pass++)     /* the interface language first */
+        for (int i = 0; i < ui->nmods && !ui->ctx_mod; i++) {
+            Module *m = &ui->mods[i];
+            if (mod_open(m) == 0 && m->course && (m->course->nroles || m->course->nsettings) &&
+                (pass == 1 || (m->lang && strcmp(m->lang, ui->en ? "en" : "fr") == 0)))
+                ui->ctx_mod = m;
+        }
+    const Module *m = ui->ctx_mod;
+    if (m) {
+        const Course *c = m->course;
+        int li = m->doc.lang ? (int)(m->doc.lang - c->langs) : 0;
+        if (c->nroles)
+            gen_heading(g, 2, W(ui, W_ROLE));
+        for (int i = 0; i < c->nroles; i++) {
+            char href[32];
+            snprintf(href, sizeof(href), "ui:new-role:%d", i);
+            gen_para(g, c->roles[i].label[li] ? c->roles[i].label[li] : c->roles[i].id, href,
+                     ui->new_role == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
+        }
+        if (c->nsettings)
+            gen_heading(g, 2, W(ui, W_SETTING));
+        for (int i = 0; i < c->nsettings; i++) {
+            char href[32];
+            snprintf(href, sizeof(href), "ui:new-setting:%d", i);
+            gen_para(g, c->settings[i].label[li] ? c->settings[i].label[li]
+                                                 : c->settings[i].id,
+                     href, ui->new_setting == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
+        }
+        gen_block(g, BLOCK_RULE);
+    }
     gen_para(g, W(ui, W_CREATE), "ui:create-profile", NULL, 0);
 }
 
@@ -1255,7 +1287,10 @@ static int create_profile(Ui *ui)
         return 1;
     }
     int64_t id = 0;
-    if (store_learner_add(ui->store, name, ui->field[1].data, NULL, NULL, pin, &id) != 0 ||
+    const Course *c = ui->ctx_mod ? ui->ctx_mod->course : NULL;
+    const char *role = c && ui->new_role >= 0 ? c->roles[ui->new_role].id : NULL;
+    const char *setting = c && ui->new_setting >= 0 ? c->settings[ui->new_setting].id : NULL;
+    if (store_learner_add(ui->store, name, ui->field[1].data, role, setting, pin, &id) != 0 ||
         store_login(ui->store, id, pin) != 0) {
         store_failed(ui);
         return 1;
@@ -1302,7 +1337,18 @@ static int follow(Ui *ui, const char *href)
         return after_login(ui);
     }
     if (strcmp(href, "ui:new-profile") == 0) {
+        ui->new_role = ui->new_setting = -1;
         go(ui, SCR_NEW_PROFILE);
+        return 1;
+    }
+    if (sscanf(href, "ui:new-role:%lld", &n) == 1) {
+        ui->new_role = ui->new_role == n ? -1 : (int)n;
+        build(ui);
+        return 1;
+    }
+    if (sscanf(href, "ui:new-setting:%lld", &n) == 1) {
+        ui->new_setting = ui->new_setting == n ? -1 : (int)n;
+        build(ui);
         return 1;
     }
     if (strcmp(href, "ui:create-profile") == 0)
@@ -1524,6 +1570,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->focus = ui->text_target = -1;
     ui->role = ui->setting = -1;
     ui->zoom_pos = -1;
+    ui->new_role = ui->new_setting = -1;
     const char *lang = o->lang ? o->lang : getenv("LANG");
     ui->en = ui->base_en = lang && strncmp(lang, "en", 2) == 0;
     buf_init(&ui->title);

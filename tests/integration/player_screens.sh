@@ -132,8 +132,10 @@ key Tab
 text 12345
 key Tab
 text 1234
-screenshot $OUT/new-profile.png
 key Tab
+key Return
+screenshot $OUT/new-profile.png
+key shift+Tab
 key Return
 key Right
 key Right
@@ -155,8 +157,8 @@ if [ "$PKG" != tests/e2e/thirdparty ]; then
     fi
     check_png "$OUT/answered.png" 1280x800 "screenshot of an answered question"
     if command -v sqlite3 >/dev/null; then
-        got=$(sqlite3 "$DATA/learners.db" "select name from learners" 2>&1)
-        if [ "$got" = "Marie Curie" ]; then
+        got=$(sqlite3 "$DATA/learners.db" "select name || ' ' || role from learners" 2>&1)
+        if [ "$got" = "Marie Curie physician" ]; then
             ok "the profile is in the store"
         else
             ko "the profile is in the store (got '$got')"
