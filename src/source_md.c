@@ -1400,7 +1400,7 @@ static void find_loops(PageCtx *p, Step **steps, StepInfo *info, int n, const ch
             continue;
         info[k].reached = 1;
         if (info[k].color == 1) {
-            diag_error(p->d, ch->at, "choice %s leads back to step '%s': scenario '%s' has a "
+            diag_error(p->d, ch->at, "choice %s leads back to step '%s': %s has a "
                        "loop (point it to a new step; a scenario must always move forward)",
                        ch->code, ch->target->id, sid);
         } else if (info[k].color == 0 && sp <= n) {
@@ -1475,6 +1475,13 @@ static Block *fence_scenario(Fence *f, Audience aud)
     const char *id = get_id(f, "scenario");
     sc->id = id ? id : "";
     sc->at = f->at;
+    Setting *raw = get_setting(f, "id");
+    const char *sname = raw ? arena_printf(&p->c->arena, "scenario '%s'", raw->value)
+                            : "scenario";
+    if (!sname) {
+        oom(p);
+        return NULL;
+    }
     Setting *scored = get_setting(f, "scored");
     if (scored) {
         if (strcmp(scored->value, "yes") == 0)
@@ -1549,8 +1556,8 @@ static Block *fence_scenario(Fence *f, Audience aud)
                 ch->code[0] = sc->nchoices <= 26 ? (char)('a' + sc->nchoices - 1)
                                                  : (char)('0' + sc->nchoices - 27);
             else if (sc->nchoices == SCENARIO_MAX_CHOICES + 1)
-                diag_error(p->d, ch->at, "more than %d choices in scenario '%s' (split it into "
-                           "two scenarios)", SCENARIO_MAX_CHOICES, sc->id);
+                diag_error(p->d, ch->at, "more than %d choices in %s (split it into "
+                           "two scenarios)", SCENARIO_MAX_CHOICES, sname);
             size_t ts = arrow + 2;
             while (ts < l.e && t->data[ts] == ' ')
                 ts++;
@@ -1607,8 +1614,8 @@ static Block *fence_scenario(Fence *f, Audience aud)
         sc->nchoices = SCENARIO_MAX_CHOICES;
 
     if (nsteps == 0) {
-        diag_error(p->d, f->at, "scenario '%s' has no steps (write '# step-id' lines, each "
-                   "followed by its text and choices)", sc->id);
+        diag_error(p->d, f->at, "%s has no steps (write '# step-id' lines, each "
+                   "followed by its text and choices)", sname);
     } else {
         Step **steps = malloc((size_t)nsteps * sizeof(*steps));
         StepInfo *info = calloc((size_t)nsteps, sizeof(*info));
@@ -1643,9 +1650,9 @@ static Block *fence_scenario(Fence *f, Audience aud)
                     diag_error(p->d, st->at, "ending '%s' has no debrief (write why this "
                                "ending happened, what to learn from it)", st->id);
                 if (sc->scored && st->end == END_NONE)
-                    diag_error(p->d, st->at, "ending '%s' of scored scenario '%s' has no end= "
+                    diag_error(p->d, st->at, "ending '%s' of scored %s has no end= "
                                "(write '# %s end=correct', end=partial or end=wrong)",
-                               st->id, sc->id, st->id);
+                               st->id, sname, st->id);
                 correct += st->end == END_CORRECT;
             } else if (st->end != END_NONE) {
                 diag_error(p->d, st->at, "step '%s' has choices but an end= (only endings, "
@@ -1653,9 +1660,9 @@ static Block *fence_scenario(Fence *f, Audience aud)
             }
         }
         if (sc->scored && correct == 0)
-            diag_error(p->d, f->at, "scored scenario '%s' has no correct ending (mark the best "
-                       "ending with end=correct)", sc->id);
-        find_loops(p, steps, info, nsteps, sc->id);
+            diag_error(p->d, f->at, "scored %s has no correct ending (mark the best "
+                       "ending with end=correct)", sname);
+        find_loops(p, steps, info, nsteps, sname);
         for (int j = 1; j < nsteps; j++)
             if (!info[j].reached && step_index(steps, j, steps[j]->id) < 0)
                 diag_error(p->d, steps[j]->at, "step '%s' cannot be reached (no choice leads "
@@ -1763,8 +1770,9 @@ static Block *fence_reflection(Fence *f, Audience aud)
     b->u.reflection.prompt = part_blocks(f, &tb, 0, "reflection");
     tb_release(&tb);
     if (!b->u.reflection.prompt)
-        diag_error(p->d, f->at, "reflection '%s' has no prompt (write the question the learner "
-                   "answers in writing)", b->u.reflection.id);
+        diag_error(p->d, f->at, "reflection%s%s%s has no prompt (write the question the "
+                   "learner answers in writing)", *b->u.reflection.id ? " '" : "",
+                   b->u.reflection.id, *b->u.reflection.id ? "'" : "");
     return b;
 }
 

@@ -578,6 +578,33 @@ static void test_source__big_image_is_a_warning(void **state)
     tmp_release(&t);
 }
 
+static void test_source__image_links_and_paths_are_refused(void **state)
+{
+    (void)state;
+    Tmp t;
+    tmp_init(&t, "fr");
+    char target[128], link[128];
+    snprintf(target, sizeof(target), "%s/../outside.png", t.dir);
+    snprintf(link, sizeof(link), "%s/img", t.dir);
+    assert_int_equal(mkdir(link, 0755), 0);
+    snprintf(link, sizeof(link), "%s/img/link.png", t.dir);
+    assert_int_equal(symlink(target, link), 0);
+    tmp_file(&t, "01-intro.fr.md", "# Titre\n\n![Lien](img/link.png)\n\n![Loin](/etc/x.png)\n");
+    Diag d = DIAG_INIT;
+    Course *c = source_read_module(t.dir, &d);
+    assert_non_null(c);
+    assert_int_equal(d.errors, 2);
+    assert_string_equal(find_msg(&d, &t, "symbolic"),
+                        "01-intro.fr.md:3:1: error: image 'img/link.png' is a symbolic link (copy "
+                        "the file itself into the module folder)");
+    assert_string_equal(find_msg(&d, &t, "leaves"),
+                        "01-intro.fr.md:5:1: error: image path '/etc/x.png' leaves the module "
+                        "folder (put the file in img/ and write img/name.png)");
+    course_free(c);
+    diag_release(&d);
+    tmp_release(&t);
+}
+
 /* ---- robustness ------------------------------------------------------------------ */
 
 static void test_source__hostile_pages_do_not_crash(void **state)
@@ -650,6 +677,7 @@ int main(void)
         cmocka_unit_test(test_source__languages_are_compared),
         cmocka_unit_test(test_source__windows_line_ends_and_bom),
         cmocka_unit_test(test_source__big_image_is_a_warning),
+        cmocka_unit_test(test_source__image_links_and_paths_are_refused),
         cmocka_unit_test(test_source__hostile_pages_do_not_crash),
         cmocka_unit_test(test_source__no_module_xml_gives_null),
     };
