@@ -528,6 +528,134 @@ static void test_validate__survives_damage(void **state)
     buf_release(&z);
 }
 
+typedef struct EditCase {
+    const char *from, *to, *from2, *to2;
+    const char *want;
+} EditCase;
+
+/* One edit of the 2004 golf manifest, and a message it must produce. */
+static const EditCase edit_cases[] = {
+    { "identifier=\"res_card\" type=\"webcontent\" ", "identifier=\"res_card\" ", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:39: error: resource 'res_card' has no type (add "
+      "type=\"webcontent\")" },
+    { "adlcp:scormType=\"asset\" href=\"card.pdf\"", "adlcp:scormType=\"SCO\" href=\"card.pdf\"",
+      NULL, NULL,
+      "pkg.zip: imsmanifest.xml:39: error: resource 'res_card': adlcp:scormType is 'SCO' (use "
+      "\"sco\" or \"asset\")" },
+    { "xml:base=\"Etiquette/\"", "xml:base=\"Etiquette\"", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:35: error: resource 'res_etiq': xml:base 'Etiquette' must end "
+      "with '/' (add the trailing slash)" },
+    { "xml:base=\"Etiquette/\"", "xml:base=\"/Etiquette/\"", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:35: error: resource 'res_etiq': xml:base '/Etiquette/' must be "
+      "a relative path with '/' (fix the xml:base)" },
+    { "<file href=\"card.pdf\"/>", "<file/>", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:40: error: resource 'res_card': a <file> has no href (add "
+      "href=\"path/of/the/file\")" },
+    { "<dependency identifierref=\"common_files\"/>", "<dependency/>", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:33: error: resource 'res_play': a <dependency> has no "
+      "identifierref (name the resource it depends on)" },
+    { "<item identifier=\"item_card\" identifierref", "<item identifierref", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:23: error: an <item> has no identifier (add "
+      "identifier=\"...\")" },
+    { "<title>Score card</title>", "", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:23: warning: item 'item_card' has no title (the LMS menu will "
+      "show it blank; add a <title>)" },
+    { "<title>Score card</title>", "<title>Score card</title><item identifier=\"sub\" "
+      "identifierref=\"res_card\"><title>S</title></item>", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:23: error: item 'item_card' has sub-items and an identifierref; "
+      "in SCORM 2004 only leaf items launch content (move the identifierref to a sub-item)" },
+    { "<item identifier=\"item_card\" identifierref=\"res_card\">",
+      "<item identifier=\"item_card\">", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:23: error: item 'item_card' has neither sub-items nor an "
+      "identifierref, so it launches nothing (point it to a resource with identifierref)" },
+    { "identifierref=\"res_card\"", "identifierref=\"common_files\"", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:23: error: item 'item_card' points to resource 'common_files', "
+      "which has no href, so the LMS has nothing to launch (add href to the resource)" },
+    { "href=\"card.pdf\">", "href=\"https://example.org/card.pdf\">", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:39: warning: resource 'res_card' launches "
+      "'https://example.org/card.pdf' on the web, not in the package (it works only online; "
+      "SCORM discourages external files)" },
+    { "<schemaversion>2004 4th Edition</schemaversion>", "", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:9: error: the manifest has no <metadata><schemaversion> (add "
+      "<schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion> in "
+      "<metadata>)" },
+    { "<schema>ADL SCORM</schema>", "<schema>SCORM</schema>", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:12: error: <schema> is 'SCORM'; SCORM 2004 needs exactly "
+      "'ADL SCORM' (fix the text)" },
+    { "</resources>", "</resources><manifest identifier=\"sub\"/>", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:9: warning: the manifest contains 1 sub-manifest(s); most LMSs "
+      "ignore them (merge them into the main manifest)" },
+    { "<manifest identifier=\"com.example.golf\" ", "<manifest ", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:9: error: <manifest> has no identifier (add "
+      "identifier=\"...\")" },
+    { "xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"", "xmlns=\"http://example.org/cp\"",
+      NULL, NULL,
+      "pkg.zip: imsmanifest.xml:9: error: the <manifest> namespace is 'http://example.org/cp', "
+      "which is not a SCORM one (use http://www.imsproject.org/xsd/imscp_rootv1p1p2 for SCORM "
+      "1.2 or http://www.imsglobal.org/xsd/imscp_v1p1 for SCORM 2004)" },
+    { "<organization identifier=\"golf_org\">", "<organisation identifier=\"golf_org\">",
+      "</organization>", "</organisation>",
+      "pkg.zip: imsmanifest.xml:14: error: the manifest has no <organization>, so an LMS has "
+      "nothing to show or launch (add an organization with items)" },
+    { "<organization identifier=\"golf_org\">", "<organization identifier=\"golf_org\">"
+      "<title>Empty</title></organization><organization identifier=\"empty\">", NULL, NULL,
+      "pkg.zip: imsmanifest.xml:15: error: organization 'golf_org' has no item (add at least "
+      "one <item>)" },
+};
+
+static void test_validate__each_rule_message(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(edit_cases) / sizeof(edit_cases[0]); i++) {
+        const EditCase *c = &edit_cases[i];
+        char *m = edit(golf2004, c->from, c->to);
+        if (c->from2) {
+            char *m2 = edit(m, c->from2, c->to2);
+            free(m);
+            m = m2;
+        }
+        Diag d = DIAG_INIT;
+        run(m, "imsmanifest.xml", golf_files, 6, NULL, &d);
+        expect_msg(&d, c->want);
+        diag_release(&d);
+        free(m);
+    }
+}
+
+static void test_validate__many_unlisted_summarised(void **state)
+{
+    (void)state;
+    const char *files[20];
+    char names[14][32];
+    for (int i = 0; i < 6; i++)
+        files[i] = golf_files[i];
+    for (int i = 0; i < 14; i++) {
+        snprintf(names[i], sizeof(names[i]), "junk/f%02d.tmp", i);
+        files[6 + i] = names[i];
+    }
+    Diag d = DIAG_INIT;
+    assert_int_equal(run(golf2004, "imsmanifest.xml", files, 20, NULL, &d), 0);
+    assert_int_equal(d.warnings, 11);
+    expect_msg(&d, "pkg.zip: warning: the zip file 'junk/f09.tmp' is not listed in the manifest "
+               "(list it in a <file> element, or remove it from the zip)");
+    expect_msg(&d, "pkg.zip: warning: 4 more files of the zip are not listed in the manifest");
+    diag_release(&d);
+}
+
+static void test_validate__schema_folder_missing(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    assert_int_equal(validate_manifest_schema(golf2004, strlen(golf2004), "m.xml",
+                                              "/nonexistent", &d), -1);
+    assert_true(d.errors >= 1);
+    char *s = diag_format(&d.msgs[0]);
+    assert_non_null(strstr(s, "m.xml: error: cannot load the SCORM schema"));
+    assert_non_null(strstr(s, "(check the --schemas folder)"));
+    free(s);
+    diag_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +671,9 @@ int main(void)
         cmocka_unit_test(test_validate__schema_errors_located),
         cmocka_unit_test(test_validate__hostile_zip),
         cmocka_unit_test(test_validate__survives_damage),
+        cmocka_unit_test(test_validate__each_rule_message),
+        cmocka_unit_test(test_validate__many_unlisted_summarised),
+        cmocka_unit_test(test_validate__schema_folder_missing),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
