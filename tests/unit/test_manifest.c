@@ -187,6 +187,15 @@ static void test_manifest__write_refuses_bad_ids(void **state)
                         "cannot be listed in the manifest (use a relative path inside the "
                         "package)");
     diag_release(&d);
+    c->langs[1].title = "";
+    assert_int_equal(manifest_write(c, 1, SCORM_12, files, 1, &b, &d), -1);
+    assert_string_equal(first_msg(&d), "courses/ai-never-neutral: error: module 'ok' has no "
+                        "title in 'en' (add one to module.xml)");
+    diag_release(&d);
+    assert_int_equal(manifest_write(c, 3, SCORM_12, files, 1, &b, &d), -1);
+    assert_string_equal(first_msg(&d), "courses/ai-never-neutral: error: no language 3 in "
+                        "module 'ok'");
+    diag_release(&d);
     c->version = "";
     assert_int_equal(manifest_write(c, 0, SCORM_12, files, 1, &b, &d), -1);
     assert_contains(first_msg(&d), "error: module 'ok' has no version (add one to module.xml)");

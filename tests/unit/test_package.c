@@ -423,6 +423,64 @@ static void test_package__name_rules(void **state)
     assert_false(package_name_ok("a\nb", &why));
 }
 
+static void test_package__other_messages(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    char *dir = pkgfixture_tmpdir();
+    assert_non_null(dir);
+
+    /* A folder given as the package. */
+    assert_null(package_open(dir, NULL, &d));
+    char want[9000];
+    snprintf(want, sizeof(want), "%s: error: not a regular file (give the path of a .zip file)",
+             dir);
+    assert_string_equal(first_msg(&d), want);
+    diag_release(&d);
+
+    /* A folder entry with an unsafe name. */
+    PkgfixtureEntry fold[] = { { "../up/", NULL, 0, PKGFIXTURE_DIR, 0 } };
+    expect_refused(fold, 1, NULL, "bad.zip: error: folder entry '../up/': '..' component "
+                   "escapes the package (rebuild the zip with relative paths inside the "
+                   "package)");
+
+    /* Reading a name the package does not have. */
+    Buf z = BUF_INIT, b = BUF_INIT;
+    assert_int_equal(package_write_zip_memory(three, 3, PACKAGE_MTIME_DEFAULT, &z, &d), 0);
+    Package *p = package_open_memory(z.data, z.len, "t.zip", NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(package_read(p, "img/missing.png", 0, &b, &d), -1);
+    assert_string_equal(first_msg(&d), "t.zip: error: 'img/missing.png' is not in the package");
+    package_close(p);
+    diag_release(&d);
+
+    /* An entry whose source is a folder. */
+    char target[4200];
+    snprintf(target, sizeof(target), "%s/out.zip", dir);
+    PackageEntry fromdir[1] = { { "x.png", NULL, 0, dir } };
+    assert_int_equal(package_write_zip(target, fromdir, 1, PACKAGE_MTIME_DEFAULT, &d), -1);
+    snprintf(want, sizeof(want), "%s: error: '%s' is not a regular file (a package can only "
+             "hold files)", dir, dir);
+    assert_string_equal(first_msg(&d), want);
+    assert_int_equal(pkgfixture_count_files(dir), 0);
+    diag_release(&d);
+
+    /* The target is a folder: the rename fails, the temporary file goes. */
+    snprintf(target, sizeof(target), "%s/taken.zip", dir);
+    assert_int_equal(mkdir(target, 0755), 0);
+    assert_int_equal(package_write_zip(target, three, 3, PACKAGE_MTIME_DEFAULT, &d), -1);
+    snprintf(want, sizeof(want), "%s: error: cannot replace '%s': Is a directory", target,
+             target);
+    assert_string_equal(first_msg(&d), want);
+    assert_int_equal(pkgfixture_count_files(dir), 1);
+    diag_release(&d);
+
+    buf_release(&z);
+    buf_release(&b);
+    pkgfixture_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_package__reader_refuses_non_zips),
         cmocka_unit_test(test_package__many_entries_open_fast),
         cmocka_unit_test(test_package__name_rules),
+        cmocka_unit_test(test_package__other_messages),
     };
     return cmocka_run_group_tests_name("package", tests, NULL, NULL);
 }
