@@ -263,6 +263,46 @@ static void test_image__svg_loads_nothing_from_outside(void **state)
     free(other);
 }
 
+static void test_image__more_messages(void **state)
+{
+    (void)state;
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    const char *nosize = "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"5\" "
+                         "height=\"5\"/></svg>";
+    put("img/nosize.svg", nosize, strlen(nosize));
+    assert_int_equal(image_prepare(module, "img/nosize.svg", srcloc("p.md", 9, 2), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:9:2: error: image 'img/nosize.svg' has no usable "
+                        "size (give the <svg> element width and height in px, or a viewBox)");
+    diag_release(&d);
+
+    const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
+    put("img/cut.png", sig, sizeof(sig));
+    assert_int_equal(image_prepare(module, "img/cut.png", srcloc("p.md", 10, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:10:1: error: image 'img/cut.png': damaged PNG "
+                        "header (use PNG, JPEG or SVG)");
+    diag_release(&d);
+
+    char big[4096];
+    snprintf(big, sizeof(big), "%s/img/big.png", module);
+    FILE *f = fopen(big, "wb");
+    assert_non_null(f);
+    assert_int_equal(ftruncate(fileno(f), 21 << 20), 0);
+    fclose(f);
+    assert_int_equal(image_prepare(module, "img/big.png", srcloc("p.md", 11, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:11:1: error: image 'img/big.png' is 22020096 bytes, "
+                        "more than the 20971520 allowed (make it smaller: at most 20 MB)");
+    diag_release(&d);
+
+    char sub[4096];
+    snprintf(sub, sizeof(sub), "%s/img/folder.png", module);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_int_equal(image_prepare(module, "img/folder.png", srcloc("p.md", 12, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:12:1: error: image 'img/folder.png' is not a "
+                        "regular file");
+    diag_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_image__svg_scaled_to_max_side),
         cmocka_unit_test(test_image__refuses_outside_and_bad),
         cmocka_unit_test(test_image__svg_loads_nothing_from_outside),
+        cmocka_unit_test(test_image__more_messages),
     };
     return cmocka_run_group_tests_name("image", tests, setup, teardown);
 }
