@@ -450,6 +450,11 @@ static void read_pages(Course *c, Diag *d, const char *dir, int meta_ok)
     for (char **n = names; *n; n++)
         free(*n);
     free(names);
+    for (int li = 0; li < c->nlangs; li++)
+        if (c->langs[li].npages == 0)
+            diag_error(d, srcloc(join(c, dir, "module.xml"), 0, 0), "the module has no page "
+                       "in %s (write its first page, e.g. 01-intro.%s.md)",
+                       lang_name(c->langs[li].code), c->langs[li].code);
 }
 
 Course *source_read_module(const char *dir, Diag *d)
