@@ -23,7 +23,10 @@ int validate_package_memory(const void *zip, size_t size, const char *label,
 
 /* Validates a manifest document against the official schemas of its edition
  * (detected from its namespace) under schemas_dir. Messages located at label:line.
- * Returns 0 when valid, -1 otherwise. */
+ * Returns 0 when valid, -1 otherwise. Loads DIR/local/catalog.xml into
+ * libxml2's process-wide catalog and swaps libxml2's global entity loader
+ * (no network) for the duration of the call: do not run it concurrently with
+ * other libxml2 work in another thread. */
 int validate_manifest_schema(const char *xml, size_t len, const char *label,
                              const char *schemas_dir, Diag *d);
 
