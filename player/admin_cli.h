@@ -1,0 +1,21 @@
+/* admin_cli: wardplayer's command-line entry points for administrators,
+ * run instead of the screen when one of their flags is present:
+ *   --export FILE.csv|FILE.json [--pending]   results (or, with --pending, the
+ *                      statements not yet sent, as a JSON array for the USB path)
+ *   --sync             send the pending statements to the LRS now
+ *   --sync-file FILE.json   send the statements of an exported file
+ *   --retry-set-aside  with --sync: send again those the LRS refused before
+ *   --data DIR, --lrs-config FILE, --lrs-endpoint URL, --lrs-username NAME
+ * No SDL. */
+#ifndef ADMIN_CLI_H
+#define ADMIN_CLI_H
+
+/* Sets *handled to 0 and returns 0 when argv holds none of --export,
+ * --sync, --sync-file (the caller goes on with the screen). Otherwise sets
+ * *handled to 1, does the job, prints a report on stdout and errors on
+ * stderr (no secret in either), and returns the exit code: 0 when all went
+ * (every statement acknowledged by the LRS), 1 when something is left
+ * pending or set aside or failed, 2 for a usage error. */
+int admin_cli_run(int argc, char **argv, int *handled);
+
+#endif
