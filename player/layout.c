@@ -316,7 +316,8 @@ static void flush_word(Ctx *C, Flow *F)
                 end_line(C, F, 0);
                 f.s += k;
                 f.n -= k;
-                f.w = C->m->measure(C->m->ud, f.font, f.s, f.n < LAYOUT_FIT_MAX ? f.n : LAYOUT_FIT_MAX);
+                f.w = C->m->measure(C->m->ud, f.font, f.s,
+                                    f.n < LAYOUT_FIT_MAX ? f.n : LAYOUT_FIT_MAX);
                 if (f.n >= LAYOUT_FIT_MAX)
                     f.w = F->w + 1;     /* surely too wide: keep cutting */
             }
@@ -511,23 +512,39 @@ static void lay_table(Ctx *C, const Block *t, int x, int w)
     }
 }
 
-static void lay_button(Ctx *C, int x, const char *label, int target, ColorRole bg)
+/* A button at x, at most w wide: one line when the label fits, else the
+ * label wraps inside the button (a narrow window at 200 %). */
+static void lay_button(Ctx *C, int x, int w, const char *label, int target, ColorRole bg)
 {
     FontId f = FONT_ID(FACE_BOLD, SIZE_BODY);
+    ColorRole fg = bg == COLOR_BUTTON_BG ? COLOR_BUTTON_TEXT : COLOR_TEXT;
     int tw = C->m->measure(C->m->ud, f, label, strlen(label));
     int pad = C->em;
-    int h = font_lh(C, f) + C->em / 2;
-    add_rect(C, x, C->y, tw + 2 * pad, h, bg, target);
-    DrawItem *d = add_item(C, DRAW_TEXT, x + pad, C->y + C->em / 4, tw, font_lh(C, f),
-                           bg == COLOR_BUTTON_BG ? COLOR_BUTTON_TEXT : COLOR_TEXT);
-    if (d) {
-        d->font = f;
-        d->text = label;
-        d->len = strlen(label);
-        d->target = target;
+    if (tw + 2 * pad > w)
+        pad = inset(C->em, w) > 2 ? inset(C->em, w) : 2;
+    int top = C->y;
+    if (tw + 2 * pad <= w) {
+        int h = font_lh(C, f) + C->em / 2;
+        add_rect(C, x, top, tw + 2 * pad, h, bg, target);
+        DrawItem *d = add_item(C, DRAW_TEXT, x + pad, top + C->em / 4, tw, font_lh(C, f), fg);
+        if (d) {
+            d->font = f;
+            d->text = label;
+            d->len = strlen(label);
+            d->target = target;
+        }
+        target_set(C, target, x, top, tw + 2 * pad, h);
+        C->y += h;
+        return;
     }
-    target_rect(C, target, x, C->y, tw + 2 * pad, h);
-    C->y += h;
+    size_t bgi = C->L->nitems;
+    add_rect(C, x, top, w, 0, bg, target);
+    C->y += C->em / 4;
+    lay_plain(C, label, x + pad, w - 2 * pad, SIZE_BODY, FACE_BOLD, fg, target);
+    C->y += C->em / 4;
+    if (!C->L->oom)
+        C->L->items[bgi].r.h = C->y - top;
+    target_set(C, target, x, top, w, C->y - top);
 }
 
 static const char *marker(Ctx *C, const char *s)
@@ -605,7 +622,7 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
         int t = add_target(C, TARGET_SUBMIT);
         if (t >= 0)
             C->L->targets[t].question = q;
-        lay_button(C, x + pad, word(C, "submit", "Submit"), t,
+        lay_button(C, x + pad, w - 2 * pad, word(C, "submit", "Submit"), t,
                    sel ? COLOR_BUTTON_BG : COLOR_RULE);
     } else {
         lay_plain(C, right ? word(C, "correct", "Correct.") : word(C, "wrong", "Not quite."),
@@ -672,7 +689,8 @@ static void lay_scenario(Ctx *C, const Scenario *sc, int x, int w, int depth)
             int t = add_target(C, TARGET_RESTART);
             if (t >= 0)
                 C->L->targets[t].scenario = sc;
-            lay_button(C, x + pad, word(C, "restart", "Play again"), t, COLOR_BUTTON_BG);
+            lay_button(C, x + pad, w - 2 * pad, word(C, "restart", "Play again"), t,
+                       COLOR_BUTTON_BG);
             break;
         }
         const StepChoice *chosen = i < n ? path[i] : NULL;
@@ -729,8 +747,8 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
     int s = add_target(C, TARGET_SAVE);
     if (s >= 0)
         C->L->targets[s].reflection = r;
-    lay_button(C, x + pad, saved ? word(C, "saved", "Saved") : word(C, "save", "Save"), s,
-               COLOR_BUTTON_BG);
+    const char *label = saved ? word(C, "saved", "Saved") : word(C, "save", "Save");
+    lay_button(C, x + pad, w - 2 * pad, label, s, COLOR_BUTTON_BG);
     C->y += pad;
     if (!C->L->oom)
         C->L->items[bg].r.h = C->y - top;

@@ -420,6 +420,67 @@ static void test_layout__fit_respects_characters(void **state)
     assert_int_equal(layout_fit(&m, FONT_ID(FACE_REGULAR, SIZE_BODY), s, 9, 1000, 0), 9);
 }
 
+/* A cheap deterministic fuzz: mutated pages (bytes changed, cut, tags
+ * doubled) are read and laid out; nothing may crash, leak or overflow (the
+ * suite runs under AddressSanitizer in `make check`), and the geometry holds. */
+static void test_layout__mutated_pages_stay_safe(void **state)
+{
+    (void)state;
+    static const char seed[] =
+        "<body class=\"cp\"><section class=\"cp-page\" data-cp-page=\"p\"><h1>T</h1>"
+        "<p>Un <strong>mot</strong> et <a href=\"#ref-x\" class=\"cp-cite\">[1]</a>.</p>"
+        "<ul><li>a<ol><li>b</li></ol></li></ul><table><tr><th>x</th><td>y</td></tr></table>"
+        "<form class=\"cp-question\" data-cp-question=\"q\" data-cp-type=\"multiple\" "
+        "data-cp-correct=\"a,b\"><div class=\"cp-prompt\"><p>Q ?</p></div>"
+        "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>A</label>"
+        "<div class=\"cp-feedback\"><p>fa</p></div></div></form>"
+        "<div class=\"cp-scenario\" data-cp-scenario=\"s\"><div class=\"cp-step\" "
+        "data-cp-step=\"start\"><p>S</p><ul class=\"cp-step-choices\"><li><button "
+        "class=\"cp-step-choice\" data-cp-choice=\"a\" data-cp-target=\"start\">go</button>"
+        "</li></ul></div></div><pre>x\ny</pre><img src=\"i.png\" alt=\"i\"/>"
+        "</section></body>";
+    static const char *const junk[] = { "<", ">", "<div>", "</p>", "<table>", "\xc3",
+                                        "&#0;", "\"", "<li>", "</section>", "\xe2\x80\xaf" };
+    unsigned rng = 12345;
+    for (int iter = 0; iter < 300; iter++) {
+        Buf b = BUF_INIT;
+        buf_puts(&b, seed);
+        int edits = 1 + iter % 8;
+        for (int k = 0; k < edits && b.len > 0; k++) {
+            rng = rng * 1103515245u + 12345u;
+            size_t at = (rng >> 8) % b.len;
+            rng = rng * 1103515245u + 12345u;
+            const char *j = junk[(rng >> 8) % (sizeof(junk) / sizeof(junk[0]))];
+            Buf n = BUF_INIT;
+            buf_append(&n, b.data, at);
+            buf_puts(&n, j);
+            if ((rng >> 20) % 3 == 0)
+                at += 7;    /* and drop a few bytes */
+            if (at < b.len)
+                buf_append(&n, b.data + at, b.len - at);
+            buf_release(&b);
+            b = n;
+        }
+        Env e;
+        memset(&e, 0, sizeof(e));
+        e.c = course_new();
+        assert_non_null(e.c);
+        int rc = page_read(e.c, "f.html", b.data, b.len, &e.doc, &e.d);
+        if (rc == 0 && e.doc.lang->pages) {
+            e.fake.scale = 100 + 25 * (iter % 5);
+            e.m = (LayoutMeasure){ fake_measure, fake_line_height, NULL, &e.fake };
+            e.p = (LayoutParams){ 300 + 97 * (iter % 9), e.fake.scale, -1, -1, 0 };
+            e.L = layout_new();
+            for (const Page *pg = e.doc.lang->pages; pg; pg = pg->next) {
+                assert_int_equal(layout_blocks(e.L, pg->blocks, &e.p, &e.m, NULL), 0);
+                check_geometry(&e);
+            }
+        }
+        env_close(&e);
+        buf_release(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_layout__answered_question_shows_feedback),
         cmocka_unit_test(test_layout__cached_per_width_and_scale),
         cmocka_unit_test(test_layout__fit_respects_characters),
+        cmocka_unit_test(test_layout__mutated_pages_stay_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
