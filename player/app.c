@@ -388,8 +388,8 @@ int app_run(const AppOptions *o)
         goto out;
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
-    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI | (o->headless ? SDL_WINDOW_HIDDEN
-                                                           : SDL_WINDOW_RESIZABLE);
+    /* no ALLOW_HIGHDPI: mouse coordinates and pixels then stay the same */
+    Uint32 flags = o->headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
     if (o->kiosk && !o->headless)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     a.win = SDL_CreateWindow("wardplayer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,

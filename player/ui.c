@@ -1383,6 +1383,22 @@ static int follow(Ui *ui, const char *href)
         build(ui);
         return 1;
     }
+    /* a third-party page linking to another page of its package */
+    if (m && !m->ours && strchr(href, ':') == NULL && href[0] != '#') {
+        const char *base = m->pages[ui->page].href ? m->pages[ui->page].href : "";
+        const char *slash = strrchr(base, '/');
+        Buf target = BUF_INIT;
+        if (slash && href[0] != '/')
+            buf_append(&target, base, (size_t)(slash - base + 1));
+        buf_append(&target, href[0] == '/' ? href + 1 : href, strcspn(href, "#?"));
+        int found = -1;
+        for (int i = 0; i < m->npages && found < 0; i++)
+            if (m->pages[i].href && strcmp(m->pages[i].href, target.data) == 0)
+                found = i;
+        buf_release(&target);
+        if (found >= 0)
+            return go_page(ui, found);
+    }
     /* a citation: the references page */
     if (m && strncmp(href, "http", 4) != 0 && strchr(href, ':') == NULL) {
         for (int i = 0; i < m->npages; i++)

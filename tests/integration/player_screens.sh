@@ -205,10 +205,17 @@ fi
 # ---- a library folder, a third-party package ----------------------------------------
 run "$PKGS" --no-data --size 1024x700 --screenshot "$OUT/library.png" &&
     check_png "$OUT/library.png" 1024x700 "library view of a folder of packages"
-printf 'key Right\nscreenshot %s\nquit\n' "$OUT/thirdparty-2.png" >"$TMP/tp.txt"
+printf 'screenshot %s\nkey Right\nscreenshot %s\nkey Tab\nkey Return\nscreenshot %s\nquit\n' \
+    "$OUT/thirdparty-1.png" "$OUT/thirdparty-2.png" "$OUT/thirdparty-back.png" >"$TMP/tp.txt"
 run tests/e2e/thirdparty --no-data --size 1024x700 --script "$TMP/tp.txt" &&
     check_png "$OUT/thirdparty-2.png" 1024x700 \
         "third-party package, second item of its organization"
+if cmp -s "$OUT/thirdparty-1.png" "$OUT/thirdparty-back.png" &&
+    ! cmp -s "$OUT/thirdparty-1.png" "$OUT/thirdparty-2.png"; then
+    ok "a third-party link to another page of the package opens it"
+else
+    ko "a third-party link to another page of the package opens it"
+fi
 
 # ---- --check -------------------------------------------------------------------------
 if "$PLAYER" --check "$PKG12" >"$TMP/check.out" 2>&1; then
