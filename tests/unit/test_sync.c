@@ -4,7 +4,7 @@
  * statement found and set aside, retries, nothing marked sent without an
  * acknowledgement), the outbox, the background worker.
  * The binary doubles as the driver of tests/integration/lrs_sync.sh:
- *   test_sync seed DIR STAFF_ID    records a scripted session in DIR's store
+ *   test_sync seed DIR STAFF_ID [HOME]  records a scripted session in DIR's store
  *   test_sync cli ARGS...          runs admin_cli_run (wardplayer's admin flags)
  *   test_sync worker DIR CONFIG    one background sync, polled until done */
 #include <setjmp.h>
@@ -776,7 +776,14 @@ static void test_sync__admin_cli_flags(void **state)
 
 static int driver(int argc, char **argv)
 {
-    if (strcmp(argv[1], "seed") == 0 && argc == 4) {
+    if (strcmp(argv[1], "seed") == 0 && (argc == 4 || argc == 5)) {
+        if (argc == 5) {        /* the hospital's homePage, before any result */
+            Buf e = BUF_INIT;
+            Store *h = store_open(argv[2], NULL, &e);
+            if (!h || store_setting_set(h, "xapi.home_page", argv[4]) != 0)
+                return 1;
+            store_close(h);
+        }
         Store *s = seeded_store(argv[2], argv[3]);
         store_close(s);
         return s ? 0 : 1;
