@@ -122,6 +122,18 @@ static int french_block(Block *b, int depth, void *userdata)
     return 0;
 }
 
+/* The catalogue text of module.xml (what the LMS shows) obeys the same rules. */
+static void check_french_metadata(const CourseLang *fr)
+{
+    const char *texts[] = { fr->title, fr->description, fr->keywords };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        if (!texts[i])
+            continue;
+        Inline in = { 0, texts[i], NULL, NULL };
+        check_french_inline(&in, "module.xml", 0);
+    }
+}
+
 static int has_objectives(const Page *first)
 {
     int heading = 0, list = 0;
@@ -224,6 +236,8 @@ static void check_module(const char *name)
             if (strcmp(lang->code, "fr") == 0)
                 course_walk_blocks(p->blocks, french_block, (void *)p->file);
         }
+        if (strcmp(lang->code, "fr") == 0)
+            check_french_metadata(lang);
         if (strcmp(name, "example-module") == 0)
             continue;
         if (!has_objectives(lang->pages)) {
