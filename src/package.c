@@ -35,6 +35,19 @@
 #define RATIO_MIN_SIZE (16ull << 20)   /* smaller entries cannot hurt: the caps hold */
 #define NO_OFFSET (~0ull)     /* local header offset unknown */
 
+/* libarchive's message for a, without the trailing newline some carry.
+ * Returns a static buffer: use it at once. */
+static const char *arch_err(struct archive *a)
+{
+    static char msg[512];
+    const char *e = a ? archive_error_string(a) : NULL;
+    snprintf(msg, sizeof(msg), "%s", e ? e : "unknown error");
+    size_t len = strlen(msg);
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' ' || msg[len - 1] == '.'))
+        msg[--len] = '\0';
+    return msg;
+}
+
 /* ---- names ---------------------------------------------------------------- */
 
 static int utf8_valid(const unsigned char *s)
@@ -285,13 +298,13 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
     archive_entry_set_gid(ae, 0);
     if (archive_write_header(a, ae) != ARCHIVE_OK) {
         diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s", e->name,
-                   archive_error_string(a));
+                   arch_err(a));
         goto out;
     }
     if (e->data) {
         if (size && archive_write_data(a, e->data, size) != (la_ssize_t)size) {
             diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s", e->name,
-                       archive_error_string(a));
+                       arch_err(a));
             goto out;
         }
     } else {
@@ -315,7 +328,7 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
             }
             if (archive_write_data(a, chunk, (size_t)r) != r) {
                 diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s",
-                           e->name, archive_error_string(a));
+                           e->name, arch_err(a));
                 goto out;
             }
             done += (size_t)r;
@@ -352,7 +365,7 @@ static int write_zip(Sink *sink, const PackageEntry *entries, size_t n, long lon
         || archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK
         || archive_write_open(a, sink, NULL, sink_write, NULL) != ARCHIVE_OK) {
         diag_error(d, srcloc(label, 0, 0), "cannot start the zip: %s",
-                   archive_error_string(a));
+                   arch_err(a));
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
@@ -361,7 +374,7 @@ static int write_zip(Sink *sink, const PackageEntry *entries, size_t n, long lon
     }
     if (archive_write_close(a) != ARCHIVE_OK) {
         diag_error(d, srcloc(label, 0, 0), "cannot finish the zip: %s",
-                   archive_error_string(a));
+                   arch_err(a));
         goto out;
     }
     rc = 0;
@@ -791,7 +804,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
                            "is missing (copy or download the file again)");
             else
                 diag_error(d, at, "the zip is damaged: %s (copy or download the file again)",
-                           archive_error_string(a));
+                           arch_err(a));
             goto fail;
         }
         const char *name = archive_entry_pathname_utf8(ae);
@@ -1028,7 +1041,7 @@ static int read_data(struct archive *a, const char *name, const char *label,
             break;
         if (r < 0) {
             diag_error(d, at, "cannot read '%s': %s (the zip is damaged; copy or download "
-                       "it again)", name, archive_error_string(a));
+                       "it again)", name, arch_err(a));
             goto fail;
         }
         got += (unsigned long long)r;
@@ -1150,7 +1163,7 @@ int package_read(Package *p, const char *name, size_t max_bytes, Buf *out, Diag 
         int r = archive_read_next_header(p->cur, &ae);
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
             diag_error(d, at, "cannot read '%s': the zip is damaged (%s)", name,
-                       r == ARCHIVE_EOF ? "entry not found" : archive_error_string(p->cur));
+                       r == ARCHIVE_EOF ? "entry not found" : arch_err(p->cur));
             archive_read_free(p->cur);
             p->cur = NULL;
             return -1;

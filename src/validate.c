@@ -583,6 +583,25 @@ static void check_manifest(Check *c, const char *xml, size_t len, const char *sc
                      "in the manifest", unlisted - MAX_UNLISTED_SHOWN);
 }
 
+/* Inflates every file (one at a time, never to disk) so that damaged data
+ * (bad checksum) and files larger than their header says, which an LMS
+ * would choke on, are found here. */
+static void check_contents(Package *p, const char *zip_label, Diag *d)
+{
+    Buf b = BUF_INIT;
+    for (size_t i = 0; i < package_count(p); i++) {
+        const PackageFileInfo *f = package_file(p, i);
+        buf_clear(&b);
+        size_t cap = f->size ? (size_t)f->size : 1;
+        if (package_read(p, f->name, cap, &b, d) != 0)
+            continue;   /* the message says why */
+        if (b.len != f->size)
+            diag_error(d, srcloc(zip_label, 0, 0), "'%s' has %zu bytes but its header says "
+                       "%llu (the zip is damaged; rebuild it)", f->name, b.len, f->size);
+    }
+    buf_release(&b);
+}
+
 static int validate_opened(Package *p, const char *zip_label, const char *schemas_dir, Diag *d)
 {
     size_t errors = d->errors;
@@ -638,6 +657,7 @@ static int validate_opened(Package *p, const char *zip_label, const char *schema
         goto out;
     }
     check_manifest(&c, xml.data, xml.len, schemas_dir);
+    check_contents(p, zip_label, d);
 out:
     free(c.listed);
     free(c.ids);

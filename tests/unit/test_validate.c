@@ -656,6 +656,53 @@ static void test_validate__schema_folder_missing(void **state)
     diag_release(&d);
 }
 
+/* Makes the zip say that name has size bytes, in its central directory and
+ * its local header (which then carries its sizes itself, like the hostile
+ * corpus's raw writer), while the data still inflates to the real size. */
+static void lie_about_size(Buf *z, const char *name, unsigned size)
+{
+    size_t n = strlen(name);
+    unsigned char *b = (unsigned char *)z->data;
+    for (size_t i = z->len - n; i >= 46; i--) {
+        if (memcmp(b + i, name, n) == 0 && b[i - 46] == 'P' && b[i - 45] == 'K'
+            && b[i - 44] == 1 && b[i - 43] == 2) {
+            unsigned char *c = b + i - 46;
+            size_t off = (size_t)(c[42] | c[43] << 8 | c[44] << 16 | (unsigned)c[45] << 24);
+            unsigned char *l = b + off;
+            c[8] = l[6] = (unsigned char)(l[6] & ~8u);  /* no data descriptor */
+            memcpy(l + 14, c + 16, 8);                    /* crc, compressed size */
+            for (int k = 0; k < 4; k++)
+                c[24 + k] = l[22 + k] = (unsigned char)(size >> (8 * k));
+            return;
+        }
+    }
+    fail_msg("no central directory entry for %s", name);
+}
+
+static void test_validate__file_larger_than_its_header(void **state)
+{
+    (void)state;
+    PkgfixtureEntry e[8];
+    size_t k = 0;
+    e[k++] = (PkgfixtureEntry){ "imsmanifest.xml", golf12, 0, 0, 0 };
+    e[k++] = (PkgfixtureEntry){ "one/index.html", "<p>a page that is longer than 10</p>", 0, 0,
+                                0 };
+    e[k++] = (PkgfixtureEntry){ "two/index.html", "<p>two</p>", 0, 0, 0 };
+    e[k++] = (PkgfixtureEntry){ "lib/APIWrapper.js", "var api;", 0, 0, 0 };
+    Buf z = BUF_INIT;
+    assert_int_equal(pkgfixture_zip(e, k, &z), 0);
+    Diag d = DIAG_INIT;
+    assert_int_equal(validate_package_memory(z.data, z.len, "ok.zip", NULL, &d), 0);
+    diag_release(&d);
+    lie_about_size(&z, "one/index.html", 10);
+    assert_int_equal(validate_package_memory(z.data, z.len, "lie.zip", NULL, &d), -1);
+    expect_msg(&d, "lie.zip: error: cannot read 'one/index.html': ZIP uncompressed data is "
+               "wrong size (read 36, expected 10) (the zip is damaged; copy or download it "
+               "again)");
+    diag_release(&d);
+    buf_release(&z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -674,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_validate__each_rule_message),
         cmocka_unit_test(test_validate__many_unlisted_summarised),
         cmocka_unit_test(test_validate__schema_folder_missing),
+        cmocka_unit_test(test_validate__file_larger_than_its_header),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
