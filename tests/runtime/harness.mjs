@@ -737,18 +737,24 @@ export async function shownAnswers(frame) {
           disabled: [...q.querySelectorAll('input')].every((i) => i.disabled) }])));
 }
 
-/* The data an LMS keeps between two attempts of a session (what a relaunch
- * with cmi.entry = resume gets back): everything the SCO wrote except the
- * session's own time and exit, with entry set to resume. */
+/* The data an LMS keeps between two attempts (what a relaunch with
+ * cmi.entry = resume gets back): what scorm-again stored of the SCO's own
+ * elements (bookmark, suspend data, status, score, comments, interactions),
+ * not the session's time or exit, with entry set to resume. Elements
+ * scorm-again does not hand back (1.2's write-only interactions) are taken
+ * from the SCO's calls, in order, id first, as an LMS stores them. */
 export function keptData(state, edition) {
     const flat = {};
-    const skip = /session_time|\.exit$|^cmi\.core\.entry$|^cmi\.entry$|total_time|_count|_children|^cmi\.interactions\./;
-    for (const [k, v] of lastValues(state, edition)) if (!skip.test(k)) flat[k] = v;
-    // Interactions are kept too, in order, id first (as an LMS stores them).
+    const own = /^cmi\.(core\.(lesson_location|lesson_status|score\.(raw|min|max))|location|suspend_data|completion_status|success_status|progress_measure|score\.(raw|min|max|scaled)|comments|comments_from_learner\.|interactions\.)/;
+    const skip = /_count|_children|\.objectives$|correct_responses$/;
+    for (const [k, v] of Object.entries(state.flat || {})) {
+        if (!own.test(k) || skip.test(k) || !['string', 'number'].includes(typeof v) || v === '') continue;
+        flat[k] = String(v);
+    }
     for (const i of interactions(state, edition)) {
         const p = `cmi.interactions.${i.n}.`;
-        flat[p + 'id'] = i.id;
-        for (const [k, v] of Object.entries(i)) if (k !== 'n' && k !== 'id') flat[p + k] = v;
+        if (flat[p + 'id'] === undefined) flat[p + 'id'] = i.id;
+        for (const [k, v] of Object.entries(i)) if (k !== 'n' && flat[p + k] === undefined) flat[p + k] = v;
     }
     flat[edition === '12' ? 'cmi.core.entry' : 'cmi.entry'] = 'resume';
     return flat;

@@ -3,8 +3,8 @@
 // side), with the runtime the packages carry (assets/runtime/cp-runtime.js).
 //
 // Where the packages come from, in order:
-//   1. $CP_DIST or dist/ (what `make` writes): <id>.<lang>.scorm12.zip / .scorm2004.zip
-//   2. built here with $BUILD/coursepack from courses/*/ into a temp dir
+//   1. $CP_DIST (e.g. CP_DIST=dist, what `make` writes): <id>.<lang>.scorm12.zip / .scorm2004.zip
+//   2. built here with $BUILD/coursepack from courses/*/ into a temp dir (the default)
 //   3. while `coursepack build` is not available: the hand-written fixture
 //      module (fixtures/mini) with the real runtime, in both editions.
 // What runs on which package (see docs/runtime-tests.md for why):
@@ -28,14 +28,16 @@ const CONCURRENCY = Math.max(2, availableParallelism());
 const dirs = [];
 
 function zipsIn(dir) {
-    if (!dir || !existsSync(dir)) return [];
+    if (!dir || !existsSync(dir)) return [];  // CP_DIST unset or missing
     return readdirSync(dir).filter((f) => /^[a-z0-9-]+\.[a-z]{2}\.scorm(12|2004)\.zip$/.test(f)).sort().map((f) => join(dir, f));
 }
 
 /* Returns { zips, skip, buildFailures, origin }. */
 function findPackages() {
-    const fromDist = zipsIn(process.env.CP_DIST || join(H.REPO, 'dist'));
-    if (fromDist.length) return { zips: fromDist, origin: process.env.CP_DIST || 'dist/', buildFailures: [] };
+    // Built fresh by default (7 modules take seconds): a dist/ left by an
+    // older `make` could be stale. CP_DIST=dist tests what make wrote.
+    const fromDist = zipsIn(process.env.CP_DIST);
+    if (fromDist.length) return { zips: fromDist, origin: process.env.CP_DIST, buildFailures: [] };
     const tool = join(H.REPO, process.env.BUILD || 'build', 'coursepack');
     const courses = join(H.REPO, 'courses');
     const modules = existsSync(courses)
