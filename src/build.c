@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "html_write.h"
 #include "image.h"
-#include "limits.h"
+#include "cmi_limits.h"
 #include "manifest.h"
 #include "package.h"
 
@@ -200,7 +200,7 @@ static int build_one(Course *c, int lang, ScormEdition ed, const BuildOptions *o
     Arena scratch = ARENA_INIT;
     size_t errors_before = d->errors;
 
-    limits_check(c, lang, ed, d);
+    cmi_limits_check(c, lang, ed, d);
     html_write_index(c, lang, ed, &html, d);
     if (html.failed)
         diag_error(d, srcloc(c->dir, 0, 0), "out of memory writing index.html");

@@ -1,10 +1,10 @@
-/* limits: what the runtime can write into the LMS for this module, at most,
+/* cmi_limits: what the runtime can write into the LMS for this module, at most,
  * compared with each SCORM edition's data-model limits. The worst cases
  * follow the runtime's formats exactly (docs/package-format.md,
  * "suspend_data" and "What the runtime reports"): every question answered
  * with every choice it allows, every scenario's longest path played, every
  * page seen, every reflection filled to its maximum. */
-#include "limits.h"
+#include "cmi_limits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +178,7 @@ static size_t suspend_entry(const Block *b, size_t k)
     return n + scenario_longest(b->u.scenario);
 }
 
-size_t limits_suspend_max(const Course *c, int lang)
+size_t cmi_limits_suspend_max(const Course *c, int lang)
 {
     Items it = {0};
     collect_lang(c, lang, &it);
@@ -201,7 +201,7 @@ static size_t comment_entry(const Reflection *r, int first)
     return (first ? 0 : 1) + 1 + strlen(r->id) + 2 + (size_t)(r->max_chars > 0 ? r->max_chars : 500);
 }
 
-size_t limits_comments_max(const Course *c, int lang)
+size_t cmi_limits_comments_max(const Course *c, int lang)
 {
     Items it = {0};
     collect_lang(c, lang, &it);
@@ -340,7 +340,7 @@ static int check_response(const Block *b, ScormEdition ed, Diag *d)
     return 0;
 }
 
-int limits_check(const Course *c, int lang, ScormEdition ed, Diag *d)
+int cmi_limits_check(const Course *c, int lang, ScormEdition ed, Diag *d)
 {
     int rc = 0;
     if (lang < 0 || lang >= c->nlangs)
@@ -355,7 +355,7 @@ int limits_check(const Course *c, int lang, ScormEdition ed, Diag *d)
     }
 
     /* bookmarks: the page name is the location */
-    size_t loc_max = ed == SCORM_12 ? LIMITS_LOCATION_12 : LIMITS_LOCATION_2004;
+    size_t loc_max = ed == SCORM_12 ? CMI_LIMITS_LOCATION_12 : CMI_LIMITS_LOCATION_2004;
     for (const Page *p = c->langs[lang].pages; p; p = p->next)
         if (p->name && strlen(p->name) > loc_max)
             rc = diag_error(d, srcloc(p->file, 0, 0), "page name '%s' is longer than the %zu "
@@ -364,8 +364,8 @@ int limits_check(const Course *c, int lang, ScormEdition ed, Diag *d)
 
     /* suspend data: the fixed part, then questions, then scenarios, as in
      * the string itself; the error names the item where it overflows */
-    size_t limit = ed == SCORM_12 ? LIMITS_SUSPEND_12 : LIMITS_SUSPEND_2004;
-    size_t worst = limits_suspend_max(c, lang);
+    size_t limit = ed == SCORM_12 ? CMI_LIMITS_SUSPEND_12 : CMI_LIMITS_SUSPEND_2004;
+    size_t worst = cmi_limits_suspend_max(c, lang);
     if (worst > limit) {
         size_t total = suspend_fixed(c, lang), k = 0;
         const Block *culprit = NULL;
@@ -405,12 +405,12 @@ int limits_check(const Course *c, int lang, ScormEdition ed, Diag *d)
                 size_t before = comments;
                 comments += comment_entry(r, first);
                 first = 0;
-                if (comments > LIMITS_COMMENTS_12 && before <= LIMITS_COMMENTS_12)
+                if (comments > CMI_LIMITS_COMMENTS_12 && before <= CMI_LIMITS_COMMENTS_12)
                     rc = diag_error(d, item_at(b), "the reflections can write %zu characters "
                                     "of SCORM 1.2 comments, more than the 4096 allowed; they "
                                     "overflow at reflection %s (lower max= on the reflections, "
-                                    "or remove some)", limits_comments_max(c, lang), r->id);
-            } else if (r->max_chars > LIMITS_COMMENT_2004) {
+                                    "or remove some)", cmi_limits_comments_max(c, lang), r->id);
+            } else if (r->max_chars > CMI_LIMITS_COMMENT_2004) {
                 rc = diag_error(d, item_at(b), "reflection '%s' allows %d characters, more "
                                 "than the 4000 of a SCORM 2004 comment (set max= to 4000 or "
                                 "less)", r->id, r->max_chars);
@@ -420,7 +420,7 @@ int limits_check(const Course *c, int lang, ScormEdition ed, Diag *d)
         if (check_response(b, ed, d))
             rc = -1;
         ninteractions++;
-        if (ed == SCORM_2004 && ninteractions == LIMITS_INTERACTIONS_2004 + 1)
+        if (ed == SCORM_2004 && ninteractions == CMI_LIMITS_INTERACTIONS_2004 + 1)
             rc = diag_error(d, item_at(b), "%s '%s' is interaction number %zu, more than the "
                             "250 a SCORM 2004 attempt can record (split the module)",
                             item_kind(b), item_id(b), ninteractions);

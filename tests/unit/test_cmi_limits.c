@@ -1,4 +1,4 @@
-/* Unit tests of limits: the worst-case suspend_data and comments the runtime
+/* Unit tests of cmi_limits: the worst-case suspend_data and comments the runtime
  * can write, and the located errors when a module would exceed a SCORM
  * edition's data-model limits. */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "course.h"
 #include "diag.h"
-#include "limits.h"
+#include "cmi_limits.h"
 #include "source.h"
 
 static Block *question(Course *c, const char *id, QuestionType type, int nchoices, int line)
@@ -121,7 +121,7 @@ static char *msg(const Diag *d, size_t i)
     return diag_format(&d->msgs[i]);
 }
 
-static void test_limits__normal_module_passes(void **state)
+static void test_cmi_limits__normal_module_passes(void **state)
 {
     (void)state;
     Course *c = module(2, 2, 1);
@@ -133,20 +133,20 @@ static void test_limits__normal_module_passes(void **state)
     page(c, "01-intro", bl);
     for (int ed = 0; ed < 2; ed++) {
         Diag d = DIAG_INIT;
-        assert_int_equal(limits_check(c, 0, (ScormEdition)ed, &d), 0);
+        assert_int_equal(cmi_limits_check(c, 0, (ScormEdition)ed, &d), 0);
         assert_int_equal(d.errors, 0);
         diag_release(&d);
     }
     /* "v1|c=1.1|s=" + 1 digit (4 sections) + "|q=0:a;1:abcd|n=0:abc" */
-    assert_int_equal(limits_suspend_max(c, 0),
+    assert_int_equal(cmi_limits_suspend_max(c, 0),
                      strlen("v1|c=1.1|s=f|q=0:a;1:abcd|n=0:abc"));
-    assert_int_equal(limits_comments_max(c, 0), strlen("[r-me] ") + 500);
+    assert_int_equal(cmi_limits_comments_max(c, 0), strlen("[r-me] ") + 500);
     course_free(c);
 }
 
 /* The worst case built by hand, in the format of package-format.md, has
- * exactly the length limits_suspend_max() computes. */
-static void test_limits__worst_case_matches_the_format(void **state)
+ * exactly the length cmi_limits_suspend_max() computes. */
+static void test_cmi_limits__worst_case_matches_the_format(void **state)
 {
     (void)state;
     Course *c = module(12, 3, 1);
@@ -184,12 +184,12 @@ static void test_limits__worst_case_matches_the_format(void **state)
             buf_putc(&want, (char)('a' + k));
     }
     buf_puts(&want, "|n=0:abcdefg;1:abcdefghijklmnopqrstuvwxy");
-    assert_int_equal(limits_suspend_max(c, 0), want.len);
+    assert_int_equal(cmi_limits_suspend_max(c, 0), want.len);
     buf_release(&want);
     course_free(c);
 }
 
-static void test_limits__too_many_answers_for_scorm12(void **state)
+static void test_cmi_limits__too_many_answers_for_scorm12(void **state)
 {
     (void)state;
     Course *c = module(0, 0, 0);
@@ -201,19 +201,19 @@ static void test_limits__too_many_answers_for_scorm12(void **state)
         course_append_block(&bl, question(c, id, QUESTION_MULTIPLE, 26, 100 + i * 30));
     }
     page(c, "01-quiz", bl);
-    size_t worst = limits_suspend_max(c, 0);
-    assert_true(worst > LIMITS_SUSPEND_12);
+    size_t worst = cmi_limits_suspend_max(c, 0);
+    assert_true(worst > CMI_LIMITS_SUSPEND_12);
     /* find the question where the running total passes 4096 */
     size_t total = strlen("v1|c=-.-|s=1|q=|n="), over = 0;
     for (size_t i = 0; i < 150; i++) {
         total += (i ? 1 : 0) + (i < 10 ? 1 : i < 100 ? 2 : 3) + 1 + 26;
-        if (total > LIMITS_SUSPEND_12) {
+        if (total > CMI_LIMITS_SUSPEND_12) {
             over = i;
             break;
         }
     }
     Diag d = DIAG_INIT;
-    assert_int_equal(limits_check(c, 0, SCORM_12, &d), -1);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_12, &d), -1);
     assert_int_equal(d.errors, 1);
     char *m = msg(&d, 0);
     char want[600];
@@ -225,12 +225,12 @@ static void test_limits__too_many_answers_for_scorm12(void **state)
     free(m);
     diag_release(&d);
     /* fine in 2004 (64000) */
-    assert_int_equal(limits_check(c, 0, SCORM_2004, &d), 0);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_2004, &d), 0);
     diag_release(&d);
     course_free(c);
 }
 
-static void test_limits__long_reflections_for_scorm12(void **state)
+static void test_cmi_limits__long_reflections_for_scorm12(void **state)
 {
     (void)state;
     Course *c = module(0, 0, 0);
@@ -239,9 +239,9 @@ static void test_limits__long_reflections_for_scorm12(void **state)
     course_append_block(&bl, reflection(c, "r-b", 2000, 15));
     course_append_block(&bl, reflection(c, "r-c", 2000, 25));
     page(c, "01-you", bl);
-    assert_int_equal(limits_comments_max(c, 0), 3 * (strlen("[r-a] ") + 2000) + 2);
+    assert_int_equal(cmi_limits_comments_max(c, 0), 3 * (strlen("[r-a] ") + 2000) + 2);
     Diag d = DIAG_INIT;
-    assert_int_equal(limits_check(c, 0, SCORM_12, &d), -1);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_12, &d), -1);
     assert_int_equal(d.errors, 1);
     char *m = msg(&d, 0);
     assert_string_equal(m, "04-you.fr.md:25:1: error: the reflections can write 6020 characters "
@@ -249,11 +249,11 @@ static void test_limits__long_reflections_for_scorm12(void **state)
                            "reflection r-c (lower max= on the reflections, or remove some)");
     free(m);
     diag_release(&d);
-    assert_int_equal(limits_check(c, 0, SCORM_2004, &d), 0);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_2004, &d), 0);
     diag_release(&d);
     /* 2004: one comment is at most 4000 characters */
     c->langs[0].pages->blocks->u.reflection.max_chars = 4500;
-    assert_int_equal(limits_check(c, 0, SCORM_2004, &d), -1);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_2004, &d), -1);
     m = msg(&d, 0);
     assert_string_equal(m, "04-you.fr.md:5:1: error: reflection 'r-a' allows 4500 characters, "
                            "more than the 4000 of a SCORM 2004 comment (set max= to 4000 or "
@@ -263,7 +263,7 @@ static void test_limits__long_reflections_for_scorm12(void **state)
     course_free(c);
 }
 
-static void test_limits__interactions_and_identifiers(void **state)
+static void test_cmi_limits__interactions_and_identifiers(void **state)
 {
     (void)state;
     Course *c = module(0, 0, 0);
@@ -275,7 +275,7 @@ static void test_limits__interactions_and_identifiers(void **state)
     }
     page(c, "01-quiz", bl);
     Diag d = DIAG_INIT;
-    assert_int_equal(limits_check(c, 0, SCORM_2004, &d), -1);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_2004, &d), -1);
     assert_int_equal(d.errors, 1);
     char *m = msg(&d, 0);
     assert_string_equal(m, "02-quiz.fr.md:260:1: error: question 'q-250' is interaction number "
@@ -290,7 +290,7 @@ static void test_limits__interactions_and_identifiers(void **state)
     course_append_block(&bl, question(c, "q.bad", QUESTION_SINGLE, 2, 7));
     course_append_block(&bl, scenario(c, "sc ok", 2, 9));
     page(c, "01-quiz", bl);
-    assert_int_equal(limits_check(c, 0, SCORM_12, &d), -1);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_12, &d), -1);
     assert_int_equal(d.errors, 2);
     m = msg(&d, 0);
     assert_string_equal(m, "02-quiz.fr.md:7:1: error: question id 'q.bad' is not a SCORM 1.2 "
@@ -304,14 +304,14 @@ static void test_limits__interactions_and_identifiers(void **state)
     free(m);
     diag_release(&d);
     /* 2004 takes the period but not the space */
-    assert_int_equal(limits_check(c, 0, SCORM_2004, &d), -1);
+    assert_int_equal(cmi_limits_check(c, 0, SCORM_2004, &d), -1);
     assert_int_equal(d.errors, 1);
     diag_release(&d);
     course_free(c);
 }
 
 /* Every course of the repository fits both editions' limits. */
-static void test_limits__shipped_courses_fit(void **state)
+static void test_cmi_limits__shipped_courses_fit(void **state)
 {
     (void)state;
     static const char *const modules[] = { "example-module", "ai-never-neutral", NULL };
@@ -323,10 +323,10 @@ static void test_limits__shipped_courses_fit(void **state)
         assert_non_null(c);
         size_t before = d.errors;
         for (int lang = 0; lang < c->nlangs; lang++) {
-            assert_int_equal(limits_check(c, lang, SCORM_12, &d), 0);
-            assert_int_equal(limits_check(c, lang, SCORM_2004, &d), 0);
-            assert_true(limits_suspend_max(c, lang) <= LIMITS_SUSPEND_12);
-            assert_true(limits_suspend_max(c, lang) > strlen("v1|c=-.-|s=|q=|n="));
+            assert_int_equal(cmi_limits_check(c, lang, SCORM_12, &d), 0);
+            assert_int_equal(cmi_limits_check(c, lang, SCORM_2004, &d), 0);
+            assert_true(cmi_limits_suspend_max(c, lang) <= CMI_LIMITS_SUSPEND_12);
+            assert_true(cmi_limits_suspend_max(c, lang) > strlen("v1|c=-.-|s=|q=|n="));
         }
         assert_int_equal(d.errors, before);
         diag_release(&d);
@@ -337,12 +337,12 @@ static void test_limits__shipped_courses_fit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_limits__normal_module_passes),
-        cmocka_unit_test(test_limits__worst_case_matches_the_format),
-        cmocka_unit_test(test_limits__too_many_answers_for_scorm12),
-        cmocka_unit_test(test_limits__long_reflections_for_scorm12),
-        cmocka_unit_test(test_limits__interactions_and_identifiers),
-        cmocka_unit_test(test_limits__shipped_courses_fit),
+        cmocka_unit_test(test_cmi_limits__normal_module_passes),
+        cmocka_unit_test(test_cmi_limits__worst_case_matches_the_format),
+        cmocka_unit_test(test_cmi_limits__too_many_answers_for_scorm12),
+        cmocka_unit_test(test_cmi_limits__long_reflections_for_scorm12),
+        cmocka_unit_test(test_cmi_limits__interactions_and_identifiers),
+        cmocka_unit_test(test_cmi_limits__shipped_courses_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
