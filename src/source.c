@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "source_md.h"
@@ -413,6 +414,12 @@ static void read_pages(Course *c, Diag *d, const char *dir, int meta_ok)
                 diag_error(d, srcloc(file, 0, 0), "page in %s, but module.xml does not list "
                            "'%s' in <languages> (add it there, or remove this file)",
                            lang_name(lang), lang);
+            continue;
+        }
+        struct stat st;
+        if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode)) {
+            diag_error(d, srcloc(file, 0, 0), "page is a symbolic link (copy the file itself "
+                       "into the module folder)");
             continue;
         }
         size_t size = 0;

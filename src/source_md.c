@@ -31,6 +31,7 @@
 #define MAX_FENCE_DEPTH 8   /* fenced blocks inside fenced blocks */
 #define MAX_SETTINGS 16
 #define IMAGE_WARN_BYTES (2u * 1024 * 1024)
+#define SOURCE_MAX_LINE ((size_t)100000)    /* bytes: no editor line is longer */
 
 /* ---- texts made of pieces of the file ------------------------------------ */
 
@@ -2023,6 +2024,7 @@ Page *source_md_read_page(const SourceMd *m, const char *file, const char *name,
     page->file = course_strdup(m->c, file);
     p.page = page;
     source_util_check_utf8(&p.src, m->d);
+    source_util_check_lines(&p.src, SOURCE_MAX_LINE, m->d);
     /* a byte order mark (Windows editors) is not text: skip it, keeping
      * places in the file */
     Piece skip = { 0, 3 };

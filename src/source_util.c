@@ -117,6 +117,21 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+int source_util_check_lines(SrcFile *f, size_t max, Diag *d)
+{
+    int n = 0;
+    for (size_t i = 0; i < f->nlines; i++) {
+        size_t end = i + 1 < f->nlines ? f->lines[i + 1] - 1 : f->size;
+        if (end - f->lines[i] > max) {
+            n++;
+            diag_error(d, srcloc(f->name, (int)i + 1, 1), "line of %zu bytes (break it into "
+                       "lines of at most %zu: a blank line separates paragraphs)",
+                       end - f->lines[i], max);
+        }
+    }
+    return n;
+}
+
 int source_util_check_utf8(SrcFile *f, Diag *d)
 {
     const unsigned char *s = (const unsigned char *)f->data;

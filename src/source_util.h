@@ -37,6 +37,9 @@ int source_util_is_id(const char *s, size_t len, size_t max);
  * the first bad byte). Returns the number of bad lines. */
 int source_util_check_utf8(SrcFile *f, Diag *d);
 
+/* Reports each line longer than max bytes. Returns how many. */
+int source_util_check_lines(SrcFile *f, size_t max, Diag *d);
+
 /* Reads a whole file into a new malloc'd buffer (NUL-terminated; free() it).
  * Returns NULL with errno set on failure. Refuses files over max bytes
  * (errno EFBIG). */

@@ -726,6 +726,18 @@ int source_xml_read(Course *c, const char *file, const char *data, size_t size, 
                    "see docs/authoring.md, section 2)");
         goto out;
     }
+    /* Refused before parsing: libxml2 would otherwise already expand (and
+     * complain about) the entities of an internal subset. */
+    const char *doctype = NULL;
+    for (size_t i = 0; i + 9 <= size && !doctype; i++)
+        if (data[i] == '<' && memcmp(data + i, "<!DOCTYPE", 9) == 0)
+            doctype = data + i;
+    if (doctype) {
+        diag_error(d, source_util_loc(&x.src, (size_t)(doctype - data)), "DOCTYPE and entity "
+                   "declarations are not allowed in module.xml (remove the <!DOCTYPE …> "
+                   "declaration and write the text itself)");
+        goto out;
+    }
     xmlSetStructuredErrorFunc(&x, xml_on_error);
     doc = xmlReadMemory(data, (int)size, file, NULL,
                         XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);

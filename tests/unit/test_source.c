@@ -643,6 +643,8 @@ static void test_source__hostile_pages_do_not_crash(void **state)
     assert_true(d.errors > 0);
     assert_non_null(find_msg(&d, &t, "01-a.fr.md:1007:1: error: unterminated ```question"));
     assert_non_null(find_msg(&d, &t, "nested more than 64 levels"));
+    assert_non_null(find_msg(&d, &t, "01-a.fr.md:1005:1: error: line of 1000000 bytes (break "
+                                     "it into lines of at most 100000"));
     assert_non_null(find_msg(&d, &t, "02-b.fr.md:1:1: error: page has no title"));
     assert_non_null(find_msg(&d, &t, "03-c.fr.md:1:"));
     assert_non_null(find_msg(&d, &t, "invalid UTF-8"));
