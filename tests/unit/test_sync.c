@@ -390,7 +390,7 @@ static SyncItem *make_items(void)
 {
     static SyncItem items[NITEMS];
     for (int i = 0; i < NITEMS; i++) {
-        snprintf(item_ids[i], sizeof item_ids[i], "00000000-0000-5000-8000-00000000000%d", i);
+        snprintf(item_ids[i], sizeof item_ids[i], "00000000-0000-5000-8000-00000000000%c", (char)('0' + i));
         snprintf(item_json[i], sizeof item_json[i], "{\"id\":\"%s\",\"n\":%d}", item_ids[i], i);
         items[i].id = item_ids[i];
         items[i].json = item_json[i];
