@@ -316,7 +316,7 @@ export function scenarioPath(sc, kind, prefer = []) {
     const seen = new Set([start.id]);
     while (queue.length) {
         const [step, path] = queue.shift();
-        if (!step.choices.length) { if (step.end === kind || (!kind && true)) return { path, end: step.end }; continue; }
+        if (!step.choices.length) { if (!kind || step.end === kind) return { path, end: step.end }; continue; }
         const order = [...step.choices].sort((a, b) => (prefer.includes(b.code) ? 1 : 0) - (prefer.includes(a.code) ? 1 : 0));
         for (const c of order) {
             const next = steps.get(c.target);
