@@ -23,6 +23,7 @@
 #include <md4c.h>
 
 #include "buf.h"
+#include "image.h"
 #include "source_util.h"
 
 #define MD_FLAGS (MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_NOHTML | \
@@ -417,9 +418,19 @@ static void make_image(Run *r, Block *b)
         } else if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode)) {
             diag_error(p->d, at, "image file '%s' not found (check the name and case, or add "
                        "the file to the module folder)", src);
-        } else if ((unsigned long long)st.st_size > IMAGE_WARN_BYTES) {
-            diag_warning(p->d, at, "image '%s' is %.1f MB (reduce it below 2 MB: it is loaded "
-                         "on slow ward PCs)", src, (double)st.st_size / (1024.0 * 1024.0));
+        } else {
+            if ((unsigned long long)st.st_size > IMAGE_WARN_BYTES)
+                diag_warning(p->d, at, "image '%s' is %.1f MB (reduce it below 2 MB: it is "
+                             "loaded on slow ward PCs)", src,
+                             (double)st.st_size / (1024.0 * 1024.0));
+            /* the checks the build makes (format, header, pixel size, SVG
+             * rendering), so that check reports them too */
+            ImageData img = IMAGE_DATA_INIT;
+            if (image_prepare(p->m->dir, src, at, &img, p->d) == 0) {
+                im->width = img.width;
+                im->height = img.height;
+            }
+            image_data_release(&img);
         }
         buf_release(&path);
     }

@@ -271,7 +271,8 @@ static void test_source__fenced_blocks_audience_and_images(void **state)
     (void)state;
     Tmp t;
     tmp_init(&t, "fr");
-    tmp_file(&t, "img/a.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    tmp_file(&t, "img/a.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" "
+                              "height=\"20\"><rect width=\"40\" height=\"20\"/></svg>");
     tmp_file(&t, "01-intro.fr.md",
              "```page roles=chief settings=ed\n"                      /* 1 */
              "```\n"
@@ -315,6 +316,7 @@ static void test_source__fenced_blocks_audience_and_images(void **state)
     assert_string_equal(b->u.image.source, "img/a.svg");
     assert_string_equal(b->u.image.src, "img/a.png");
     assert_string_equal(b->u.image.caption, "Figure 1");
+    assert_true(b->u.image.width > 0 && b->u.image.height > 0);
     b = b->next;
     assert_int_equal(b->kind, BLOCK_CALLOUT);
     assert_int_equal(b->u.callout.kind, CALLOUT_KEYFACT);
@@ -560,7 +562,16 @@ static void test_source__big_image_is_a_warning(void **state)
     (void)state;
     Tmp t;
     tmp_init(&t, "fr");
-    tmp_file(&t, "img/big.jpg", "");
+    /* a JPEG start and frame header (64x32 pixels), then zeros */
+    tmp_file(&t, "img/big.jpg", "\xFF\xD8\xFF\xC0");
+    char path0[128];
+    snprintf(path0, sizeof(path0), "%s/img/big.jpg", t.dir);
+    FILE *jf = fopen(path0, "ab");
+    assert_non_null(jf);
+    static const unsigned char sof[] = { 0x00, 0x11, 0x08, 0x00, 0x20, 0x00, 0x40, 0x03, 0x01,
+                                         0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01 };
+    fwrite(sof, 1, sizeof(sof), jf);
+    fclose(jf);
     char path[128];
     snprintf(path, sizeof(path), "%s/img/big.jpg", t.dir);
     assert_int_equal(truncate(path, 3 * 1024 * 1024), 0);
