@@ -1,9 +1,11 @@
 /* sync: the sender. The loop is: take up to `batch` statements, POST them,
  * and act on the answer:
  *   200        the ids in the answer are acknowledged: mark each sent;
- *   400 / 409  some statement is bad (or its id is held by a different
- *              statement): set aside those the answer names, else split the
- *              batch in two and try each half, down to single statements;
+ *   400        some statement is bad: set aside those the answer names, else
+ *              split the batch in two and try each half, down to single ones;
+ *   409        a statement's id is known to the LRS: PUT that statement alone
+ *              (204: the LRS holds it, mark it sent; 409: it holds a different
+ *              statement under the id, set it aside);
  *   413        split;
  *   401 / 403  stop: the credentials are wrong, nothing more will pass;
  *   other 4xx  stop: the endpoint is wrong;
@@ -319,6 +321,38 @@ static int send_rest(Ctx *x, const size_t *idx, size_t n)
     return rc;
 }
 
+/* After a 409, asks the LRS about one statement the idempotent way: PUT
+ * /statements?statementId=<id> answers 204 when the LRS holds this very
+ * statement (acknowledged: mark it sent) and 409 when it holds a different
+ * one under the id (set it aside). xAPI 1.0.3 Communication 2.1.1. */
+static int put_one(Ctx *x, size_t i)
+{
+    Buf url = BUF_INIT, resp = BUF_INIT, err = BUF_INIT, line = BUF_INIT;
+    long status = 0;
+    int ret;
+    buf_printf(&url, "%s?statementId=%s", x->url.data, x->items[i].id);
+    int rc = x->http(x->http_ud, "PUT", url.data, x->items[i].json, &status, &resp, &err);
+    if (rc == 0 && (status == 204 || status == 200)) {
+        ret = mark_sent(x, i);
+    } else if (rc == 0 && status == 409) {
+        ret = set_aside(x, i, "the LRS already holds a different statement with this id "
+                              "(HTTP 409)");
+    } else {
+        if (rc < 0)
+            buf_printf(&line, "no answer from %s: %s (it stays pending)", url.data, err.data);
+        else
+            buf_printf(&line, "the LRS answered HTTP %ld to PUT %s: %.200s (it stays pending)",
+                       status, url.data, resp.data);
+        log_line(x, line.data);
+        ret = GROUP_RETRY_LATER;
+    }
+    buf_release(&url);
+    buf_release(&resp);
+    buf_release(&err);
+    buf_release(&line);
+    return ret;
+}
+
 static int refused(Ctx *x, const size_t *idx, size_t n, long status, const char *body)
 {
     int found = 0;
@@ -342,8 +376,7 @@ static int refused(Ctx *x, const size_t *idx, size_t n, long status, const char 
     } else {        /* 409: the message names the id */
         for (size_t k = 0; k < n; k++) {
             if (n == 1 || strstr(body, x->items[idx[k]].id)) {
-                int rc = set_aside(x, idx[k], "the LRS already holds a different statement "
-                                              "with this id (HTTP 409)");
+                int rc = put_one(x, idx[k]);
                 found = 1;
                 if (rc)
                     return rc;

@@ -218,6 +218,18 @@ check "--retry-set-aside once the LRS accepts it: exit 0" [ "$(rc)" = 0 ]
 check "400 for one: finally each statement once" in_lrs_once "$D4"
 check "invariant after 400" invariant "$D1" "$D2" "$D3" "$D4"
 
+# ---- 409 for one id: checked with the idempotent PUT -------------------------------
+D8=$T/d8
+mkdir -p "$D8" && "$DRV" seed "$D8" STAFF-049 "$HOME_PAGE"
+CONFLICT=$(sqlite3 "$D8/learners.db" "SELECT id FROM outbox ORDER BY rowid LIMIT 1 OFFSET 1")
+ctl "{\"mode\":\"conflict\",\"count\":1,\"id\":\"$CONFLICT\"}"
+sync_run "$D8"
+check "409 for one: PUT /statements?statementId= stores it, exit 0" [ "$(rc)" = 0 ]
+check "409 for one: each statement once" in_lrs_once "$D8"
+check "409 for one: one PUT was made" \
+    python3 -c 'import json,sys,urllib.request; s=json.load(urllib.request.urlopen(sys.argv[1])); sys.exit(s["puts"] != 1)' "http://127.0.0.1:$PROXY_PORT/__stats"
+ctl '{"mode":"pass"}'
+
 # ---- the sync is killed while a request is in flight ----------------------------
 D5=$T/d5
 mkdir -p "$D5" && "$DRV" seed "$D5" STAFF-046 "$HOME_PAGE"
@@ -263,8 +275,8 @@ mkdir -p "$D7" && "$DRV" seed "$D7" STAFF-048 "$HOME_PAGE"
 check "worker: one background sync sends everything" grep -q "sent 5, pending 0, set aside 0" "$T/out"
 check "worker: each statement once" in_lrs_once "$D7"
 
-check "final invariant over every folder" invariant "$D1" "$D2" "$D3" "$D4" "$D5" "$D6" "$D7"
-check "the LRS holds 35 statements" [ "$(lrs_ids | wc -l)" = 35 ]
+check "final invariant over every folder" invariant "$D1" "$D2" "$D3" "$D4" "$D5" "$D6" "$D7" "$D8"
+check "the LRS holds 40 statements" [ "$(lrs_ids | wc -l)" = 40 ]
 check "no secret in any output" no_secret "$T"/out*
 
 echo "$passed passed, $failed failed"

@@ -11,13 +11,15 @@
 //   corrupt    forward, but break the statement with this id (verb.id "bad")
 //              so the real LRS refuses it with 400 and its reasons
 //   slow       forward, then hold the answer delay ms
-// GET /__stats gives {"requests", "badAuth", "noVersion"}.
+//   conflict   answer 409 "<id> is conflicting" to a POST holding this id,
+//              as an LRS does for an id it holds (PUT goes through)
+// GET /__stats gives {"requests", "badAuth", "noVersion", "puts"}.
 import http from 'node:http';
 
 const [listenPort, lrsPort, cred] = process.argv.slice(2);
 const wantAuth = 'Basic ' + Buffer.from(cred).toString('base64');
 let fault = { mode: 'pass', count: Infinity };
-const stats = { requests: 0, badAuth: 0, noVersion: 0 };
+const stats = { requests: 0, badAuth: 0, noVersion: 0, puts: 0 };
 
 function readBody(req) {
     return new Promise((resolve) => {
@@ -61,6 +63,8 @@ const server = http.createServer(async (req, res) => {
         return;
     }
     stats.requests++;
+    if (req.method === 'PUT')
+        stats.puts++;
     if (req.headers.authorization !== wantAuth) {
         stats.badAuth++;
         res.statusCode = 401;
@@ -83,6 +87,16 @@ const server = http.createServer(async (req, res) => {
         res.end('{"message":"injected failure"}');
         return;
     }
+    if (mode === 'conflict' && req.method === 'POST') {
+        fault.count++;
+        if (JSON.parse(body.toString()).some((st) => st.id === fault.id)) {
+            res.statusCode = 409;
+            res.end(JSON.stringify({ message: `${fault.id} is conflicting` }));
+            return;
+        }
+    }
+    if (mode === 'conflict' && req.method === 'PUT')
+        fault.count++;
     if (mode === 'corrupt' && req.method === 'POST') {
         const list = JSON.parse(body.toString());
         for (const st of list)

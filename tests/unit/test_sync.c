@@ -283,6 +283,9 @@ typedef struct Fake {
     int lose_ack_next;              /* store, then fail the transport */
     const char *drop_from_ack;      /* store but leave this id out of the 200 */
     long force_status;              /* answer this to everything when non-zero */
+    const char *conflict_id;        /* POST answers 409 naming it */
+    int conflict_same;              /* ... and PUT then says 204 (same statement) */
+    int puts;
     int posts;
     int sizes[64];                  /* statements per POST */
 } Fake;
@@ -299,6 +302,22 @@ static int fake_http(void *ud, const char *method, const char *url, const char *
                      long *status, Buf *resp, Buf *err)
 {
     Fake *f = ud;
+    if (strcmp(method, "PUT") == 0) {       /* idempotent PUT of one statement */
+        json_t *one = json_loads(body, 0, NULL);
+        const char *id = json_string_value(json_object_get(one, "id"));
+        assert_non_null(strstr(url, "http://lrs.test/xAPI/statements?statementId="));
+        assert_string_equal(strchr(url, '=') + 1, id);
+        f->puts++;
+        if (f->conflict_id && strcmp(id, f->conflict_id) == 0 && !f->conflict_same)
+            *status = 409;
+        else {
+            if (!fake_has(f, id))
+                strcpy(f->stored[f->nstored++], id);
+            *status = 204;
+        }
+        json_decref(one);
+        return 0;
+    }
     assert_string_equal(method, "POST");
     assert_string_equal(url, "http://lrs.test/xAPI/statements");
     json_t *a = json_loads(body, 0, NULL);
@@ -321,6 +340,16 @@ static int fake_http(void *ud, const char *method, const char *url, const char *
     }
     size_t i;
     json_t *st;
+    if (f->conflict_id) {
+        json_array_foreach(a, i, st) {
+            if (strcmp(json_string_value(json_object_get(st, "id")), f->conflict_id) == 0) {
+                *status = 409;
+                buf_printf(resp, "{\"message\":\"%s is conflicting\"}", f->conflict_id);
+                json_decref(a);
+                return 0;
+            }
+        }
+    }
     if (f->bad_id) {
         json_array_foreach(a, i, st) {
             if (strcmp(json_string_value(json_object_get(st, "id")), f->bad_id) == 0) {
@@ -486,6 +515,39 @@ static void test_sync__bad_statement_set_aside(void **state)
             assert_true(f->posts > 4);          /* found by splitting */
         }
         assert_non_null(strstr(r.log.data, "set aside 00000000-0000-5000-8000-000000000004: "));
+        sync_report_release(&r);
+        buf_release(&err);
+        free(f);
+    }
+}
+
+static void test_sync__conflict_checked_with_put(void **state)
+{
+    (void)state;
+    LrsConfig c;
+    test_config(&c);
+    SyncItem *items = make_items();
+    for (int same = 0; same <= 1; same++) {
+        Fake *f = calloc(1, sizeof *f);
+        f->conflict_id = item_ids[1];
+        f->conflict_same = same;
+        Seen seen = {0};
+        SyncSink sink = {seen_sent, seen_aside, &seen};
+        SyncReport r;
+        sync_report_init(&r);
+        Buf err = BUF_INIT;
+        assert_int_equal(sync_send(&c, items, NITEMS, &sink, fake_http, f, NULL, &r, &err), 0);
+        assert_int_equal(f->puts, 1);
+        if (same) {         /* the LRS holds this very statement: acknowledged */
+            assert_int_equal(r.sent, NITEMS);
+            assert_int_equal(r.set_aside, 0);
+        } else {            /* a different statement under the id: set aside */
+            assert_int_equal(r.sent, NITEMS - 1);
+            assert_int_equal(r.set_aside, 1);
+            assert_string_equal(seen.aside[0], item_ids[1]);
+            assert_string_equal(seen.reason[0], "the LRS already holds a different statement "
+                                                "with this id (HTTP 409)");
+        }
         sync_report_release(&r);
         buf_release(&err);
         free(f);
@@ -837,6 +899,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sync__parse_answers),
         cmocka_unit_test(test_sync__batches_and_acknowledgements),
         cmocka_unit_test(test_sync__bad_statement_set_aside),
+        cmocka_unit_test(test_sync__conflict_checked_with_put),
         cmocka_unit_test(test_sync__retries_then_pending),
         cmocka_unit_test(test_sync__no_secret_in_logs),
         cmocka_unit_test_setup_teardown(test_sync__outbox, setup, teardown),
