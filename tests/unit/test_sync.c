@@ -809,6 +809,33 @@ static void test_sync__worker_never_blocks(void **state)
     buf_release(&err);
 }
 
+/* Runs admin_cli_run with stderr going to a file of dir; out gets it. */
+static int run_captured(int argc, char **argv, int *handled, const char *dir, Buf *out)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/stderr.txt", dir);
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    int rc = admin_cli_run(argc, argv, handled);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    buf_clear(out);
+    buf_puts(out, buf);
+    unlink(path);
+    return rc;
+}
+
 static void test_sync__admin_cli_flags(void **state)
 {
     Fixture *f = *state;
@@ -830,8 +857,40 @@ static void test_sync__admin_cli_flags(void **state)
     snprintf(conf, sizeof conf, "%s/lrs.conf", f->dir);
     write_file(conf, "endpoint = http://127.0.0.1:9/xAPI/\npassword = " SECRET "\n", 0640);
     char *sync[] = {a0, a4, a1, f->dir, a8, conf, NULL};
-    assert_int_equal(admin_cli_run(6, sync, &handled), 1);
+    Buf out = BUF_INIT, want = BUF_INIT;
+    assert_int_equal(run_captured(6, sync, &handled, f->dir, &out), 1);
     assert_int_equal(handled, 1);
+    buf_printf(&want, "wardplayer: %s: error: readable or writable by group or others (mode "
+                      "0640) (it holds the LRS password: chmod 600 %s)\n", conf, conf);
+    assert_string_equal(out.data, want.data);
+
+    /* no endpoint */
+    write_file(conf, "username = u\npassword = " SECRET "\n", 0600);
+    assert_int_equal(run_captured(6, sync, &handled, f->dir, &out), 1);
+    assert_non_null(strstr(out.data, "wardplayer: no LRS endpoint is configured (set "
+                                     "'endpoint = https://.../xAPI/' in"));
+    assert_null(strstr(out.data, SECRET));
+
+    /* an endpoint with the password in it: refused, and the password is hidden */
+    write_file(conf, "endpoint = http://u:" SECRET "@lrs/xAPI/\npassword = " SECRET "\n", 0600);
+    assert_int_equal(run_captured(6, sync, &handled, f->dir, &out), 1);
+    assert_non_null(strstr(out.data, "the LRS endpoint contains a user name or password"));
+    assert_null(strstr(out.data, SECRET));
+
+    /* --pending needs a .json file; a missing data folder is named */
+    char csv[] = "x.csv", nodir[] = "/nonexistent/wardplayer";
+    char *pcsv[] = {a0, a5, csv, a7, a1, f->dir, NULL};
+    Store *s = store_open(f->dir, NULL, &want);
+    store_close(s);
+    assert_int_equal(run_captured(6, pcsv, &handled, f->dir, &out), 1);
+    assert_string_equal(out.data, "wardplayer: cannot export pending statements to 'x.csv' "
+                                  "(use a .json file name)\n");
+    char *nod[] = {a0, a5, a6, a1, nodir, NULL};
+    assert_int_equal(run_captured(5, nod, &handled, f->dir, &out), 1);
+    assert_string_equal(out.data, "wardplayer: /nonexistent/wardplayer: no such data folder "
+                                  "(give the player's folder with --data DIR)\n");
+    buf_release(&out);
+    buf_release(&want);
 }
 
 /* ---- driver mode for tests/integration/lrs_sync.sh ------------------------------ */
