@@ -10,6 +10,16 @@
 #ifndef ADMIN_CLI_H
 #define ADMIN_CLI_H
 
+/* Lines for wardplayer --help. */
+#define ADMIN_CLI_USAGE \
+    "  --export FILE [--pending]  write every learner's results (.csv, or .json xAPI);\n" \
+    "                      with --pending only the statements not yet sent (.json)\n" \
+    "  --sync              send the pending xAPI statements to the LRS now\n" \
+    "  --sync-file FILE    send the statements of a --export --pending file\n" \
+    "  --retry-set-aside   with --sync: send again those the LRS refused before\n" \
+    "  --lrs-config FILE   LRS settings (default $WARDPLAYER_LRS_CONFIG or\n" \
+    "                      /etc/wardplayer/lrs.conf; mode 600; see docs/lrs.md)\n"
+
 /* Sets *handled to 0 and returns 0 when argv holds none of --export,
  * --sync, --sync-file (the caller goes on with the screen). Otherwise sets
  * *handled to 1, does the job, prints a report on stdout and errors on
