@@ -5,10 +5,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "admin_cli.h"
 #include "app.h"
 #include "buf.h"
-#include "export.h"
-#include "store.h"
 #include "ui.h"
 
 static void usage(FILE *out)
@@ -27,7 +26,7 @@ static void usage(FILE *out)
           "  --script FILE       replay key/click/text/wait/screenshot/quit lines\n"
           "  --stats             print the number of frames drawn at exit\n"
           "  --check PKG         print the package's problems; exit 1 if it cannot play\n"
-          "  --export FILE       write every learner's results (.csv, or .json xAPI) and exit\n",
+          "administration (no screen):\n" ADMIN_CLI_USAGE,
           out);
 }
 
@@ -54,8 +53,13 @@ static int make_dirs(const char *path)
 
 int main(int argc, char **argv)
 {
+    /* --export, --sync…: the administrators' commands, without a screen */
+    int handled = 0;
+    int admin_rc = admin_cli_run(argc, argv, &handled);
+    if (handled)
+        return admin_rc;
     AppOptions o = { 0 };
-    const char *data = NULL, *check = NULL, *export_to = NULL;
+    const char *data = NULL, *check = NULL;
     int no_data = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -92,8 +96,6 @@ int main(int argc, char **argv)
             TAKE(o.script);
         } else if (strcmp(a, "--check") == 0) {
             TAKE(check);
-        } else if (strcmp(a, "--export") == 0) {
-            TAKE(export_to);
         } else if (strcmp(a, "--scale") == 0) {
             const char *v;
             TAKE(v);
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
         buf_release(&out);
         return rc == 0 ? 0 : 1;
     }
-    if (!o.path && !export_to) {
+    if (!o.path) {
         usage(stderr);
         return 2;
     }
@@ -152,21 +154,6 @@ int main(int argc, char **argv)
             return 1;
         }
         o.data_dir = dir.len ? dir.data : NULL;
-    }
-    if (export_to) {
-        Buf err = BUF_INIT;
-        int rc = 1;
-        Store *st = o.data_dir ? store_open(o.data_dir, NULL, &err) : NULL;
-        if (!o.data_dir)
-            buf_puts(&err, "--export needs the learner store (--data DIR)");
-        if (st && export_file(st, export_to, &err) == 0)
-            rc = 0;
-        if (rc != 0)
-            fprintf(stderr, "wardplayer: %s\n", err.data);
-        store_close(st);
-        buf_release(&err);
-        buf_release(&dir);
-        return rc;
     }
     int rc = app_run(&o);
     buf_release(&dir);
