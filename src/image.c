@@ -120,6 +120,22 @@ static cairo_status_t png_sink(void *closure, const unsigned char *data, unsigne
     return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
+/* librsvg's messages span lines ("…of data: …\n"); a diagnostic is one line,
+ * so newlines become spaces and trailing blanks go. Edits err in place. */
+static const char *gerror_text(GError *err, const char *fallback)
+{
+    if (!err || !err->message)
+        return fallback;
+    char *m = err->message;
+    for (char *p = m; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    size_t n = strlen(m);
+    while (n > 0 && m[n - 1] == ' ')
+        m[--n] = '\0';
+    return m;
+}
+
 static int render_svg(const unsigned char *svg, size_t size, const char *path, SrcLoc at,
                       ImageData *out, Diag *d)
 {
@@ -133,7 +149,7 @@ static int render_svg(const unsigned char *svg, size_t size, const char *path, S
     h = rsvg_handle_new_from_data(svg, size, &err);
     if (!h) {
         diag_error(d, at, "image '%s' is not a valid SVG: %s (open it in an SVG editor and save "
-                   "it again)", path, err && err->message ? err->message : "parse error");
+                   "it again)", path, gerror_text(err, "parse error"));
         goto out;
     }
     double w = 0, hh = 0;
@@ -169,7 +185,7 @@ static int render_svg(const unsigned char *svg, size_t size, const char *path, S
     RsvgRectangle viewport = { 0, 0, pw, ph };
     if (!rsvg_handle_render_document(h, cr, &viewport, &err)) {
         diag_error(d, at, "cannot render '%s': %s (simplify the drawing or export it as PNG)",
-                   path, err && err->message ? err->message : "render error");
+                   path, gerror_text(err, "render error"));
         goto out;
     }
     cairo_surface_flush(surf);
