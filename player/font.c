@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* src/limits.h (SCORM limits) shadows the system <limits.h> under -Isrc, and
- * fontconfig.h needs INT_MAX from it. */
-#ifndef INT_MAX
-#define INT_MAX __INT_MAX__
-#endif
 #include <fontconfig/fontconfig.h>
 
 struct Fonts {

@@ -1026,6 +1026,8 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     attr(&w, "data-cp-version", c->version);
     attr(&w, "data-cp-lang", L->code);
     attr_int(&w, "data-cp-mastery", c->mastery_score);
+    if (c->duration_minutes > 0)
+        attr_int(&w, "data-cp-duration", c->duration_minutes);
     put(&w, ed == SCORM_2004 ? " data-cp-scorm=\"2004\"" : " data-cp-scorm=\"12\"");
     if (c->nroles) {
         put(&w, " data-cp-roles=\"");

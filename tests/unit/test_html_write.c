@@ -140,6 +140,7 @@ static Course *sample(void)
     c->id = "ai-never-neutral";
     c->version = "1.2.0";
     c->mastery_score = 80;
+    c->duration_minutes = 22;
     c->nlangs = 2;
     c->roles[0] = (ContextItem){ "physician", { "Médecin", "Physician" }, at(1) };
     c->roles[1] = (ContextItem){ "chief", { "Chef de service", "Head of department" }, at(1) };
@@ -322,6 +323,7 @@ static void test_html_write__well_formed_in_every_language_and_edition(void **st
             assert_str(&doc, "/h:html/h:body/@data-cp-module", "ai-never-neutral");
             assert_str(&doc, "/h:html/h:body/@data-cp-version", "1.2.0");
             assert_str(&doc, "/h:html/h:body/@data-cp-mastery", "80");
+            assert_str(&doc, "/h:html/h:body/@data-cp-duration", "22");
             assert_str(&doc, "/h:html/h:body/@data-cp-roles", "physician,chief");
             assert_str(&doc, "/h:html/h:body/@data-cp-settings", "ed,imaging");
             assert_true(strncmp(doc.html, "<!DOCTYPE html>\n", 16) == 0);
