@@ -112,6 +112,22 @@ elif grep -q "is not built" <<<"$out"; then
 else
     not_ok "tools/bench without coursepack" "$out"
 fi
+# without a usable player, every player figure says "not measured" and why
+mkdir -p "$tmp/noplayer" "$tmp/oldplayer"
+ln -s "$(cd "$(dirname "$CP")" && pwd)/coursepack" "$tmp/noplayer/coursepack"
+ln -s "$(cd "$(dirname "$CP")" && pwd)/coursepack" "$tmp/oldplayer/coursepack"
+printf '#!/bin/sh\necho "usage: wardplayer PKG [--kiosk]"\n' >"$tmp/oldplayer/wardplayer"
+chmod +x "$tmp/oldplayer/wardplayer"
+out=$(BUILD=$tmp/noplayer timeout 120 tools/bench --dry-run --only player 2>&1)
+n=$(grep -c "not measured: .*wardplayer is not built" <<<"$out")
+if [ "$n" -eq 6 ]; then ok "no wardplayer: the 6 player figures are not measured, saying why"
+else not_ok "no wardplayer: $n rows say so (wanted 6)" "$out"; fi
+out=$(BUILD=$tmp/oldplayer timeout 120 tools/bench --dry-run --only player 2>&1)
+if grep -q "page turn: not measured: wardplayer has no --headless option" <<<"$out"; then
+    ok "a wardplayer without --headless is not measured, saying so"
+else
+    not_ok "wardplayer without --headless" "$out"
+fi
 if out=$(BUILD=$BUILD tools/bench --runs 0 --dry-run 2>&1); then
     not_ok "--runs 0 accepted"
 elif grep -q -- "--runs must be 1..100" <<<"$out"; then
