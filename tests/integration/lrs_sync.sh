@@ -44,21 +44,29 @@ USERNAME=ward-pc-7
 PASSWORD="Zq9-lrs-$RANDOM$RANDOM"
 HOME_PAGE=https://chu-exemple.fr
 mkdir -p "$T/lrs"
-(cd "$T/lrs" && exec env MODELS_REPO=memory STORAGE_REPO=local AUTH_REPO=test EVENTS_REPO=test \
-    EXPRESS_PORT=$LRS_PORT FS_LOCAL_STORAGE_DIR="$T/lrs/storage" \
-    EXPRESS_MORGAN_DIRECTORY="$T/lrs/logs" WINSTON_CONSOLE_LEVEL=error \
-    timeout 600 node "$OLDPWD/$SERVER") >"$T/lrs.log" 2>&1 &
-pids+=($!)
+start_lrs() {
+    (cd "$T/lrs" && exec env MODELS_REPO=memory STORAGE_REPO=local AUTH_REPO=test EVENTS_REPO=test \
+        EXPRESS_PORT=$LRS_PORT FS_LOCAL_STORAGE_DIR="$T/lrs/storage" \
+        EXPRESS_MORGAN_DIRECTORY="$T/lrs/logs" WINSTON_CONSOLE_LEVEL=error \
+        timeout 600 node "$OLDPWD/$SERVER") >>"$T/lrs.log" 2>&1 &
+    LRS_PID=$!
+    pids+=($LRS_PID)
+}
+start_lrs
 timeout 600 node tests/lrs/proxy.mjs "$PROXY_PORT" "$LRS_PORT" "$USERNAME:$PASSWORD" \
     >"$T/proxy.log" 2>&1 &
 pids+=($!)
 
 LRS="http://127.0.0.1:$LRS_PORT/xAPI"
 lrs_get() { curl -s -m 10 -u "x:y" -H 'X-Experience-API-Version: 1.0.3' "$LRS/$1"; }
-for _ in $(seq 1 120); do
-    lrs_get about | grep -q version && break
-    sleep 0.5
-done
+wait_lrs() {
+    for _ in $(seq 1 120); do
+        lrs_get about | grep -q version && return 0
+        sleep 0.5
+    done
+    return 1
+}
+wait_lrs
 if ! lrs_get about | grep -q version; then
     echo "lrs_sync: the LRS did not start:"; tail -20 "$T/lrs.log"
     echo "0 passed, 1 failed"; exit 1
@@ -278,6 +286,28 @@ check "worker: each statement once" in_lrs_once "$D7"
 check "final invariant over every folder" invariant "$D1" "$D2" "$D3" "$D4" "$D5" "$D6" "$D7" "$D8"
 check "the LRS holds 40 statements" [ "$(lrs_ids | wc -l)" = 40 ]
 check "no secret in any output" no_secret "$T"/out*
+
+# ---- the LRS process dies while a batch is on its way, and is restarted -------
+# (in memory, a restarted LRS has lost what it held: only this folder's
+# statements are checked against the new one)
+D9=$T/d9
+mkdir -p "$D9" && "$DRV" seed "$D9" STAFF-050 "$HOME_PAGE"
+ctl '{"mode":"hold","delay":2000}'
+sync_run "$D9" &
+SYNC_PID=$!
+sleep 0.7
+kill "$LRS_PID"
+wait "$SYNC_PID"
+check "LRS died mid-batch: exit 1, nothing marked sent" [ "$(rc)/$(pending_count "$D9")" = 1/5 ]
+check "LRS died mid-batch: the failure is reported" grep -q "the LRS answered HTTP 502" "$T/out"
+start_lrs
+wait_lrs
+ctl '{"mode":"pass"}'
+sync_run "$D9"
+check "LRS restarted: exit 0" [ "$(rc)" = 0 ]
+check "LRS restarted: each statement once" in_lrs_once "$D9"
+check "LRS restarted: it holds just these 5" [ "$(lrs_ids | wc -l)" = 5 ]
+check "invariant after the restart" invariant "$D9"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

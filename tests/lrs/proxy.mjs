@@ -11,6 +11,8 @@
 //   corrupt    forward, but break the statement with this id (verb.id "bad")
 //              so the real LRS refuses it with 400 and its reasons
 //   slow       forward, then hold the answer delay ms
+//   hold       wait delay ms, then forward (the LRS may have died meanwhile:
+//              the client then gets 502)
 //   conflict   answer 409 "<id> is conflicting" to a POST holding this id,
 //              as an LRS does for an id it holds (PUT goes through)
 // GET /__stats gives {"requests", "badAuth", "noVersion", "puts"}.
@@ -105,6 +107,8 @@ const server = http.createServer(async (req, res) => {
         body = Buffer.from(JSON.stringify(list));
         fault.count++;          // keeps corrupting that statement
     }
+    if (mode === 'hold')
+        await new Promise((r) => setTimeout(r, fault.delay));
     let answer;
     try {
         answer = await forward(req, body);
