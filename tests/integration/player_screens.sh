@@ -200,6 +200,48 @@ EOF
             ko "the attempt was resumed, not restarted (attempts: '$got')"
         fi
     fi
+    # the administrator exports the results: CSV for a spreadsheet, xAPI
+    # statements for a Learning Record Store; a second export gives the same ids
+    if timeout 60 "$PLAYER" --export "$TMP/results.csv" --data "$DATA" >/dev/null 2>"$TMP/stderr" &&
+        timeout 60 "$PLAYER" --export "$TMP/results.json" --data "$DATA" >/dev/null 2>&1 &&
+        timeout 60 "$PLAYER" --export "$TMP/again.json" --data "$DATA" >/dev/null 2>&1; then
+        ok "--export writes CSV and xAPI JSON"
+    else
+        ko "--export writes CSV and xAPI JSON"; sed 's/^/    /' "$TMP/stderr"
+    fi
+    if grep -q 'Marie Curie' "$TMP/results.csv" && grep -q 'example-module' "$TMP/results.csv"; then
+        ok "the CSV has the learner's row for the module"
+    else
+        ko "the CSV has the learner's row for the module"; head -3 "$TMP/results.csv" | sed 's/^/    /'
+    fi
+    if command -v node >/dev/null && node - "$TMP/results.json" "$TMP/again.json" <<'JS'
+const fs = require('fs');
+const [a, b] = process.argv.slice(2).map(f => JSON.parse(fs.readFileSync(f, 'utf8')));
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const problems = [];
+if (!Array.isArray(a) || a.length === 0) problems.push('no statements');
+for (const s of a) {
+    if (!uuid.test(s.id)) problems.push(`id ${s.id}`);
+    const ifis = ['mbox', 'mbox_sha1sum', 'openid', 'account'].filter(k => s.actor && k in s.actor);
+    if (ifis.length !== 1 || !s.actor.account || s.actor.account.name !== '12345')
+        problems.push(`actor ${JSON.stringify(s.actor)}`);
+    if (!s.verb || !/^http:\/\/adlnet\.gov\/expapi\/verbs\//.test(s.verb.id) || !s.verb.display)
+        problems.push(`verb ${JSON.stringify(s.verb)}`);
+    if (!s.object || !/^[a-z][a-z0-9+.-]*:/.test(s.object.id)) problems.push(`object ${s.object && s.object.id}`);
+    if (!s.timestamp || isNaN(Date.parse(s.timestamp))) problems.push(`timestamp ${s.timestamp}`);
+}
+const answered = a.filter(s => s.verb && s.verb.id.endsWith('/answered'));
+if (!answered.some(s => s.result && s.result.success === true && s.result.response === 'b'))
+    problems.push('no answered statement with response b and success true');
+if (JSON.stringify(a.map(s => s.id).sort()) !== JSON.stringify(b.map(s => s.id).sort()))
+    problems.push('ids differ between two exports');
+if (problems.length) { console.error(problems.join('\n')); process.exit(1); }
+JS
+    then
+        ok "xAPI statements: required fields, account actor, answered statement, stable ids"
+    else
+        ko "xAPI statements: required fields, account actor, answered statement, stable ids"
+    fi
 fi
 
 # ---- a library folder, a third-party package ----------------------------------------
