@@ -52,6 +52,8 @@ run() {
     rm -f "$log"
     local pre=()
     [ $have_strace = 1 ] && pre=(strace -f -qq -o "$log" -e trace=open,openat,connect)
+    # LeakSanitizer cannot run under ptrace: leaks are for the unit tests
+    [ $have_strace = 1 ] && [ $asan = 1 ] && pre=(env ASAN_OPTIONS=detect_leaks=0 "${pre[@]}")
     local t0 t1
     t0=$(date +%s%N)
     out=$(cd "$work" && (

@@ -31,6 +31,7 @@ have_strace=0
 command -v strace >/dev/null 2>&1 && have_strace=1
 asan=0
 case $BUILD in *asan*) asan=1 ;; esac
+[ "${SANITIZE:-}" = 1 ] && asan=1
 listing() { (cd "$1" && find . -mindepth 1 -printf '%p %s\n' | sort); }
 before_corpus=$(listing "$corpus")
 
@@ -39,6 +40,8 @@ run() {
     rm -f "$log"
     local pre=()
     [ $have_strace = 1 ] && pre=(strace -f -qq -o "$log" -e trace=open,openat,connect)
+    # LeakSanitizer cannot run under ptrace: leaks are for the unit tests
+    [ $have_strace = 1 ] && [ $asan = 1 ] && pre=(env ASAN_OPTIONS=detect_leaks=0 "${pre[@]}")
     local t0 t1
     t0=$(date +%s%N)
     out=$(cd "$work" && (
