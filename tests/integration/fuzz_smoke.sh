@@ -30,5 +30,34 @@ elif [ $((passed + failed)) -ne "$n_targets" ]; then
     echo "FAIL $n_targets targets but $((passed + failed)) results"
     failed=$((failed + 1))
 fi
+
+# The hostile corpus through the instrumented readers (ASan + UBSan): every
+# zip through fuzz_zip (package + validate), and the launch pages of the
+# deep-nesting (100,000 divs), long-word (2 MiB) and scripts packages
+# through fuzz_page_read.
+bin=$BUILD/fuzz/bin
+if [ -x "$bin/fuzz_zip" ] && [ -x "$bin/fuzz_page_read" ]; then
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    if tools/make-hostile-corpus "$tmp" packages --no-bombs >/dev/null 2>&1; then
+        for n in deep-nesting long-word scripts content-bad-utf8; do
+            unzip -p "$tmp/packages/$n.zip" index.html >"$tmp/$n.html" 2>/dev/null
+        done
+        if "$bin/fuzz_zip" -rss_limit_mb=2048 -timeout=60 "$tmp"/packages/*.zip >"$tmp/zip.log" 2>&1; then
+            passed=$((passed + 1)); echo "ok   hostile zips through fuzz_zip ($(ls "$tmp"/packages/*.zip | wc -l))"
+        else
+            failed=$((failed + 1)); echo "FAIL hostile zips through fuzz_zip"
+            grep -E 'ERROR|SUMMARY|Running' "$tmp/zip.log" | tail -5 | sed 's/^/     /'
+        fi
+        if "$bin/fuzz_page_read" -rss_limit_mb=2048 -timeout=60 "$tmp"/*.html >"$tmp/page.log" 2>&1; then
+            passed=$((passed + 1)); echo "ok   hostile pages through fuzz_page_read (100,000 nested divs, 2 MiB word, scripts, bad UTF-8)"
+        else
+            failed=$((failed + 1)); echo "FAIL hostile pages through fuzz_page_read"
+            grep -E 'ERROR|SUMMARY|Running' "$tmp/page.log" | tail -5 | sed 's/^/     /'
+        fi
+    else
+        failed=$((failed + 1)); echo "FAIL tools/make-hostile-corpus"
+    fi
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
