@@ -2018,8 +2018,28 @@ static Block *md_blocks(PageCtx *p, const Text *t, unsigned part, int depth, con
     return list;
 }
 
+static Page *read_page_text(const SourceMd *m, const char *file, const char *name,
+                            const char *data, size_t size);
+
 Page *source_md_read_page(const SourceMd *m, const char *file, const char *name,
-                          const char *data, size_t size)
+                          const char *caller_data, size_t size)
+{
+    /* md4c 0.4.8 reads one byte past the text it is given: parse a private
+     * copy that ends in a NUL, whatever follows the caller's bytes. */
+    char *data = malloc(size + 1);
+    if (!data) {
+        diag_error(m->d, srcloc(file, 0, 0), "out of memory");
+        return NULL;
+    }
+    memcpy(data, caller_data, size);
+    data[size] = '\0';
+    Page *page = read_page_text(m, file, name, data, size);
+    free(data);
+    return page;
+}
+
+static Page *read_page_text(const SourceMd *m, const char *file, const char *name,
+                            const char *data, size_t size)
 {
     PageCtx p;
     memset(&p, 0, sizeof(p));

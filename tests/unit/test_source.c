@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -15,6 +16,7 @@
 #include "course.h"
 #include "diag.h"
 #include "source.h"
+#include "source_md.h"
 
 typedef struct Tmp {
     char dir[64];
@@ -678,6 +680,37 @@ static void test_source__no_module_xml_gives_null(void **state)
     tmp_release(&t);
 }
 
+/* md4c 0.4.8 reads one byte past the text it is given (hardening finding 8,
+ * seed md4c-huge-text-size.md): the page reader must work on a buffer with
+ * nothing after it, as its header promises. The text ends right before an
+ * inaccessible page, so any read past its end crashes the test (md4c is not
+ * instrumented by ASan, so only a guard page catches it). */
+static void test_source__page_text_is_not_read_past_its_end(void **state)
+{
+    (void)state;
+    FILE *f = fopen(TEST_SRCDIR "/tests/fuzz/seeds/fuzz_source_md/md4c-huge-text-size.md", "rb");
+    assert_non_null(f);
+    char tmp[4096];
+    size_t n = fread(tmp, 1, sizeof(tmp), f);
+    fclose(f);
+    assert_true(n > 0);
+    long pagesize = sysconf(_SC_PAGESIZE);
+    char *map = mmap(NULL, (size_t)pagesize * 2, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(mprotect(map + pagesize, (size_t)pagesize, PROT_NONE), 0);
+    char *exact = map + pagesize - n;   /* the guard page follows the last byte */
+    memcpy(exact, tmp, n);
+    Course *c = course_new();
+    Diag d = DIAG_INIT;
+    SourceMd m = { .c = c, .d = &d, .dir = "/nonexistent", .meta_ok = 0 };
+    Page *p = source_md_read_page(&m, "01-x.en.md", "01-x", exact, n);
+    assert_non_null(p);
+    munmap(map, (size_t)pagesize * 2);
+    diag_release(&d);
+    course_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -693,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_source__image_links_and_paths_are_refused),
         cmocka_unit_test(test_source__hostile_pages_do_not_crash),
         cmocka_unit_test(test_source__no_module_xml_gives_null),
+        cmocka_unit_test(test_source__page_text_is_not_read_past_its_end),
     };
     return cmocka_run_group_tests_name("source", tests, NULL, NULL);
 }
