@@ -16,6 +16,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -442,6 +443,40 @@ int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mt
     return 0;
 }
 
+/* Removes "<path>.tmp-XXXXXX" files a killed earlier write of this same
+ * package left behind (mkstemp's six characters). Called once the new package
+ * is in place; other packages' leftovers are left to their own writes. */
+static void remove_stale_temporaries(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dirlen = slash ? (size_t)(slash - path) : 0;
+    Buf dir = BUF_INIT, prefix = BUF_INIT, victim = BUF_INIT;
+    if (slash)
+        buf_append(&dir, path, dirlen ? dirlen : 1);
+    else
+        buf_puts(&dir, ".");
+    buf_printf(&prefix, "%s.tmp-", base);
+    DIR *dh = dir.failed || prefix.failed ? NULL : opendir(dir.data);
+    if (!dh)
+        goto out;
+    struct dirent *e;
+    while ((e = readdir(dh))) {
+        if (strncmp(e->d_name, prefix.data, prefix.len) != 0 ||
+            strlen(e->d_name) != prefix.len + 6)
+            continue;
+        buf_clear(&victim);
+        buf_printf(&victim, "%s/%s", dir.data, e->d_name);
+        if (!victim.failed)
+            unlink(victim.data);
+    }
+    closedir(dh);
+out:
+    buf_release(&dir);
+    buf_release(&prefix);
+    buf_release(&victim);
+}
+
 int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
                       long long mtime, Diag *d)
 {
@@ -507,6 +542,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         }
     }
     free(tmp);
+    remove_stale_temporaries(path);
     return 0;
 out:
     if (fd >= 0)
