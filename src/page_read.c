@@ -29,6 +29,10 @@ typedef struct Reader {
 /* Inlines being collected for one paragraph. */
 typedef struct InlineList {
     Inline *head, *tail;
+    char *run;               /* tail's text while runs merge into it (malloc'd,
+                                copied into the arena by il_end_run()), or NULL */
+    size_t run_len, run_cap;
+    size_t tail_len;         /* strlen(tail->text), or of run while merging */
     int space;               /* a collapsed space is pending before the next text */
     unsigned space_style;    /* style and link of the text the space was in */
     const char *space_href;
@@ -219,6 +223,50 @@ static Audience read_audience(Reader *R, const xmlNode *n)
 
 /* ---- inline text ------------------------------------------------------------ */
 
+/* Merging words into one run must not copy the run into the arena once per
+ * word (a paragraph of n words would cost O(n^2) bytes): the growing text
+ * lives in il->run and reaches the arena once, when the run ends. */
+static void il_end_run(Reader *R, InlineList *il)
+{
+    if (il->run) {
+        char *t = course_strndup(R->c, il->run, il->run_len);
+        if (t)
+            il->tail->text = t;
+        else
+            R->oom = 1;
+        free(il->run);
+    }
+    il->run = NULL;
+    il->run_len = il->run_cap = 0;
+}
+
+/* Appends s[0..n) to the tail's text. */
+static void il_grow_run(Reader *R, InlineList *il, const char *s, size_t n)
+{
+    if (!il->run) {
+        il->run_len = il->tail_len;
+        il->run_cap = 2 * (il->run_len + n) + 64;
+        il->run = malloc(il->run_cap);
+        if (!il->run) {
+            R->oom = 1;
+            return;
+        }
+        memcpy(il->run, il->tail->text, il->run_len);
+    } else if (il->run_len + n + 1 > il->run_cap) {
+        size_t cap = 2 * (il->run_len + n) + 64;    /* bounded by PAGE_READ_MAX_RUN */
+        char *r = realloc(il->run, cap);
+        if (!r) {
+            R->oom = 1;
+            return;
+        }
+        il->run = r;
+        il->run_cap = cap;
+    }
+    memcpy(il->run + il->run_len, s, n);
+    il->run_len += n;
+    il->tail_len = il->run_len;
+}
+
 static void il_push(Reader *R, InlineList *il, unsigned style, const char *href,
                     const char *s, size_t len)
 {
@@ -235,18 +283,13 @@ static void il_push(Reader *R, InlineList *il, unsigned style, const char *href,
         if (il->tail && il->tail->style == style && !(style & INLINE_BREAK) &&
             ((!il->tail->href && !href) ||
              (il->tail->href && href && strcmp(il->tail->href, href) == 0)) &&
-            strlen(il->tail->text) + n <= PAGE_READ_MAX_RUN) {
+            il->tail_len + n <= PAGE_READ_MAX_RUN) {
             /* merge with the previous run of the same style */
-            size_t old = strlen(il->tail->text);
-            char *t = arena_alloc(&R->c->arena, old + n + 1);
-            if (!t) {
-                R->oom = 1;
+            il_grow_run(R, il, s, n);
+            if (R->oom)
                 return;
-            }
-            memcpy(t, il->tail->text, old);
-            memcpy(t + old, s, n);
-            il->tail->text = t;
         } else {
+            il_end_run(R, il);
             Inline *in = course_new_inline(R->c, style, s, n);
             if (!in) {
                 R->oom = 1;
@@ -258,6 +301,7 @@ static void il_push(Reader *R, InlineList *il, unsigned style, const char *href,
             else
                 il->head = in;
             il->tail = in;
+            il->tail_len = n;
         }
         if (style & INLINE_BREAK)
             return;
@@ -367,7 +411,7 @@ static Inline *inline_content(Reader *R, xmlNode *n)
 {
     InlineList il = {0};
     collect_children(R, n, 0, NULL, &il, 0);
-    /* drop a trailing hard break */
+    il_end_run(R, &il);
     return il.head;
 }
 
@@ -398,6 +442,7 @@ static void append(Block ***tail, Block *b)
 
 static void flush_paragraph(Reader *R, InlineList *il, xmlNode *at, Block ***tail)
 {
+    il_end_run(R, il);
     if (il->head) {
         Block *p = new_block(R, BLOCK_PARAGRAPH, at);
         if (p) {

@@ -463,6 +463,31 @@ static void test_page_read__huge_word_split_into_bounded_runs(void **state)
     free(html);
 }
 
+/* Regression: each word merged into a run used to copy the whole run again
+ * into the arena, so a paragraph of n words took O(n^2) bytes (48 MB of the
+ * 2,000-page benchmark package's 54 MB). */
+static void test_page_read__long_paragraph_costs_linear_memory(void **state)
+{
+    (void)state;
+    Buf b = BUF_INIT;
+    buf_puts(&b, "<p>");
+    for (int i = 0; i < 4000; i++)
+        buf_puts(&b, i % 7 ? "word " : "ward\n");
+    buf_puts(&b, "</p>");
+    Fixture f;
+    assert_int_equal(read_str(&f, b.data, b.len), 0);
+    const Block *p = f.doc.lang->pages->blocks;
+    assert_int_equal(p->kind, BLOCK_PARAGRAPH);
+    size_t text = 0;
+    for (const Inline *in = p->text; in; in = in->next)
+        text += strlen(in->text);
+    assert_true(text > 19000);
+    /* one run of ~20 KB; quadratic copying took 40 MB */
+    assert_true(f.c->arena.total < 16 * text);
+    fixture_release(&f);
+    buf_release(&b);
+}
+
 static void test_page_read__too_large_is_refused(void **state)
 {
     (void)state;
@@ -549,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_page_read__nbsp_kept_and_spaces_collapsed),
         cmocka_unit_test(test_page_read__deep_nesting_is_bounded),
         cmocka_unit_test(test_page_read__huge_word_split_into_bounded_runs),
+        cmocka_unit_test(test_page_read__long_paragraph_costs_linear_memory),
         cmocka_unit_test(test_page_read__too_large_is_refused),
         cmocka_unit_test(test_page_read__many_blocks_are_capped),
         cmocka_unit_test(test_page_read__widget_problems_are_located),
