@@ -4,6 +4,8 @@
  * kept as textures keyed by their Image (stable while the module is open). */
 #include "render.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,33 @@ typedef struct ImageEntry {
     int w, h;
 } ImageEntry;
 
+/* One primitive of the last frame, for the box log (render_write_boxes). */
+typedef struct BoxRec {
+    char kind;              /* 'f' fill, 't' text, 'i' image */
+    const char *layer;      /* "page", "overlay", "bar": static */
+    SDL_Rect r;             /* where it was drawn; text: the box it was given */
+    SDL_Rect ink;           /* text: the rendered run's rectangle */
+    SDL_Rect clip;          /* the clip in force (w 0: none) */
+    ThemeRGB c;             /* fill or text colour */
+    int measured;           /* text: width as the layout measures it */
+    int font;               /* text: FontId */
+    int nat_w, nat_h;       /* image: decoded size, 0 when it could not be decoded */
+    size_t text_off, text_len;  /* text: in BoxLog.text */
+} BoxRec;
+
+typedef struct BoxLog {
+    int on;
+    BoxRec *recs;           /* owned */
+    size_t n, cap;
+    Buf text;               /* the runs' bytes, back to back */
+    const char *layer;      /* layer being drawn */
+    SDL_Rect clip;
+    SDL_Rect box;           /* the next text's box (w 0: its own measure) */
+    UiView view;            /* header values only (pointers not kept) */
+    LayoutRect column;
+    int page_h;             /* the laid-out page's height */
+} BoxLog;
+
 struct Render {
     SDL_Renderer *r;
     Fonts *fonts;
@@ -27,7 +56,38 @@ struct Render {
     char *scratch;
     size_t scratch_cap;
     int theme;
+    BoxLog log;             /* test hook: off unless render_log_boxes() */
 };
+
+/* ---- box log --------------------------------------------------------------- */
+
+static BoxRec *log_add(Render *R, char kind, SDL_Rect r)
+{
+    BoxLog *g = &R->log;
+    if (!g->on)
+        return NULL;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap + g->cap / 2 : 256;
+        BoxRec *n = realloc(g->recs, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        g->recs = n;
+        g->cap = cap;
+    }
+    BoxRec *b = &g->recs[g->n++];
+    memset(b, 0, sizeof(*b));
+    b->kind = kind;
+    b->layer = g->layer;
+    b->r = r;
+    b->clip = g->clip;
+    return b;
+}
+
+static void set_clip(Render *R, const SDL_Rect *clip)
+{
+    SDL_RenderSetClipRect(R->r, clip);
+    R->log.clip = clip ? *clip : (SDL_Rect){ 0, 0, 0, 0 };
+}
 
 static ImageEntry *image_entry(Render *R, const Image *img)
 {
@@ -92,6 +152,7 @@ Render *render_new(SDL_Renderer *r, Fonts *fonts, Buf *err)
     R->measure.line_height = r_line_height;
     R->measure.image_size = image_size;
     R->measure.ud = R;
+    buf_init(&R->log.text);
     return R;
 }
 
@@ -118,6 +179,8 @@ void render_free(Render *R)
             SDL_DestroyTexture(R->images[i].tex);
     free(R->images);
     free(R->scratch);
+    free(R->log.recs);
+    buf_release(&R->log.text);
     free(R);
 }
 
@@ -139,6 +202,9 @@ static void fill(Render *R, int x, int y, int w, int h, ColorRole role)
     set_color(R, role);
     SDL_Rect rc = { x, y, w, h };
     SDL_RenderFillRect(R->r, &rc);
+    BoxRec *b = log_add(R, 'f', rc);
+    if (b)
+        b->c = theme_color(R->theme, role);
 }
 
 static void frame(Render *R, int x, int y, int w, int h, int t, ColorRole role)
@@ -149,15 +215,30 @@ static void frame(Render *R, int x, int y, int w, int h, int t, ColorRole role)
     fill(R, x + w - t, y, t, h, role);
 }
 
+static int surf_h(Render *R, FontId font)
+{
+    return TTF_FontHeight(font_get(R->fonts, font));
+}
+
+/* The box the next text() is given (its layout rectangle), for the box log. */
+static void text_box(Render *R, int x, int y, int w, int h)
+{
+    R->log.box = (SDL_Rect){ x, y, w, h };
+}
+
 /* Draws s[0..n) at (x, y) top-left; returns its width. */
 static int text(Render *R, FontId font, const char *s, size_t n, int x, int y, ColorRole role)
 {
-    if (n == 0)
+    if (n == 0) {
+        R->log.box.w = 0;
         return 0;
+    }
     if (n + 1 > R->scratch_cap) {
         char *p = realloc(R->scratch, n + 1);
-        if (!p)
+        if (!p) {
+            R->log.box.w = 0;
             return 0;
+        }
         R->scratch = p;
         R->scratch_cap = n + 1;
     }
@@ -166,16 +247,33 @@ static int text(Render *R, FontId font, const char *s, size_t n, int x, int y, C
     ThemeRGB c = theme_color(R->theme, role);
     SDL_Color col = { c.r, c.g, c.b, 255 };
     SDL_Surface *surf = TTF_RenderUTF8_Blended(font_get(R->fonts, font), R->scratch, col);
-    if (!surf)
+    if (!surf) {
+        R->log.box.w = 0;
         return 0;
+    }
     SDL_Texture *t = SDL_CreateTextureFromSurface(R->r, surf);
     int w = surf->w;
+    SDL_Rect dst = { x, y, surf->w, surf->h };
     if (t) {
-        SDL_Rect dst = { x, y, surf->w, surf->h };
         SDL_RenderCopy(R->r, t, NULL, &dst);
         SDL_DestroyTexture(t);
     }
     SDL_FreeSurface(surf);
+    if (R->log.on) {
+        int mw = font_measure(R->fonts, font, s, n);
+        SDL_Rect box = R->log.box.w > 0 ? R->log.box : (SDL_Rect){ x, y, mw, surf_h(R, font) };
+        BoxRec *b = log_add(R, 't', box);
+        if (b) {
+            b->ink = dst;
+            b->c = c;
+            b->measured = mw;
+            b->font = font;
+            b->text_off = R->log.text.len;
+            b->text_len = n;
+            buf_append(&R->log.text, s, n);
+        }
+    }
+    R->log.box.w = 0;
     return w;
 }
 
@@ -193,6 +291,7 @@ static void draw_item(Render *R, const DrawItem *d, int dy)
         TTF_Font *f = font_get(R->fonts, d->font);
         int fh = TTF_FontHeight(f);
         int ty = y + (d->r.h - fh) / 2;
+        text_box(R, d->r.x, y, d->r.w, d->r.h);
         text(R, d->font, d->text, d->len, d->r.x, ty, d->color);
         int t = TTF_FontHeight(f) / 16 > 1 ? TTF_FontHeight(f) / 16 : 1;
         if (d->flags & DRAW_UNDERLINE)
@@ -204,12 +303,18 @@ static void draw_item(Render *R, const DrawItem *d, int dy)
     case DRAW_IMAGE: {
         ImageEntry *e = image_entry(R, d->image);
         SDL_Rect dst = { d->r.x, y, d->r.w, d->r.h };
+        BoxRec *b = log_add(R, 'i', dst);
+        if (b && e && e->tex) {
+            b->nat_w = e->w;
+            b->nat_h = e->h;
+        }
         if (e && e->tex) {
             SDL_RenderCopy(R->r, e->tex, NULL, &dst);
         } else {
             /* a missing image: a frame with its alt text */
             frame(R, dst.x, dst.y, dst.w, dst.h, 1, COLOR_RULE);
             const char *alt = d->image->alt ? d->image->alt : "";
+            text_box(R, dst.x + 8, dst.y + 8, dst.w - 16, dst.h - 16);
             text(R, FONT_ID(FACE_ITALIC, SIZE_SMALL), alt, strlen(alt), dst.x + 8, dst.y + 8,
                  COLOR_MUTED);
         }
@@ -228,6 +333,7 @@ static void button(Render *R, LayoutRect r, const char *label, int bar_h)
     int pad = 6;
     fill(R, r.x + pad, r.y + pad, r.w - 2 * pad, bar_h - 2 * pad, COLOR_BUTTON_BG);
     frame(R, r.x + pad, r.y + pad, r.w - 2 * pad, bar_h - 2 * pad, 1, COLOR_BAR_TEXT);
+    text_box(R, r.x + pad + 1, r.y + pad + 1, r.w - 2 * pad - 2, bar_h - 2 * pad - 2);
     text(R, f, label, strlen(label), r.x + (r.w - tw) / 2, r.y + (bar_h - th) / 2,
          COLOR_BUTTON_TEXT);
 }
@@ -235,13 +341,22 @@ static void button(Render *R, LayoutRect r, const char *label, int bar_h)
 void render_frame(Render *R, const UiView *v)
 {
     R->theme = v->theme;
+    R->log.n = 0;
+    buf_clear(&R->log.text);
+    R->log.view = *v;
+    R->log.column = layout_column(v->layout);
+    R->log.page_h = layout_height(v->layout);
+    R->log.layer = "page";
     set_color(R, COLOR_BG);
-    SDL_RenderSetClipRect(R->r, NULL);
+    set_clip(R, NULL);
     SDL_RenderClear(R->r);
+    BoxRec *clear = log_add(R, 'f', (SDL_Rect){ 0, 0, v->width, v->height });
+    if (clear)
+        clear->c = theme_color(R->theme, COLOR_BG);
 
     /* content */
     SDL_Rect clip = { 0, v->content_y, v->width, v->content_h };
-    SDL_RenderSetClipRect(R->r, &clip);
+    set_clip(R, &clip);
     size_t n;
     const DrawItem *it = layout_items(v->layout, &n);
     int dy = v->content_y - v->scroll;
@@ -253,6 +368,7 @@ void render_frame(Render *R, const UiView *v)
     }
     size_t nt;
     const LayoutTarget *t = layout_targets(v->layout, &nt);
+    R->log.layer = "overlay";
     if (v->focus >= 0 && (size_t)v->focus < nt) {
         LayoutRect r = t[v->focus].r;
         int th = 3;
@@ -268,7 +384,8 @@ void render_frame(Render *R, const UiView *v)
                  (int)((long long)(v->content_h - bh) * v->scroll / (total - v->content_h));
         fill(R, v->width - 8, by, 5, bh, COLOR_MUTED);
     }
-    SDL_RenderSetClipRect(R->r, NULL);
+    set_clip(R, NULL);
+    R->log.layer = "bar";
 
     /* top bar: title, where, contents button */
     FontId bf = FONT_ID(FACE_BOLD, SIZE_SMALL);
@@ -278,9 +395,11 @@ void render_frame(Render *R, const UiView *v)
     fill(R, 0, v->bar_h - 1, v->width, 1, COLOR_RULE);   /* seen in high contrast */
     int right = v->toc_r.w > 0 ? v->toc_r.x : v->width;
     int ww = v->where && *v->where ? font_measure(R->fonts, rf, v->where, strlen(v->where)) : 0;
-    if (ww)
+    if (ww) {
+        text_box(R, right - ww - 16, 0, ww, v->bar_h);
         text(R, rf, v->where, strlen(v->where), right - ww - 16, (v->bar_h - th) / 2,
              COLOR_BAR_TEXT);
+    }
     if (v->title) {
         /* the title gives way to the page number when the window is narrow */
         size_t len = strlen(v->title);
@@ -290,9 +409,13 @@ void render_frame(Render *R, const UiView *v)
             static const char ell[] = "\xe2\x80\xa6";
             int ew = font_measure(R->fonts, bf, ell, 3);
             fit = layout_fit(&R->measure, bf, v->title, len, room - ew > 0 ? room - ew : 0, 0);
+            int tw = font_measure(R->fonts, bf, v->title, fit);
+            text_box(R, 16, 0, tw, v->bar_h);
             int x = 16 + text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
+            text_box(R, 16 + tw, 0, room - tw, v->bar_h);   /* the rest of the room */
             text(R, bf, ell, 3, x, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
         } else {
+            text_box(R, 16, 0, room > 0 ? room : 0, v->bar_h);
             text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
         }
     }
@@ -312,12 +435,19 @@ void render_frame(Render *R, const UiView *v)
         button(R, nr, v->next_label, v->bar_h);
     }
     if (v->hint) {
+        /* between the buttons, which widen for long labels at 200 % */
         int left = v->width / 6 > 120 ? v->width / 6 : 120;
+        if (v->prev_r.w > left)
+            left = v->prev_r.w;
+        if (v->next_r.w > left)
+            left = v->next_r.w;
         int room = v->width - 2 * left - 16;
         int hw = font_measure(R->fonts, rf, v->hint, strlen(v->hint));
-        if (hw <= room)
+        if (hw <= room) {
+            text_box(R, left + 8, by, room, v->bar_h);
             text(R, rf, v->hint, strlen(v->hint), (v->width - hw) / 2, by + (v->bar_h - th) / 2,
                  COLOR_BAR_TEXT);
+        }
     }
     if (v->notice) {
         size_t len = strlen(v->notice);
@@ -328,8 +458,69 @@ void render_frame(Render *R, const UiView *v)
         fill(R, x, y, w, v->bar_h, COLOR_WARNING_BG);
         frame(R, x, y, w, v->bar_h, 2, COLOR_WARNING_BAR);
         size_t fit = layout_fit(&R->measure, bf, v->notice, len, w - 32, 0);
+        text_box(R, x + 16, y, w - 32, v->bar_h);
         text(R, bf, v->notice, fit, x + 16, y + (v->bar_h - th) / 2, COLOR_TEXT);
     }
+}
+
+void render_log_boxes(Render *R, int on)
+{
+    R->log.on = on;
+}
+
+/* A run's bytes on one line: tab, newline and backslash escaped. */
+static void put_escaped(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\')
+            fputs("\\\\", f);
+        else if (s[i] == '\t')
+            fputs("\\t", f);
+        else if (s[i] == '\n')
+            fputs("\\n", f);
+        else
+            fputc(s[i], f);
+    }
+}
+
+int render_write_boxes(const Render *R, const char *path, Buf *err)
+{
+    const BoxLog *g = &R->log;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    ThemeRGB bg = theme_color(g->view.theme, COLOR_BG);
+    fprintf(f, "# wardplayer boxes 1: what the last frame drew, in drawing order\n");
+    fprintf(f, "window %d %d\n", g->view.width, g->view.height);
+    fprintf(f, "theme %s #%02x%02x%02x\n",
+            g->view.theme == THEME_HIGH_CONTRAST ? "contrast" : "normal", bg.r, bg.g, bg.b);
+    fprintf(f, "content %d %d scroll %d height %d\n", g->view.content_y, g->view.content_h,
+            g->view.scroll, g->page_h);
+    fprintf(f, "column %d %d\n", g->column.x, g->column.w);
+    for (size_t i = 0; i < g->n; i++) {
+        const BoxRec *b = &g->recs[i];
+        const char *kind = b->kind == 'f' ? "fill" : b->kind == 't' ? "text" : "image";
+        fprintf(f, "%s %s %d %d %d %d clip %d %d %d %d", kind, b->layer, b->r.x, b->r.y, b->r.w,
+                b->r.h, b->clip.x, b->clip.y, b->clip.w, b->clip.h);
+        if (b->kind == 'f') {
+            fprintf(f, " #%02x%02x%02x\n", b->c.r, b->c.g, b->c.b);
+        } else if (b->kind == 'i') {
+            fprintf(f, " natural %d %d\n", b->nat_w, b->nat_h);
+        } else {
+            fprintf(f, " #%02x%02x%02x ink %d %d %d %d measured %d font %d\t", b->c.r, b->c.g,
+                    b->c.b, b->ink.x, b->ink.y, b->ink.w, b->ink.h, b->measured, b->font);
+            put_escaped(f, g->text.data + b->text_off, b->text_len);
+            fputc('\n', f);
+        }
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 int render_screenshot(SDL_Renderer *r, const char *path, Buf *err)

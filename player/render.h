@@ -32,6 +32,17 @@ const LayoutMeasure *render_measure(Render *R);
 /* Draws the whole frame (the back buffer is undefined after a present). */
 void render_frame(Render *R, const UiView *v);
 
+/* Test hook (--boxes): while on, render_frame logs every primitive it draws
+ * (fills, text runs with the box they were given and their measured width,
+ * images with their decoded size), so a test can check the layout on the
+ * real frame. Off by default: drawing then costs nothing more. */
+void render_log_boxes(Render *R, int on);
+
+/* Writes the log of the last frame to path, one primitive a line in drawing
+ * order, window coordinates (format: tools/check-layout). Returns 0, or -1
+ * with "what failed: why" in err. */
+int render_write_boxes(const Render *R, const char *path, Buf *err);
+
 /* Saves what the renderer holds now as a PNG. Returns 0, or -1 with
  * "what failed: why" in err. */
 int render_screenshot(SDL_Renderer *r, const char *path, Buf *err);

@@ -9,11 +9,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmi.h"
 #include "course.h"
@@ -116,6 +118,8 @@ struct Ui {
     int speech_ready, speech_stop;
     LayoutHooks hooks;
     UiView view;
+    int trace_fd;           /* --trace: O_APPEND file, or -1 */
+    unsigned long results_recorded; /* commits that may add xAPI statements */
 };
 
 /* ---- words ------------------------------------------------------------------ */
@@ -489,6 +493,26 @@ static void store_failed(Ui *ui)
     notice(ui, W(ui, W_SAVE_FAILED), store_errmsg(ui->store));
 }
 
+/* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
+ * in a single write(2) on an O_APPEND descriptor with no stdio buffer, so that
+ * a test killing the player with SIGKILL knows which answers the learner saw
+ * confirmed (control characters in the text are written as '?'). */
+static void trace_answer(Ui *ui, int64_t attempt, const char *item, const char *response)
+{
+    if (ui->trace_fd < 0)
+        return;
+    Buf line = BUF_INIT;
+    buf_printf(&line, "answer\t%lld\t%s\t%s", (long long)attempt, item,
+               response ? response : "");
+    for (size_t i = 0; i < line.len; i++)
+        if ((unsigned char)line.data[i] < 0x20 && line.data[i] != '\t')
+            line.data[i] = '?';
+    buf_puts(&line, "\n");
+    if (line.data && write(ui->trace_fd, line.data, line.len) != (ssize_t)line.len)
+        fprintf(stderr, "wardplayer: --trace: %s\n", strerror(errno));
+    buf_release(&line);
+}
+
 static int module_score(Ui *ui, Module *m, int *max_out, int *answered_all)
 {
     int score2 = 0, max = 0, all = 1;     /* score2: twice the score (partial = half) */
@@ -577,6 +601,8 @@ static void save_progress(Ui *ui, Module *m, const char *location)
     }
     if (store_cmi_save(ui->store, m->attempt, m->cmi) != 0)
         store_failed(ui);
+    else
+        ui->results_recorded++;     /* a status change adds its statement */
 }
 
 static void choice_ids(const Question *q, unsigned sel, Buf *out, const char *sep)
@@ -617,6 +643,9 @@ static int record_question(Ui *ui, Module *m, const QState *s)
         .result = s->sel == want ? "correct" : "incorrect", .weight = q->weight,
     };
     int rc = store_answer_record(ui->store, m->attempt, &a);
+    if (rc == 0)
+        trace_answer(ui, m->attempt, a.item_id, a.response);
+    ui->results_recorded += rc == 0;
     free(desc);
     buf_release(&resp);
     buf_release(&pattern);
@@ -643,6 +672,10 @@ static void record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
     };
     if (store_answer_record(ui->store, m->attempt, &a) != 0)
         store_failed(ui);
+    else {
+        trace_answer(ui, m->attempt, a.item_id, a.response);
+        ui->results_recorded++;
+    }
     buf_release(&resp);
 }
 
@@ -656,6 +689,10 @@ static void record_reflection(Ui *ui, Module *m, RState *s)
     };
     if (store_answer_record(ui->store, m->attempt, &a) != 0)
         store_failed(ui);
+    else {
+        trace_answer(ui, m->attempt, a.item_id, a.response);
+        ui->results_recorded++;
+    }
 }
 
 /* Finds a question or scenario by id in the module's loaded pages. */
@@ -739,6 +776,7 @@ static void begin_attempt(Ui *ui, Module *m)
         m->attempt = 0;
         return;
     }
+    ui->results_recorded += !resumed;   /* a new attempt's "attempted" statement */
     m->cmi = cmi_new(ed);
     if (m->cmi && resumed && store_cmi_load(ui->store, m->attempt, m->cmi) == 0)
         cmi_begin_session(m->cmi);
@@ -1579,6 +1617,14 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->o = *o;
     ui->m = m;
     ui->cur = -1;
+    ui->trace_fd = -1;
+    if (o->trace) {
+        ui->trace_fd = open(o->trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (ui->trace_fd < 0) {
+            buf_printf(err, "%s: %s", o->trace, strerror(errno));
+            goto fail;
+        }
+    }
     ui->width = o->width > 0 ? o->width : 1280;
     ui->height = o->height > 0 ? o->height : 800;
     ui->scale = o->scale >= 100 && o->scale <= 200 ? o->scale : 100;
@@ -1639,6 +1685,8 @@ void ui_free(Ui *ui)
     layout_free(ui->L);
     course_free(ui->scratch);
     store_close(ui->store);
+    if (ui->trace_fd >= 0)
+        close(ui->trace_fd);
     buf_release(&ui->title);
     buf_release(&ui->where);
     buf_release(&ui->hint);
@@ -1955,6 +2003,15 @@ const UiView *ui_view(Ui *ui)
     v->notice = ui->notice.len ? ui->notice.data : NULL;
     if (ui->screen == SCR_PAGE) {
         int bw = ui->width / 6 > 120 ? ui->width / 6 : 120;
+        /* at 200 % in a small window the labels outgrow a sixth of it: the
+         * buttons widen (up to a third) rather than clip their labels */
+        const char *labels[] = { W(ui, W_PREV), W(ui, W_NEXT), W(ui, W_CONTENTS) };
+        for (int i = 0; i < 3; i++) {
+            int need = ui->m->measure(ui->m->ud, FONT_ID(FACE_BOLD, SIZE_SMALL), labels[i],
+                                      strlen(labels[i])) + 32;
+            if (need > bw)
+                bw = need < ui->width / 3 ? need : ui->width / 3;
+        }
         int y = ui->height - v->bar_h;
         Module *m = cur(ui);
         if (ui->page > 0)
@@ -1999,6 +2056,11 @@ const char *ui_take_speech(Ui *ui, const char **lang, int *stop)
         return NULL;
     ui->speech_ready = 0;
     return ui->speech.data;
+}
+
+unsigned long ui_results_recorded(const Ui *ui)
+{
+    return ui->results_recorded;
 }
 
 int ui_wants_text(const Ui *ui)
