@@ -33,6 +33,8 @@ typedef struct UiOptions {
     int width, height;      /* window size in pixels */
     int scale;              /* text size percent (100..200); 0 = 100 */
     int high_contrast;
+    const char *trace;      /* test hook: append "answer ITEM RESPONSE" here after each
+                               answer's commit, before its feedback shows; NULL: none */
 } UiOptions;
 
 /* The bars and the content the renderer draws; borrowed until the next ui call. */
@@ -85,6 +87,11 @@ int ui_image(Ui *ui, const char *src, Buf *out);
  * its language ("fr", "en"); clears the request. NULL when there is none.
  * *stop is set when the learner asked to stop reading. */
 const char *ui_take_speech(Ui *ui, const char **lang, int *stop);
+
+/* A number that grows each time the learner store commits something that
+ * may add xAPI statements (an answer, a status, a new attempt): the app
+ * schedules its background sync when it changes. */
+unsigned long ui_results_recorded(const Ui *ui);
 
 /* Whether the current screen is a text box waiting for typing. */
 int ui_wants_text(const Ui *ui);

@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Crash safety of the learner store (a power cut, a killed player): a headless
+# wardplayer session logs in (creating the profile the first time), opens a
+# module built for this test (a reflection saved twice per session, question
+# pages, scenario pages) and answers everything it can, with short waits. It is
+# killed with SIGKILL at a random moment (seeded; the seed is printed),
+# CRASH_RUNS times (default 50), always on the same data folder, so progress
+# accumulates and every session resumes the one before. After every kill a
+# copy of the store (database and WAL, as the next launch finds them) must
+# pass `PRAGMA integrity_check`, and every answer the player confirmed before
+# the kill must be in it: `--trace FILE` appends one line per answer after its
+# commit returned and before the feedback is drawn. Every tenth session runs
+# to its end instead: the player opens the killed store, resumes on the page
+# the learner left (the bookmark is unchanged) and quits cleanly. At the end
+# one uninterrupted session must find every question and scenario answered
+# exactly once (a resumed attempt never records an item again).
+#   CRASH_SEED=N    replay a run     CRASH_RUNS=N    number of kills
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+PLAYER=$PWD/$BUILD/wardplayer
+CP=$PWD/$BUILD/coursepack
+RUNS=${CRASH_RUNS:-50}
+SEED=${CRASH_SEED:-$(( $(date +%s) % 32768 ))}
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -12 | sed 's/^/     /'; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
+for tool in "$PLAYER" "$CP"; do
+    [ -x "$tool" ] || { not_ok "no $tool"; finish; }
+done
+command -v sqlite3 >/dev/null || { not_ok "the sqlite3 command is missing (tools/install-deps)"; finish; }
+echo "seed $SEED (CRASH_SEED=$SEED to replay), $RUNS kills"
+RANDOM=$SEED
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME=$tmp/home XDG_DATA_HOME=$tmp/home/share
+mkdir -p "$HOME"
+# under `make check` (AddressSanitizer): fontconfig's own caches are not leaks of ours
+export LSAN_OPTIONS="suppressions=$PWD/tests/e2e/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
+# ---- the module: 1 reflection page, 6 pages of 3 questions, 4 scenario pages ----
+mod=$tmp/crash-player
+mkdir -p "$mod"
+cat >"$mod/module.xml" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<module xmlns="urn:coursepack:module:1" id="crash-player" version="1.0.0">
+  <languages>fr</languages>
+  <title xml:lang="fr">Module d’essai des coupures</title>
+  <description xml:lang="fr">Des questions, des mises en situation et une réflexion, pour couper le lecteur pendant qu’il enregistre.</description>
+  <keywords xml:lang="fr">essai</keywords>
+  <duration minutes="10"/>
+  <mastery score="50"/>
+  <author>Tests de wardplayer</author>
+</module>
+EOF
+cat >"$mod/01-reflexion.fr.md" <<'EOF'
+# Réflexion
+
+```reflection id=r-note max=2000
+Notez ce que vous retenez.
+```
+EOF
+QPAGES=6
+SPAGES=4
+items=()
+for p in $(seq 1 $QPAGES); do
+    {
+        echo "# Questions $p"
+        for kind in single multiple truefalse; do
+            items+=("q$p-$kind")
+            echo
+            echo "\`\`\`question id=q$p-$kind type=$kind"
+            echo "Question $p ($kind) ?"
+            echo
+            if [ $kind = truefalse ]; then
+                printf -- '- [x] Vrai\n  > Oui.\n- [ ] Faux\n  > Non.\n'
+            else
+                printf -- '- [x] Un.\n  > Oui.\n- [%s] Deux.\n  > Peut-être.\n- [ ] Trois.\n  > Non.\n' \
+                    "$([ $kind = multiple ] && echo x || echo ' ')"
+            fi
+            echo
+            echo "À retenir."
+            echo "\`\`\`"
+        done
+    } >"$mod/$(printf '%02d' $((p + 1)))-questions-$p.fr.md"
+done
+for s in $(seq 1 $SPAGES); do
+    items+=("sc$s")
+    cat >"$mod/$(printf '%02d' $((QPAGES + 1 + s)))-situation-$s.fr.md" <<EOF
+# Situation $s
+
+\`\`\`scenario id=sc$s scored=yes weight=1 title="Situation $s"
+# start
+Que faites-vous ?
+
+- Vous vérifiez. -> second
+  > Vous vérifiez.
+- Vous attendez. -> second
+  > Vous attendez.
+
+# second
+Et ensuite ?
+
+- Vous concluez. -> good
+  > Bien.
+- Vous hésitez. -> bad
+  > Dommage.
+
+# good end=correct
+Bien joué.
+
+# bad end=wrong
+À revoir.
+\`\`\`
+EOF
+done
+if ! "$CP" build "$mod" -o "$tmp/pkg" >"$tmp/build.log" 2>&1; then
+    not_ok "the test module builds" "$(cat "$tmp/build.log")"
+    finish
+fi
+PKG=$(ls "$tmp"/pkg/crash-player.fr.scorm2004.zip)
+PAGES=$((1 + QPAGES + SPAGES))
+
+# ---- the sessions -------------------------------------------------------------
+# Profiles screen: the first link is the learner's profile, or "new profile"
+# when there is none yet; the last link of the new-profile form creates it.
+# Opening the one package resumes its attempt on the page left; Left keys go
+# back to the reflection. On a page, Tab then Return walks the targets in
+# order: an unanswered question's choices are selected one by one, then
+# submitted (focus goes back before the first target, and an answered
+# question has no target left); a scenario's active step is chosen twice to
+# its end; a resumed, finished question page has no target at all.
+login_lines() {     # $1: 1 when the profile exists
+    echo "key Tab"
+    echo "key Return"
+    if [ "$1" != 1 ]; then
+        echo "key Tab"
+        echo "text Crash Test"
+        echo "key shift+Tab"
+        echo "key Return"
+    fi
+}
+session_script() { # $1: profile exists, $2: session number
+    login_lines "$1"
+    for _ in $(seq 1 $PAGES); do echo "key Left"; done
+    # the reflection: two saves, each with text of its own
+    printf 'key Tab\ntext  s%sa\nkey Tab\nkey Return\nwait 10\n' "$2"
+    printf 'key Tab\ntext  s%sb\nkey Tab\nkey Return\nwait 10\n' "$2"
+    for _ in $(seq 1 $QPAGES); do
+        echo "key Right"
+        for _ in $(seq 1 11); do printf 'key Tab\nkey Return\nwait 8\n'; done
+    done
+    for _ in $(seq 1 $SPAGES); do
+        echo "key Right"
+        for _ in 1 2; do printf 'key Tab\nkey Return\nwait 8\n'; done
+    done
+    echo "quit"
+}
+
+DATA=$tmp/data
+TRACE=$tmp/trace
+CHK=$tmp/check
+: >"$TRACE"
+
+db_copy() {         # the store as a killed player left it, copied to $CHK
+    rm -rf "$CHK"
+    mkdir -p "$CHK"
+    [ -f "$DATA/learners.db" ] || return 1
+    cp "$DATA/learners.db" "$CHK/"
+    [ -f "$DATA/learners.db-wal" ] && cp "$DATA/learners.db-wal" "$CHK/"
+    return 0
+}
+q() { sqlite3 -bail "$CHK/learners.db" "$@" 2>&1; }
+have_profile() { db_copy && [ "$(q 'select count(*) from learners')" = 1 ]; }
+bookmark() { q "select value from cmi_values where element = 'cmi.location'"; }
+
+# Checks the store after a session: integrity, and the traced answers.
+check_store() {     # $1: label
+    if ! db_copy; then
+        # killed before the store was created: then nothing can have been confirmed
+        if [ -s "$TRACE" ]; then bad_runs+=("$1: answers traced but no store"); fi
+        return
+    fi
+    local integrity missing
+    integrity=$(q 'PRAGMA integrity_check')
+    [ "$integrity" = ok ] || { bad_runs+=("$1: integrity_check: $integrity"); return; }
+    missing=$(q '.mode tabs' \
+        'create temp table trace(kind text, attempt integer, item text, response text)' \
+        ".import $TRACE trace" \
+        "select t.item || ' ' || t.response from
+           (select attempt, item, response, count(*) n from trace group by 1, 2, 3) t
+         where t.n > (select count(*) from answers a where a.attempt = t.attempt
+                      and a.item_id = t.item and a.response = t.response)")
+    [ -z "$missing" ] || bad_runs+=("$1: confirmed answers missing from the store: $missing")
+}
+
+# How long an uninterrupted session takes (with the profile, from an empty store)
+rm -rf "$DATA"
+session_script 0 0 >"$tmp/s.txt"
+start=$(date +%s%N)
+timeout 120 "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$tmp/probe-trace" \
+    --script "$tmp/s.txt" >"$tmp/out" 2>&1
+rc=$?
+span_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+probe=$(grep -c '^answer' "$tmp/probe-trace" 2>/dev/null)
+want=$(( 2 + ${#items[@]} ))
+if [ $rc -eq 0 ] && [ "$probe" = "$want" ]; then
+    ok "an uninterrupted session answers every item ($want answers, ${span_ms} ms)"
+else
+    not_ok "an uninterrupted session answers every item (exit $rc, $probe answers, want $want)" \
+        "$(cat "$tmp/out")"
+    finish
+fi
+rm -rf "$DATA"
+
+bad_runs=()
+kills=0 finished=0 resumes=0 resume_bad=() sessions=0 traced_at_kill=0
+t0=$(date +%s)
+while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
+    sessions=$((sessions + 1))
+    exists=0
+    have_profile && exists=1
+    if [ $exists = 1 ] && [ $((sessions % 10)) = 0 ]; then
+        # restart on the killed store: opens, resumes on the page left, quits
+        before=$(bookmark)
+        login_lines 1 >"$tmp/r.txt"
+        echo "quit" >>"$tmp/r.txt"
+        timeout 60 "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" \
+            --script "$tmp/r.txt" >"$tmp/out" 2>&1
+        rc=$?
+        db_copy
+        after=$(bookmark)
+        attempts=$(q 'select count(*) from attempts')
+        resumes=$((resumes + 1))
+        if [ $rc -ne 0 ] || [ "$attempts" != 1 ] || { [ -n "$before" ] && [ "$before" != "$after" ]; }; then
+            resume_bad+=("session $sessions: exit $rc, attempts '$attempts', page '$before' -> '$after': $(head -3 "$tmp/out")")
+        fi
+        check_store "session $sessions (resume)"
+        continue
+    fi
+    session_script $exists $sessions >"$tmp/s.txt"
+    lines_before=$(wc -l <"$TRACE")
+    "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s.txt" \
+        >"$tmp/out" 2>&1 &
+    pid=$!
+    # later sessions have less to record than the first: kill within 3/4 of it
+    delay_ms=$(( (RANDOM * 32768 + RANDOM) % (span_ms * 3 / 4 + 1) ))
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    # (a player that already ended is a zombie until waited for: kill succeeds
+    # on it too, so its exit status tells which happened)
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    rc=$?
+    if [ $rc -eq 137 ]; then
+        kills=$((kills + 1))
+        [ "$(wc -l <"$TRACE")" -gt "$lines_before" ] && traced_at_kill=$((traced_at_kill + 1))
+    else
+        finished=$((finished + 1))
+        [ $rc -eq 0 ] || bad_runs+=("session $sessions ended by itself with exit $rc: $(head -3 "$tmp/out")")
+    fi
+    check_store "session $sessions (killed after ${delay_ms} ms)"
+done
+elapsed=$(( $(date +%s) - t0 ))
+answers=$(grep -c '^answer' "$TRACE")
+echo "     $kills kills in $sessions sessions ($finished ran to their end, $resumes resume checks)" \
+     "in ${elapsed}s; $answers answers confirmed; $traced_at_kill killed sessions had confirmed some"
+
+if [ $kills -ge "$RUNS" ]; then
+    ok "$kills sessions killed with SIGKILL at random moments"
+else
+    not_ok "$RUNS sessions killed (only $kills of $sessions)"
+fi
+if [ ${#bad_runs[@]} -eq 0 ]; then
+    ok "after every session the store passes integrity_check and holds every confirmed answer"
+else
+    not_ok "after every session the store passes integrity_check and holds every confirmed answer" \
+        "$(printf '%s\n' "${bad_runs[@]}")"
+fi
+if [ "$answers" -ge "$RUNS" ] && [ "$traced_at_kill" -ge $((RUNS / 2)) ]; then
+    ok "the kills interrupted sessions that were committing answers"
+else
+    not_ok "the kills interrupted sessions that were committing answers ($answers answers, $traced_at_kill sessions)"
+fi
+if [ $resumes -ge 1 ] && [ ${#resume_bad[@]} -eq 0 ]; then
+    ok "the player reopens a killed store and resumes on the page left ($resumes times)"
+else
+    not_ok "the player reopens a killed store and resumes on the page left ($resumes times)" \
+        "$(printf '%s\n' "${resume_bad[@]}")"
+fi
+
+# ---- one last session, to its end --------------------------------------------
+exists=0
+have_profile && exists=1
+session_script $exists final >"$tmp/s.txt"
+timeout 120 "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s.txt" \
+    >"$tmp/out" 2>&1
+rc=$?
+check_store "the last session"
+db_copy
+counts=$(q "select item_id || '=' || count(*) from answers where item_id != 'r-note'
+            group by item_id order by item_id")
+want=$(printf '%s=1\n' "${items[@]}" | sort)
+if [ $rc -eq 0 ] && [ "$counts" = "$want" ] && [ ${#bad_runs[@]} -eq 0 ]; then
+    ok "in the end every question and scenario is answered exactly once"
+else
+    not_ok "in the end every question and scenario is answered exactly once (exit $rc)" \
+        "$(diff <(echo "$want") <(echo "$counts"); cat "$tmp/out")"
+fi
+learners=$(q 'select count(*) from learners')
+[ "$learners" = 1 ] && ok "one profile, created once" || not_ok "one profile, created once ($learners)"
+finish
