@@ -1,8 +1,8 @@
-/* build: for each language and edition, gather the package's files in
- * memory (index.html, runtime assets, prepared images), write the manifest
- * listing exactly those files, and hand everything to package_write_zip,
- * which sorts, dates and renames atomically. Images are prepared once per
- * module and shared by every package. */
+/* build: for each language and edition, gather the package's files
+ * (index.html and the runtime assets in memory, images as check prepared
+ * them: rendered SVGs in the model, PNG/JPEG streamed from their files),
+ * write the manifest listing exactly those files, and hand everything to
+ * package_write_zip, which sorts, dates and renames atomically. */
 #include "build.h"
 
 #include <errno.h>
@@ -20,7 +20,11 @@
 
 typedef struct PreparedImage {
     char *name;             /* package path, e.g. "img/x.png"; owned */
-    ImageData data;         /* owned */
+    const unsigned char *data; /* the bytes, or NULL: stream `file` */
+    size_t size;
+    const char *file;       /* source file to stream when data is NULL */
+    ImageData own;          /* owned: what this build prepared itself (a model
+                               that check did not prepare) */
 } PreparedImage;
 
 typedef struct ImageSet {
@@ -32,7 +36,7 @@ static void image_set_release(ImageSet *s)
 {
     for (size_t i = 0; i < s->count; i++) {
         free(s->items[i].name);
-        image_data_release(&s->items[i].data);
+        image_data_release(&s->items[i].own);
     }
     free(s->items);
     memset(s, 0, sizeof(*s));
@@ -53,6 +57,10 @@ typedef struct ImageWalk {
     int failed;
 } ImageWalk;
 
+/* Check has already read every image (sizes, SVG rendered into the model):
+ * a PNG or JPEG is then streamed from its file into each package, and an SVG's
+ * PNG is taken from the model. Only a model that did not go through check
+ * (no img->file) is prepared here. */
 static int prepare_image_block(Block *b, int depth, void *userdata)
 {
     (void)depth;
@@ -82,20 +90,30 @@ static int prepare_image_block(Block *b, int depth, void *userdata)
             w->set->cap = cap;
         }
         p = &w->set->items[w->set->count];
-        ImageData data = IMAGE_DATA_INIT;
-        if (image_prepare(w->course->dir, source, b->at, &data, w->d) < 0) {
-            free(name);
-            w->failed = 1;
-            return 0;
+        *p = (PreparedImage){ name, NULL, 0, NULL, IMAGE_DATA_INIT };
+        if (img->file) {
+            p->data = img->png;
+            p->size = img->size;
+            p->file = img->file;
+        } else {
+            if (image_prepare(w->course->dir, source, b->at, &p->own, w->d) < 0) {
+                free(name);
+                w->failed = 1;
+                return 0;
+            }
+            p->data = p->own.data;
+            p->size = p->own.size;
+            img->width = p->own.width;
+            img->height = p->own.height;
         }
-        p->name = name;
-        p->data = data;
         w->set->count++;
     } else {
         free(name);
+        if (!img->file && p->own.data) {
+            img->width = p->own.width;
+            img->height = p->own.height;
+        }
     }
-    img->width = p->data.width;
-    img->height = p->data.height;
     return 0;
 }
 
@@ -241,7 +259,7 @@ static int build_one(Course *c, int lang, ScormEdition ed, const BuildOptions *o
     }
     for (size_t i = 0; i < imgs.count; i++) {
         PreparedImage *p = image_set_find(images, imgs.names[i]);
-        entries[n] = (PackageEntry){ p->name, p->data.data, p->data.size, NULL };
+        entries[n] = (PackageEntry){ p->name, p->data, p->size, p->file };
         files[n++] = p->name;
     }
     if (manifest_write(c, lang, ed, files, n, &manifest, d) < 0)

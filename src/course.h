@@ -88,6 +88,11 @@ typedef struct Image {
     const char *alt;        /* required, non-empty */
     const char *caption;    /* NULL when none */
     int width, height;      /* pixels, 0 when unknown */
+    /* What check prepared, so the build does not read or render again: */
+    const char *file;       /* arena: the source file's resolved path; NULL until checked */
+    const unsigned char *png; /* arena: the PNG rendered from an SVG source; NULL for a
+                                 PNG/JPEG, which the build streams from file */
+    size_t size;            /* bytes the package entry will have */
 } Image;
 
 typedef struct Reflection {

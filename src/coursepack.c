@@ -6,20 +6,24 @@
 
 #include "build.h"
 #include "diag.h"
+#include "image.h"
 #include "package.h"
 #include "source.h"
 #include "validate.h"
 
 static int usage(FILE *out)
 {
-    fputs("usage: coursepack check DIR...\n"
+    fputs("usage: coursepack check DIR... [--no-cache]\n"
           "       coursepack build DIR... -o OUT [--scorm 12|2004|all] [--lang fr|en|all]"
-          " [--schemas DIR]\n"
+          " [--schemas DIR] [--no-cache]\n"
           "       coursepack validate PKG.zip... [--schemas DIR]\n"
           "\n"
           "  check      read module folders and report every problem as file:line:col\n"
           "  build      check, then write one SCORM zip per language and edition into OUT\n"
           "  validate   check SCORM zips (any author) the way an LMS administrator needs\n"
+          "\n"
+          "  --no-cache render every SVG again instead of using the render cache\n"
+          "             (~/.cache/coursepack; also COURSEPACK_NO_CACHE=1)\n"
           "\n"
           "Exit status: 0 ok, 1 problems found, 2 wrong usage.\n"
           "See docs/authoring.md (trainers) and docs/admin.md (LMS administrators).\n",
@@ -57,8 +61,14 @@ static int cmd_check(int argc, char **argv)
 {
     int had_error = 0, ndirs = 0;
     for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1])
+        if (strcmp(argv[i], "--no-cache") == 0)
+            image_cache_set_enabled(0);
+        else if (argv[i][0] == '-' && argv[i][1])
             return usage_error("unknown option '%s' for check", argv[i]);
+    }
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--no-cache") == 0)
+            continue;
         Course *c = check_module(argv[i], &had_error);
         course_free(c);
         ndirs++;
@@ -107,6 +117,8 @@ static int cmd_build(int argc, char **argv)
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             opt.verbose = 0;
+        } else if (strcmp(a, "--no-cache") == 0) {
+            image_cache_set_enabled(0);
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s' for build", a);
         } else {

@@ -3,7 +3,13 @@
  * timestamp). The file is read through a path that realpath() shows is
  * inside the module folder, so a symbolic link cannot pull in /etc/passwd;
  * the SVG is parsed without a base URL, so librsvg loads nothing it
- * references from outside. */
+ * references from outside.
+ *
+ * Rendering (librsvg, pango, fontconfig start-up, PNG encoding) is most of a
+ * small build, and trainers rebuild the same diagrams many times a day: the
+ * PNG is kept in a per-user cache keyed by a hash of everything it depends
+ * on, and each entry is verified when read, so a damaged one is rendered
+ * again, never shipped. */
 #include "image.h"
 
 #include <cairo.h>
@@ -108,6 +114,7 @@ void image_data_release(ImageData *img)
     if (!img)
         return;
     free(img->data);
+    free(img->file);
     memset(img, 0, sizeof(*img));
 }
 
@@ -219,10 +226,242 @@ out:
     return rc;
 }
 
+/* ---- render cache ----------------------------------------------------------- */
+
+#define CACHE_MAGIC "CPSVGC1\n"
+#define CACHE_HEADER (8 + 32 + 32 + 8 + 4 + 4)
+#define CACHE_MAX_PNG (64u << 20)       /* a larger entry is damaged, not a render */
+
+static int cache_enabled = 1;
+
+void image_cache_set_enabled(int enabled)
+{
+    cache_enabled = enabled;
+}
+
+char *image_cache_dir(void)
+{
+    const char *off = getenv("COURSEPACK_NO_CACHE");
+    if (!cache_enabled || (off && *off && strcmp(off, "0") != 0))
+        return NULL;
+    Buf b = BUF_INIT;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')               /* the XDG spec: relative values are ignored */
+        buf_printf(&b, "%s/coursepack/svg", xdg);
+    else if (home && home[0] == '/')
+        buf_printf(&b, "%s/.cache/coursepack/svg", home);
+    else
+        return NULL;
+    return buf_detach(&b, NULL);
+}
+
+static void put_le(unsigned char *p, unsigned long long v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static unsigned long long get_le(const unsigned char *p, int n)
+{
+    unsigned long long v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void sha256(const unsigned char *data, size_t n, unsigned char out[32])
+{
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    gsize len = 32;
+    g_checksum_update(c, data, (gssize)n);
+    g_checksum_get_digest(c, out, &len);
+    g_checksum_free(c);
+}
+
+/* The key: everything the rendered bytes depend on that we can name. The
+ * fonts installed are not in it (asking fontconfig is the slow start the cache
+ * avoids): after a font change, build once with --no-cache or empty the folder. */
+static void cache_key(const unsigned char *svg, size_t size, unsigned char key[32])
+{
+    char head[160];
+    int n = snprintf(head, sizeof(head), "coursepack svg render %d librsvg %u.%u.%u cairo %s "
+                     "max %d\n", IMAGE_RENDER_VERSION, rsvg_major_version, rsvg_minor_version,
+                     rsvg_micro_version, cairo_version_string(), IMAGE_SVG_MAX_SIDE);
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    gsize len = 32;
+    g_checksum_update(c, (const guchar *)head, n);
+    g_checksum_update(c, svg, (gssize)size);
+    g_checksum_get_digest(c, key, &len);
+    g_checksum_free(c);
+}
+
+static char *cache_entry_path(const char *dir, const unsigned char key[32])
+{
+    Buf b = BUF_INIT;
+    buf_printf(&b, "%s/", dir);
+    for (int i = 0; i < 32; i++)
+        buf_printf(&b, "%02x", key[i]);
+    return buf_detach(&b, NULL);
+}
+
+/* Fills out from a verified entry. Returns 0, or -1 (absent, damaged, stale):
+ * the caller renders. */
+static int cache_load(const char *file, const unsigned char key[32], ImageData *out)
+{
+    int rc = -1;
+    unsigned char *e = NULL;
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < CACHE_HEADER + 24
+        || (unsigned long long)st.st_size > CACHE_HEADER + (unsigned long long)CACHE_MAX_PNG)
+        goto out;
+    size_t size = (size_t)st.st_size, got = 0;
+    e = malloc(size);
+    if (!e)
+        goto out;
+    while (got < size) {
+        ssize_t r = read(fd, e + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            goto out;
+        got += (size_t)r;
+    }
+    size_t len = (size_t)get_le(e + 72, 8);
+    if (memcmp(e, CACHE_MAGIC, 8) != 0 || memcmp(e + 8, key, 32) != 0
+        || len != size - CACHE_HEADER)
+        goto out;
+    unsigned char sum[32];
+    sha256(e + CACHE_HEADER, len, sum);
+    ImageFormat fmt;
+    int w, h;
+    const char *why;
+    if (memcmp(sum, e + 40, 32) != 0
+        || image_probe(e + CACHE_HEADER, len, &fmt, &w, &h, &why) != 0 || fmt != IMAGE_PNG
+        || (unsigned long long)w != get_le(e + 80, 4) || (unsigned long long)h != get_le(e + 84, 4)
+        || w > IMAGE_SVG_MAX_SIDE || h > IMAGE_SVG_MAX_SIDE)
+        goto out;
+    memmove(e, e + CACHE_HEADER, len);
+    out->data = e;
+    e = NULL;
+    out->size = len;
+    out->width = w;
+    out->height = h;
+    out->format = IMAGE_PNG;
+    out->from_svg = 1;
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    free(e);
+    return rc;
+}
+
+static int make_dirs(char *path, mode_t mode)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, mode);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Writes the entry beside its final name and renames it into place: a reader
+ * (another build running at the same time) sees no entry or a whole one. */
+static void cache_store(char *dir, const char *file, const unsigned char key[32],
+                        const ImageData *img)
+{
+    if (make_dirs(dir, 0700) != 0)
+        return;
+    Buf tmp = BUF_INIT;
+    buf_printf(&tmp, "%s.tmp-XXXXXX", file);
+    int fd = tmp.failed ? -1 : mkstemp(tmp.data);
+    if (fd < 0) {
+        buf_release(&tmp);
+        return;
+    }
+    unsigned char head[CACHE_HEADER];
+    memcpy(head, CACHE_MAGIC, 8);
+    memcpy(head + 8, key, 32);
+    sha256(img->data, img->size, head + 40);
+    put_le(head + 72, img->size, 8);
+    put_le(head + 80, (unsigned)img->width, 4);
+    put_le(head + 84, (unsigned)img->height, 4);
+    int ok = write_all(fd, head, sizeof(head)) == 0 && write_all(fd, img->data, img->size) == 0;
+    if (close(fd) != 0)
+        ok = 0;
+    if (!ok || rename(tmp.data, file) != 0)
+        unlink(tmp.data);
+    buf_release(&tmp);
+}
+
+/* render_svg through the cache. */
+static int render_svg_cached(const unsigned char *svg, size_t size, const char *path, SrcLoc at,
+                             ImageData *out, Diag *d)
+{
+    char *dir = image_cache_dir(), *file = NULL;
+    unsigned char key[32];
+    if (dir) {
+        cache_key(svg, size, key);
+        file = cache_entry_path(dir, key);
+        if (file && cache_load(file, key, out) == 0) {
+            free(file);
+            free(dir);
+            return 0;
+        }
+    }
+    int rc = render_svg(svg, size, path, at, out, d);
+    if (rc == 0 && dir && file)
+        cache_store(dir, file, key, out);
+    free(file);
+    free(dir);
+    return rc;
+}
+
 /* ---- reading inside the module ------------------------------------------ */
 
-int image_prepare(const char *module_dir, const char *path, SrcLoc at, ImageData *out,
-                  Diag *d)
+#define HEADER_READ 65536   /* enough for any PNG header and most JPEG ones */
+
+/* Reads up to want bytes of fd into bytes (already holding *got). 0 or -1 with errno
+ * (0 when the file ended early). */
+static int read_upto(int fd, unsigned char *bytes, size_t want, size_t *got)
+{
+    while (*got < want) {
+        ssize_t r = read(fd, bytes + *got, want - *got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            errno = 0;
+            return -1;
+        }
+        *got += (size_t)r;
+    }
+    return 0;
+}
+
+static int prepare(const char *module_dir, const char *path, SrcLoc at, ImageData *out,
+                   Diag *d, int whole)
 {
     int rc = -1, fd = -1;
     char *full = NULL, *real_dir = NULL, *real_file = NULL;
@@ -267,31 +506,44 @@ int image_prepare(const char *module_dir, const char *path, SrcLoc at, ImageData
         goto out;
     }
     size_t size = (size_t)st.st_size;
-    bytes = malloc(size ? size : 1);
+    size_t pl = strlen(path);
+    int is_svg = pl > 4 && strcasecmp(path + pl - 4, ".svg") == 0;
+    /* An SVG is rendered whole; a PNG or JPEG is streamed into the package
+     * later, so check needs its header only. */
+    size_t want = is_svg || whole || size <= HEADER_READ ? size : HEADER_READ;
+    bytes = malloc(want ? want : 1);
     if (!bytes) {
         diag_error(d, at, "out of memory");
         goto out;
     }
     size_t got = 0;
-    while (got < size) {
-        ssize_t r = read(fd, bytes + got, size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            diag_error(d, at, "image '%s' cannot be read: %s", path,
-                       r < 0 ? strerror(errno) : "file shrank");
-            goto out;
-        }
-        got += (size_t)r;
+    if (read_upto(fd, bytes, want, &got) < 0) {
+        diag_error(d, at, "image '%s' cannot be read: %s", path,
+                   errno ? strerror(errno) : "file shrank");
+        goto out;
     }
-    size_t pl = strlen(path);
-    if (pl > 4 && strcasecmp(path + pl - 4, ".svg") == 0) {
-        rc = render_svg(bytes, size, path, at, out, d);
+    if (is_svg) {
+        rc = render_svg_cached(bytes, size, path, at, out, d);
         goto out;
     }
     ImageFormat fmt;
     int w, h;
-    if (image_probe(bytes, size, &fmt, &w, &h, &why) != 0) {
+    int probed = image_probe(bytes, got, &fmt, &w, &h, &why);
+    if (probed != 0 && got < size) {        /* a JPEG frame header further in */
+        unsigned char *all = realloc(bytes, size);
+        if (!all) {
+            diag_error(d, at, "out of memory");
+            goto out;
+        }
+        bytes = all;
+        if (read_upto(fd, bytes, size, &got) < 0) {
+            diag_error(d, at, "image '%s' cannot be read: %s", path,
+                       errno ? strerror(errno) : "file shrank");
+            goto out;
+        }
+        probed = image_probe(bytes, got, &fmt, &w, &h, &why);
+    }
+    if (probed != 0) {
         diag_error(d, at, "image '%s': %s (use PNG, JPEG or SVG)", path, why);
         goto out;
     }
@@ -301,14 +553,20 @@ int image_prepare(const char *module_dir, const char *path, SrcLoc at, ImageData
                    IMAGE_MAX_SIDE);
         goto out;
     }
-    out->data = bytes;
-    bytes = NULL;
+    if (whole) {
+        out->data = bytes;
+        bytes = NULL;
+    }
     out->size = size;
     out->width = w;
     out->height = h;
     out->format = fmt;
     rc = 0;
 out:
+    if (rc == 0) {
+        out->file = real_file;
+        real_file = NULL;
+    }
     if (fd >= 0)
         close(fd);
     free(bytes);
@@ -316,4 +574,15 @@ out:
     free(real_dir);
     free(real_file);
     return rc;
+}
+
+int image_prepare(const char *module_dir, const char *path, SrcLoc at, ImageData *out,
+                  Diag *d)
+{
+    return prepare(module_dir, path, at, out, d, 1);
+}
+
+int image_check(const char *module_dir, const char *path, SrcLoc at, ImageData *out, Diag *d)
+{
+    return prepare(module_dir, path, at, out, d, 0);
 }

@@ -361,6 +361,27 @@ static int path_escapes(const char *path)
     return 0;
 }
 
+/* Keeps what image_check found in the model (the course's arena), so that
+ * the build uses it instead of reading and rendering the image again. */
+static void keep_prepared_image(PageCtx *p, Image *im, const ImageData *img)
+{
+    im->width = img->width;
+    im->height = img->height;
+    im->size = img->size;
+    if (img->data) {
+        unsigned char *png = arena_alloc(&p->c->arena, img->size ? img->size : 1);
+        if (!png) {
+            oom(p);
+            return;
+        }
+        memcpy(png, img->data, img->size);
+        im->png = png;
+    }
+    im->file = course_strdup(p->c, img->file);
+    if (!im->file)
+        oom(p);
+}
+
 /* Turns the finished paragraph b holding one image into BLOCK_IMAGE and
  * checks the image. */
 static void make_image(Run *r, Block *b)
@@ -423,13 +444,12 @@ static void make_image(Run *r, Block *b)
                 diag_warning(p->d, at, "image '%s' is %.1f MB (reduce it below 2 MB: it is "
                              "loaded on slow ward PCs)", src,
                              (double)st.st_size / (1024.0 * 1024.0));
-            /* the checks the build makes (format, header, pixel size, SVG
-             * rendering), so that check reports them too */
+            /* the checks the build needs (format, header, pixel size, SVG
+             * rendering), so that check reports them too; the build then
+             * reuses what they found */
             ImageData img = IMAGE_DATA_INIT;
-            if (image_prepare(p->m->dir, src, at, &img, p->d) == 0) {
-                im->width = img.width;
-                im->height = img.height;
-            }
+            if (image_check(p->m->dir, src, at, &img, p->d) == 0)
+                keep_prepared_image(p, im, &img);
             image_data_release(&img);
         }
         buf_release(&path);

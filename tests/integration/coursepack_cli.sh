@@ -9,6 +9,8 @@ SHARED=${SHARED:-$(cd .. && pwd)/shared}
 CP=$BUILD/coursepack
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export XDG_CACHE_HOME=$tmp/cache     # the SVG render cache: never the real home's
+unset COURSEPACK_NO_CACHE
 passed=0
 failed=0
 
@@ -48,6 +50,48 @@ for m in "${modules[@]}"; do
 done
 if diff -r "$tmp/a" "$tmp/b" >/dev/null; then ok "two builds are byte-identical"
 else not_ok "two builds differ" "$(diff -r "$tmp/a" "$tmp/b" | head)"; fi
+
+# --- the SVG render cache: same bytes cold, warm, off, or damaged ----------------
+# The first build above started with an empty cache, the second used it.
+cache=$tmp/cache/coursepack/svg
+nsvg=$(ls courses/*/img/*.svg | wc -l)
+nentries=$(ls "$cache" 2>/dev/null | grep -vc tmp)
+if [ "$nentries" -eq "$nsvg" ]; then ok "the render cache holds one entry per SVG ($nentries)"
+else not_ok "the render cache holds $nentries entries for $nsvg SVGs" "$(ls -la "$cache")"; fi
+cp -r "$cache" "$tmp/cache-good"
+expect "build with --no-cache" 0 env XDG_CACHE_HOME="$tmp/cache-off" "$CP" build \
+    "${modules[@]}" -o "$tmp/nc" -q --no-cache
+expect "build with COURSEPACK_NO_CACHE=1" 0 env XDG_CACHE_HOME="$tmp/cache-off" \
+    COURSEPACK_NO_CACHE=1 "$CP" build "${modules[@]}" -o "$tmp/nc2" -q
+if [ ! -e "$tmp/cache-off" ]; then ok "with the cache off nothing is written to it"
+else not_ok "the cache was written although it is off" "$(find "$tmp/cache-off")"; fi
+expect "check with --no-cache" 0 "$CP" check courses/example-module --no-cache
+# Damage every entry a different way: a flipped PNG byte (hash mismatch), a
+# truncated entry, a valid-looking header with garbage, an empty file.
+i=0
+for e in "$cache"/*; do
+    case $((i % 4)) in
+    0) size=$(stat -c %s "$e")
+       printf '\x00' | dd of="$e" bs=1 seek=$((size - 20)) conv=notrunc status=none ;;
+    1) truncate -s 100 "$e" ;;
+    2) { head -c 88 "$e"; head -c 500 /dev/urandom; } >"$tmp/junk" && mv "$tmp/junk" "$e" ;;
+    3) : >"$e" ;;
+    esac
+    i=$((i + 1))
+done
+expect "build with a damaged cache" 0 "$CP" build "${modules[@]}" -o "$tmp/dc" -q
+if diff -r "$tmp/a" "$tmp/nc" >/dev/null && diff -r "$tmp/a" "$tmp/nc2" >/dev/null \
+    && diff -r "$tmp/a" "$tmp/dc" >/dev/null; then
+    ok "packages are byte-identical with the cache cold, warm, off and damaged"
+else not_ok "the cache changes the packages" "$(diff -r "$tmp/a" "$tmp/dc" | head)"; fi
+if diff -r "$tmp/cache-good" "$cache" >/dev/null; then ok "damaged cache entries were rewritten"
+else not_ok "damaged cache entries were not rewritten" "$(diff -r "$tmp/cache-good" "$cache")"; fi
+: >"$tmp/not-a-folder"
+expect "build when the cache folder cannot be made" 0 env XDG_CACHE_HOME="$tmp/not-a-folder" \
+    "$CP" build courses/example-module -o "$tmp/nf" -q
+if diff "$tmp/a/example-module.en.scorm2004.zip" "$tmp/nf/example-module.en.scorm2004.zip" \
+    >/dev/null; then ok "same package when the cache cannot be written"
+else not_ok "the package differs when the cache cannot be written"; fi
 
 # --- every package: coursepack validate, official schemas, well-formed XHTML -------
 for z in "$tmp"/a/*.zip; do

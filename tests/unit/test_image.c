@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include <cairo.h>
+#include <dirent.h>
+#include <glib.h>
 
 #include "buf.h"
 #include "diag.h"
@@ -38,9 +40,15 @@ static void put(const char *rel, const void *data, size_t n)
     assert_int_equal(pkgfixture_write_file(path, data, n), 0);
 }
 
+static char *cache_home;    /* XDG_CACHE_HOME of these tests: never the real one */
+
 static int setup(void **state)
 {
     (void)state;
+    cache_home = pkgfixture_tmpdir();
+    if (!cache_home || setenv("XDG_CACHE_HOME", cache_home, 1) != 0)
+        return -1;
+    unsetenv("COURSEPACK_NO_CACHE");
     module = pkgfixture_tmpdir();
     char img[4096];
     snprintf(img, sizeof(img), "%s/img", module);
@@ -52,6 +60,8 @@ static int teardown(void **state)
     (void)state;
     pkgfixture_rmtree(module);
     free(module);
+    pkgfixture_rmtree(cache_home);
+    free(cache_home);
     return 0;
 }
 
@@ -306,6 +316,226 @@ static void test_image__more_messages(void **state)
     diag_release(&d);
 }
 
+
+/* ---- the render cache ----------------------------------------------------- */
+
+/* The one entry in the cache folder (the tests start from an empty one), or
+ * "" when there is none. */
+static const char *only_entry(void)
+{
+    static char path[8192];
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s/coursepack/svg", cache_home);
+    path[0] = '\0';
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return path;
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(dh))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        n++;
+    }
+    closedir(dh);
+    assert_true(n <= 1);
+    return path;
+}
+
+static void clear_cache(void)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s/coursepack", cache_home);
+    pkgfixture_rmtree(dir);
+}
+
+/* An entry as image.h documents it, for png under the key of an existing one. */
+static void plant_entry(const char *path, const unsigned char *png, size_t n, int w, int h)
+{
+    Buf old = BUF_INIT, e = BUF_INIT;
+    assert_int_equal(pkgfixture_read_file(path, &old), 0);
+    assert_true(old.len > 88);
+    buf_append(&e, old.data, 40);           /* magic and key */
+    unsigned char sum[32];
+    gsize len = 32;
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(c, png, (gssize)n);
+    g_checksum_get_digest(c, sum, &len);
+    g_checksum_free(c);
+    buf_append(&e, (const char *)sum, 32);
+    unsigned char le[16];
+    for (int i = 0; i < 8; i++)
+        le[i] = (unsigned char)((unsigned long long)n >> (8 * i));
+    for (int i = 0; i < 4; i++) {
+        le[8 + i] = (unsigned char)((unsigned)w >> (8 * i));
+        le[12 + i] = (unsigned char)((unsigned)h >> (8 * i));
+    }
+    buf_append(&e, (const char *)le, 16);
+    buf_append(&e, (const char *)png, n);
+    assert_int_equal(pkgfixture_write_file(path, e.data, e.len), 0);
+    buf_release(&old);
+    buf_release(&e);
+}
+
+static void test_image__cache_entry_used_and_verified(void **state)
+{
+    (void)state;
+    clear_cache();
+    put("img/cached.svg", svg, strlen(svg));
+    ImageData fresh = IMAGE_DATA_INIT, a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/cached.svg", srcloc("p.md", 1, 1), &fresh, &d),
+                     0);
+    char entry[8192];
+    snprintf(entry, sizeof(entry), "%s", only_entry());
+    assert_true(entry[0] != '\0');
+    Buf good = BUF_INIT;
+    assert_int_equal(pkgfixture_read_file(entry, &good), 0);
+    assert_int_equal(good.len, 88 + fresh.size);
+    assert_memory_equal(good.data, "CPSVGC1\n", 8);
+    assert_memory_equal(good.data + 88, fresh.data, fresh.size);
+
+    /* A valid entry is used as it is: plant another PNG under the same key. */
+    char other[4096];
+    snprintf(other, sizeof(other), "%s/other.png", module);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 40, 30);
+    assert_int_equal(cairo_surface_write_to_png(s, other), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    Buf planted = BUF_INIT;
+    assert_int_equal(pkgfixture_read_file(other, &planted), 0);
+    plant_entry(entry, (const unsigned char *)planted.data, planted.len, 40, 30);
+    assert_int_equal(image_prepare(module, "img/cached.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_int_equal(a.size, planted.len);
+    assert_memory_equal(a.data, planted.data, planted.len);
+    assert_int_equal(a.width, 40);
+    assert_int_equal(a.from_svg, 1);
+    image_data_release(&a);
+
+    /* Damaged entries are never shipped: rendered again and rewritten. */
+    for (int how = 0; how < 5; how++) {
+        Buf bad = BUF_INIT;
+        buf_append(&bad, good.data, good.len);
+        switch (how) {
+        case 0: bad.data[bad.len - 5] ^= 1; break;              /* PNG byte: hash differs */
+        case 1: bad.len = 60; break;                            /* truncated */
+        case 2: bad.data[88] = 'X'; break;                      /* PNG signature */
+        case 3: bad.data[80] ^= 1; break;                       /* width */
+        case 4: bad.data[10] ^= 1; break;                       /* key */
+        }
+        assert_int_equal(pkgfixture_write_file(entry, bad.data, bad.len), 0);
+        assert_int_equal(image_prepare(module, "img/cached.svg", srcloc("p.md", 1, 1), &a, &d),
+                         0);
+        assert_int_equal(a.size, fresh.size);
+        assert_memory_equal(a.data, fresh.data, fresh.size);
+        image_data_release(&a);
+        Buf now = BUF_INIT;
+        assert_int_equal(pkgfixture_read_file(entry, &now), 0);
+        assert_int_equal(now.len, good.len);
+        assert_memory_equal(now.data, good.data, good.len);
+        buf_release(&now);
+        buf_release(&bad);
+    }
+    assert_int_equal(d.errors, 0);
+    image_data_release(&fresh);
+    buf_release(&good);
+    buf_release(&planted);
+    diag_release(&d);
+}
+
+static void test_image__cache_off(void **state)
+{
+    (void)state;
+    clear_cache();
+    put("img/off.svg", svg, strlen(svg));
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    setenv("COURSEPACK_NO_CACHE", "1", 1);
+    assert_null(image_cache_dir());
+    assert_int_equal(image_prepare(module, "img/off.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_string_equal(only_entry(), "");
+    image_data_release(&a);
+    setenv("COURSEPACK_NO_CACHE", "0", 1);      /* "0" means on */
+    char *dir = image_cache_dir();
+    assert_non_null(dir);
+    free(dir);
+    unsetenv("COURSEPACK_NO_CACHE");
+    image_cache_set_enabled(0);                 /* --no-cache */
+    assert_null(image_cache_dir());
+    assert_int_equal(image_prepare(module, "img/off.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_string_equal(only_entry(), "");
+    image_data_release(&a);
+    image_cache_set_enabled(1);
+    /* No usable XDG_CACHE_HOME: ~/.cache */
+    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("XDG_CACHE_HOME", "relative/ignored", 1);
+    setenv("HOME", "/home/trainer", 1);
+    dir = image_cache_dir();
+    assert_string_equal(dir, "/home/trainer/.cache/coursepack/svg");
+    free(dir);
+    unsetenv("HOME");
+    assert_null(image_cache_dir());
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    setenv("XDG_CACHE_HOME", cache_home, 1);
+    diag_release(&d);
+}
+
+/* check reads a PNG or JPEG only as far as its header; the package streams it. */
+static void test_image__check_reads_header_only(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/img/hdr.png", module);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 77, 55);
+    assert_int_equal(cairo_surface_write_to_png(s, path), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_check(module, "img/hdr.png", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_null(a.data);
+    assert_int_equal(a.width, 77);
+    assert_int_equal(a.height, 55);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(a.size, (size_t)st.st_size);
+    char *real = realpath(path, NULL);
+    assert_string_equal(a.file, real);
+    free(real);
+    image_data_release(&a);
+
+    /* A JPEG whose frame header comes after 100 kB of APP segments. */
+    Buf jpg = BUF_INIT;
+    buf_append(&jpg, "\xFF\xD8", 2);
+    for (int i = 0; i < 2; i++) {
+        buf_append(&jpg, "\xFF\xE1\xFF\xFF", 4);        /* APP1, 65535 bytes */
+        for (int k = 0; k < 65533; k++)
+            buf_append(&jpg, "x", 1);
+    }
+    buf_append(&jpg, "\xFF\xC0\x00\x0B\x08\x01\xE0\x02\x80\x01\x01\x11\x00\xFF\xD9", 15);
+    put("img/late.jpg", jpg.data, jpg.len);
+    assert_int_equal(image_check(module, "img/late.jpg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_int_equal(a.format, IMAGE_JPEG);
+    assert_int_equal(a.width, 640);
+    assert_int_equal(a.height, 480);
+    assert_int_equal(a.size, jpg.len);
+    image_data_release(&a);
+    /* The same messages as image_prepare. */
+    put("img/late.jpg", jpg.data, 70000);
+    assert_int_equal(image_check(module, "img/late.jpg", srcloc("p.md", 3, 1), &a, &d), -1);
+    assert_string_equal(first_msg(&d), "p.md:3:1: error: image 'img/late.jpg': JPEG without a "
+                        "frame header (damaged or truncated) (use PNG, JPEG or SVG)");
+    /* An SVG is rendered: the package needs its PNG. */
+    put("img/c.svg", svg, strlen(svg));
+    assert_int_equal(image_check(module, "img/c.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_non_null(a.data);
+    assert_int_equal(a.from_svg, 1);
+    image_data_release(&a);
+    buf_release(&jpg);
+    diag_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +546,9 @@ int main(void)
         cmocka_unit_test(test_image__refuses_outside_and_bad),
         cmocka_unit_test(test_image__svg_loads_nothing_from_outside),
         cmocka_unit_test(test_image__more_messages),
+        cmocka_unit_test(test_image__cache_entry_used_and_verified),
+        cmocka_unit_test(test_image__cache_off),
+        cmocka_unit_test(test_image__check_reads_header_only),
     };
     return cmocka_run_group_tests_name("image", tests, setup, teardown);
 }
