@@ -1,8 +1,7 @@
 /* app: SDL events > ui calls > one redraw when dirty. Idle means blocked in
  * SDL_WaitEvent: no timer, no polling, so an idle ward PC uses ~0 % CPU. A
- * timeout is used only while something is scheduled (a script step, the
- * read-aloud child that must be reaped, or the next background sync while
- * results are pending; a running sync wakes the loop with an event). Script commands become pushed SDL
+ * timeout is used only while something is scheduled (a script step, or the
+ * read-aloud child that must be reaped). Script commands become pushed SDL
  * events, executed one at a time when the queue is empty, so every command
  * sees the frame the previous one produced. */
 #include "app.h"
@@ -27,7 +26,6 @@
 #include "font.h"
 #include "render.h"
 #include "script.h"
-#include "sync.h"
 #include "ui.h"
 
 extern char **environ;
@@ -48,11 +46,6 @@ typedef struct App {
     int rc;
     pid_t speaker;              /* espeak-ng child, 0 when none */
     long frames;                /* frames drawn, for --stats */
-    int syncing;                /* an LRS is configured and there is a store */
-    SyncWorker *sync;           /* the background attempt under way, or NULL */
-    SyncPlan plan;
-    unsigned long results_seen; /* ui_results_recorded() when last looked at */
-    Uint32 sync_event;          /* pushed by the worker when it ends; (Uint32)-1: none */
 } App;
 
 /* ---- read aloud ---------------------------------------------------------- */
@@ -113,86 +106,6 @@ static void speech_poll(App *a)
         speech_stop(a);
     if (text)
         speech_start(a, text, lang);
-}
-
-/* ---- background sync ------------------------------------------------------------ */
-
-static long long now_ms(void)
-{
-    return (long long)SDL_GetTicks64();
-}
-
-/* Runs on the worker's thread: SDL_PushEvent is thread-safe and wakes
- * SDL_WaitEvent, so the loop needs no timer while an attempt runs. */
-static void sync_wake(void *userdata)
-{
-    SDL_Event e;
-    memset(&e, 0, sizeof(e));
-    e.type = *(const Uint32 *)userdata;
-    SDL_PushEvent(&e);
-}
-
-/* The worker's log is redacted already; it is shown with --stats, or when
- * an administrator must act (credentials, refused statements, local error).
- * An LRS out of reach is the normal offline case: silence. */
-static void sync_show(const App *a, const SyncReport *r, int rc)
-{
-    if (!a->o->stats && rc >= 0 && !r->auth_failed && !r->set_aside)
-        return;
-    Buf red = BUF_INIT;
-    lrs_config_redact(a->o->lrs, r->log.data, &red);
-    fputs(red.data, stderr);
-    buf_release(&red);
-    fprintf(stderr, "wardplayer: background sync: sent %zu, pending %zu, set aside %zu\n",
-            r->sent, r->pending, r->set_aside);
-}
-
-/* Collects a finished attempt, notes new results and starts the attempt the
- * plan wants. Never blocks: the attempt runs on its own thread. */
-static void sync_tick(App *a)
-{
-    if (!a->syncing)
-        return;
-    long long now = now_ms();
-    unsigned long rec = ui_results_recorded(a->ui);
-    if (rec != a->results_seen) {
-        a->results_seen = rec;
-        sync_plan_recorded(&a->plan, now);
-    }
-    if (a->sync) {
-        SyncReport r;
-        sync_report_init(&r);
-        int rc = 0;
-        if (sync_worker_poll(a->sync, &r, &rc)) {
-            sync_worker_free(a->sync);
-            a->sync = NULL;
-            sync_plan_finished(&a->plan, a->o->lrs, now, rc);
-            sync_show(a, &r, rc);
-        }
-        sync_report_release(&r);
-    }
-    if (!sync_plan_due(&a->plan, now))
-        return;
-    Buf err = BUF_INIT;
-    int notify = a->sync_event != (Uint32)-1;
-    a->sync = sync_worker_start_notify(a->o->data_dir, a->o->lrs, notify ? sync_wake : NULL,
-                                       &a->sync_event, &err);
-    sync_plan_started(&a->plan);
-    if (!a->sync) {
-        fprintf(stderr, "wardplayer: %s\n", err.data);
-        sync_plan_finished(&a->plan, a->o->lrs, now, -1);
-    }
-    buf_release(&err);
-}
-
-/* How long the loop may sleep for the sync's sake: -1 for ever. */
-static int sync_wait_ms(const App *a)
-{
-    if (!a->syncing)
-        return -1;
-    if (a->sync)
-        return a->sync_event == (Uint32)-1 ? 250 : -1;     /* no event: poll */
-    return (int)sync_plan_wait_ms(&a->plan, now_ms());
 }
 
 /* ---- input ----------------------------------------------------------------- */
@@ -536,8 +449,7 @@ int app_run(const AppOptions *o)
         goto out;
     }
     UiOptions uo = { .path = o->path, .data_dir = o->data_dir, .lang = o->lang, .width = w,
-                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast,
-                     .trace = o->trace };
+                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast };
     a.ui = ui_new(&uo, render_measure(a.render), &err);
     if (!a.ui) {
         fprintf(stderr, "wardplayer: %s\n", err.data);
@@ -547,17 +459,6 @@ int app_run(const AppOptions *o)
     render_set_ui(a.render, a.ui);
     render_log_boxes(a.render, o->boxes);
     SDL_StartTextInput();
-    if (o->lrs && o->data_dir) {
-        /* before any result: the statements carry the hospital's homePage */
-        if (sync_use_home_page(o->data_dir, o->lrs, &err) < 0) {
-            fprintf(stderr, "wardplayer: %s\n", err.data);
-            buf_clear(&err);
-        }
-        a.syncing = 1;
-        a.sync_event = SDL_RegisterEvents(1);
-        a.results_seen = ui_results_recorded(a.ui);
-        sync_plan_init(&a.plan, now_ms());
-    }
 
     while (!a.quit) {
         SDL_Event e;
@@ -567,7 +468,6 @@ int app_run(const AppOptions *o)
             break;
         if (a.dirty)
             draw(&a);
-        sync_tick(&a);
         int timeout = -1;
         if (a.step < a.script.n) {
             Uint32 now = SDL_GetTicks();
@@ -586,9 +486,6 @@ int app_run(const AppOptions *o)
         }
         if (a.speaker > 0 && (timeout < 0 || timeout > 250))
             timeout = 250;      /* to reap the read-aloud child */
-        int sync_wait = sync_wait_ms(&a);
-        if (sync_wait >= 0 && (timeout < 0 || sync_wait < timeout))
-            timeout = sync_wait;
         int got = timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
         if (got)
             handle(&a, &e);
@@ -598,10 +495,6 @@ int app_run(const AppOptions *o)
 out:
     if (o->stats)
         fprintf(stderr, "wardplayer: %ld frames drawn\n", a.frames);
-    if (a.sync && o->stats)
-        fprintf(stderr, "wardplayer: background sync: stopped at exit (the rest stays "
-                "pending)\n");
-    sync_worker_free(a.sync);   /* cancels within about a second; before SDL_Quit */
     speech_stop(&a);
     ui_free(a.ui);
     render_free(a.render);
