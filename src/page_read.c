@@ -7,17 +7,21 @@
  * entity loading; we never look at script, style, iframe or form controls. */
 #include "page_read.h"
 
+#include "buf.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
 #include <libxml/encoding.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 typedef struct Reader {
-    Course *c;
+    Course *c;               /* where the model is allocated */
+    const Course *ctx;       /* roles and settings that audience bits refer to */
     Diag *d;
     const char *file;        /* arena copy */
     size_t nblocks;
@@ -215,9 +219,9 @@ static Audience read_audience(Reader *R, const xmlNode *n)
     const char *roles = attr(R, n, "data-cp-roles");
     const char *settings = attr(R, n, "data-cp-settings");
     if (roles)
-        a.roles = id_bits(R->c->roles, R->c->nroles, roles);
+        a.roles = id_bits(R->ctx->roles, R->ctx->nroles, roles);
     if (settings)
-        a.settings = id_bits(R->c->settings, R->c->nsettings, settings);
+        a.settings = id_bits(R->ctx->settings, R->ctx->nsettings, settings);
     return a;
 }
 
@@ -1039,33 +1043,100 @@ static int declares_charset(const char *data, size_t len)
     return 0;
 }
 
+/* Checks done before any parsing; sets R->file. */
+static int read_begin(Reader *R, const char *file, size_t len, PageDoc *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->scorm = SCORM_2004;
+    R->file = course_strdup(R->c, file ? file : "index.html");
+    if (!R->file)
+        return diag_error(R->d, srcloc(file, 0, 0), "out of memory");
+    if (len > PAGE_READ_MAX_BYTES)
+        return diag_error(R->d, srcloc(R->file, 0, 0), "page is %zu bytes, more than the %u "
+                          "the player reads (split the page)", len, PAGE_READ_MAX_BYTES);
+    if (R->c->nlangs >= COURSE_MAX_LANGS)
+        return diag_error(R->d, srcloc(R->file, 0, 0), "more than %d languages in one course",
+                          COURSE_MAX_LANGS);
+    return 0;
+}
+
+/* A parser context for data[0..len). NONET: no network; no NOENT/DTDLOAD, so
+ * no external entity is loaded. BIG_LINES keeps line numbers past 65535
+ * (htmlReadMemory would drop the option, so the context is set up by hand). */
+static htmlParserCtxtPtr new_parser(const char *data, size_t len, int force_utf8)
+{
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(data, (int)len);
+    if (!ctxt)
+        return NULL;
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_RECOVER);
+    ctxt->options |= XML_PARSE_BIG_LINES;
+    /* HTML's default is Latin-1; our pages and most others are UTF-8 */
+    if (force_utf8 || !declares_charset(data, len))
+        xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+    return ctxt;
+}
+
+/* Language, title and, for our pages, the module's attributes from body. */
+static void read_header(Reader *R, xmlNode *root, PageDoc *out)
+{
+    Course *c = R->c;
+    CourseLang *lang = out->lang;
+    xmlNode *head = child_el(root, "head");
+    xmlNode *body = child_el(root, "body");
+    const char *code = attr(R, root, "lang");
+    if (!code)
+        code = attr(R, root, "xml:lang");
+    if (body && attr(R, body, "data-cp-lang"))
+        code = attr(R, body, "data-cp-lang");
+    lang->code = code && *code ? code : "und";
+    xmlNode *title = child_el(head, "title");
+    if (title)
+        lang->title = plain_text(R, title);
+
+    out->ours = body && has_class(body, "cp");
+    if (out->ours) {
+        const char *v;
+        if (!c->id)
+            c->id = attr(R, body, "data-cp-module");
+        if (!c->version)
+            c->version = attr(R, body, "data-cp-version");
+        c->mastery_score = attr_int(R, body, "data-cp-mastery", c->mastery_score, 0, 100);
+        c->duration_minutes = attr_int(R, body, "data-cp-duration", c->duration_minutes, 0,
+                                       600);
+        v = attr(R, body, "data-cp-scorm");
+        if (v && (strcmp(v, "12") == 0 || strcmp(v, "1.2") == 0))
+            out->scorm = SCORM_12;
+        if (c->nroles == 0)
+            read_context_ids(R, attr(R, body, "data-cp-roles"), c->roles, &c->nroles);
+        if (c->nsettings == 0)
+            read_context_ids(R, attr(R, body, "data-cp-settings"), c->settings,
+                             &c->nsettings);
+        read_texts(R, body, out);
+    }
+}
+
+/* A page that is not ours: the whole body is one page. */
+static void read_body_page(Reader *R, xmlNode *body, CourseLang *lang)
+{
+    Page *p = read_page(R, body, "page");
+    if (p) {
+        lang->pages = p;
+        lang->npages = 1;
+        if (!p->title)
+            p->title = lang->title;
+    }
+}
+
 int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
               Diag *d)
 {
-    Reader R = { .c = c, .d = d };
-    memset(out, 0, sizeof(*out));
-    out->scorm = SCORM_2004;
-    R.file = course_strdup(c, file ? file : "index.html");
-    if (!R.file)
-        return diag_error(d, srcloc(file, 0, 0), "out of memory");
-    if (len > PAGE_READ_MAX_BYTES)
-        return diag_error(d, srcloc(R.file, 0, 0), "page is %zu bytes, more than the %u "
-                          "the player reads (split the page)", len, PAGE_READ_MAX_BYTES);
-    if (c->nlangs >= COURSE_MAX_LANGS)
-        return diag_error(d, srcloc(R.file, 0, 0), "more than %d languages in one course",
-                          COURSE_MAX_LANGS);
-    /* NONET: no network; no NOENT/DTDLOAD, so no external entity is loaded.
-     * BIG_LINES keeps line numbers past 65535 (htmlReadMemory would drop the
-     * option, so the context is set up by hand). */
+    Reader R = { .c = c, .ctx = c, .d = d };
+    if (read_begin(&R, file, len, out) < 0)
+        return -1;
     htmlDocPtr doc = NULL;
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(data, (int)len);
+    htmlParserCtxtPtr ctxt = new_parser(data, len, 0);
     if (ctxt) {
-        htmlCtxtUseOptions(ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
-                                     HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER);
-        ctxt->options |= XML_PARSE_BIG_LINES;
-        /* HTML's default is Latin-1; our pages and most others are UTF-8 */
-        if (!declares_charset(data, len))
-            xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
         htmlParseDocument(ctxt);
         doc = ctxt->myDoc;
         ctxt->myDoc = NULL;
@@ -1076,58 +1147,383 @@ int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc
                           "(is it an HTML file?)");
     int rc = 0;
     xmlNode *root = xmlDocGetRootElement(doc);
-    xmlNode *head = child_el(root, "head");
     xmlNode *body = child_el(root, "body");
     CourseLang *lang = &c->langs[c->nlangs++];
     out->lang = lang;
-    const char *code = attr(&R, root, "lang");
-    if (!code)
-        code = attr(&R, root, "xml:lang");
-    if (body && attr(&R, body, "data-cp-lang"))
-        code = attr(&R, body, "data-cp-lang");
-    lang->code = code && *code ? code : "und";
-    xmlNode *title = child_el(head, "title");
-    if (title)
-        lang->title = plain_text(&R, title);
-
-    out->ours = body && has_class(body, "cp");
-    if (out->ours) {
-        const char *v;
-        if (!c->id)
-            c->id = attr(&R, body, "data-cp-module");
-        if (!c->version)
-            c->version = attr(&R, body, "data-cp-version");
-        c->mastery_score = attr_int(&R, body, "data-cp-mastery", c->mastery_score, 0, 100);
-        c->duration_minutes = attr_int(&R, body, "data-cp-duration", c->duration_minutes, 0,
-                                       600);
-        v = attr(&R, body, "data-cp-scorm");
-        if (v && (strcmp(v, "12") == 0 || strcmp(v, "1.2") == 0))
-            out->scorm = SCORM_12;
-        if (c->nroles == 0)
-            read_context_ids(&R, attr(&R, body, "data-cp-roles"), c->roles, &c->nroles);
-        if (c->nsettings == 0)
-            read_context_ids(&R, attr(&R, body, "data-cp-settings"), c->settings,
-                             &c->nsettings);
-        read_texts(&R, body, out);
-    }
+    read_header(&R, root, out);
     Page **tail = &lang->pages;
     if (body)
         find_pages(&R, body, lang, &tail, 0);
-    if (!lang->pages && body) {
-        /* not a coursepack page: the whole body is one page */
-        Page *p = read_page(&R, body, "page");
-        if (p) {
-            lang->pages = p;
-            lang->npages = 1;
-            if (!p->title)
-                p->title = lang->title;
-        }
-    }
+    if (!lang->pages && body)
+        read_body_page(&R, body, lang);
     if (!lang->title && lang->pages)
         lang->title = lang->pages->title;
     if (R.oom)
         rc = diag_error(d, srcloc(R.file, 0, 0), "out of memory while reading the page");
     xmlFreeDoc(doc);
+    return rc;
+}
+
+/* ---- lazy reading ----------------------------------------------------------- */
+
+/* page_read_lazy parses the whole document once with libxml2's tree builder
+ * wrapped by two SAX hooks: when a cp-page element ends, its subtree is read
+ * for what the player needs before showing it (name, title, audience, items),
+ * its content's byte range is noted, and the subtree is freed. page_build()
+ * later parses only that range. The range is trusted only when the bytes of
+ * the document confirm it (the start tag's '>' and the matching end tag);
+ * otherwise the document is read eagerly, so the result never depends on
+ * guessing. */
+
+struct PageSlot {
+    Page page;              /* blocks NULL until page_build() */
+    size_t start, end;      /* content bytes [start, end) of the document */
+    int line;               /* line where the content starts */
+    int built;
+    PageItem *items;        /* arena; nitems */
+    int nitems;
+};
+
+typedef struct Scan {
+    Reader *R;              /* the main course */
+    PageDoc *out;
+    const char *data;
+    size_t len;
+    int header_done;
+    xmlNode *page;          /* cp-page element being parsed, or NULL */
+    size_t start;
+    int line;
+    PageSlot *slots;        /* malloc'd while scanning; nslots, cap */
+    int nslots, cap;
+    int failed;             /* a page could not be located: read eagerly */
+} Scan;
+
+static size_t input_offset(const htmlParserCtxtPtr ctxt)
+{
+    return (size_t)ctxt->input->consumed + (size_t)(ctxt->input->cur - ctxt->input->base);
+}
+
+/* Whether find_pages() would take n for a page: below body, at most 65
+ * levels down, not inside script or style. */
+static int in_page_scope(const xmlNode *n)
+{
+    int levels = 0;
+    for (const xmlNode *a = n->parent; a && a->type == XML_ELEMENT_NODE; a = a->parent) {
+        if (is_el(a, "body"))
+            return levels <= 64 && a->parent && a->parent->type == XML_ELEMENT_NODE &&
+                   (!a->parent->parent || a->parent->parent->type != XML_ELEMENT_NODE) &&
+                   child_el(a->parent, "body") == a;
+        if (is_el(a, "script") || is_el(a, "style"))
+            return 0;
+        levels++;
+    }
+    return 0;
+}
+
+static void scan_header(Scan *S, htmlParserCtxtPtr ctxt)
+{
+    if (S->header_done)
+        return;
+    S->header_done = 1;
+    read_header(S->R, xmlDocGetRootElement(ctxt->myDoc), S->out);
+}
+
+static void scan_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    htmlParserCtxtPtr ctxt = ctx;
+    Scan *S = ctxt->_private;
+    xmlSAX2StartElement(ctx, name, atts);
+    xmlNode *n = ctxt->node;
+    if (S->failed || S->page || !n || n->type != XML_ELEMENT_NODE ||
+        !has_class(n, "cp-page") || !in_page_scope(n))
+        return;
+    /* libxml2 calls back with the cursor on the start tag's '>' */
+    size_t at = input_offset(ctxt);
+    if (at >= S->len || S->data[at] != '>' || (at > 0 && S->data[at - 1] == '/')) {
+        S->failed = 1;
+        return;
+    }
+    scan_header(S, ctxt);
+    S->page = n;
+    S->start = at + 1;
+    S->line = ctxt->input->line;
+}
+
+/* The offset of the end tag "</name>" that ends right before at, or 0 when
+ * the bytes there are not that end tag (the element was closed implicitly). */
+static size_t end_tag_before(const Scan *S, size_t at, const char *name)
+{
+    if (at < 4 || at > S->len || S->data[at - 1] != '>')
+        return 0;
+    size_t i = at - 1;
+    while (i > 0 && isspace((unsigned char)S->data[i - 1]))
+        i--;
+    size_t nlen = strlen(name);
+    if (i < nlen + 2 || strncasecmp(S->data + i - nlen, name, nlen) != 0)
+        return 0;
+    i -= nlen;
+    if (S->data[i - 1] != '/' || S->data[i - 2] != '<')
+        return 0;
+    return i - 2;
+}
+
+/* What the player needs of a page before building it, read from its subtree
+ * into a scratch course that is freed at once. */
+static void scan_page(Scan *S, xmlNode *sec, size_t end)
+{
+    Reader *R = S->R;
+    CourseLang *lang = S->out->lang;
+    if (S->nslots == S->cap) {
+        int cap = S->cap ? S->cap + S->cap / 2 : 64;
+        PageSlot *n = realloc(S->slots, (size_t)cap * sizeof(*n));
+        if (!n) {
+            R->oom = 1;
+            return;
+        }
+        S->slots = n;
+        S->cap = cap;
+    }
+    PageSlot *slot = &S->slots[S->nslots];
+    memset(slot, 0, sizeof(*slot));
+    slot->start = S->start;
+    slot->end = end;
+    slot->line = S->line;
+    if (has_class(sec, "cp-context")) {
+        xmlNode *form = find_class(sec, NULL, "cp-context-form", 0);
+        if (form)
+            read_context_labels(R, form, form, (int)(lang - R->c->langs), 0);
+    }
+    Page *p = &slot->page;
+    p->file = R->file;
+    p->name = attr(R, sec, "data-cp-page");
+    if (!p->name)
+        p->name = attr(R, sec, "id");
+    if (!p->name)
+        p->name = "page";
+    p->audience = read_audience(R, sec);
+
+    Course *tmp = course_new();
+    if (!tmp) {
+        R->oom = 1;
+        return;
+    }
+    Reader T = { .c = tmp, .ctx = R->c, .d = R->d, .file = R->file };
+    Page *built = read_page(&T, sec, "page");
+    int n = 0;
+    for (Block *b = built ? built->blocks : NULL; b; b = b->next)
+        n += b->kind == BLOCK_QUESTION || b->kind == BLOCK_SCENARIO ||
+             b->kind == BLOCK_REFLECTION;
+    if (n > 0 && !(slot->items = arena_alloc(&R->c->arena, (size_t)n * sizeof(PageItem))))
+        R->oom = 1;
+    for (Block *b = built ? built->blocks : NULL; b && slot->items; b = b->next) {
+        PageItem *it = &slot->items[slot->nitems];
+        const char *id = NULL;
+        if (b->kind == BLOCK_QUESTION) {
+            id = b->u.question->id;
+            it->weight = b->u.question->weight;
+        } else if (b->kind == BLOCK_SCENARIO) {
+            id = b->u.scenario->id;
+            it->weight = b->u.scenario->weight;
+            it->scored = b->u.scenario->scored;
+        } else if (b->kind == BLOCK_REFLECTION) {
+            id = b->u.reflection.id;
+        } else {
+            continue;
+        }
+        it->kind = b->kind;
+        it->audience = b->audience;
+        it->id = id ? course_strdup(R->c, id) : NULL;
+        slot->nitems++;
+    }
+    if (built && built->title && !(p->title = course_strdup(R->c, built->title)))
+        R->oom = 1;
+    R->oom |= T.oom;
+    course_free(tmp);
+    S->nslots++;
+}
+
+static void scan_end(void *ctx, const xmlChar *name)
+{
+    htmlParserCtxtPtr ctxt = ctx;
+    Scan *S = ctxt->_private;
+    xmlNode *n = ctxt->node;
+    if (!S->page || n != S->page) {
+        xmlSAX2EndElement(ctx, name);
+        return;
+    }
+    size_t end = S->failed ? 0 : end_tag_before(S, input_offset(ctxt), (const char *)n->name);
+    if (end < S->start)
+        S->failed = 1;
+    if (!S->failed)
+        scan_page(S, n, end);
+    xmlSAX2EndElement(ctx, name);
+    S->page = NULL;
+    if (!S->failed) {
+        /* listed: the page's tree is not needed any more. The emptied element
+         * stays, since libxml2 merges new text into the parent's last child
+         * when that is a text node, with lengths it kept from before. */
+        xmlFreeNodeList(n->children);
+        n->children = n->last = NULL;
+        xmlFreePropList(n->properties);
+        n->properties = NULL;
+    }
+}
+
+/* Whether libxml2 decoded the input from another charset than UTF-8 (then
+ * its offsets are not offsets into data). */
+static int decoded(const htmlParserCtxtPtr ctxt)
+{
+    const xmlCharEncodingHandler *h =
+        ctxt->input && ctxt->input->buf ? ctxt->input->buf->encoder : NULL;
+    return h && h->name && strcasecmp(h->name, "UTF-8") != 0 && strcasecmp(h->name, "UTF8") != 0;
+}
+
+/* Moves the messages of from into to. */
+static void diag_move(Diag *to, Diag *from)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const DiagMsg *m = &from->msgs[i];
+        SrcLoc at = srcloc(m->file, m->line, m->col);
+        if (m->level == DIAG_ERROR)
+            diag_error(to, at, "%s", m->text);
+        else if (m->level == DIAG_WARNING)
+            diag_warning(to, at, "%s", m->text);
+        else
+            diag_note(to, at, "%s", m->text);
+    }
+    diag_release(from);
+}
+
+int page_read_lazy(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
+                   Diag *d)
+{
+    Diag scan_d = DIAG_INIT;
+    Reader R = { .c = c, .ctx = c, .d = &scan_d };
+    if (read_begin(&R, file, len, out) < 0) {
+        diag_move(d, &scan_d);
+        return -1;
+    }
+    Scan S = { .R = &R, .out = out, .data = data, .len = len };
+    CourseLang *lang = &c->langs[c->nlangs++];
+    out->lang = lang;
+    htmlDocPtr doc = NULL;
+    htmlParserCtxtPtr ctxt = new_parser(data, len, 0);
+    if (ctxt) {
+        ctxt->_private = &S;
+        ctxt->sax->startElement = scan_start;
+        ctxt->sax->endElement = scan_end;
+        htmlParseDocument(ctxt);
+        if (S.page || decoded(ctxt))
+            S.failed = 1;
+        doc = ctxt->myDoc;
+        ctxt->myDoc = NULL;
+        htmlFreeParserCtxt(ctxt);
+    }
+    int rc = 0;
+    if (!doc || S.failed || R.oom) {
+        /* read it as a whole (or report why not) */
+        free(S.slots);
+        xmlFreeDoc(doc);
+        diag_release(&scan_d);
+        c->nlangs--;
+        memset(lang, 0, sizeof(*lang));
+        return page_read(c, file, data, len, out, d);
+    }
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *body = child_el(root, "body");
+    if (!S.header_done)
+        read_header(&R, root, out);
+    if (S.nslots > 0) {
+        out->slots = arena_alloc(&c->arena, (size_t)S.nslots * sizeof(PageSlot));
+        if (out->slots) {
+            memcpy(out->slots, S.slots, (size_t)S.nslots * sizeof(PageSlot));
+            out->nslots = S.nslots;
+            for (int i = 0; i < S.nslots; i++)
+                out->slots[i].page.next = i + 1 < S.nslots ? &out->slots[i + 1].page : NULL;
+            lang->pages = &out->slots[0].page;
+            lang->npages = S.nslots;
+        } else {
+            R.oom = 1;
+        }
+    } else if (body) {
+        read_body_page(&R, body, lang);
+    }
+    if (!lang->title && lang->pages)
+        lang->title = lang->pages->title;
+    if (R.oom)
+        rc = diag_error(&scan_d, srcloc(R.file, 0, 0), "out of memory while reading the page");
+    free(S.slots);
+    xmlFreeDoc(doc);
+    diag_move(d, &scan_d);
+    return rc;
+}
+
+int page_built(const PageDoc *doc, int i)
+{
+    if (!doc || !doc->slots)
+        return 1;
+    return i >= 0 && i < doc->nslots && doc->slots[i].built;
+}
+
+const PageItem *page_items(const PageDoc *doc, int i, int *n)
+{
+    *n = 0;
+    if (!doc || !doc->slots || i < 0 || i >= doc->nslots)
+        return NULL;
+    *n = doc->slots[i].nitems;
+    return doc->slots[i].items;
+}
+
+int page_build(Course *c, PageDoc *doc, int i, const char *data, size_t len, Diag *d)
+{
+    if (page_built(doc, i))
+        return 0;
+    if (i < 0 || i >= doc->nslots)
+        return diag_error(d, srcloc(NULL, 0, 0), "no page %d in this document", i + 1);
+    PageSlot *slot = &doc->slots[i];
+    if (slot->end > len || slot->start > slot->end)
+        return diag_error(d, srcloc(slot->page.file, slot->line, 0),
+                          "page '%s' is not where it was (the document changed)",
+                          slot->page.name);
+    /* the content in the context page_read() gave it: a section in body */
+    static const char pre[] = "<html><body><section>";
+    static const char post[] = "</section></body></html>";
+    size_t n = slot->end - slot->start;
+    Buf b = BUF_INIT;
+    buf_append(&b, pre, sizeof(pre) - 1);
+    buf_append(&b, data + slot->start, n);
+    buf_append(&b, post, sizeof(post) - 1);
+    if (b.failed) {
+        buf_release(&b);
+        return diag_error(d, srcloc(slot->page.file, 0, 0), "out of memory");
+    }
+    Reader R = { .c = c, .ctx = c, .d = d, .file = slot->page.file };
+    htmlDocPtr hdoc = NULL;
+    htmlParserCtxtPtr ctxt = new_parser(b.data, b.len, 1);
+    if (ctxt) {
+        /* line numbers as in the whole document */
+        ctxt->input->line = slot->line;
+        htmlParseDocument(ctxt);
+        hdoc = ctxt->myDoc;
+        ctxt->myDoc = NULL;
+        htmlFreeParserCtxt(ctxt);
+    }
+    buf_release(&b);
+    xmlNode *body = hdoc ? child_el(xmlDocGetRootElement(hdoc), "body") : NULL;
+    xmlNode *sec = child_el(body, "section");
+    int rc = 0;
+    if (sec) {
+        read_flow(&R, sec, &slot->page.blocks, 0);
+        slot->built = 1;
+        doc->nbuilt++;
+    } else {
+        rc = diag_error(d, srcloc(slot->page.file, slot->line, 0),
+                        "cannot read page '%s'", slot->page.name);
+    }
+    if (R.oom)
+        rc = diag_error(d, srcloc(slot->page.file, 0, 0),
+                        "out of memory while reading the page");
+    xmlFreeDoc(hdoc);
     return rc;
 }
 

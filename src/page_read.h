@@ -25,6 +25,18 @@ typedef struct PageText {
     const char *value;      /* arena */
 } PageText;
 
+/* A question, scenario or reflection at the top level of a page (where the
+ * player's score looks), known before the page is built. */
+typedef struct PageItem {
+    BlockKind kind;         /* BLOCK_QUESTION, BLOCK_SCENARIO or BLOCK_REFLECTION */
+    const char *id;         /* arena; may be NULL */
+    int weight;             /* question or scenario weight */
+    int scored;             /* scenario: data-cp-scored */
+    Audience audience;
+} PageItem;
+
+typedef struct PageSlot PageSlot;   /* a page of a lazily read document */
+
 /* What page_read() found besides the pages (everything arena-owned by the
  * course given to page_read). */
 typedef struct PageDoc {
@@ -33,6 +45,9 @@ typedef struct PageDoc {
     ScormEdition scorm;     /* data-cp-scorm; SCORM_2004 when absent */
     PageText *texts;        /* arena; ntexts entries */
     int ntexts;
+    PageSlot *slots;        /* page_read_lazy(): one per page (arena), else NULL */
+    int nslots;
+    int nbuilt;             /* pages page_build() has built */
 } PageDoc;
 
 /* Parses data[0..len) (UTF-8 unless the page declares otherwise) with
@@ -45,6 +60,31 @@ typedef struct PageDoc {
  * memory); problems inside the page are warnings and reading carries on. */
 int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
               Diag *d);
+
+/* Like page_read(), but a coursepack document's pages are listed, not built:
+ * each Page has its name, title and audience, blocks stay NULL until
+ * page_build(), and page_items() tells what each page holds for scoring. The
+ * document is parsed once without keeping its tree (each page's subtree is
+ * dropped once listed), so memory does not grow with pages never shown.
+ * Other documents, and ours when a page's bytes cannot be located exactly
+ * (malformed markup, a non-UTF-8 charset), are read as page_read() does:
+ * out->slots is then NULL and every page is built. */
+int page_read_lazy(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
+                   Diag *d);
+
+/* Whether page i (0-based, in document order) of doc has its blocks. */
+int page_built(const PageDoc *doc, int i);
+
+/* Builds page i of a page_read_lazy() document into c (the same course),
+ * reading its bytes from data[0..len): the same document given to
+ * page_read_lazy(). The page gets the blocks page_read() would have given it.
+ * Returns 0 (also when it was already built), or -1 with a message in d. */
+int page_build(Course *c, PageDoc *doc, int i, const char *data, size_t len, Diag *d);
+
+/* The top-level items of page i of a page_read_lazy() document (borrowed;
+ * *n of them), or NULL with *n = 0 when doc was read eagerly: then walk the
+ * page's blocks. */
+const PageItem *page_items(const PageDoc *doc, int i, int *n);
 
 /* The interface word key (without "data-cp-text-"), or fallback when the page
  * does not give it. Borrowed. */

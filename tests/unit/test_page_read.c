@@ -563,6 +563,299 @@ static void test_page_read__empty_document_is_refused(void **state)
     fixture_release(&f);
 }
 
+/* ---- lazy reading ------------------------------------------------------------ */
+
+static void dump_blocks(Buf *o, const Block *b, int depth);
+
+static void dump_inlines(Buf *o, const Inline *in)
+{
+    for (; in; in = in->next)
+        buf_printf(o, "[%u|%s|%s]", in->style, in->href ? in->href : "-", in->text);
+}
+
+static void dump_loc(Buf *o, SrcLoc at)
+{
+    buf_printf(o, "@%s:%d:%d", at.file ? at.file : "-", at.line, at.col);
+}
+
+/* Everything page_read puts in a block list, one line per block. */
+static void dump_blocks(Buf *o, const Block *b, int depth)
+{
+    for (; b; b = b->next) {
+        buf_printf(o, "%*s%d a%u/%u", depth * 2, "", b->kind, b->audience.roles,
+                   b->audience.settings);
+        dump_loc(o, b->at);
+        buf_puts(o, " ");
+        dump_inlines(o, b->text);
+        switch (b->kind) {
+        case BLOCK_HEADING:
+            buf_printf(o, " h%d %s", b->u.heading.level,
+                       b->u.heading.anchor ? b->u.heading.anchor : "-");
+            break;
+        case BLOCK_LIST:
+            buf_printf(o, " o%d s%d", b->u.list.ordered, b->u.list.start);
+            break;
+        case BLOCK_CODE:
+            buf_printf(o, " {%s}", b->u.code.literal ? b->u.code.literal : "-");
+            break;
+        case BLOCK_TABLE_ROW:
+            buf_printf(o, " hd%d", b->u.row.header);
+            break;
+        case BLOCK_TABLE_CELL:
+            buf_printf(o, " al%d hd%d", b->u.cell.align, b->u.cell.header);
+            break;
+        case BLOCK_IMAGE:
+            buf_printf(o, " %s|%s|%s|%dx%d", b->u.image.src ? b->u.image.src : "-",
+                       b->u.image.alt, b->u.image.caption ? b->u.image.caption : "-",
+                       b->u.image.width, b->u.image.height);
+            break;
+        case BLOCK_CALLOUT:
+            buf_printf(o, " k%d %s", b->u.callout.kind,
+                       b->u.callout.title ? b->u.callout.title : "-");
+            break;
+        case BLOCK_QUESTION: {
+            const Question *q = b->u.question;
+            buf_printf(o, " q %s t%d w%d n%d", q->id ? q->id : "-", q->type, q->weight,
+                       q->nchoices);
+            dump_loc(o, q->at);
+            buf_puts(o, "\n");
+            dump_blocks(o, q->prompt, depth + 1);
+            for (const Choice *c = q->choices; c; c = c->next) {
+                buf_printf(o, "%*schoice %s c%d ", depth * 2 + 2, "", c->id, c->correct);
+                dump_loc(o, c->at);
+                dump_inlines(o, c->text);
+                buf_puts(o, "\n");
+                dump_blocks(o, c->feedback, depth + 2);
+            }
+            dump_blocks(o, q->explanation, depth + 1);
+            break;
+        }
+        case BLOCK_SCENARIO: {
+            const Scenario *sc = b->u.scenario;
+            buf_printf(o, " sc %s %s s%d w%d n%d", sc->id ? sc->id : "-",
+                       sc->title ? sc->title : "-", sc->scored, sc->weight, sc->nchoices);
+            buf_puts(o, "\n");
+            for (const Step *st = sc->steps; st; st = st->next) {
+                buf_printf(o, "%*sstep %s e%d\n", depth * 2 + 2, "", st->id ? st->id : "-",
+                           st->end);
+                dump_blocks(o, st->body, depth + 2);
+                for (const StepChoice *c = st->choices; c; c = c->next) {
+                    buf_printf(o, "%*sgo %s>%s(%s) ", depth * 2 + 4, "", c->code,
+                               c->target_id ? c->target_id : "-",
+                               c->target && c->target->id ? c->target->id : "-");
+                    dump_inlines(o, c->text);
+                    buf_puts(o, "\n");
+                    dump_blocks(o, c->consequence, depth + 3);
+                }
+            }
+            break;
+        }
+        case BLOCK_REFLECTION:
+            buf_printf(o, " r %s m%d\n", b->u.reflection.id ? b->u.reflection.id : "-",
+                       b->u.reflection.max_chars);
+            dump_blocks(o, b->u.reflection.prompt, depth + 1);
+            break;
+        default:
+            break;
+        }
+        buf_puts(o, "\n");
+        dump_blocks(o, b->children, depth + 1);
+    }
+}
+
+static char *dump_page(const Page *p)
+{
+    Buf o = BUF_INIT;
+    buf_printf(&o, "page %s|%s|%s a%u/%u\n", p->name ? p->name : "-",
+               p->title ? p->title : "-", p->file ? p->file : "-", p->audience.roles,
+               p->audience.settings);
+    dump_blocks(&o, p->blocks, 0);
+    return buf_detach(&o, NULL);
+}
+
+static int read_lazy(Fixture *f, const char *html, size_t len)
+{
+    f->c = course_new();
+    assert_non_null(f->c);
+    memset(&f->d, 0, sizeof(f->d));
+    return page_read_lazy(f->c, "pkg/index.html", html, len, &f->doc, &f->d);
+}
+
+static void test_page_read__lazy_builds_no_page_until_asked(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_lazy(&f, OURS, sizeof(OURS) - 1), 0);
+    assert_int_equal(f.d.count, 1);  /* the scenario's unknown step, as page_read says */
+    /* the document as page_read reads it */
+    assert_true(f.doc.ours);
+    assert_int_equal(f.doc.scorm, SCORM_12);
+    assert_string_equal(f.c->id, "ai-never-neutral");
+    assert_int_equal(f.c->mastery_score, 80);
+    assert_string_equal(f.doc.lang->title, "L'outil n'est jamais neutre");
+    assert_string_equal(f.c->roles[0].label[0], "Médecin");
+    assert_string_equal(f.c->settings[0].label[0], "Urgences");
+    assert_string_equal(page_doc_text(&f.doc, "next", "Next"), "Suivant");
+    /* every page listed, none built */
+    assert_int_equal(f.doc.lang->npages, 4);
+    assert_int_equal(f.doc.nslots, 4);
+    assert_int_equal(f.doc.nbuilt, 0);
+    static const char *const names[] = { "_context", "01-intro", "02-quiz", "_summary" };
+    static const char *const titles[] = { "Votre contexte", "Introduction", "Quiz", "Bilan" };
+    int i = 0;
+    for (const Page *p = f.doc.lang->pages; p; p = p->next, i++) {
+        assert_string_equal(p->name, names[i]);
+        assert_string_equal(p->title, titles[i]);
+        assert_null(p->blocks);
+        assert_false(page_built(&f.doc, i));
+    }
+    assert_int_equal(page_find(f.doc.lang, "01-intro")->audience.roles, 2u);
+    /* what scoring needs, without the page */
+    int n;
+    const PageItem *it = page_items(&f.doc, 2, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(it[0].kind, BLOCK_QUESTION);
+    assert_string_equal(it[0].id, "q-lab");
+    assert_int_equal(it[0].weight, 2);
+    assert_int_equal(it[0].audience.roles, 1u);
+    assert_int_equal(it[1].kind, BLOCK_SCENARIO);
+    assert_string_equal(it[1].id, "sc-night");
+    assert_int_equal(it[1].weight, 3);
+    assert_true(it[1].scored);
+    assert_int_equal(it[2].kind, BLOCK_REFLECTION);
+    assert_string_equal(it[2].id, "r-my");
+    assert_null(page_items(&f.doc, 1, &n));
+    assert_int_equal(n, 0);
+    /* one page asked for: that page only */
+    assert_int_equal(page_build(f.c, &f.doc, 2, OURS, sizeof(OURS) - 1, &f.d), 0);
+    assert_int_equal(f.doc.nbuilt, 1);
+    assert_true(page_built(&f.doc, 2));
+    assert_false(page_built(&f.doc, 1));
+    assert_non_null(page_find(f.doc.lang, "02-quiz")->blocks);
+    assert_null(page_find(f.doc.lang, "01-intro")->blocks);
+    assert_int_equal(page_build(f.c, &f.doc, 2, OURS, sizeof(OURS) - 1, &f.d), 0);
+    assert_int_equal(f.doc.nbuilt, 1);
+    fixture_release(&f);
+}
+
+/* Each lazily built page is the page page_read builds, block for block,
+ * with the same source lines. */
+static void check_lazy_equals_eager(const char *html, size_t len, int npages)
+{
+    Fixture e, l;
+    assert_int_equal(read_str(&e, html, len), 0);
+    assert_int_equal(read_lazy(&l, html, len), 0);
+    assert_int_equal(l.doc.nslots, npages);
+    assert_int_equal(e.doc.lang->npages, npages);
+    const Page *pe = e.doc.lang->pages;
+    const Page *pl = l.doc.lang->pages;
+    for (int i = 0; i < npages; i++, pe = pe->next, pl = pl->next) {
+        assert_int_equal(page_build(l.c, &l.doc, i, html, len, &l.d), 0);
+        char *a = dump_page(pe), *b = dump_page(pl);
+        assert_string_equal(b, a);
+        free(a);
+        free(b);
+    }
+    assert_int_equal(l.doc.nbuilt, npages);
+    fixture_release(&e);
+    fixture_release(&l);
+}
+
+static void test_page_read__lazy_page_equals_eager_page(void **state)
+{
+    (void)state;
+    check_lazy_equals_eager(OURS, sizeof(OURS) - 1, 4);
+}
+
+/* A large document: n pages of a few paragraphs, a question every 10. */
+static void many_pages(Buf *b, int n)
+{
+    buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
+                "<title>Big</title></head>\n<body class=\"cp\" data-cp-module=\"big\">\n"
+                "<main>\n");
+    for (int i = 0; i < n; i++) {
+        buf_printf(b, "<section class=\"cp-page\" data-cp-page=\"p%04d\">\n"
+                      "<h1>Page %d</h1>\n<p>The ward team checks <em>every</em> suggestion"
+                      " the tool makes before deciding; data quality matters.</p>\n"
+                      "<ul><li>one</li><li>two</li></ul>\n", i, i + 1);
+        if (i % 10 == 0)
+            buf_printf(b, "<form class=\"cp-question\" data-cp-question=\"q%d\" "
+                          "data-cp-correct=\"a\"><div class=\"cp-prompt\"><p>Why?</p></div>"
+                          "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>Yes</label>"
+                          "</div><div class=\"cp-choice\" data-cp-choice=\"b\"><label>No"
+                          "</label></div></form>\n", i);
+        buf_puts(b, "</section>\n");
+    }
+    buf_puts(b, "</main>\n</body></html>\n");
+}
+
+static void test_page_read__lazy_memory_does_not_grow_with_pages_not_shown(void **state)
+{
+    (void)state;
+    Buf b = BUF_INIT;
+    many_pages(&b, 2000);
+    Fixture e, l;
+    assert_int_equal(read_str(&e, b.data, b.len), 0);
+    assert_int_equal(read_lazy(&l, b.data, b.len), 0);
+    assert_int_equal(l.doc.lang->npages, 2000);
+    assert_int_equal(l.doc.nbuilt, 0);
+    assert_string_equal(page_find(l.doc.lang, "p1999")->title, "Page 2000");
+    /* a listed page costs a small fraction of a built one */
+    assert_true(l.c->arena.total * 5 < e.c->arena.total);
+    size_t listed = l.c->arena.total;
+    assert_int_equal(page_build(l.c, &l.doc, 1990, b.data, b.len, &l.d), 0);
+    assert_true(l.c->arena.total - listed < e.c->arena.total / 500);
+    int n;
+    const PageItem *it = page_items(&l.doc, 1990, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(it->id, "q1990");
+    fixture_release(&e);
+    fixture_release(&l);
+    check_lazy_equals_eager(b.data, b.len, 2000);
+    buf_release(&b);
+}
+
+static void test_page_read__lazy_falls_back_when_pages_cannot_be_located(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        /* the section is closed by </main>: no end tag of its own */
+        "<html><body class=\"cp\"><main><section class=\"cp-page\" data-cp-page=\"a\">"
+        "<h1>A</h1><p>x</p></main></body></html>",
+        /* another charset: libxml2's offsets are not offsets into the bytes */
+        "<html><head><meta charset=\"iso-8859-1\"/></head><body class=\"cp\">"
+        "<section class=\"cp-page\" data-cp-page=\"a\"><h1>\xe9t\xe9</h1></section>"
+        "</body></html>",
+        /* never closed */
+        "<html><body class=\"cp\"><section class=\"cp-page\" data-cp-page=\"a\"><h1>A</h1>",
+    };
+    static const char *const titles[] = { "A", "\xc3\xa9t\xc3\xa9", "A" };
+    for (int i = 0; i < 3; i++) {
+        Fixture f;
+        assert_int_equal(read_lazy(&f, docs[i], strlen(docs[i])), 0);
+        assert_null(f.doc.slots);
+        assert_true(page_built(&f.doc, 0));
+        assert_int_equal(f.doc.lang->npages, 1);
+        assert_string_equal(f.doc.lang->pages->title, titles[i]);
+        assert_non_null(f.doc.lang->pages->blocks);
+        fixture_release(&f);
+    }
+    /* a third-party page: one page, built, as page_read gives it */
+    static const char third[] = "<html><body><h1>T</h1><p>text</p></body></html>";
+    Fixture f, e;
+    assert_int_equal(read_lazy(&f, third, sizeof(third) - 1), 0);
+    assert_int_equal(read_str(&e, third, sizeof(third) - 1), 0);
+    assert_null(f.doc.slots);
+    assert_int_equal(f.doc.lang->npages, 1);
+    assert_string_equal(f.doc.lang->pages->title, "T");
+    char *a = dump_page(e.doc.lang->pages), *b = dump_page(f.doc.lang->pages);
+    assert_string_equal(b, a);
+    free(a);
+    free(b);
+    fixture_release(&f);
+    fixture_release(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +872,10 @@ int main(void)
         cmocka_unit_test(test_page_read__many_blocks_are_capped),
         cmocka_unit_test(test_page_read__widget_problems_are_located),
         cmocka_unit_test(test_page_read__empty_document_is_refused),
+        cmocka_unit_test(test_page_read__lazy_builds_no_page_until_asked),
+        cmocka_unit_test(test_page_read__lazy_page_equals_eager_page),
+        cmocka_unit_test(test_page_read__lazy_memory_does_not_grow_with_pages_not_shown),
+        cmocka_unit_test(test_page_read__lazy_falls_back_when_pages_cannot_be_located),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
