@@ -111,8 +111,9 @@ $(BUILD)/libplayer.a: $(PLAYER_OBJ)
 	@rm -f $@
 	ar rcs $@ $^ $(if $(PLAYER_OBJ),,)
 
+# --as-needed: librsvg and cairo are dlopen()ed when an SVG is rendered (src/image.c)
 $(COURSEPACK): $(BUILD)/src/coursepack.o $(BUILD)/libcourse.a
-	$(CC) $(ALL_LDFLAGS) $^ $(LIB_LIBS) -o $@
+	$(CC) $(ALL_LDFLAGS) -Wl,--as-needed $^ $(LIB_LIBS) -o $@
 
 $(WARDPLAYER): $(BUILD)/player/main.o $(BUILD)/libplayer.a $(BUILD)/libcourse.a
 	$(CC) $(ALL_LDFLAGS) $^ $(PLAYER_LIBS) $(LIB_LIBS) -lm -o $@

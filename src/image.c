@@ -10,9 +10,11 @@
  * PNG is kept in a per-user cache keyed by a hash of everything it depends
  * on, and each entry is verified when read, so a damaged one is rendered
  * again, never shipped. */
+#define _GNU_SOURCE         /* dladdr */
 #include "image.h"
 
 #include <cairo.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <librsvg/rsvg.h>
@@ -118,6 +120,87 @@ void image_data_release(ImageData *img)
     memset(img, 0, sizeof(*img));
 }
 
+/* ---- librsvg, loaded on first use -------------------------------------------
+ * Linking librsvg (with cairo, pango, fontconfig, the X11 client libraries)
+ * costs every run ~30 ms of start-up, relocating and initialising them: more
+ * than the rest of a small build once its diagrams come from the cache. So
+ * coursepack does not link them (-Wl,--as-needed drops them); librsvg is
+ * dlopen()ed the first time an SVG is really rendered, and cairo's and
+ * GObject's functions are looked up among its dependencies. */
+
+typedef struct Svg {
+    int state;              /* 0 not loaded yet, 1 loaded, -1 cannot be loaded */
+    char why[256];          /* dlerror() when state is -1 */
+    __typeof__(rsvg_handle_new_from_data) *new_from_data;
+    __typeof__(rsvg_handle_get_intrinsic_size_in_pixels) *size_in_pixels;
+    __typeof__(rsvg_handle_get_intrinsic_dimensions) *dimensions;
+    __typeof__(rsvg_handle_render_document) *render_document;
+    __typeof__(g_object_unref) *object_unref;
+    __typeof__(cairo_image_surface_create) *surface_create;
+    __typeof__(cairo_surface_status) *surface_status;
+    __typeof__(cairo_status_to_string) *status_to_string;
+    __typeof__(cairo_create) *create;
+    __typeof__(cairo_surface_flush) *surface_flush;
+    __typeof__(cairo_surface_write_to_png_stream) *write_png;
+    __typeof__(cairo_destroy) *destroy;
+    __typeof__(cairo_surface_destroy) *surface_destroy;
+} Svg;
+
+static Svg svg_lib;
+
+/* The folder of the system's shared libraries: the one GLib (linked) came
+ * from. Returns 0 and fills dir, or -1. */
+static int system_lib_dir(char *dir, size_t cap)
+{
+    Dl_info info;
+    if (!dladdr((void *)&g_checksum_new, &info) || !info.dli_fname)
+        return -1;
+    const char *slash = strrchr(info.dli_fname, '/');
+    size_t n = slash ? (size_t)(slash - info.dli_fname) : 0;
+    if (!slash || n + 1 > cap)
+        return -1;
+    memcpy(dir, info.dli_fname, n);
+    dir[n] = '\0';
+    return 0;
+}
+
+#define SVG_SYM(field, name) (svg_lib.field = (__typeof__(svg_lib.field))dlsym(h, name))
+
+/* Returns the loaded functions, or NULL with svg_lib.why set. */
+static const Svg *svg_load(void)
+{
+    if (svg_lib.state)
+        return svg_lib.state > 0 ? &svg_lib : NULL;
+    char dir[4096], path[4200];
+    void *h = NULL;
+    if (system_lib_dir(dir, sizeof(dir)) == 0) {
+        snprintf(path, sizeof(path), "%s/librsvg-2.so.2", dir);
+        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    }
+    if (!h)
+        h = dlopen("librsvg-2.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (h && SVG_SYM(new_from_data, "rsvg_handle_new_from_data")
+        && SVG_SYM(size_in_pixels, "rsvg_handle_get_intrinsic_size_in_pixels")
+        && SVG_SYM(dimensions, "rsvg_handle_get_intrinsic_dimensions")
+        && SVG_SYM(render_document, "rsvg_handle_render_document")
+        && SVG_SYM(object_unref, "g_object_unref")
+        && SVG_SYM(surface_create, "cairo_image_surface_create")
+        && SVG_SYM(surface_status, "cairo_surface_status")
+        && SVG_SYM(status_to_string, "cairo_status_to_string")
+        && SVG_SYM(create, "cairo_create")
+        && SVG_SYM(surface_flush, "cairo_surface_flush")
+        && SVG_SYM(write_png, "cairo_surface_write_to_png_stream")
+        && SVG_SYM(destroy, "cairo_destroy")
+        && SVG_SYM(surface_destroy, "cairo_surface_destroy")) {
+        svg_lib.state = 1;      /* never dlclose()d: used until exit */
+        return &svg_lib;
+    }
+    const char *e = dlerror();
+    snprintf(svg_lib.why, sizeof(svg_lib.why), "%s", e ? e : "librsvg-2.so.2 not found");
+    svg_lib.state = -1;
+    return NULL;
+}
+
 /* ---- SVG ---------------------------------------------------------------------- */
 
 static cairo_status_t png_sink(void *closure, const unsigned char *data, unsigned int n)
@@ -152,19 +235,25 @@ static int render_svg(const unsigned char *svg, size_t size, const char *path, S
     cairo_surface_t *surf = NULL;
     cairo_t *cr = NULL;
     Buf png = BUF_INIT;
+    const Svg *L = svg_load();
 
-    h = rsvg_handle_new_from_data(svg, size, &err);
+    if (!L) {
+        diag_error(d, at, "cannot render '%s': librsvg cannot be loaded: %s (install the "
+                   "librsvg2-2 package, or export the drawing as PNG)", path, svg_lib.why);
+        goto out;
+    }
+    h = L->new_from_data(svg, size, &err);
     if (!h) {
         diag_error(d, at, "image '%s' is not a valid SVG: %s (open it in an SVG editor and save "
                    "it again)", path, gerror_text(err, "parse error"));
         goto out;
     }
     double w = 0, hh = 0;
-    if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh)) {
+    if (!L->size_in_pixels(h, &w, &hh)) {
         gboolean has_w, has_h, has_vb;
         RsvgLength lw, lh;
         RsvgRectangle vb;
-        rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
+        L->dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
         if (has_vb && vb.width > 0 && vb.height > 0) {
             w = vb.width;
             hh = vb.height;
@@ -182,21 +271,21 @@ static int render_svg(const unsigned char *svg, size_t size, const char *path, S
         pw = 1;
     if (ph < 1)
         ph = 1;
-    surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
-    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+    surf = L->surface_create(CAIRO_FORMAT_ARGB32, pw, ph);
+    if (L->surface_status(surf) != CAIRO_STATUS_SUCCESS) {
         diag_error(d, at, "cannot render '%s': %s", path,
-                   cairo_status_to_string(cairo_surface_status(surf)));
+                   L->status_to_string(L->surface_status(surf)));
         goto out;
     }
-    cr = cairo_create(surf);
+    cr = L->create(surf);
     RsvgRectangle viewport = { 0, 0, pw, ph };
-    if (!rsvg_handle_render_document(h, cr, &viewport, &err)) {
+    if (!L->render_document(h, cr, &viewport, &err)) {
         diag_error(d, at, "cannot render '%s': %s (simplify the drawing or export it as PNG)",
                    path, gerror_text(err, "render error"));
         goto out;
     }
-    cairo_surface_flush(surf);
-    if (cairo_surface_write_to_png_stream(surf, png_sink, &png) != CAIRO_STATUS_SUCCESS
+    L->surface_flush(surf);
+    if (L->write_png(surf, png_sink, &png) != CAIRO_STATUS_SUCCESS
         || png.failed) {
         diag_error(d, at, "cannot encode '%s' as PNG: out of memory", path);
         goto out;
@@ -217,11 +306,11 @@ out:
     if (err)
         g_error_free(err);
     if (cr)
-        cairo_destroy(cr);
+        L->destroy(cr);
     if (surf)
-        cairo_surface_destroy(surf);
+        L->surface_destroy(surf);
     if (h)
-        g_object_unref(h);
+        L->object_unref(h);
     buf_release(&png);
     return rc;
 }
@@ -278,21 +367,42 @@ static void sha256(const unsigned char *data, size_t n, unsigned char out[32])
     g_checksum_free(c);
 }
 
-/* The key: everything the rendered bytes depend on that we can name. The
- * fonts installed are not in it (asking fontconfig is the slow start the cache
- * avoids): after a font change, build once with --no-cache or empty the folder. */
+/* The key: everything the rendered bytes depend on that can be named without
+ * loading librsvg (which the cache is there to avoid): the headers' versions
+ * and, for the libraries that draw and encode, the identity of the installed
+ * file (device, inode, size, mtime: an upgrade replaces the file). The fonts
+ * installed are not in it: after a font change, build once with --no-cache
+ * or empty the folder. */
 static void cache_key(const unsigned char *svg, size_t size, unsigned char key[32])
 {
-    char head[160];
-    int n = snprintf(head, sizeof(head), "coursepack svg render %d librsvg %u.%u.%u cairo %s "
-                     "max %d\n", IMAGE_RENDER_VERSION, rsvg_major_version, rsvg_minor_version,
-                     rsvg_micro_version, cairo_version_string(), IMAGE_SVG_MAX_SIDE);
+    static const char *const libs[] = {
+        "librsvg-2.so.2", "libcairo.so.2", "libpango-1.0.so.0", "libpangocairo-1.0.so.0",
+        "libpangoft2-1.0.so.0", "libharfbuzz.so.0", "libfreetype.so.6", "libfontconfig.so.1",
+        "libpixman-1.so.0", "libpng16.so.16", "libz.so.1",
+    };
+    Buf head = BUF_INIT;
+    buf_printf(&head, "coursepack svg render %d librsvg %s cairo %s max %d\n",
+               IMAGE_RENDER_VERSION, LIBRSVG_VERSION, CAIRO_VERSION_STRING, IMAGE_SVG_MAX_SIDE);
+    char dir[4096], path[4200];
+    int have_dir = system_lib_dir(dir, sizeof(dir)) == 0;
+    for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", have_dir ? dir : "", libs[i]);
+        if (have_dir && stat(path, &st) == 0)
+            buf_printf(&head, "%s %llu %llu %lld %lld.%09ld\n", libs[i],
+                       (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+                       (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                       st.st_mtim.tv_nsec);
+        else
+            buf_printf(&head, "%s ?\n", libs[i]);
+    }
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
     gsize len = 32;
-    g_checksum_update(c, (const guchar *)head, n);
+    g_checksum_update(c, (const guchar *)head.data, (gssize)head.len);
     g_checksum_update(c, svg, (gssize)size);
     g_checksum_get_digest(c, key, &len);
     g_checksum_free(c);
+    buf_release(&head);
 }
 
 static char *cache_entry_path(const char *dir, const unsigned char key[32])

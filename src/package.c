@@ -201,24 +201,6 @@ static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size
     return (la_ssize_t)n;
 }
 
-static la_ssize_t sink_write_raw(Sink *s, const void *data, size_t n)
-{
-    const char *p = data;
-    size_t left = n;
-    while (left) {
-        ssize_t w = write(s->fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            s->err = errno;
-            return -1;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    return (la_ssize_t)n;
-}
-
 static int entry_cmp(const void *a, const void *b)
 {
     const PackageEntry *const *x = a, *const *y = b;
@@ -389,47 +371,186 @@ out:
 /* libarchive writes the DOS date of each entry in local time, so the bytes
  * would depend on TZ; rewrite those fields (local headers and central
  * directory) from mtime in UTC. The extended-timestamp field is UTC already. */
-static void fix_dos_times(Buf *z, size_t start, long long mtime)
+static void dos_time(long long mtime, unsigned char out[4])
 {
-    unsigned char *b = (unsigned char *)z->data + start;
-    size_t n = z->len - start;
     if (mtime < PACKAGE_MTIME_DEFAULT)
         mtime = PACKAGE_MTIME_DEFAULT;
     time_t t = (time_t)mtime;
-    struct tm tm;
-    if (!gmtime_r(&t, &tm))
-        return;
+    struct tm tm = {0};
+    if (!gmtime_r(&t, &tm)) {
+        tm.tm_year = 80;
+        tm.tm_mday = 1;
+    }
     unsigned dtime = (unsigned)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
     unsigned ddate = (unsigned)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+    out[0] = (unsigned char)dtime;
+    out[1] = (unsigned char)(dtime >> 8);
+    out[2] = (unsigned char)ddate;
+    out[3] = (unsigned char)(ddate >> 8);
+}
+
+/* Finds the end-of-central-directory record in tail[0..n) (the zip's last
+ * bytes; we write no comment, so it is the last 22). Sets the entry count and
+ * the central directory's size and offset. Returns 0 or -1. */
+static int find_eocd(const unsigned char *tail, size_t n, size_t *count, size_t *cd_size,
+                     size_t *cd_off)
+{
     if (n < 22)
-        return;
+        return -1;
     size_t e = n - 22;
-    while (e > 0 && !(b[e] == 'P' && b[e + 1] == 'K' && b[e + 2] == 5 && b[e + 3] == 6))
+    while (e > 0 && !(tail[e] == 'P' && tail[e + 1] == 'K' && tail[e + 2] == 5
+                      && tail[e + 3] == 6))
         e--;
-    if (b[e] != 'P')
-        return;
-    size_t count = (size_t)(b[e + 10] | b[e + 11] << 8);
-    size_t cd = (size_t)(b[e + 16] | b[e + 17] << 8 | b[e + 18] << 16
-                         | (unsigned long)b[e + 19] << 24);
-    for (size_t i = 0; i < count && cd + 46 <= n; i++) {
-        if (!(b[cd] == 'P' && b[cd + 1] == 'K' && b[cd + 2] == 1 && b[cd + 3] == 2))
+    if (!(tail[e] == 'P' && tail[e + 1] == 'K' && tail[e + 2] == 5 && tail[e + 3] == 6))
+        return -1;
+    *count = (size_t)(tail[e + 10] | tail[e + 11] << 8);
+    *cd_size = (size_t)(tail[e + 12] | tail[e + 13] << 8 | tail[e + 14] << 16
+                        | (unsigned long)tail[e + 15] << 24);
+    *cd_off = (size_t)(tail[e + 16] | tail[e + 17] << 8 | tail[e + 18] << 16
+                       | (unsigned long)tail[e + 19] << 24);
+    return 0;
+}
+
+/* Rewrites the times of the central directory cd[0..n) and calls local() with
+ * each entry's local header offset, for the caller to rewrite that one. */
+static void patch_central_directory(unsigned char *cd, size_t n, size_t count,
+                                    const unsigned char t[4],
+                                    void (*local)(void *ud, size_t lh), void *ud)
+{
+    size_t p = 0;
+    for (size_t i = 0; i < count && p + 46 <= n; i++) {
+        if (!(cd[p] == 'P' && cd[p + 1] == 'K' && cd[p + 2] == 1 && cd[p + 3] == 2))
             return;
-        size_t lh = (size_t)(b[cd + 42] | b[cd + 43] << 8 | b[cd + 44] << 16
-                             | (unsigned long)b[cd + 45] << 24);
-        b[cd + 12] = (unsigned char)dtime;
-        b[cd + 13] = (unsigned char)(dtime >> 8);
-        b[cd + 14] = (unsigned char)ddate;
-        b[cd + 15] = (unsigned char)(ddate >> 8);
-        if (lh + 30 <= n && b[lh] == 'P' && b[lh + 1] == 'K' && b[lh + 2] == 3
-            && b[lh + 3] == 4) {
-            b[lh + 10] = (unsigned char)dtime;
-            b[lh + 11] = (unsigned char)(dtime >> 8);
-            b[lh + 12] = (unsigned char)ddate;
-            b[lh + 13] = (unsigned char)(ddate >> 8);
-        }
-        cd += 46 + (size_t)(b[cd + 28] | b[cd + 29] << 8) + (size_t)(b[cd + 30] | b[cd + 31] << 8)
-              + (size_t)(b[cd + 32] | b[cd + 33] << 8);
+        size_t lh = (size_t)(cd[p + 42] | cd[p + 43] << 8 | cd[p + 44] << 16
+                             | (unsigned long)cd[p + 45] << 24);
+        memcpy(cd + p + 12, t, 4);
+        local(ud, lh);
+        p += 46 + (size_t)(cd[p + 28] | cd[p + 29] << 8) + (size_t)(cd[p + 30] | cd[p + 31] << 8)
+             + (size_t)(cd[p + 32] | cd[p + 33] << 8);
     }
+}
+
+typedef struct MemoryZip {
+    unsigned char *z;       /* the zip's bytes */
+    size_t n;
+    const unsigned char *t; /* the 4 DOS time bytes */
+} MemoryZip;
+
+static void patch_local_memory(void *ud, size_t lh)
+{
+    MemoryZip *m = ud;
+    if (lh + 30 <= m->n && m->z[lh] == 'P' && m->z[lh + 1] == 'K' && m->z[lh + 2] == 3
+        && m->z[lh + 3] == 4)
+        memcpy(m->z + lh + 10, m->t, 4);
+}
+
+static void fix_dos_times(Buf *z, size_t start, long long mtime)
+{
+    unsigned char t[4];
+    dos_time(mtime, t);
+    MemoryZip m = { (unsigned char *)z->data + start, z->len - start, t };
+    size_t count, cd_size, cd_off;
+    if (find_eocd(m.z, m.n, &count, &cd_size, &cd_off) != 0 || cd_off > m.n
+        || cd_size > m.n - cd_off)
+        return;
+    patch_central_directory(m.z + cd_off, cd_size, count, t, patch_local_memory, &m);
+}
+
+static int pread_all(int fd, void *dst, size_t n, off_t off)
+{
+    unsigned char *p = dst;
+    while (n) {
+        ssize_t r = pread(fd, p, n, off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+        off += r;
+    }
+    return 0;
+}
+
+static int pwrite_all(int fd, const void *src, size_t n, off_t off)
+{
+    const unsigned char *p = src;
+    while (n) {
+        ssize_t w = pwrite(fd, p, n, off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+        off += w;
+    }
+    return 0;
+}
+
+typedef struct FileZip {
+    int fd;
+    off_t size;             /* of the zip */
+    const unsigned char *t;
+    int err;                /* errno of the first failure */
+} FileZip;
+
+static void patch_local_file(void *ud, size_t lh)
+{
+    FileZip *f = ud;
+    unsigned char sig[4];
+    if (f->err || (off_t)lh + 30 > f->size)
+        return;
+    if (pread_all(f->fd, sig, 4, (off_t)lh) != 0
+        || (memcmp(sig, "PK\3\4", 4) == 0 && pwrite_all(f->fd, f->t, 4, (off_t)lh + 10) != 0))
+        f->err = errno;
+}
+
+/* fix_dos_times on a zip written to fd: only the central directory is read
+ * (a few kB), and 4 bytes per local header are rewritten in place. Returns 0,
+ * or -1 with errno set. */
+static int fix_dos_times_fd(int fd, long long mtime)
+{
+    int rc = -1;
+    unsigned char t[4], tail[22];
+    unsigned char *cd = NULL;
+    dos_time(mtime, t);
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return -1;
+    if (st.st_size < 22)
+        return 0;           /* not a zip we wrote: nothing to fix */
+    if (pread_all(fd, tail, sizeof(tail), st.st_size - 22) != 0)
+        return -1;
+    size_t count, cd_size, cd_off;
+    if (find_eocd(tail, sizeof(tail), &count, &cd_size, &cd_off) != 0
+        || (off_t)cd_off > st.st_size || (off_t)cd_size > st.st_size - (off_t)cd_off)
+        return 0;
+    cd = malloc(cd_size ? cd_size : 1);
+    if (!cd) {
+        errno = ENOMEM;
+        return -1;
+    }
+    FileZip f = { fd, st.st_size, t, 0 };
+    if (pread_all(fd, cd, cd_size, (off_t)cd_off) != 0)
+        goto out;
+    patch_central_directory(cd, cd_size, count, t, patch_local_file, &f);
+    if (f.err) {
+        errno = f.err;
+        goto out;
+    }
+    if (pwrite_all(fd, cd, cd_size, (off_t)cd_off) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(cd);
+    return rc;
 }
 
 int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
@@ -494,20 +615,14 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         free(tmp);
         return -1;
     }
-    /* Built in memory first (packages are small), so the DOS dates can be
-     * fixed before the bytes reach the disk. */
-    Buf z = BUF_INIT;
-    Sink sink = { &z, -1, 0 };
-    if (write_zip(&sink, entries, n, mtime, path, d) != 0) {
-        buf_release(&z);
-        goto out;
-    }
-    fix_dos_times(&z, 0, mtime);
+    /* Written straight into the temporary file (images are streamed from
+     * their files, nothing is held whole in memory); the DOS dates are then
+     * fixed in place, before fsync. */
     Sink disk = { NULL, fd, 0 };
-    la_ssize_t w = sink_write_raw(&disk, z.data, z.len);
-    buf_release(&z);
-    if (w < 0) {
-        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(disk.err));
+    if (write_zip(&disk, entries, n, mtime, path, d) != 0)
+        goto out;
+    if (fix_dos_times_fd(fd, mtime) != 0) {
+        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
         goto out;
     }
     if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
