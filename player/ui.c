@@ -69,6 +69,8 @@ typedef struct Module {
     Manifest *man;
     Course *course;         /* ours: index.html read; third-party: titles */
     PageDoc doc;
+    char *index_html;       /* ours: index.html, whose pages page_build() reads when shown */
+    size_t index_len;
     int ours;
     int opened;
     char *error;            /* why it cannot be played, or NULL */
@@ -280,9 +282,11 @@ static int mod_open(Module *m)
     if (launch && strcmp(launch, "index.html") == 0) {
         buf_clear(&b);
         if (mod_read(m, "index.html", &b, &d) == 0 &&
-            page_read(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
+            page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
             m->ours = 1;
+            m->index_len = b.len;
+            m->index_html = buf_detach(&b, NULL);
             CourseLang *L = m->doc.lang;
             m->title = L->title;
             m->lang = L->code;
@@ -329,6 +333,16 @@ fail:
 static const Page *mod_page(Module *m, int i)
 {
     ModPage *mp = &m->pages[i];
+    if (m->ours && !page_built(&m->doc, i)) {
+        /* ours: listed when opened, built when first needed */
+        Diag d = DIAG_INIT;
+        if (page_build(m->course, &m->doc, i, m->index_html, m->index_len, &d) != 0) {
+            char *t = diag_text(&d);
+            fprintf(stderr, "wardplayer: %s\n", t ? t : "cannot read the page");
+            free(t);
+        }
+        diag_release(&d);
+    }
     if (mp->page || !mp->href)
         return mp->page;
     Diag d = DIAG_INIT;
@@ -369,6 +383,7 @@ static void mod_release(Module *m)
     free(m->rs);
     cmi_free(m->cmi);
     course_free(m->course);
+    free(m->index_html);
     manifest_free(m->man);
     package_close(m->pkg);
     free(m->error);
@@ -520,6 +535,19 @@ static int module_score(Ui *ui, Module *m, int *max_out, int *answered_all)
         const Page *p = m->pages[i].page;
         if (!p || !audience_includes(p->audience, ui->role, ui->setting))
             continue;
+        if (m->ours && !page_built(&m->doc, i)) {
+            /* never shown, so nothing on it is answered: only its weights count */
+            int n;
+            const PageItem *it = page_items(&m->doc, i, &n);
+            for (int k = 0; k < n; k++)
+                if (audience_includes(it[k].audience, ui->role, ui->setting) &&
+                    (it[k].kind == BLOCK_QUESTION ||
+                     (it[k].kind == BLOCK_SCENARIO && it[k].scored))) {
+                    max += it[k].weight;
+                    all = 0;
+                }
+            continue;
+        }
         for (const Block *b = p->blocks; b; b = b->next) {
             if (!audience_includes(b->audience, ui->role, ui->setting))
                 continue;
@@ -698,7 +726,17 @@ static void record_reflection(Ui *ui, Module *m, RState *s)
 /* Finds a question or scenario by id in the module's loaded pages. */
 static Block *find_item(Module *m, const char *id, BlockKind kind)
 {
-    for (int i = 0; i < m->npages; i++)
+    for (int i = 0; i < m->npages; i++) {
+        if (m->ours && !page_built(&m->doc, i)) {
+            /* build only the page that lists the item */
+            int n, has = 0;
+            const PageItem *it = page_items(&m->doc, i, &n);
+            for (int k = 0; k < n && !has; k++)
+                has = it[k].kind == kind && it[k].id && strcmp(it[k].id, id) == 0;
+            if (!has)
+                continue;
+            mod_page(m, i);
+        }
         for (Block *b = m->pages[i].page ? m->pages[i].page->blocks : NULL; b; b = b->next) {
             if (b->kind == BLOCK_QUESTION && kind == BLOCK_QUESTION && b->u.question->id &&
                 strcmp(b->u.question->id, id) == 0)
@@ -710,6 +748,7 @@ static Block *find_item(Module *m, const char *id, BlockKind kind)
                 b->u.reflection.id && strcmp(b->u.reflection.id, id) == 0)
                 return b;
         }
+    }
     return NULL;
 }
 
@@ -781,8 +820,8 @@ static void begin_attempt(Ui *ui, Module *m)
     if (m->cmi && resumed && store_cmi_load(ui->store, m->attempt, m->cmi) == 0)
         cmi_begin_session(m->cmi);
     if (resumed) {
-        for (int i = 0; i < m->npages; i++)
-            mod_page(m, i);
+        for (int i = 0; i < m->npages && !m->ours; i++)
+            mod_page(m, i);     /* ours: find_item() builds the pages answered */
         store_foreach_answer(ui->store, m->attempt, restore_answer, m);
         for (int i = 0; i < m->npages; i++) {
             const char *name = m->pages[i].page && m->pages[i].page->name
@@ -1226,7 +1265,8 @@ static void go(Ui *ui, Screen s)
 
 static int page_shown(Ui *ui, Module *m, int i)
 {
-    const Page *p = mod_page(m, i);
+    /* ours: the listed page knows its audience without being built */
+    const Page *p = m->ours ? m->pages[i].page : mod_page(m, i);
     return !p || audience_includes(p->audience, ui->role, ui->setting);
 }
 
@@ -1263,8 +1303,8 @@ static int open_module(Ui *ui, int i)
     ui->cur = i;
     ui->role = -1;
     ui->setting = -1;
-    for (int k = 0; k < m->npages; k++)
-        mod_page(m, k);
+    for (int k = 0; k < m->npages && !m->ours; k++)
+        mod_page(m, k);         /* ours: built when shown */
     begin_attempt(ui, m);
     /* learner context from the profile */
     if (ui->store && store_current_learner(ui->store) && m->course) {
