@@ -223,6 +223,64 @@ static void test_package__disk_write_atomic(void **state)
  * next successful write of the same package removes such leftovers, so a
  * ward PC's folder does not fill up. Other packages' leftovers are not its
  * business. (hardening: 50 kills left 28 files) */
+/* The zip written straight to disk (entries streamed from files, DOS dates
+ * fixed in place afterwards) has the very bytes of the zip made in memory,
+ * in any time zone, with entries larger than the copy chunks. */
+static void test_package__disk_write_equals_memory(void **state)
+{
+    (void)state;
+    char *dir = pkgfixture_tmpdir();
+    assert_non_null(dir);
+    char path[4096], big[4096], small[4096];
+    snprintf(path, sizeof(path), "%s/m.en.scorm2004.zip", dir);
+    snprintf(big, sizeof(big), "%s/big.png", dir);
+    snprintf(small, sizeof(small), "%s/small.png", dir);
+    size_t n = 700000;                  /* ~11 chunks of 64 KiB, incompressible */
+    unsigned char *noise = malloc(n);
+    assert_non_null(noise);
+    unsigned x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        noise[i] = (unsigned char)(x >> 16);
+    }
+    assert_int_equal(pkgfixture_write_file(big, noise, n), 0);
+    assert_int_equal(pkgfixture_write_file(small, "PNG", 3), 0);
+    PackageEntry files[5] = { three[0], three[1], three[2], { "img/big.png", NULL, 0, big },
+                              { "img/small.png", NULL, 0, small } };
+    Diag d = DIAG_INIT;
+    Buf mem = BUF_INIT, disk = BUF_INIT, big_back = BUF_INIT;
+    assert_int_equal(package_write_zip_memory(files, 5, 1700000000, &mem, &d), 0);
+    const char *oldtz = getenv("TZ");
+    char *saved = oldtz ? strdup(oldtz) : NULL;
+    setenv("TZ", "America/Los_Angeles", 1);
+    tzset();
+    assert_int_equal(package_write_zip(path, files, 5, 1700000000, &d), 0);
+    if (saved)
+        setenv("TZ", saved, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(saved);
+    assert_int_equal(pkgfixture_read_file(path, &disk), 0);
+    assert_int_equal(disk.len, mem.len);
+    assert_memory_equal(disk.data, mem.data, mem.len);
+    Package *p = package_open(path, NULL, &d);
+    assert_non_null(p);
+    assert_int_equal(package_read(p, "img/big.png", 0, &big_back, &d), 0);
+    assert_int_equal(big_back.len, n);
+    assert_memory_equal(big_back.data, noise, n);
+    package_close(p);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(pkgfixture_count_files(dir), 3);   /* no temporary file left */
+    buf_release(&mem);
+    buf_release(&disk);
+    buf_release(&big_back);
+    diag_release(&d);
+    free(noise);
+    pkgfixture_rmtree(dir);
+    free(dir);
+}
+
 static void test_package__write_removes_its_stale_temporaries(void **state)
 {
     (void)state;
@@ -515,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_package__same_input_same_bytes),
         cmocka_unit_test(test_package__source_date_epoch),
         cmocka_unit_test(test_package__disk_write_atomic),
+        cmocka_unit_test(test_package__disk_write_equals_memory),
         cmocka_unit_test(test_package__write_removes_its_stale_temporaries),
         cmocka_unit_test(test_package__reader_refuses_hostile_entries),
         cmocka_unit_test(test_package__reader_refuses_encrypted),
