@@ -1,13 +1,15 @@
 /* app: SDL events > ui calls > one redraw when dirty. Idle means blocked in
  * SDL_WaitEvent: no timer, no polling, so an idle ward PC uses ~0 % CPU. A
- * timeout is used only while something is scheduled (a script step, or the
- * read-aloud child that must be reaped). Script commands become pushed SDL
+ * timeout is used only while something is scheduled (a script step, the
+ * read-aloud child that must be reaped, or the next background sync while
+ * results are pending; a running sync wakes the loop with an event). Script commands become pushed SDL
  * events, executed one at a time when the queue is empty, so every command
  * sees the frame the previous one produced. */
 #include "app.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include "font.h"
 #include "render.h"
 #include "script.h"
+#include "sync.h"
 #include "ui.h"
 
 extern char **environ;
@@ -45,7 +48,15 @@ typedef struct App {
     Uint32 wait_until;
     int rc;
     pid_t speaker;              /* espeak-ng child, 0 when none */
+    double touch_dy;            /* finger travel since it went down, window pixels */
+    int touch_scrolled;         /* of which given to ui_wheel, pixels */
+    double touch_path;          /* total distance the finger moved (tap or swipe) */
     long frames;                /* frames drawn, for --stats */
+    int syncing;                /* an LRS is configured and there is a store */
+    SyncWorker *sync;           /* the background attempt under way, or NULL */
+    SyncPlan plan;
+    unsigned long results_seen; /* ui_results_recorded() when last looked at */
+    Uint32 sync_event;          /* pushed by the worker when it ends; (Uint32)-1: none */
 } App;
 
 /* ---- read aloud ---------------------------------------------------------- */
@@ -75,14 +86,19 @@ static void speech_start(App *a, const char *text, const char *lang)
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     char voice[8];
     snprintf(voice, sizeof(voice), "%s", strcmp(lang, "en") == 0 ? "en" : "fr");
-    char *argv[] = { (char *)"espeak-ng", (char *)"-v", voice, NULL };
+    /* WARDPLAYER_ESPEAK: another speech program taking the same arguments
+     * (an administrator's wrapper; the tests' recorder) */
+    const char *prog = getenv("WARDPLAYER_ESPEAK");
+    if (!prog || !*prog)
+        prog = "espeak-ng";
+    char *argv[] = { (char *)prog, (char *)"-v", voice, NULL };
     pid_t pid;
-    int rc = posix_spawnp(&pid, "espeak-ng", &fa, NULL, argv, environ);
+    int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fd[0]);
     if (rc != 0) {
         close(fd[1]);
-        fprintf(stderr, "wardplayer: cannot start espeak-ng: %s\n", strerror(rc));
+        fprintf(stderr, "wardplayer: cannot start %s: %s\n", prog, strerror(rc));
         return;
     }
     fcntl(fd[1], F_SETFL, O_NONBLOCK);
@@ -106,6 +122,86 @@ static void speech_poll(App *a)
         speech_stop(a);
     if (text)
         speech_start(a, text, lang);
+}
+
+/* ---- background sync ------------------------------------------------------------ */
+
+static long long now_ms(void)
+{
+    return (long long)SDL_GetTicks64();
+}
+
+/* Runs on the worker's thread: SDL_PushEvent is thread-safe and wakes
+ * SDL_WaitEvent, so the loop needs no timer while an attempt runs. */
+static void sync_wake(void *userdata)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof(e));
+    e.type = *(const Uint32 *)userdata;
+    SDL_PushEvent(&e);
+}
+
+/* The worker's log is redacted already; it is shown with --stats, or when
+ * an administrator must act (credentials, refused statements, local error).
+ * An LRS out of reach is the normal offline case: silence. */
+static void sync_show(const App *a, const SyncReport *r, int rc)
+{
+    if (!a->o->stats && rc >= 0 && !r->auth_failed && !r->set_aside)
+        return;
+    Buf red = BUF_INIT;
+    lrs_config_redact(a->o->lrs, r->log.data, &red);
+    fputs(red.data, stderr);
+    buf_release(&red);
+    fprintf(stderr, "wardplayer: background sync: sent %zu, pending %zu, set aside %zu\n",
+            r->sent, r->pending, r->set_aside);
+}
+
+/* Collects a finished attempt, notes new results and starts the attempt the
+ * plan wants. Never blocks: the attempt runs on its own thread. */
+static void sync_tick(App *a)
+{
+    if (!a->syncing)
+        return;
+    long long now = now_ms();
+    unsigned long rec = ui_results_recorded(a->ui);
+    if (rec != a->results_seen) {
+        a->results_seen = rec;
+        sync_plan_recorded(&a->plan, now);
+    }
+    if (a->sync) {
+        SyncReport r;
+        sync_report_init(&r);
+        int rc = 0;
+        if (sync_worker_poll(a->sync, &r, &rc)) {
+            sync_worker_free(a->sync);
+            a->sync = NULL;
+            sync_plan_finished(&a->plan, a->o->lrs, now, rc);
+            sync_show(a, &r, rc);
+        }
+        sync_report_release(&r);
+    }
+    if (!sync_plan_due(&a->plan, now))
+        return;
+    Buf err = BUF_INIT;
+    int notify = a->sync_event != (Uint32)-1;
+    a->sync = sync_worker_start_notify(a->o->data_dir, a->o->lrs, notify ? sync_wake : NULL,
+                                       &a->sync_event, &err);
+    sync_plan_started(&a->plan);
+    if (!a->sync) {
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+        sync_plan_finished(&a->plan, a->o->lrs, now, -1);
+    }
+    buf_release(&err);
+}
+
+/* How long the loop may sleep for the sync's sake: -1 for ever. */
+static int sync_wait_ms(const App *a)
+{
+    if (!a->syncing)
+        return -1;
+    if (a->sync)
+        return a->sync_event == (Uint32)-1 ? 250 : -1;     /* no event: poll */
+    return (int)sync_plan_wait_ms(&a->plan, now_ms());
 }
 
 /* ---- input ----------------------------------------------------------------- */
@@ -159,6 +255,21 @@ static int map_key(const SDL_Keysym *k, UiKey *out)
     return 1;
 }
 
+/* A finger that moved less than this (pixels) tapped. */
+#define TAP_SLOP 12
+
+/* What touch coordinates are normalized to: the window, or headless the
+ * surface drawn on (a headless `resize` changes only that). */
+static void window_size(const App *a, int *w, int *h)
+{
+    if (a->surface) {
+        *w = a->surface->w;
+        *h = a->surface->h;
+    } else {
+        SDL_GetWindowSize(a->win, w, h);
+    }
+}
+
 static void handle(App *a, const SDL_Event *e)
 {
     UiKey k;
@@ -189,7 +300,10 @@ static void handle(App *a, const SDL_Event *e)
             a->dirty |= ui_text(a->ui, e->text.text);
         break;
     case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button == SDL_BUTTON_LEFT)
+        /* SDL also turns a finger into mouse clicks: the finger events
+         * decide instead, so that a swipe starting on a choice scrolls
+         * without choosing it */
+        if (e->button.button == SDL_BUTTON_LEFT && e->button.which != SDL_TOUCH_MOUSEID)
             a->dirty |= ui_click(a->ui, e->button.x, e->button.y);
         break;
     case SDL_MOUSEWHEEL: {
@@ -199,12 +313,29 @@ static void handle(App *a, const SDL_Event *e)
         a->dirty |= ui_wheel(a->ui, -dy * 60);
         break;
     }
+    case SDL_FINGERDOWN:
+        a->touch_dy = a->touch_path = 0;
+        a->touch_scrolled = 0;
+        break;
     case SDL_FINGERMOTION: {
-        int h = 0;
-        SDL_GetWindowSize(a->win, NULL, &h);
-        a->dirty |= ui_wheel(a->ui, (int)(-e->tfinger.dy * (float)h));
+        /* the page follows the finger; the travel is summed so that many
+         * small motions lose no pixel to rounding */
+        int w, h;
+        window_size(a, &w, &h);
+        a->touch_dy += e->tfinger.dy * h;
+        a->touch_path += fabs(e->tfinger.dx * w) + fabs(e->tfinger.dy * h);
+        int want = (int)lround(-a->touch_dy);
+        a->dirty |= ui_wheel(a->ui, want - a->touch_scrolled);
+        a->touch_scrolled = want;
         break;
     }
+    case SDL_FINGERUP:
+        if (a->touch_path < TAP_SLOP) {     /* a tap: a click where the finger was */
+            int w, h;
+            window_size(a, &w, &h);
+            a->dirty |= ui_click(a->ui, (int)(e->tfinger.x * w), (int)(e->tfinger.y * h));
+        }
+        break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && !a->o->headless) {
             int w, h;
@@ -250,6 +381,37 @@ static void push_key(SDL_Keycode k, unsigned mods)
     SDL_PushEvent(&e);
 }
 
+/* A finger down at (a, b), moved by (c, d) in 8 steps (SWIPE), lifted: the
+ * events a touch screen sends, in SDL's normalized coordinates. */
+static void push_touch(App *a, const ScriptCmd *c)
+{
+    int w, h;
+    window_size(a, &w, &h);
+    int steps = c->op == SCRIPT_SWIPE ? 8 : 0;
+    SDL_Event e;
+    memset(&e, 0, sizeof(e));
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    e.tfinger.pressure = 1;
+    e.tfinger.x = (float)c->a / (float)w;
+    e.tfinger.y = (float)c->b / (float)h;
+    e.type = SDL_FINGERDOWN;
+    SDL_PushEvent(&e);
+    e.type = SDL_FINGERMOTION;
+    for (int i = 1; i <= steps; i++) {
+        float x = (float)(c->a + c->c * i / steps) / (float)w;
+        float y = (float)(c->b + c->d * i / steps) / (float)h;
+        e.tfinger.dx = x - e.tfinger.x;
+        e.tfinger.dy = y - e.tfinger.y;
+        e.tfinger.x = x;
+        e.tfinger.y = y;
+        SDL_PushEvent(&e);
+    }
+    e.type = SDL_FINGERUP;
+    e.tfinger.dx = e.tfinger.dy = 0;
+    SDL_PushEvent(&e);
+}
+
 static void draw(App *a);
 
 static void screenshot(App *a, const char *path);
@@ -285,6 +447,10 @@ static void script_step(App *a)
         e.type = SDL_MOUSEBUTTONUP;
         e.button.state = SDL_RELEASED;
         SDL_PushEvent(&e);
+        break;
+    case SCRIPT_SWIPE:
+    case SCRIPT_TAP:
+        push_touch(a, c);
         break;
     case SCRIPT_WHEEL:
         e.type = SDL_MOUSEWHEEL;
@@ -449,7 +615,8 @@ int app_run(const AppOptions *o)
         goto out;
     }
     UiOptions uo = { .path = o->path, .data_dir = o->data_dir, .lang = o->lang, .width = w,
-                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast };
+                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast,
+                     .trace = o->trace };
     a.ui = ui_new(&uo, render_measure(a.render), &err);
     if (!a.ui) {
         fprintf(stderr, "wardplayer: %s\n", err.data);
@@ -459,6 +626,17 @@ int app_run(const AppOptions *o)
     render_set_ui(a.render, a.ui);
     render_log_boxes(a.render, o->boxes);
     SDL_StartTextInput();
+    if (o->lrs && o->data_dir) {
+        /* before any result: the statements carry the hospital's homePage */
+        if (sync_use_home_page(o->data_dir, o->lrs, &err) < 0) {
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+            buf_clear(&err);
+        }
+        a.syncing = 1;
+        a.sync_event = SDL_RegisterEvents(1);
+        a.results_seen = ui_results_recorded(a.ui);
+        sync_plan_init(&a.plan, now_ms());
+    }
 
     while (!a.quit) {
         SDL_Event e;
@@ -468,6 +646,7 @@ int app_run(const AppOptions *o)
             break;
         if (a.dirty)
             draw(&a);
+        sync_tick(&a);
         int timeout = -1;
         if (a.step < a.script.n) {
             Uint32 now = SDL_GetTicks();
@@ -486,6 +665,9 @@ int app_run(const AppOptions *o)
         }
         if (a.speaker > 0 && (timeout < 0 || timeout > 250))
             timeout = 250;      /* to reap the read-aloud child */
+        int sync_wait = sync_wait_ms(&a);
+        if (sync_wait >= 0 && (timeout < 0 || sync_wait < timeout))
+            timeout = sync_wait;
         int got = timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
         if (got)
             handle(&a, &e);
@@ -495,6 +677,10 @@ int app_run(const AppOptions *o)
 out:
     if (o->stats)
         fprintf(stderr, "wardplayer: %ld frames drawn\n", a.frames);
+    if (a.sync && o->stats)
+        fprintf(stderr, "wardplayer: background sync: stopped at exit (the rest stays "
+                "pending)\n");
+    sync_worker_free(a.sync);   /* cancels within about a second; before SDL_Quit */
     speech_stop(&a);
     ui_free(a.ui);
     render_free(a.render);

@@ -4,6 +4,8 @@
 #ifndef APP_H
 #define APP_H
 
+#include "lrs_config.h"
+
 typedef struct AppOptions {
     const char *path;           /* package, package folder or library folder */
     const char *data_dir;       /* learner store; NULL: nothing is saved */
@@ -16,9 +18,13 @@ typedef struct AppOptions {
     int width, height;          /* window size; 0: 1280 x 800 */
     int scale;                  /* text size percent; 0: 100 */
     int high_contrast;
-    int stats;                  /* print "N frames drawn" on stderr at exit (tests) */
+    int stats;                  /* print "N frames drawn" on stderr at exit (tests), and
+                                   each background sync's report */
+    const LrsConfig *lrs;       /* send the results there in the background (sync.h);
+                                   NULL: no sync. Needs data_dir */
     int boxes;                  /* test hook: each screenshot X.png also writes X.boxes,
                                    the boxes drawn in that frame (tools/check-layout) */
+    const char *trace;          /* committed answers are appended here (ui.h; tests) */
 } AppOptions;
 
 /* Runs the player until it quits. Returns the process exit code: 0, 1 when

@@ -25,6 +25,13 @@ void lrs_config_init(LrsConfig *c)
     c->retries = 4;
     c->retry_base_ms = 1000;
     c->retry_max_ms = 60000;
+    c->background_sync = 1;
+}
+
+void lrs_config_wipe(LrsConfig *c)
+{
+    sodium_memzero(c, sizeof *c);
+    lrs_config_init(c);
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -72,6 +79,7 @@ static const IntKey int_keys[] = {
     {"retries", offsetof(LrsConfig, retries), 0, 20},
     {"retry_base_ms", offsetof(LrsConfig, retry_base_ms), 0, 600000},
     {"retry_max_ms", offsetof(LrsConfig, retry_max_ms), 0, 3600000},
+    {"background_sync", offsetof(LrsConfig, background_sync), 0, 1},
 };
 
 static int key_is(const char *k, size_t kn, const char *name)
@@ -137,7 +145,7 @@ int lrs_config_parse(LrsConfig *c, const char *name, const char *text, size_t le
         if (i == sizeof int_keys / sizeof int_keys[0]) {
             buf_printf(err, "%s:%d: error: unknown key '%.*s' (expected endpoint, username, "
                             "password, home_page, batch, timeout, connect_timeout, retries, "
-                            "retry_base_ms or retry_max_ms)", name, line, (int)kn, k);
+                            "retry_base_ms, retry_max_ms or background_sync)", name, line, (int)kn, k);
             return -1;
         }
         const IntKey *ik = &int_keys[i];
@@ -258,6 +266,16 @@ int lrs_config_load(LrsConfig *c, const char *path, Buf *err)
         || env_override(c->password, LRS_PASSWORD_ENV, err) < 0)
         return -1;
     return 0;
+}
+
+int lrs_config_load_player(LrsConfig *c, const char *path, Buf *err)
+{
+    lrs_config_init(c);
+    if (lrs_config_load(c, path, err) < 0)
+        return -1;
+    if (!c->endpoint[0] || !c->background_sync)
+        return 0;
+    return lrs_config_check(c, err) < 0 ? -1 : 1;
 }
 
 int lrs_config_check(const LrsConfig *c, Buf *err)

@@ -29,14 +29,18 @@ typedef struct LrsConfig {
     int retries;                        /* further tries after a failure, 0..20 (4) */
     int retry_base_ms;                  /* first wait, 0..600000 (1000) */
     int retry_max_ms;                   /* cap of the doubling wait (60000) */
+    int background_sync;                /* the player sends while it runs, 0..1 (1) */
 } LrsConfig;
 
 /* Sets the defaults above and empty strings. */
 void lrs_config_init(LrsConfig *c);
 
+/* Overwrites c (the password too) with zeros, then lrs_config_init. */
+void lrs_config_wipe(LrsConfig *c);
+
 /* Reads "key = value" lines ('#' starts a comment line; keys: endpoint,
  * username, password, home_page, batch, timeout, connect_timeout, retries,
- * retry_base_ms, retry_max_ms) from text (len bytes) into c, overriding
+ * retry_base_ms, retry_max_ms, background_sync) from text (len bytes) into c, overriding
  * what is there. name is the file name used in messages. Returns 0, or -1
  * with "name:line: error: what (fix)" in err; never quotes a password. */
 int lrs_config_parse(LrsConfig *c, const char *name, const char *text, size_t len, Buf *err);
@@ -53,6 +57,12 @@ int lrs_config_load_file(LrsConfig *c, const char *path, Buf *err);
  * when it exists; then $WARDPLAYER_LRS_ENDPOINT, _USERNAME, _PASSWORD
  * override. path may be NULL. Returns 0 or -1 with err set. */
 int lrs_config_load(LrsConfig *c, const char *path, Buf *err);
+
+/* What the player's screen uses: lrs_config_load (path may be NULL), then
+ * returns 1 when an endpoint is configured and background_sync is not 0
+ * (checked with lrs_config_check), 0 when no LRS is configured or background
+ * sync is off, -1 with err set on a bad configuration. */
+int lrs_config_load_player(LrsConfig *c, const char *path, Buf *err);
 
 /* Checks that an endpoint is set and is http(s) without user:password in
  * it. Returns 0, or -1 with a message with the fix in err. */

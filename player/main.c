@@ -8,6 +8,7 @@
 #include "admin_cli.h"
 #include "app.h"
 #include "buf.h"
+#include "lrs_config.h"
 #include "ui.h"
 
 static void usage(FILE *out)
@@ -27,7 +28,11 @@ static void usage(FILE *out)
           "  --stats             print the number of frames drawn at exit\n"
           "  --boxes             with each screenshot X.png also write X.boxes, the boxes\n"
           "                      drawn in that frame (test hook, see tools/check-layout)\n"
+          "  --trace FILE        append a line per answer once it is committed (tests)\n"
           "  --check PKG         print the package's problems; exit 1 if it cannot play\n"
+          "  --lrs-config FILE   send results to this LRS in the background (docs/lrs.md;\n"
+          "                      default $WARDPLAYER_LRS_CONFIG, else " LRS_CONFIG_DEFAULT_PATH ")\n"
+          "  --no-sync           no background sending (results stay in the store)\n"
           "administration (no screen):\n" ADMIN_CLI_USAGE,
           out);
 }
@@ -61,8 +66,8 @@ int main(int argc, char **argv)
     if (handled)
         return admin_rc;
     AppOptions o = { 0 };
-    const char *data = NULL, *check = NULL;
-    int no_data = 0;
+    const char *data = NULL, *check = NULL, *lrs_path = NULL;
+    int no_data = 0, no_sync = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -82,6 +87,10 @@ int main(int argc, char **argv)
             TAKE(data);
         } else if (strcmp(a, "--no-data") == 0) {
             no_data = 1;
+        } else if (strcmp(a, "--no-sync") == 0) {
+            no_sync = 1;
+        } else if (strcmp(a, "--lrs-config") == 0) {
+            TAKE(lrs_path);
         } else if (strcmp(a, "--lang") == 0) {
             TAKE(o.lang);
         } else if (strcmp(a, "--kiosk") == 0) {
@@ -98,6 +107,8 @@ int main(int argc, char **argv)
             TAKE(o.screenshot);
         } else if (strcmp(a, "--script") == 0) {
             TAKE(o.script);
+        } else if (strcmp(a, "--trace") == 0) {
+            TAKE(o.trace);
         } else if (strcmp(a, "--check") == 0) {
             TAKE(check);
         } else if (strcmp(a, "--scale") == 0) {
@@ -159,7 +170,25 @@ int main(int argc, char **argv)
         }
         o.data_dir = dir.len ? dir.data : NULL;
     }
+    /* a bad LRS configuration must not keep learners out: the results then
+     * wait in the store, and the message says what to fix */
+    LrsConfig lrs;
+    lrs_config_init(&lrs);
+    if (o.data_dir && !no_sync) {
+        Buf err = BUF_INIT;
+        int on = lrs_config_load_player(&lrs, lrs_path, &err);
+        if (on < 0) {
+            Buf red = BUF_INIT;
+            lrs_config_redact(&lrs, err.data, &red);
+            fprintf(stderr, "wardplayer: %s (no background sync: the results stay on this PC)\n",
+                    red.data);
+            buf_release(&red);
+        }
+        o.lrs = on > 0 ? &lrs : NULL;
+        buf_release(&err);
+    }
     int rc = app_run(&o);
+    lrs_config_wipe(&lrs);
     buf_release(&dir);
     return rc;
 }

@@ -287,19 +287,26 @@ fail:
 
 /* ---- open, corruption, close --------------------------------------------- */
 
-/* 1 when the file exists, is not empty and does not start with SQLite's
- * 16-byte header; 0 otherwise. */
-static int not_sqlite(const char *path)
+/* 1 when the open database file is not empty and does not start with
+ * SQLite's 16-byte header; 0 otherwise. Read through the connection's own
+ * file handle: opening and closing the file another way drops every POSIX
+ * lock of this process on it, another connection's too (the player's
+ * background sync opens a second one), and the next process to close the
+ * database would then delete the WAL still in use (sqlite.org/howtocorrupt
+ * 2.2). */
+static int not_sqlite(Store *s)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
+    sqlite3_file *f = NULL;
+    sqlite3_int64 size = 0;
     char head[16];
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    if (n == 0)
+    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+        !f || !f->pMethods || f->pMethods->xFileSize(f, &size) != SQLITE_OK || size == 0)
         return 0;
-    return n < sizeof head || memcmp(head, "SQLite format 3", 16) != 0;
+    if (size < (sqlite3_int64)sizeof head)
+        return 1;
+    if (f->pMethods->xRead(f, head, sizeof head, 0) != SQLITE_OK)
+        return 0;
+    return memcmp(head, "SQLite format 3", 16) != 0;
 }
 
 /* PRAGMA quick_check: 0 when "ok", 1 when damaged, -1 on another error. */
@@ -438,11 +445,11 @@ Store *store_open(const char *dir, Buf *notice, Buf *err)
                    errno ? strerror(errno) : "not a folder");
         goto fail;
     }
-    int damaged = not_sqlite(s->path);
-    if (!damaged) {
-        if (open_db(s) < 0 || configure(s, &damaged) < 0)
-            goto fail;
-    }
+    if (open_db(s) < 0)
+        goto fail;
+    int damaged = not_sqlite(s);
+    if (!damaged && configure(s, &damaged) < 0)
+        goto fail;
     if (damaged) {
         close_db(s);
         if (move_aside(s, &aside) < 0)

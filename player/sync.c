@@ -716,6 +716,8 @@ struct SyncWorker {
     atomic_int done;
     int rc;
     SyncReport r;
+    void (*notify)(void *userdata);     /* called on the thread at the end, may be NULL */
+    void *userdata;
 };
 
 static void *worker_main(void *arg)
@@ -735,10 +737,19 @@ static void *worker_main(void *arg)
     buf_release(&err);
     buf_release(&notice);
     atomic_store(&w->done, 1);
+    /* after done: the owner may now poll, and its wake-up finds the result */
+    if (w->notify)
+        w->notify(w->userdata);
     return NULL;
 }
 
 SyncWorker *sync_worker_start(const char *data_dir, const LrsConfig *c, Buf *err)
+{
+    return sync_worker_start_notify(data_dir, c, NULL, NULL, err);
+}
+
+SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
+                                     void (*done)(void *userdata), void *userdata, Buf *err)
 {
     SyncWorker *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(data_dir))) {
@@ -747,6 +758,8 @@ SyncWorker *sync_worker_start(const char *data_dir, const LrsConfig *c, Buf *err
         return NULL;
     }
     w->c = *c;
+    w->notify = done;
+    w->userdata = userdata;
     sync_report_init(&w->r);
     atomic_init(&w->done, 0);
     int e = pthread_create(&w->thread, NULL, worker_main, w);
@@ -786,4 +799,84 @@ void sync_worker_free(SyncWorker *w)
     sodium_memzero(&w->c, sizeof w->c);
     free(w->dir);
     free(w);
+}
+
+int sync_use_home_page(const char *data_dir, const LrsConfig *c, Buf *err)
+{
+    if (!c->home_page[0])
+        return 0;
+    Store *s = store_open(data_dir, NULL, err);
+    if (!s)
+        return -1;
+    Buf cur = BUF_INIT;
+    int rc = store_setting_get(s, "xapi.home_page", XAPI_DEFAULT_HOME_PAGE, &cur);
+    if (rc == 0 && strcmp(cur.data, c->home_page) != 0)
+        rc = store_setting_set(s, "xapi.home_page", c->home_page);
+    if (rc != 0)
+        buf_puts(err, store_errmsg(s));
+    buf_release(&cur);
+    store_close(s);
+    return rc == 0 ? 0 : -1;
+}
+
+/* ---- the plan ------------------------------------------------------------------ */
+
+void sync_plan_init(SyncPlan *p, long long now_ms)
+{
+    memset(p, 0, sizeof *p);
+    p->scheduled = 1;
+    p->due_ms = now_ms;
+}
+
+void sync_plan_recorded(SyncPlan *p, long long now_ms)
+{
+    if (p->running) {
+        p->again = 1;
+        return;
+    }
+    /* an attempt already due (settling, or backing off from a failure) keeps
+     * its time: answering fast neither postpones it for ever nor hammers an
+     * LRS that is down */
+    if (p->scheduled)
+        return;
+    p->scheduled = 1;
+    p->due_ms = now_ms + SYNC_SETTLE_MS;
+}
+
+int sync_plan_due(const SyncPlan *p, long long now_ms)
+{
+    return !p->running && p->scheduled && now_ms >= p->due_ms;
+}
+
+void sync_plan_started(SyncPlan *p)
+{
+    p->running = 1;
+    p->scheduled = 0;
+}
+
+void sync_plan_finished(SyncPlan *p, const LrsConfig *c, long long now_ms, int rc)
+{
+    int again = p->again;
+    p->running = 0;
+    p->again = 0;
+    if (rc == 0) {
+        p->failures = 0;
+        p->scheduled = again;
+        p->due_ms = now_ms + SYNC_SETTLE_MS;
+        return;
+    }
+    if (p->failures < 1000)
+        p->failures++;
+    p->scheduled = 1;           /* new results wait with the rest */
+    p->due_ms = now_ms + sync_backoff_ms(c, p->failures);
+}
+
+long sync_plan_wait_ms(const SyncPlan *p, long long now_ms)
+{
+    if (p->running || !p->scheduled)
+        return -1;
+    if (p->due_ms <= now_ms)
+        return 0;
+    long long d = p->due_ms - now_ms;
+    return d > 24L * 3600 * 1000 ? 24L * 3600 * 1000 : (long)d;
 }

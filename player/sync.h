@@ -92,6 +92,12 @@ typedef struct SyncWorker SyncWorker;
  * Returns NULL with err set when the thread cannot start. */
 SyncWorker *sync_worker_start(const char *data_dir, const LrsConfig *c, Buf *err);
 
+/* The same, and done(userdata) is called on the worker's thread once the
+ * attempt has finished (poll then returns 1): the player pushes an SDL event
+ * from it, so its loop sleeps until then. done may be NULL. */
+SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
+                                     void (*done)(void *userdata), void *userdata, Buf *err);
+
 /* Never blocks: 0 while the attempt runs; 1 when it has finished, after
  * which *out (may be NULL) receives the counts and log (init it first;
  * sync_report_release it) and *rc the result of sync_outbox. */
@@ -100,5 +106,48 @@ int sync_worker_poll(SyncWorker *w, SyncReport *out, int *rc);
 /* Asks the attempt to stop (it stops within about a second: pending
  * statements stay pending), waits for it and frees w. Accepts NULL. */
 void sync_worker_free(SyncWorker *w);
+
+/* Writes the configured home_page (when set) into data_dir's store as the
+ * homePage of the statements to come, as --sync does. Returns 0, or -1
+ * with err set. */
+int sync_use_home_page(const char *data_dir, const LrsConfig *c, Buf *err);
+
+/* ---- when the player tries: a plan, pure logic ---------------------------- */
+
+/* The player tries once at start, then SYNC_SETTLE_MS after results are
+ * recorded (at most one attempt per settle time, whatever the learner does),
+ * and, while statements stay pending, again after sync_backoff_ms(c, n) for
+ * the n-th failed attempt in a row. Nothing is scheduled when all is sent:
+ * the loop then sleeps without a timer. Times are milliseconds of any
+ * monotonic clock. */
+#define SYNC_SETTLE_MS 2000
+
+typedef struct SyncPlan {
+    int running;            /* an attempt is under way */
+    int again;              /* results were recorded while it ran */
+    int failures;           /* attempts in a row that left statements pending */
+    int scheduled;          /* due_ms holds the next attempt */
+    long long due_ms;
+} SyncPlan;
+
+/* The first attempt is due at once. */
+void sync_plan_init(SyncPlan *p, long long now_ms);
+
+/* Results were committed to the store (statements may have joined it). */
+void sync_plan_recorded(SyncPlan *p, long long now_ms);
+
+/* 1 when an attempt should start now (none running and one is due). */
+int sync_plan_due(const SyncPlan *p, long long now_ms);
+
+void sync_plan_started(SyncPlan *p);
+
+/* The attempt ended with rc (as sync_worker_poll gives it): 0 schedules
+ * nothing more (unless results came meanwhile), otherwise a retry after the
+ * back-off. */
+void sync_plan_finished(SyncPlan *p, const LrsConfig *c, long long now_ms, int rc);
+
+/* How long the loop may sleep before the plan needs it: -1 when nothing is
+ * scheduled (an attempt that runs wakes the loop itself), else 0.. ms. */
+long sync_plan_wait_ms(const SyncPlan *p, long long now_ms);
 
 #endif

@@ -7,12 +7,18 @@
 # /xAPI/statements. Faults: LRS down then up, answers lost after the LRS
 # stored a batch, 500, one statement refused with 400, the sync killed
 # mid-request, and the USB path (--export --pending, --sync-file twice).
+# Then the real player (headless, --script) takes a module built from
+# courses/ and sends its results in the background, with no --sync: LRS up,
+# LRS down (then up during the session, or at the next start), and the
+# player killed with SIGKILL while a batch is on its way.
 # After each: every statement is in the LRS exactly once and no statement is
 # marked sent that the LRS does not have. Prints "N passed, N failed".
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 DRV=$BUILD/tests/test_sync
+PLAYER=$BUILD/wardplayer
+COURSEPACK=$BUILD/coursepack
 SERVER=tests/lrs/node_modules/xapi-statements/dist/server.js
 passed=0
 failed=0
@@ -20,9 +26,9 @@ ok() { passed=$((passed + 1)); echo "ok   $1"; }
 bad() { failed=$((failed + 1)); echo "FAIL $1"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
-if [ ! -x "$DRV" ] || [ ! -f "$SERVER" ] || ! command -v node >/dev/null ||
+if [ ! -x "$DRV" ] || [ ! -x "$PLAYER" ] || [ ! -x "$COURSEPACK" ] || [ ! -f "$SERVER" ] || ! command -v node >/dev/null ||
    ! command -v python3 >/dev/null || ! command -v sqlite3 >/dev/null; then
-    echo "lrs_sync: needs $DRV, node, python3, sqlite3 and tests/lrs/node_modules" \
+    echo "lrs_sync: needs $DRV, $PLAYER, $COURSEPACK, node, python3, sqlite3 and tests/lrs/node_modules" \
          "(tools/install-deps runs npm ci there)"
     echo "0 passed, 1 failed"
     exit 1
@@ -308,6 +314,222 @@ check "LRS restarted: exit 0" [ "$(rc)" = 0 ]
 check "LRS restarted: each statement once" in_lrs_once "$D9"
 check "LRS restarted: it holds just these 5" [ "$(lrs_ids | wc -l)" = 5 ]
 check "invariant after the restart" invariant "$D9"
+
+# ==== the player's background sync: a real scripted session ======================
+# The example module (courses/example-module) as a head of department, for
+# whom every page shows (so the module completes): 3 questions and 1 scored
+# scenario answered right, every page seen. 7 statements: attempted, 4
+# answered, passed, completed. The player gets the LRS from --lrs-config
+# only; nobody calls --sync.
+PKDIR=$T/packages
+"$COURSEPACK" build courses/example-module -o "$PKDIR" >"$T/build.log" 2>&1
+PKG=$PKDIR/example-module.fr.scorm2004.zip
+check "coursepack builds the example module for the player" [ -f "$PKG" ]
+GCONF=$T/gui.conf
+umask 077
+sed 's/^retries = .*/retries = 0/' "$CONF" >"$GCONF"
+echo "retry_max_ms = 800" >>"$GCONF"
+umask 022
+# walk_script STAFF_ID FILE [LINE...]: the session, then the extra lines
+walk_script() {
+    local staff=$1 file=$2
+    shift 2
+    cat >"$file" <<EOF
+# new profile: name, staff id, no PIN, role "chief"; create; the module opens
+key Tab
+key Return
+key Tab
+text Learner $staff
+key Tab
+text $staff
+key Tab
+key Tab
+key Tab
+key Return
+key shift+Tab
+key Return
+# page 4: the three questions (b; a+b; false), each submitted
+key Right
+key Right
+key Right
+key Tab
+key Tab
+key Return
+key Tab
+key Tab
+key Return
+key Tab
+key Return
+key Tab
+key Return
+key Tab
+key Tab
+key Return
+key Tab
+key Tab
+key Return
+key Tab
+key Return
+# page 5: the scored scenario, the right path
+key Right
+key Tab
+key Tab
+key Return
+# the remaining pages to the summary
+key Right
+key Right
+key Right
+key Right
+EOF
+    printf '%s\n' "$@" >>"$file"
+}
+# gui DIR SCRIPT [OPTIONS...]: the player, headless, LRS configured
+gui() {
+    timeout 120 "$PLAYER" --headless --size 1280x800 --data "$1" --lrs-config "$GCONF" \
+        --stats "${@:3}" "$PKG" --script "$2" >"$T/gui.out" 2>&1
+    echo $? >"$T/rc"
+}
+staff_count() {   # statements of this staff id in the LRS
+    lrs_get "statements?limit=1000" | python3 -c '
+import json, sys
+print(sum(1 for s in json.load(sys.stdin)["statements"]
+          if s["actor"].get("account", {}).get("name") == sys.argv[1]))' "$1"
+}
+outbox_count() { sqlite3 "$1/learners.db" "SELECT count(*) FROM outbox"; }
+
+# ---- (a) LRS up: the session's results arrive on their own ------------------------
+G1=$T/g1
+mkdir -p "$G1"
+walk_script STAFF-101 "$T/walk1.txt" "screenshot $T/g1-end.png" "wait 6000" quit
+gui "$G1" "$T/walk1.txt"
+cp "$T/gui.out" "$T/out-gui1"
+check "session: the player ran the script to its end (exit 0, last screenshot)" \
+    [ "$(rc)" = 0 -a -s "$T/g1-end.png" ]
+check "session: 7 statements recorded" [ "$(outbox_count "$G1")" = 7 ]
+check "session: outbox empty after the session, with no --sync" [ "$(pending_count "$G1")" = 0 ]
+check "session: the background sync reported what it sent" \
+    grep -q "wardplayer: background sync: sent [1-9]" "$T/out-gui1"
+check "session: each statement in the LRS once" in_lrs_once "$G1"
+check "session: the LRS holds exactly the 7 statements of the session" [ "$(staff_count STAFF-101)" = 7 ]
+lrs_get "statements?limit=1000" >"$T/gui1.json"
+all_ids "$G1" >"$T/g1.ids"
+check "session: the LRS holds the expected statements (verbs, score, success, completion, duration, activity ids, account actor)" \
+    python3 - "$T/gui1.json" "$HOME_PAGE" "$T/g1.ids" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1])); home = sys.argv[2]
+ids = set(open(sys.argv[3]).read().split())
+st = [s for s in d["statements"] if s["actor"].get("account", {}).get("name") == "STAFF-101"]
+assert {s["id"] for s in st} == ids, "ids differ from the outbox"
+by = {}
+for s in st:
+    by.setdefault(s["verb"]["id"].rsplit("/", 1)[1], []).append(s)
+got = {v: len(l) for v, l in by.items()}
+assert got == {"attempted": 1, "answered": 4, "passed": 1, "completed": 1}, got
+act = home + "/activities/cp-example-module"
+for s in st:
+    assert s["actor"]["account"] == {"homePage": home, "name": "STAFF-101"}, s["actor"]
+    assert s["actor"].get("name") == "Learner STAFF-101", s["actor"]
+    assert "mbox" not in s["actor"]
+    assert s["context"]["registration"] == by["attempted"][0]["context"]["registration"]
+for v in ("attempted", "completed", "passed"):
+    assert by[v][0]["object"]["id"] == act, by[v][0]["object"]
+dur = re.compile(r"^P(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)$")
+p = by["passed"][0]["result"]
+assert p["success"] is True, p
+assert p["score"] == {"scaled": 1, "raw": 100, "min": 0, "max": 100}, p["score"]
+assert dur.match(p["duration"]), p
+c = by["completed"][0]["result"]
+assert c["completion"] is True and dur.match(c["duration"]), c
+ans = {s["object"]["id"][len(act) + 1:]: s for s in by["answered"]}
+assert sorted(ans) == ["q-blind-spots", "q-lab-vs-ward", "q-what-aid-does", "sc-night-triage"], sorted(ans)
+want = {"q-what-aid-does": "b", "q-blind-spots": "a[,]b", "q-lab-vs-ward": "false",
+        "sc-night-triage": "b"}
+for q, s in ans.items():
+    assert s["object"]["id"] == act + "/" + q
+    assert s["result"]["success"] is True, (q, s["result"])
+    assert s["result"]["response"] == want[q], (q, s["result"])
+    assert s["context"]["contextActivities"]["parent"][0]["id"] == act, s["context"]
+assert "result" not in by["attempted"][0]
+PY
+
+# ---- --no-sync: the player keeps everything ---------------------------------------
+G0=$T/g0
+mkdir -p "$G0"
+walk_script STAFF-100 "$T/walk0.txt" "wait 3000" quit
+gui "$G0" "$T/walk0.txt" --no-sync
+check "--no-sync: nothing sent (7 pending, none in the LRS)" \
+    [ "$(rc)/$(pending_count "$G0")/$(staff_count STAFF-100)" = 0/7/0 ]
+
+# ---- (b) LRS down during the session, up at the next start --------------------------
+G2=$T/g2
+mkdir -p "$G2"
+ctl '{"mode":"down"}'
+walk_script STAFF-102 "$T/walk2.txt" "wait 3000" "screenshot $T/g2-end.png" quit
+gui "$G2" "$T/walk2.txt"
+cp "$T/gui.out" "$T/out-gui2"
+check "LRS down: the learner's session goes on (exit 0, screenshot after the tries)" \
+    [ "$(rc)" = 0 -a -s "$T/g2-end.png" ]
+check "LRS down: the background sync tried and kept them pending" \
+    grep -q "wardplayer: background sync: sent 0, pending [1-9]" "$T/out-gui2"
+check "LRS down: nothing marked sent (7 pending)" [ "$(pending_count "$G2")" = 7 ]
+check "invariant with the LRS down" invariant "$G1" "$G2"
+ctl '{"mode":"pass"}'
+printf 'wait 4000\nquit\n' >"$T/idle.txt"
+gui "$G2" "$T/idle.txt"
+check "LRS up: the next start sends them (exit 0, outbox empty)" \
+    [ "$(rc)/$(pending_count "$G2")" = 0/0 ]
+check "LRS up at the next start: each statement once" in_lrs_once "$G2"
+check "LRS up at the next start: exactly 7 in the LRS" [ "$(staff_count STAFF-102)" = 7 ]
+gui "$G2" "$T/idle.txt"
+check "a further start sends nothing again" [ "$(rc)/$(staff_count STAFF-102)" = 0/7 ]
+
+# ---- (b') LRS down, then up while the player runs: a retry sends them ----------------
+G3=$T/g3
+mkdir -p "$G3"
+ctl '{"mode":"down"}'
+walk_script STAFF-103 "$T/walk3.txt" "screenshot $T/g3-walked.png" "wait 12000" quit
+gui "$G3" "$T/walk3.txt" &
+GUI_PID=$!
+for _ in $(seq 1 100); do [ -s "$T/g3-walked.png" ] && break; sleep 0.1; done
+sleep 3
+check "LRS down while the player runs: all 7 pending" [ "$(pending_count "$G3")" = 7 ]
+ctl '{"mode":"pass"}'
+wait "$GUI_PID"
+cp "$T/gui.out" "$T/out-gui3"
+check "LRS back during the session: a retry sent them (exit 0, outbox empty)" \
+    [ "$(rc)/$(pending_count "$G3")" = 0/0 ]
+check "LRS back during the session: each statement once" in_lrs_once "$G3"
+check "LRS back during the session: exactly 7 in the LRS" [ "$(staff_count STAFF-103)" = 7 ]
+
+# ---- (c) the player killed (SIGKILL) while a batch is on its way ----------------------
+G4=$T/g4
+mkdir -p "$G4"
+ctl '{"mode":"slow","delay":4000}'
+before=$(curl -s "http://127.0.0.1:$PROXY_PORT/__stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
+walk_script STAFF-104 "$T/walk4.txt" "screenshot $T/g4-walked.png" "wait 30000" quit
+timeout 120 "$PLAYER" --headless --data "$G4" --lrs-config "$GCONF" "$PKG" \
+    --script "$T/walk4.txt" >"$T/out-gui4" 2>&1 &
+GUI_PID=$!
+for _ in $(seq 1 200); do
+    now=$(curl -s "http://127.0.0.1:$PROXY_PORT/__stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
+    [ "$now" -gt "$before" ] && break
+    sleep 0.1
+done
+sleep 1         # the LRS has the batch; its answer is held 4 s
+kill -9 "$GUI_PID" 2>/dev/null
+wait "$GUI_PID" 2>/dev/null
+check "killed player: a batch was on its way" [ "$now" -gt "$before" ]
+check "killed player: statements still pending" [ "$(pending_count "$G4")" -gt 0 ]
+check "invariant after the kill" invariant "$G4"
+ctl '{"mode":"pass"}'
+gui "$G4" "$T/idle.txt"
+check "after the kill, the next start sends the rest (exit 0, outbox empty)" \
+    [ "$(rc)/$(pending_count "$G4")" = 0/0 ]
+check "after the kill: each statement once" in_lrs_once "$G4"
+check "after the kill: the LRS holds every statement of the session once" \
+    [ "$(staff_count STAFF-104)" = "$(outbox_count "$G4")" ]
+check "invariant over every player folder" invariant "$G0" "$G1" "$G2" "$G3" "$G4"
+check "no secret in the player's output" no_secret "$T"/out-gui*
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

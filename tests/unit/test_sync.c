@@ -17,11 +17,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "admin_cli.h"
 #include "buf.h"
@@ -233,6 +235,118 @@ static void test_sync__backoff_schedule(void **state)
     assert_int_equal(sync_backoff_ms(&c, 1), 500);
     assert_int_equal(sync_backoff_ms(&c, 2), 700);
     assert_int_equal(sync_backoff_ms(&c, 20), 700);
+}
+
+/* When the player's background attempts happen: at start, after results
+ * settle, with back-off while pending, and never while idle. */
+static void test_sync__plan(void **state)
+{
+    (void)state;
+    LrsConfig c;
+    lrs_config_init(&c);            /* back-off 1000, 2000, ... 60000 ms */
+    SyncPlan p;
+    sync_plan_init(&p, 5000);
+    assert_true(sync_plan_due(&p, 5000));           /* at start, at once */
+    assert_int_equal(sync_plan_wait_ms(&p, 5000), 0);
+    sync_plan_started(&p);
+    assert_false(sync_plan_due(&p, 5000));          /* one attempt at a time */
+    assert_int_equal(sync_plan_wait_ms(&p, 5000), -1);  /* the worker wakes the loop */
+    sync_plan_finished(&p, &c, 5100, 0);
+    /* all sent: nothing scheduled, the loop may sleep for ever */
+    assert_false(sync_plan_due(&p, 999999));
+    assert_int_equal(sync_plan_wait_ms(&p, 5100), -1);
+
+    /* results settle before an attempt; more results do not postpone it */
+    sync_plan_recorded(&p, 10000);
+    assert_false(sync_plan_due(&p, 10000));
+    assert_int_equal(sync_plan_wait_ms(&p, 10000), SYNC_SETTLE_MS);
+    sync_plan_recorded(&p, 11500);
+    assert_int_equal(sync_plan_wait_ms(&p, 11500), 10000 + SYNC_SETTLE_MS - 11500);
+    assert_true(sync_plan_due(&p, 10000 + SYNC_SETTLE_MS));
+    sync_plan_started(&p);
+
+    /* the LRS is down: retries back off, doubling up to the cap */
+    long long now = 12000;
+    long want[] = {1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000};
+    for (int n = 0; n < 9; n++) {
+        sync_plan_finished(&p, &c, now, 1);
+        assert_int_equal(sync_plan_wait_ms(&p, now), want[n]);
+        assert_false(sync_plan_due(&p, now + want[n] - 1));
+        /* an answer meanwhile does not bring the retry forward */
+        sync_plan_recorded(&p, now + 1);
+        assert_int_equal(sync_plan_wait_ms(&p, now + 1), want[n] - 1);
+        now += want[n];
+        assert_true(sync_plan_due(&p, now));
+        sync_plan_started(&p);
+    }
+    /* a local error (rc -1) backs off too; then success resets the count */
+    sync_plan_finished(&p, &c, now, -1);
+    assert_int_equal(sync_plan_wait_ms(&p, now), 60000);
+    now += 60000;
+    sync_plan_started(&p);
+    sync_plan_finished(&p, &c, now, 0);
+    assert_int_equal(sync_plan_wait_ms(&p, now), -1);
+    assert_int_equal(p.failures, 0);
+    sync_plan_recorded(&p, now);
+    now += SYNC_SETTLE_MS;
+    sync_plan_started(&p);
+    sync_plan_finished(&p, &c, now, 1);
+    assert_int_equal(sync_plan_wait_ms(&p, now), 1000);     /* from the first step again */
+
+    /* results recorded while an attempt runs: another one after settling */
+    sync_plan_init(&p, 0);
+    sync_plan_started(&p);
+    sync_plan_recorded(&p, 100);
+    assert_int_equal(sync_plan_wait_ms(&p, 100), -1);
+    sync_plan_finished(&p, &c, 300, 0);
+    assert_int_equal(sync_plan_wait_ms(&p, 300), SYNC_SETTLE_MS);
+    assert_true(sync_plan_due(&p, 300 + SYNC_SETTLE_MS));
+}
+
+static void test_sync__player_config(void **state)
+{
+    Fixture *f = *state;
+    LrsConfig c;
+    Buf err = BUF_INIT;
+    char path[400];
+    snprintf(path, sizeof path, "%s/lrs.conf", f->dir);
+    unsetenv(LRS_ENDPOINT_ENV);
+    unsetenv(LRS_USERNAME_ENV);
+    unsetenv(LRS_PASSWORD_ENV);
+    /* no endpoint: no background sync, no error */
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("username = u\n", fp);
+    fclose(fp);
+    chmod(path, 0600);
+    assert_int_equal(lrs_config_load_player(&c, path, &err), 0);
+    assert_int_equal(err.len, 0);
+    /* an endpoint: on */
+    fp = fopen(path, "w");
+    fputs("endpoint = http://127.0.0.1:9/xAPI/\npassword = s3cret\n", fp);
+    fclose(fp);
+    assert_int_equal(lrs_config_load_player(&c, path, &err), 1);
+    assert_int_equal(c.background_sync, 1);
+    assert_string_equal(c.password, "s3cret");
+    lrs_config_wipe(&c);
+    assert_string_equal(c.password, "");
+    /* background_sync = 0: off */
+    fp = fopen(path, "a");
+    fputs("background_sync = 0\n", fp);
+    fclose(fp);
+    assert_int_equal(lrs_config_load_player(&c, path, &err), 0);
+    /* a bad endpoint is an error with the fix */
+    fp = fopen(path, "w");
+    fputs("endpoint = ftp://lrs/\n", fp);
+    fclose(fp);
+    assert_int_equal(lrs_config_load_player(&c, path, &err), -1);
+    assert_non_null(strstr(err.data, "is not an http:// or https:// address"));
+    buf_clear(&err);
+    /* a missing explicit file is an error */
+    strcat(path, ".missing");
+    assert_int_equal(lrs_config_load_player(&c, path, &err), -1);
+    assert_non_null(strstr(err.data, "no such file"));
+    buf_release(&err);
 }
 
 static int count_id(const char *id, void *ud)
@@ -809,6 +923,117 @@ static void test_sync__worker_never_blocks(void **state)
     buf_release(&err);
 }
 
+/* Opens dir's database with plain SQLite, reads the setting key and closes
+ * it: exit status 1 when the value is there, 0 when not, 2 on error. */
+static int driver_reads(const char *dir, const char *key)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, STORE_FILE);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int found = 2;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+        && sqlite3_prepare_v2(db, "SELECT 1 FROM settings WHERE key = ?1", -1, &st, NULL)
+               == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        found = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : 2;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return found;
+}
+
+/* driver_reads in a new process (exec: a forked copy would share this
+ * process's SQLite lock bookkeeping). 1 found, 0 not, -1 error. */
+static int other_process_reads(const char *dir, const char *key)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/proc/self/exe", "test_sync", "reads", dir, key, (char *)NULL);
+        _exit(3);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status) <= 1 ? WEXITSTATUS(status) : -1;
+}
+
+/* The player's worker opens a second connection to the store while the
+ * screen's is open, in the same process. POSIX locks belong to the process:
+ * closing any descriptor of the file drops them all. If opening the second
+ * connection did that, the next process that closes the database (a cron
+ * --sync, an --export) would take itself for the last user and delete the
+ * WAL, and what the screen records next would be lost. */
+static void test_sync__second_connection_keeps_locks(void **state)
+{
+    Fixture *f = *state;
+    Buf err = BUF_INIT;
+    Store *screen = store_open(f->dir, NULL, &err);
+    assert_non_null(screen);
+    assert_int_equal(store_setting_set(screen, "before", "1"), 0);
+    Store *worker = store_open(f->dir, NULL, &err);
+    assert_non_null(worker);
+    store_close(worker);
+    assert_int_equal(other_process_reads(f->dir, "before"), 1);
+    assert_int_equal(store_setting_set(screen, "after", "1"), 0);
+    assert_int_equal(other_process_reads(f->dir, "after"), 1);
+    store_close(screen);
+    screen = store_open(f->dir, NULL, &err);
+    assert_non_null(screen);
+    Buf v = BUF_INIT;
+    assert_int_equal(store_setting_get(screen, "after", "lost", &v), 0);
+    assert_string_equal(v.data, "1");
+    buf_release(&v);
+    store_close(screen);
+    buf_release(&err);
+}
+
+typedef struct Notified {
+    SyncWorker *w;
+    volatile int calls;
+    volatile int done_when_called;  /* poll said "finished" inside the callback */
+} Notified;
+
+static void on_done(void *userdata)
+{
+    Notified *n = userdata;
+    n->done_when_called = sync_worker_poll(n->w, NULL, NULL);
+    n->calls++;
+}
+
+/* The player sleeps until the worker's callback: it must come once, after
+ * the result is ready. */
+static void test_sync__worker_notifies(void **state)
+{
+    Fixture *f = *state;
+    Store *s = seeded_store(f->dir, "STAFF-8");
+    assert_non_null(s);
+    store_close(s);
+    LrsConfig c;
+    test_config(&c);
+    strcpy(c.endpoint, "http://127.0.0.1:9/xAPI/");
+    c.retries = 0;
+    Buf err = BUF_INIT;
+    Notified n = {0};
+    n.w = sync_worker_start_notify(f->dir, &c, on_done, &n, &err);
+    assert_non_null(n.w);
+    for (int i = 0; i < 500 && !n.calls; i++)
+        usleep(10000);
+    usleep(20000);
+    assert_int_equal(n.calls, 1);
+    assert_int_equal(n.done_when_called, 1);
+    SyncReport r;
+    sync_report_init(&r);
+    int rc = 0;
+    assert_int_equal(sync_worker_poll(n.w, &r, &rc), 1);
+    assert_int_equal(rc, 1);
+    assert_int_equal(r.pending, 5);
+    sync_worker_free(n.w);
+    sync_report_release(&r);
+    buf_release(&err);
+}
+
 /* Runs admin_cli_run with stderr going to a file of dir; out gets it. */
 static int run_captured(int argc, char **argv, int *handled, const char *dir, Buf *out)
 {
@@ -909,6 +1134,8 @@ static int driver(int argc, char **argv)
         store_close(s);
         return s ? 0 : 1;
     }
+    if (strcmp(argv[1], "reads") == 0 && argc == 4)
+        return driver_reads(argv[2], argv[3]);
     if (strcmp(argv[1], "cli") == 0) {
         int handled = 0;
         static char name[] = "wardplayer";
@@ -955,6 +1182,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_sync__config_file_permissions, setup, teardown),
         cmocka_unit_test(test_sync__redaction),
         cmocka_unit_test(test_sync__backoff_schedule),
+        cmocka_unit_test(test_sync__plan),
+        cmocka_unit_test_setup_teardown(test_sync__player_config, setup, teardown),
         cmocka_unit_test(test_sync__parse_answers),
         cmocka_unit_test(test_sync__batches_and_acknowledgements),
         cmocka_unit_test(test_sync__bad_statement_set_aside),
@@ -963,6 +1192,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sync__no_secret_in_logs),
         cmocka_unit_test_setup_teardown(test_sync__outbox, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync__worker_never_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync__worker_notifies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync__second_connection_keeps_locks, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_sync__admin_cli_flags, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
