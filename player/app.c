@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -47,6 +48,9 @@ typedef struct App {
     Uint32 wait_until;
     int rc;
     pid_t speaker;              /* espeak-ng child, 0 when none */
+    double touch_dy;            /* finger travel since it went down, window pixels */
+    int touch_scrolled;         /* of which given to ui_wheel, pixels */
+    double touch_path;          /* total distance the finger moved (tap or swipe) */
     long frames;                /* frames drawn, for --stats */
     int syncing;                /* an LRS is configured and there is a store */
     SyncWorker *sync;           /* the background attempt under way, or NULL */
@@ -82,14 +86,19 @@ static void speech_start(App *a, const char *text, const char *lang)
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     char voice[8];
     snprintf(voice, sizeof(voice), "%s", strcmp(lang, "en") == 0 ? "en" : "fr");
-    char *argv[] = { (char *)"espeak-ng", (char *)"-v", voice, NULL };
+    /* WARDPLAYER_ESPEAK: another speech program taking the same arguments
+     * (an administrator's wrapper; the tests' recorder) */
+    const char *prog = getenv("WARDPLAYER_ESPEAK");
+    if (!prog || !*prog)
+        prog = "espeak-ng";
+    char *argv[] = { (char *)prog, (char *)"-v", voice, NULL };
     pid_t pid;
-    int rc = posix_spawnp(&pid, "espeak-ng", &fa, NULL, argv, environ);
+    int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fd[0]);
     if (rc != 0) {
         close(fd[1]);
-        fprintf(stderr, "wardplayer: cannot start espeak-ng: %s\n", strerror(rc));
+        fprintf(stderr, "wardplayer: cannot start %s: %s\n", prog, strerror(rc));
         return;
     }
     fcntl(fd[1], F_SETFL, O_NONBLOCK);
@@ -246,6 +255,21 @@ static int map_key(const SDL_Keysym *k, UiKey *out)
     return 1;
 }
 
+/* A finger that moved less than this (pixels) tapped. */
+#define TAP_SLOP 12
+
+/* What touch coordinates are normalized to: the window, or headless the
+ * surface drawn on (a headless `resize` changes only that). */
+static void window_size(const App *a, int *w, int *h)
+{
+    if (a->surface) {
+        *w = a->surface->w;
+        *h = a->surface->h;
+    } else {
+        SDL_GetWindowSize(a->win, w, h);
+    }
+}
+
 static void handle(App *a, const SDL_Event *e)
 {
     UiKey k;
@@ -276,7 +300,10 @@ static void handle(App *a, const SDL_Event *e)
             a->dirty |= ui_text(a->ui, e->text.text);
         break;
     case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button == SDL_BUTTON_LEFT)
+        /* SDL also turns a finger into mouse clicks: the finger events
+         * decide instead, so that a swipe starting on a choice scrolls
+         * without choosing it */
+        if (e->button.button == SDL_BUTTON_LEFT && e->button.which != SDL_TOUCH_MOUSEID)
             a->dirty |= ui_click(a->ui, e->button.x, e->button.y);
         break;
     case SDL_MOUSEWHEEL: {
@@ -286,12 +313,29 @@ static void handle(App *a, const SDL_Event *e)
         a->dirty |= ui_wheel(a->ui, -dy * 60);
         break;
     }
+    case SDL_FINGERDOWN:
+        a->touch_dy = a->touch_path = 0;
+        a->touch_scrolled = 0;
+        break;
     case SDL_FINGERMOTION: {
-        int h = 0;
-        SDL_GetWindowSize(a->win, NULL, &h);
-        a->dirty |= ui_wheel(a->ui, (int)(-e->tfinger.dy * (float)h));
+        /* the page follows the finger; the travel is summed so that many
+         * small motions lose no pixel to rounding */
+        int w, h;
+        window_size(a, &w, &h);
+        a->touch_dy += e->tfinger.dy * h;
+        a->touch_path += fabs(e->tfinger.dx * w) + fabs(e->tfinger.dy * h);
+        int want = (int)lround(-a->touch_dy);
+        a->dirty |= ui_wheel(a->ui, want - a->touch_scrolled);
+        a->touch_scrolled = want;
         break;
     }
+    case SDL_FINGERUP:
+        if (a->touch_path < TAP_SLOP) {     /* a tap: a click where the finger was */
+            int w, h;
+            window_size(a, &w, &h);
+            a->dirty |= ui_click(a->ui, (int)(e->tfinger.x * w), (int)(e->tfinger.y * h));
+        }
+        break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && !a->o->headless) {
             int w, h;
@@ -337,6 +381,37 @@ static void push_key(SDL_Keycode k, unsigned mods)
     SDL_PushEvent(&e);
 }
 
+/* A finger down at (a, b), moved by (c, d) in 8 steps (SWIPE), lifted: the
+ * events a touch screen sends, in SDL's normalized coordinates. */
+static void push_touch(App *a, const ScriptCmd *c)
+{
+    int w, h;
+    window_size(a, &w, &h);
+    int steps = c->op == SCRIPT_SWIPE ? 8 : 0;
+    SDL_Event e;
+    memset(&e, 0, sizeof(e));
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    e.tfinger.pressure = 1;
+    e.tfinger.x = (float)c->a / (float)w;
+    e.tfinger.y = (float)c->b / (float)h;
+    e.type = SDL_FINGERDOWN;
+    SDL_PushEvent(&e);
+    e.type = SDL_FINGERMOTION;
+    for (int i = 1; i <= steps; i++) {
+        float x = (float)(c->a + c->c * i / steps) / (float)w;
+        float y = (float)(c->b + c->d * i / steps) / (float)h;
+        e.tfinger.dx = x - e.tfinger.x;
+        e.tfinger.dy = y - e.tfinger.y;
+        e.tfinger.x = x;
+        e.tfinger.y = y;
+        SDL_PushEvent(&e);
+    }
+    e.type = SDL_FINGERUP;
+    e.tfinger.dx = e.tfinger.dy = 0;
+    SDL_PushEvent(&e);
+}
+
 static void draw(App *a);
 
 static void screenshot(App *a, const char *path);
@@ -372,6 +447,10 @@ static void script_step(App *a)
         e.type = SDL_MOUSEBUTTONUP;
         e.button.state = SDL_RELEASED;
         SDL_PushEvent(&e);
+        break;
+    case SCRIPT_SWIPE:
+    case SCRIPT_TAP:
+        push_touch(a, c);
         break;
     case SCRIPT_WHEEL:
         e.type = SDL_MOUSEWHEEL;

@@ -278,6 +278,46 @@ static void place(Ctx *C, Flow *F, const Frag *f, int x)
         F->line_h = h;
 }
 
+/* Whether two fragments become one run in end_line(): same style, one ASCII
+ * space apart in the same text. */
+static int joins(const char *run, size_t run_n, const Frag *prev, const Frag *f)
+{
+    return prev->font == f->font && prev->color == f->color && prev->target == f->target &&
+           prev->flags == f->flags && run + run_n + 1 == f->s && run[run_n] == ' ';
+}
+
+/* Where the current line would end, with the pending word after its space,
+ * once end_line() has merged and re-measured its runs: a real font makes a
+ * run a few pixels wider than the sum of its words. */
+static int line_end_with_word(Ctx *C, const Flow *F)
+{
+    const Frag *prev = NULL;
+    const char *run = NULL;
+    size_t run_n = 0;
+    int run_x = 0, drift = 0, end = 0;
+    size_t total = F->nline + F->nword;
+    int wx = F->x + F->space_w;
+    for (size_t i = 0; i < total; i++) {
+        const Frag *f = i < F->nline ? &F->line[i].f : &F->word[i - F->nline];
+        int x = (i < F->nline ? F->line[i].x : wx) + drift;
+        if (i >= F->nline)
+            wx += f->w;
+        if (prev && joins(run, run_n, prev, f)) {
+            run_n = (size_t)(f->s + f->n - run);
+            int real = C->m->measure(C->m->ud, f->font, run, run_n);
+            drift += real - (x + f->w - run_x);
+            end = run_x + real;
+        } else {
+            run = f->s;
+            run_n = f->n;
+            run_x = x;
+            end = x + f->w;
+        }
+        prev = f;
+    }
+    return end;
+}
+
 /* Places the pending word: on this line after the space, else on the next
  * line, else cut between characters. */
 static void flush_word(Ctx *C, Flow *F)
@@ -285,6 +325,11 @@ static void flush_word(Ctx *C, Flow *F)
     if (F->nword == 0)
         return;
     if (F->nline > 0 && F->x + F->space_w + F->word_w > F->w)
+        end_line(C, F, 0);
+    /* the sum of the words fits; near the end of the line, check what the
+     * merged runs will really measure (a few pixels a word at most) */
+    else if (F->nline > 0 && F->x + F->space_w + F->word_w + 4 * (int)F->nline > F->w &&
+             line_end_with_word(C, F) > F->w)
         end_line(C, F, 0);
     if (F->word_w <= F->w - (F->nline ? F->x + F->space_w : 0)) {
         int x = F->nline ? F->x + F->space_w : 0;

@@ -63,12 +63,24 @@ static int parse_line(const char *line, int lineno, const char *file, Script *s,
         if (!*p)
             return diag_error(d, at, "'key' needs a key name (for example 'key Right')");
         c.arg = strdup(p);
-    } else if (IS("click") || IS("resize")) {
-        c.op = IS("click") ? SCRIPT_CLICK : SCRIPT_RESIZE;
+    } else if (IS("click") || IS("resize") || IS("tap")) {
+        c.op = IS("click") ? SCRIPT_CLICK : IS("tap") ? SCRIPT_TAP : SCRIPT_RESIZE;
         int n1 = parse_int(rest, &c.a), n2 = n1 < 0 ? -1 : parse_int(rest + n1, &c.b);
         if (n1 < 0 || n2 < 0 || rest[n1 + n2] != 0)
             return diag_error(d, at, "'%.*s' needs two numbers (for example '%.*s 100 200')",
                               (int)vl, line, (int)vl, line);
+    } else if (IS("swipe")) {
+        c.op = SCRIPT_SWIPE;
+        int n[4], used = 0, bad = 0;
+        int *v[4] = { &c.a, &c.b, &c.c, &c.d };
+        for (int i = 0; i < 4 && !bad; i++) {
+            n[i] = parse_int(rest + used, v[i]);
+            bad = n[i] < 0;
+            used += bad ? 0 : n[i];
+        }
+        if (bad || rest[used] != 0)
+            return diag_error(d, at, "'swipe' needs four numbers: where the finger goes down "
+                              "and how far it moves (for example 'swipe 640 600 0 -300')");
     } else if (IS("wheel") || IS("wait")) {
         c.op = IS("wheel") ? SCRIPT_WHEEL : SCRIPT_WAIT;
         int n1 = parse_int(rest, &c.a);
@@ -86,8 +98,8 @@ static int parse_line(const char *line, int lineno, const char *file, Script *s,
     } else if (IS("quit")) {
         c.op = SCRIPT_QUIT;
     } else {
-        return diag_error(d, at, "unknown command '%.*s' (expected key, click, wheel, text, "
-                          "wait, resize, screenshot or quit)", (int)vl, line);
+        return diag_error(d, at, "unknown command '%.*s' (expected key, click, wheel, swipe, "
+                          "tap, text, wait, resize, screenshot or quit)", (int)vl, line);
     }
 #undef IS
     if ((c.op == SCRIPT_KEY || c.op == SCRIPT_TEXT || c.op == SCRIPT_SCREENSHOT) && !c.arg)

@@ -3,6 +3,9 @@
  *   key SPEC        SPEC = [ctrl+][shift+][alt+]NAME (Right, Tab, Return, F5, plus…)
  *   click X Y       left click at window pixel (X, Y)
  *   wheel DY        scroll DY notches (positive = down)
+ *   swipe X Y DX DY a finger put down at window pixel (X, Y), moved by (DX, DY)
+ *                   in steps, lifted (touch events, normalized as SDL does)
+ *   tap X Y         a finger put down at (X, Y) and lifted
  *   text STRING     typed text (the rest of the line)
  *   wait MS         let MS milliseconds pass
  *   resize W H      resize the window
@@ -18,14 +21,15 @@
 
 typedef enum ScriptOp {
     SCRIPT_KEY, SCRIPT_CLICK, SCRIPT_WHEEL, SCRIPT_TEXT, SCRIPT_WAIT, SCRIPT_RESIZE,
-    SCRIPT_SCREENSHOT, SCRIPT_QUIT,
+    SCRIPT_SCREENSHOT, SCRIPT_QUIT, SCRIPT_SWIPE, SCRIPT_TAP,
 } ScriptOp;
 
 enum { SCRIPT_CTRL = 1u << 0, SCRIPT_SHIFT = 1u << 1, SCRIPT_ALT = 1u << 2 };
 
 typedef struct ScriptCmd {
     ScriptOp op;
-    int a, b;               /* CLICK x y, WHEEL dy, WAIT ms, RESIZE w h */
+    int a, b;               /* CLICK/TAP x y, WHEEL dy, WAIT ms, RESIZE w h, SWIPE x y */
+    int c, d;               /* SWIPE dx dy */
     unsigned mods;          /* KEY: SCRIPT_CTRL… */
     char *arg;              /* KEY name, TEXT, SCREENSHOT file; owned */
     int line;

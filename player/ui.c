@@ -1259,6 +1259,7 @@ static void go(Ui *ui, Screen s)
         ui->en = ui->base_en;
     ui->screen = s;
     ui->scroll = 0;
+    ui->speech_stop = 1;    /* what was being read aloud has left the screen */
     build(ui);
     mark_seen(ui);
 }

@@ -18,6 +18,8 @@
 
 typedef struct Fake {
     int scale;
+    int space_kern;         /* px added per space inside a string, as a real font's
+                               kerning and rounding make a run wider than its words */
     long calls;
     long bytes;
 } Fake;
@@ -33,7 +35,11 @@ static int fake_measure(void *ud, FontId font, const char *s, size_t n)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
             cps++;
     int per = FONT_FACE(font) == FACE_MONO ? px * 6 / 10 : px / 2;
-    return cps * per;
+    int kern = 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        if (s[i] == ' ')
+            kern += f->space_kern;
+    return cps * per + kern;
 }
 
 static int fake_line_height(void *ud, FontId font)
@@ -52,9 +58,10 @@ typedef struct Env {
     Layout *L;
 } Env;
 
-static void env_open(Env *e, const char *html, int width, int scale)
+static void env_open_kern(Env *e, const char *html, int width, int scale, int kern)
 {
     memset(e, 0, sizeof(*e));
+    e->fake.space_kern = kern;
     e->c = course_new();
     assert_non_null(e->c);
     assert_int_equal(page_read(e->c, "t.html", html, strlen(html), &e->doc, &e->d), 0);
@@ -69,6 +76,11 @@ static void env_open(Env *e, const char *html, int width, int scale)
     e->L = layout_new();
     assert_non_null(e->L);
     assert_int_equal(layout_blocks(e->L, e->doc.lang->pages->blocks, &e->p, &e->m, NULL), 0);
+}
+
+static void env_open(Env *e, const char *html, int width, int scale)
+{
+    env_open_kern(e, html, width, scale, 0);
 }
 
 static void env_close(Env *e)
@@ -164,6 +176,31 @@ static void test_layout__wraps_words_within_column(void **state)
     assert_int_equal(it[0].len, 34);
     assert_int_equal(count_lines(&e), 3);
     env_close(&e);
+}
+
+/* A run of words is drawn as one string, measured whole; when the font makes
+ * it wider than the sum of its words (here 3 px a space), the line must still
+ * end inside the column. Seen on the real library screen: "— en · SCORM 1.2 ·"
+ * ended 4 px past the column. */
+static void test_layout__runs_measured_whole_stay_in_column(void **state)
+{
+    (void)state;
+    Env e;
+    env_open_kern(&e, "<p>Une IA precise en laboratoire peut echouer en service quand "
+                      "le flux des patients change la nuit.</p>", 400, 100, 3);
+    check_geometry(&e);
+    char *t = joined(&e);
+    assert_string_equal(t, "Une IA precise en laboratoire peut echouer en service quand le "
+                           "flux des patients change la nuit.");
+    free(t);
+    env_close(&e);
+    for (int w = 200; w <= 1400; w += 37) {     /* every width, styled runs too */
+        env_open_kern(&e, "<p>Le <b>score</b> et la <i>note finale</i> comptent, mais le "
+                          "<b>jugement clinique reste</b> premier : l'outil propose, les "
+                          "soignants decident et restent responsables du tri.</p>", w, 100, 3);
+        check_geometry(&e);
+        env_close(&e);
+    }
 }
 
 static void test_layout__column_is_about_70_characters(void **state)
@@ -494,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_layout__question_targets_and_hits),
         cmocka_unit_test(test_layout__answered_question_shows_feedback),
         cmocka_unit_test(test_layout__cached_per_width_and_scale),
+        cmocka_unit_test(test_layout__runs_measured_whole_stay_in_column),
         cmocka_unit_test(test_layout__fit_respects_characters),
         cmocka_unit_test(test_layout__mutated_pages_stay_safe),
     };
