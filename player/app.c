@@ -2,9 +2,9 @@
  * SDL_WaitEvent: no timer, no polling, so an idle ward PC uses ~0 % CPU. A
  * timeout is used only while something is scheduled (a script step, the
  * read-aloud child that must be reaped, or the next background sync while
- * results are pending; a running sync wakes the loop with an event). Script commands become pushed SDL
- * events, executed one at a time when the queue is empty, so every command
- * sees the frame the previous one produced. */
+ * results are pending; a running sync wakes the loop with an event). Script
+ * commands become pushed SDL events, executed one at a time when the queue
+ * is empty, so every command sees the frame the previous one produced. */
 #include "app.h"
 
 #include <errno.h>
