@@ -152,15 +152,23 @@ static Svg svg_lib;
  * from. Returns 0 and fills dir, or -1. */
 static int system_lib_dir(char *dir, size_t cap)
 {
-    Dl_info info;
-    if (!dladdr((void *)&g_checksum_new, &info) || !info.dli_fname)
+    static char found[4096];
+    static int state;       /* 0 not looked up yet, 1 found, -1 unknown */
+    if (!state) {
+        Dl_info info;
+        const char *slash = NULL;
+        if (dladdr((void *)&g_checksum_new, &info) && info.dli_fname)
+            slash = strrchr(info.dli_fname, '/');
+        size_t n = slash ? (size_t)(slash - info.dli_fname) : 0;
+        state = slash && n + 1 <= sizeof(found) ? 1 : -1;
+        if (state > 0) {
+            memcpy(found, info.dli_fname, n);
+            found[n] = '\0';
+        }
+    }
+    if (state < 0 || strlen(found) + 1 > cap)
         return -1;
-    const char *slash = strrchr(info.dli_fname, '/');
-    size_t n = slash ? (size_t)(slash - info.dli_fname) : 0;
-    if (!slash || n + 1 > cap)
-        return -1;
-    memcpy(dir, info.dli_fname, n);
-    dir[n] = '\0';
+    memcpy(dir, found, strlen(found) + 1);
     return 0;
 }
 

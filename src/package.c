@@ -265,6 +265,11 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
                        "(a package can only hold files)", e->file);
             goto out;
         }
+        if (e->size && (unsigned long long)st.st_size != e->size) {
+            diag_error(d, srcloc(e->file, 0, 0), "'%s' changed since it was checked "
+                       "(build again)", e->file);
+            goto out;
+        }
         size = (size_t)st.st_size;
     }
     ae = archive_entry_new();

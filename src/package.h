@@ -13,11 +13,12 @@
 #define PACKAGE_MTIME_DEFAULT 315532800LL   /* 1980-01-01 00:00:00 UTC */
 
 /* One file to put in a zip. Either data/size (borrowed), or, when data is
- * NULL, the bytes of the file at `file` on disk. */
+ * NULL, the bytes of the file at `file` on disk, streamed in chunks. */
 typedef struct PackageEntry {
     const char *name;       /* path in the zip: relative, '/'-separated, UTF-8 */
     const void *data;       /* borrowed; NULL: read `file` */
-    size_t size;            /* bytes of data */
+    size_t size;            /* bytes of data; for a file, 0 or the size it must
+                               still have (it was checked at that size) */
     const char *file;       /* path on disk, used when data is NULL */
 } PackageEntry;
 

@@ -272,6 +272,18 @@ static void test_package__disk_write_equals_memory(void **state)
     package_close(p);
     assert_int_equal(d.errors, 0);
     assert_int_equal(pkgfixture_count_files(dir), 3);   /* no temporary file left */
+    /* A file given with the size it was checked at, changed since: refused,
+     * the package left as it was. */
+    PackageEntry changed[2] = { three[1], { "img/small.png", NULL, 4, small } };
+    assert_int_equal(package_write_zip(path, changed, 2, 1700000000, &d), -1);
+    assert_contains(first_msg(&d), "small.png: error: '");
+    assert_contains(first_msg(&d), "small.png' changed since it was checked (build again)");
+    buf_release(&disk);
+    assert_int_equal(pkgfixture_read_file(path, &disk), 0);
+    assert_int_equal(disk.len, mem.len);
+    assert_int_equal(pkgfixture_count_files(dir), 3);
+    changed[1].size = 3;
+    assert_int_equal(package_write_zip(path, changed, 2, 1700000000, &d), 0);
     buf_release(&mem);
     buf_release(&disk);
     buf_release(&big_back);
