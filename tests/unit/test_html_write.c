@@ -191,8 +191,9 @@ static Course *sample(void)
         table->children = hr;
         add(&bl, table);
         Block *img = course_new_block(c, BLOCK_IMAGE, at(8));
-        img->u.image = (Image){ "img/workflow.png", "img/workflow.svg", "Le parcours",
-                                "Figure 1", 800, 450 };
+        img->u.image = (Image){ .src = "img/workflow.png", .source = "img/workflow.svg",
+                                .alt = "Le parcours", .caption = "Figure 1", .width = 800,
+                                .height = 450 };
         add(&bl, img);
         Block *kf = course_new_block(c, BLOCK_CALLOUT, at(9));
         kf->children = para(c, "Important.");
