@@ -1917,11 +1917,18 @@ int ui_key(Ui *ui, UiKey key)
         const DrawItem *it = layout_items(ui->L, &n);
         int last_y = -1;
         for (size_t i = 0; i < n; i++) {
-            if (it[i].kind != DRAW_TEXT)
+            /* an image is read as its alternative text, where it stands (an
+             * image without a file has its alt laid out as text already) */
+            const Image *img = it[i].kind == DRAW_IMAGE ? it[i].image : NULL;
+            const char *alt = img && img->src && *img->src ? img->alt : NULL;
+            if (it[i].kind != DRAW_TEXT && !(alt && *alt))
                 continue;
             if (ui->speech.len)
                 buf_puts(&ui->speech, it[i].r.y != last_y ? "\n" : " ");
-            buf_append(&ui->speech, it[i].text, it[i].len);
+            if (alt)
+                buf_puts(&ui->speech, alt);
+            else
+                buf_append(&ui->speech, it[i].text, it[i].len);
             last_y = it[i].r.y;
         }
         ui->speech_ready = 1;
