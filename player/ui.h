@@ -33,8 +33,8 @@ typedef struct UiOptions {
     int width, height;      /* window size in pixels */
     int scale;              /* text size percent (100..200); 0 = 100 */
     int high_contrast;
-    const char *trace;      /* test hook: append "answer ITEM RESPONSE" here after each
-                               answer's commit, before its feedback shows; NULL: none */
+    const char *trace;      /* test hook: append "answer\tATTEMPT\tITEM\tRESPONSE" here
+                               after each answer's commit, before its feedback shows */
 } UiOptions;
 
 /* The bars and the content the renderer draws; borrowed until the next ui call. */

@@ -174,27 +174,55 @@ db_copy() {         # the store as a killed player left it, copied to $CHK
     return 0
 }
 q() { sqlite3 -bail "$CHK/learners.db" "$@" 2>&1; }
-have_profile() { db_copy && [ "$(q 'select count(*) from learners')" = 1 ]; }
 bookmark() { q "select value from cmi_values where element = 'cmi.location'"; }
 
-# Checks the store after a session: integrity, and the traced answers.
+# Checks the store after a session: integrity, and the traced answers; sets
+# `profiles` (the number of learners) for the next session.
+profiles=0
 check_store() {     # $1: label
     if ! db_copy; then
         # killed before the store was created: then nothing can have been confirmed
         if [ -s "$TRACE" ]; then bad_runs+=("$1: answers traced but no store"); fi
         return
     fi
-    local integrity missing
-    integrity=$(q 'PRAGMA integrity_check')
-    [ "$integrity" = ok ] || { bad_runs+=("$1: integrity_check: $integrity"); return; }
-    missing=$(q '.mode tabs' \
+    local out
+    out=$(q '.mode tabs' 'PRAGMA integrity_check' \
+        "select 'profiles=' || count(*) from learners" \
         'create temp table trace(kind text, attempt integer, item text, response text)' \
         ".import $TRACE trace" \
-        "select t.item || ' ' || t.response from
+        "select 'missing: ' || t.item || ' ' || t.response from
            (select attempt, item, response, count(*) n from trace group by 1, 2, 3) t
          where t.n > (select count(*) from answers a where a.attempt = t.attempt
                       and a.item_id = t.item and a.response = t.response)")
-    [ -z "$missing" ] || bad_runs+=("$1: confirmed answers missing from the store: $missing")
+    if [ "$(head -1 <<<"$out")" != ok ] || ! grep -q '^profiles=' <<<"$out"; then
+        bad_runs+=("$1: integrity_check: $out")
+        return
+    fi
+    profiles=$(sed -n 's/^profiles=//p' <<<"$out")
+    grep -q '^missing: ' <<<"$out" &&
+        bad_runs+=("$1: confirmed answers missing from the store: $(grep '^missing: ' <<<"$out")")
+}
+
+# Runs a command and SIGKILLs it as soon as n lines were appended to the
+# trace file after its first `bytes` bytes (polled every 0.2 ms: the kill
+# lands within milliseconds of the answer's confirmation, before the feedback
+# is drawn). Exits with the command's status, 137 when killed.
+kill_after_answers() {  # TRACE BYTES N -- command...
+    python3 - "$@" <<'PY'
+import subprocess, sys, time
+path, start, n, cmd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[5:]
+p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+deadline = time.monotonic() + 60
+while p.poll() is None:
+    with open(path, "rb") as f:
+        f.seek(start)
+        if f.read().count(b"\n") >= n or time.monotonic() > deadline:
+            p.kill()
+            break
+    time.sleep(0.0002)
+rc = p.wait()
+sys.exit(128 - rc if rc < 0 else rc)
+PY
 }
 
 # How long an uninterrupted session takes (with the profile, from an empty store)
@@ -221,8 +249,7 @@ kills=0 finished=0 resumes=0 resume_bad=() sessions=0 traced_at_kill=0
 t0=$(date +%s)
 while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
     sessions=$((sessions + 1))
-    exists=0
-    have_profile && exists=1
+    exists=$((profiles > 0))
     if [ $exists = 1 ] && [ $((sessions % 10)) = 0 ]; then
         # restart on the killed store: opens, resumes on the page left, quits
         before=$(bookmark)
@@ -243,16 +270,25 @@ while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
     fi
     session_script $exists $sessions >"$tmp/s.txt"
     lines_before=$(wc -l <"$TRACE")
-    "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s.txt" \
-        >"$tmp/out" 2>&1 &
-    pid=$!
-    # later sessions have less to record than the first: kill within 3/4 of it
-    delay_ms=$(( (RANDOM * 32768 + RANDOM) % (span_ms * 3 / 4 + 1) ))
-    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-    # (a player that already ended is a zombie until waited for: kill succeeds
-    # on it too, so its exit status tells which happened)
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    trace_bytes=$(stat -c %s "$TRACE")
+    player=("$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s.txt")
+    if [ $((sessions % 3)) = 0 ]; then
+        # right after the Nth answer confirmed: an answer shown before it is
+        # committed would be lost here
+        n=$((1 + RANDOM % 2))
+        when="after answer $n"
+        kill_after_answers "$TRACE" "$trace_bytes" "$n" -- "${player[@]}" >"$tmp/out" 2>&1 &
+        pid=$!
+    else
+        # later sessions have less to record than the first: kill within 3/4 of it
+        delay_ms=$(( (RANDOM * 32768 + RANDOM) % (span_ms * 3 / 4 + 1) ))
+        when="after $delay_ms ms"
+        "${player[@]}" >"$tmp/out" 2>&1 &
+        pid=$!
+        sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+        kill -KILL $pid 2>/dev/null
+    fi
+    wait $pid 2>/dev/null   # its status (137 when killed): it may have ended first
     rc=$?
     if [ $rc -eq 137 ]; then
         kills=$((kills + 1))
@@ -261,7 +297,7 @@ while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
         finished=$((finished + 1))
         [ $rc -eq 0 ] || bad_runs+=("session $sessions ended by itself with exit $rc: $(head -3 "$tmp/out")")
     fi
-    check_store "session $sessions (killed after ${delay_ms} ms)"
+    check_store "session $sessions (killed $when)"
 done
 elapsed=$(( $(date +%s) - t0 ))
 answers=$(grep -c '^answer' "$TRACE")
@@ -292,9 +328,7 @@ else
 fi
 
 # ---- one last session, to its end --------------------------------------------
-exists=0
-have_profile && exists=1
-session_script $exists final >"$tmp/s.txt"
+session_script $((profiles > 0)) final >"$tmp/s.txt"
 timeout 120 "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s.txt" \
     >"$tmp/out" 2>&1
 rc=$?
