@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmi.h"
@@ -85,6 +86,7 @@ typedef struct Module {
     int nrs;
     int64_t attempt;
     CmiModel *cmi;
+    int64_t session_t0;     /* monotonic ms when this session of the attempt began */
 } Module;
 
 struct Ui {
@@ -591,7 +593,15 @@ static const char *cmi_el(const Module *m, const char *e12, const char *e2004)
     return cmi_edition(m->cmi) == SCORM_12 ? e12 : e2004;
 }
 
-/* Writes location, progress, score and status to the attempt's CMI model. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes location, progress, score, status and this session's time to the
+ * attempt's CMI model. */
 static void save_progress(Ui *ui, Module *m, const char *location)
 {
     if (!ui->store || !m->attempt || !m->cmi)
@@ -600,9 +610,15 @@ static void save_progress(Ui *ui, Module *m, const char *location)
         cmi_set(m->cmi, cmi_el(m, "cmi.core.lesson_location", "cmi.location"), location);
     int max = 0, all = 0;
     int score = module_score(ui, m, &max, &all);
-    int seen = 0;
-    for (int i = 0; i < m->npages; i++)
+    int seen = 0, shown = 0;
+    for (int i = 0; i < m->npages; i++) {
+        const Page *p = m->pages[i].page;
+        /* a page this learner's role and setting hide is not waited for */
+        if (p && !audience_includes(p->audience, ui->role, ui->setting))
+            continue;
+        shown++;
         seen += m->pages[i].seen;
+    }
     char v[32];
     if (max > 0 && all) {
         int pct = score * 100 / max;
@@ -620,13 +636,23 @@ static void save_progress(Ui *ui, Module *m, const char *location)
         }
     } else if (cmi_edition(m->cmi) == SCORM_12) {
         cmi_set(m->cmi, "cmi.core.lesson_status",
-                max == 0 && seen == m->npages ? "completed" : "incomplete");
+                max == 0 && seen == shown ? "completed" : "incomplete");
     }
     if (cmi_edition(m->cmi) == SCORM_2004) {
-        snprintf(v, sizeof(v), "%.3f", m->npages ? (double)seen / m->npages : 1.0);
+        snprintf(v, sizeof(v), "%.3f", shown ? (double)seen / shown : 1.0);
         cmi_set(m->cmi, "cmi.progress_measure", v);
-        cmi_set(m->cmi, "cmi.completion_status", seen == m->npages ? "completed" : "incomplete");
+        cmi_set(m->cmi, "cmi.completion_status", seen == shown ? "completed" : "incomplete");
     }
+    /* the store adds this session's time to the total: the duration of the
+     * attempt's statements */
+    Buf t = BUF_INIT;
+    if (cmi_edition(m->cmi) == SCORM_12)
+        cmi_timespan_format(mono_ms() - m->session_t0, &t);
+    else
+        cmi_duration_format(mono_ms() - m->session_t0, &t);
+    if (!t.failed)
+        cmi_set(m->cmi, cmi_el(m, "cmi.core.session_time", "cmi.session_time"), t.data);
+    buf_release(&t);
     if (store_cmi_save(ui->store, m->attempt, m->cmi) != 0)
         store_failed(ui);
     else
@@ -817,8 +843,11 @@ static void begin_attempt(Ui *ui, Module *m)
     }
     ui->results_recorded += !resumed;   /* a new attempt's "attempted" statement */
     m->cmi = cmi_new(ed);
-    if (m->cmi && resumed && store_cmi_load(ui->store, m->attempt, m->cmi) == 0)
+    m->session_t0 = mono_ms();
+    if (m->cmi && resumed && store_cmi_load(ui->store, m->attempt, m->cmi) == 0) {
+        cmi_end_session(m->cmi);    /* the last session's time joins total_time */
         cmi_begin_session(m->cmi);
+    }
     if (resumed) {
         for (int i = 0; i < m->npages && !m->ours; i++)
             mod_page(m, i);     /* ours: find_item() builds the pages answered */
