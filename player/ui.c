@@ -287,8 +287,7 @@ static int mod_open(Module *m)
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
             m->ours = 1;
-            m->index_len = b.len;
-            m->index_html = buf_detach(&b, NULL);
+            m->index_html = buf_detach(&b, &m->index_len);
             CourseLang *L = m->doc.lang;
             m->title = L->title;
             m->lang = L->code;

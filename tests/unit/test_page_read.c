@@ -750,6 +750,31 @@ static void check_lazy_equals_eager(const char *html, size_t len, int npages)
     const Page *pe = e.doc.lang->pages;
     const Page *pl = l.doc.lang->pages;
     for (int i = 0; i < npages; i++, pe = pe->next, pl = pl->next) {
+        /* before it is built, the page lists the items scoring needs: the
+         * eager page's top-level questions, scenarios and reflections */
+        int n, k = 0;
+        const PageItem *it = page_items(&l.doc, i, &n);
+        for (const Block *b = pe->blocks; b; b = b->next) {
+            if (b->kind != BLOCK_QUESTION && b->kind != BLOCK_SCENARIO &&
+                b->kind != BLOCK_REFLECTION)
+                continue;
+            assert_true(k < n);
+            assert_int_equal(it[k].kind, b->kind);
+            assert_int_equal(it[k].audience.roles, b->audience.roles);
+            assert_int_equal(it[k].audience.settings, b->audience.settings);
+            if (b->kind == BLOCK_QUESTION) {
+                assert_string_equal(it[k].id, b->u.question->id);
+                assert_int_equal(it[k].weight, b->u.question->weight);
+            } else if (b->kind == BLOCK_SCENARIO) {
+                assert_string_equal(it[k].id, b->u.scenario->id);
+                assert_int_equal(it[k].weight, b->u.scenario->weight);
+                assert_int_equal(it[k].scored, b->u.scenario->scored);
+            } else {
+                assert_string_equal(it[k].id, b->u.reflection.id);
+            }
+            k++;
+        }
+        assert_int_equal(k, n);
         assert_int_equal(page_build(l.c, &l.doc, i, html, len, &l.d), 0);
         char *a = dump_page(pe), *b = dump_page(pl);
         assert_string_equal(b, a);
