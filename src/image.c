@@ -379,9 +379,9 @@ static void sha256(const unsigned char *data, size_t n, unsigned char out[32])
  * loading librsvg (which the cache is there to avoid): the headers' versions
  * and, for the libraries that draw and encode, the identity of the installed
  * file (device, inode, size, mtime: an upgrade replaces the file). The fonts
- * installed are not in it: after a font change, build once with --no-cache
- * or empty the folder. */
-static void cache_key(const unsigned char *svg, size_t size, unsigned char key[32])
+ * installed are not in it: after a font change, empty the folder
+ * (docs/authoring.md says so). Returns 0, or -1 when out of memory. */
+static int cache_key(const unsigned char *svg, size_t size, unsigned char key[32])
 {
     static const char *const libs[] = {
         "librsvg-2.so.2", "libcairo.so.2", "libpango-1.0.so.0", "libpangocairo-1.0.so.0",
@@ -404,6 +404,10 @@ static void cache_key(const unsigned char *svg, size_t size, unsigned char key[3
         else
             buf_printf(&head, "%s ?\n", libs[i]);
     }
+    if (head.failed) {
+        buf_release(&head);
+        return -1;
+    }
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
     gsize len = 32;
     g_checksum_update(c, (const guchar *)head.data, (gssize)head.len);
@@ -411,6 +415,7 @@ static void cache_key(const unsigned char *svg, size_t size, unsigned char key[3
     g_checksum_get_digest(c, key, &len);
     g_checksum_free(c);
     buf_release(&head);
+    return 0;
 }
 
 static char *cache_entry_path(const char *dir, const unsigned char key[32])
@@ -538,8 +543,11 @@ static int render_svg_cached(const unsigned char *svg, size_t size, const char *
 {
     char *dir = image_cache_dir(), *file = NULL;
     unsigned char key[32];
+    if (dir && cache_key(svg, size, key) != 0) {
+        free(dir);
+        dir = NULL;
+    }
     if (dir) {
-        cache_key(svg, size, key);
         file = cache_entry_path(dir, key);
         if (file && cache_load(file, key, out) == 0) {
             free(file);
