@@ -177,6 +177,11 @@ static void sync_tick(App *a)
             a->sync = NULL;
             sync_plan_finished(&a->plan, a->o->lrs, now, rc);
             sync_show(a, &r, rc);
+            /* the library's discreet line: what still waits, or "sent" */
+            if (r.pending > 0)
+                a->dirty |= ui_set_sync_status(a->ui, (long)r.pending);
+            else if (rc == 0 && r.sent > 0)
+                a->dirty |= ui_set_sync_status(a->ui, 0);
         }
         sync_report_release(&r);
     }

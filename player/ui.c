@@ -124,6 +124,7 @@ struct Ui {
     UiView view;
     int trace_fd;           /* --trace: O_APPEND file, or -1 */
     unsigned long results_recorded; /* commits that may add xAPI statements */
+    long sync_pending;      /* ui_set_sync_status(): -1 nothing to say, 0 sent, n waiting */
 };
 
 /* ---- words ------------------------------------------------------------------ */
@@ -134,7 +135,8 @@ enum {
     W_CANNOT_OPEN, W_HINT_PAGE, W_HINT_LIST, W_EXTERNAL, W_MINUTES, W_STATUS_NEW,
     W_SUBMIT, W_CORRECT, W_WRONG, W_RESTART, W_SAVE, W_SAVED, W_SUMMARY, W_SCORE, W_PASSED,
     W_FAILED, W_IN_PROGRESS, W_PAGES_SEEN, W_CONTEXT, W_ROLE, W_SETTING, W_EVERYONE,
-    W_GUEST, W_NAME_NEEDED, W_PIN_FORMAT, W_SAVE_FAILED, W_CONTINUE, W_PIN_ENTER, W_COUNT
+    W_GUEST, W_NAME_NEEDED, W_PIN_FORMAT, W_SAVE_FAILED, W_CONTINUE, W_PIN_ENTER,
+    W_SYNC_WAITING, W_SYNC_SENT, W_COUNT
 };
 
 static const char *const WORDS[2][W_COUNT] = {
@@ -152,7 +154,7 @@ static const char *const WORDS[2][W_COUNT] = {
         "Pages vues : %d sur %d", "Votre contexte", "Votre fonction", "Votre service",
         "Tout afficher", "Continuer sans profil", "Indiquez votre nom.",
         "Le code doit avoir 4 chiffres.", "Non enregistré : %s", "Continuer",
-        "Code à 4 chiffres",
+        "Code à 4 chiffres", "Résultats en attente d'envoi : %ld", "Résultats envoyés",
     },
     {
         "Library", "Contents", "Previous", "Next", "Page %d of %d", "Who are you?",
@@ -166,7 +168,8 @@ static const char *const WORDS[2][W_COUNT] = {
         "Score: %d%%", "Passed", "Not passed", "In progress", "Pages seen: %d of %d",
         "Your context", "Your role", "Your setting", "Show everything",
         "Continue without a profile", "Please give your name.", "The PIN must be 4 digits.",
-        "Not saved: %s", "Continue", "4-digit PIN",
+        "Not saved: %s", "Continue", "4-digit PIN", "Results waiting to be sent: %ld",
+        "Results sent",
     },
 };
 
@@ -1003,6 +1006,17 @@ static void screen_library(Gen *g)
         gen_para(g, m->title, href, line.data, 0);
         buf_release(&line);
     }
+    /* the background sync, discreetly, after the links (their focus order
+     * stays the same when this line changes) */
+    if (ui->sync_pending >= 0) {
+        Buf t = BUF_INIT;
+        if (ui->sync_pending > 0)
+            buf_printf(&t, W(ui, W_SYNC_WAITING), ui->sync_pending);
+        else
+            buf_puts(&t, W(ui, W_SYNC_SENT));
+        gen_para(g, NULL, NULL, t.data, INLINE_EM);
+        buf_release(&t);
+    }
 }
 
 static void screen_profiles(Gen *g)
@@ -1687,6 +1701,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->m = m;
     ui->cur = -1;
     ui->trace_fd = -1;
+    ui->sync_pending = -1;
     if (o->trace) {
         ui->trace_fd = open(o->trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (ui->trace_fd < 0) {
@@ -2137,6 +2152,21 @@ const char *ui_take_speech(Ui *ui, const char **lang, int *stop)
 unsigned long ui_results_recorded(const Ui *ui)
 {
     return ui->results_recorded;
+}
+
+int ui_set_sync_status(Ui *ui, long pending)
+{
+    if (pending < -1)
+        pending = -1;
+    if (pending == ui->sync_pending)
+        return 0;
+    ui->sync_pending = pending;
+    if (ui->screen != SCR_LIBRARY)
+        return 0;               /* shown the next time the library is */
+    int focus = ui->focus;
+    build(ui);
+    ui->focus = focus;
+    return 1;
 }
 
 int ui_wants_text(const Ui *ui)

@@ -93,6 +93,11 @@ const char *ui_take_speech(Ui *ui, const char **lang, int *stop);
  * schedules its background sync when it changes. */
 unsigned long ui_results_recorded(const Ui *ui);
 
+/* What the background sync last said, for a discreet line under the
+ * library: pending -1 says nothing, 0 "results sent", n "n waiting".
+ * Returns 1 when the screen changed (redraw). */
+int ui_set_sync_status(Ui *ui, long pending);
+
 /* Whether the current screen is a text box waiting for typing. */
 int ui_wants_text(const Ui *ui);
 

@@ -392,6 +392,15 @@ gui() {
         --stats "${@:3}" "$PKG" --script "$2" >"$T/gui.out" 2>&1
     echo $? >"$T/rc"
 }
+# gui_library DIR NAME: the learner of DIR (the first profile) opens the
+# library of every package built, waits, and the frame's text goes to
+# $T/NAME.boxes (--boxes)
+gui_library() {
+    printf 'key Tab\nkey Return\nwait 3000\nscreenshot %s\nquit\n' "$T/$2.png" >"$T/$2.txt"
+    timeout 120 "$PLAYER" --headless --size 1280x800 --data "$1" --lrs-config "$GCONF" \
+        --stats --boxes "$PKDIR" --script "$T/$2.txt" >"$T/gui.out" 2>&1
+    echo $? >"$T/rc"
+}
 staff_count() {   # statements of this staff id in the LRS
     lrs_get "statements?limit=1000" | python3 -c '
 import json, sys
@@ -480,6 +489,10 @@ check "LRS down: the background sync tried and kept them pending" \
     grep -q "wardplayer: background sync: sent 0, pending [1-9]" "$T/out-gui2"
 check "LRS down: nothing marked sent (7 pending)" [ "$(pending_count "$G2")" = 7 ]
 check "invariant with the LRS down" invariant "$G1" "$G2"
+gui_library "$G2" lib-waiting
+cp "$T/gui.out" "$T/out-gui2b"
+check "LRS down: the library says 7 results wait to be sent" \
+    grep -q "	Résultats en attente d'envoi : 7$" "$T/lib-waiting.boxes"
 ctl '{"mode":"pass"}'
 printf 'wait 4000\nquit\n' >"$T/idle.txt"
 gui "$G2" "$T/idle.txt"
@@ -489,6 +502,18 @@ check "LRS up at the next start: each statement once" in_lrs_once "$G2"
 check "LRS up at the next start: exactly 7 in the LRS" [ "$(staff_count STAFF-102)" = 7 ]
 gui "$G2" "$T/idle.txt"
 check "a further start sends nothing again" [ "$(rc)/$(staff_count STAFF-102)" = 0/7 ]
+ctl '{"mode":"down"}'
+walk_script STAFF-105 "$T/walk5.txt" "wait 2000" quit
+G5=$T/g5
+mkdir -p "$G5"
+gui "$G5" "$T/walk5.txt"
+ctl '{"mode":"pass"}'
+gui_library "$G5" lib-sent
+check "LRS up: the library says the results were sent" \
+    grep -q "	Résultats envoyés$" "$T/lib-sent.boxes"
+check "LRS up: the library no longer says any wait" \
+    bash -c "! grep -q 'en attente' '$T/lib-sent.boxes'"
+check "library start: all sent once" [ "$(pending_count "$G5")/$(staff_count STAFF-105)" = 0/7 ]
 
 # ---- (b') LRS down, then up while the player runs: a retry sends them ----------------
 G3=$T/g3
@@ -535,7 +560,7 @@ check "after the kill, the next start sends the rest (exit 0, outbox empty)" \
 check "after the kill: each statement once" in_lrs_once "$G4"
 check "after the kill: the LRS holds every statement of the session once" \
     [ "$(staff_count STAFF-104)" = "$(outbox_count "$G4")" ]
-check "invariant over every player folder" invariant "$G0" "$G1" "$G2" "$G3" "$G4"
+check "invariant over every player folder" invariant "$G0" "$G1" "$G2" "$G3" "$G4" "$G5"
 check "no secret in the player's output" no_secret "$T"/out-gui*
 
 echo "$passed passed, $failed failed"
