@@ -68,7 +68,8 @@ int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc
  * dropped once listed), so memory does not grow with pages never shown.
  * Other documents, and ours when a page's bytes cannot be located exactly
  * (malformed markup, a non-UTF-8 charset), are read as page_read() does:
- * out->slots is then NULL and every page is built. */
+ * out->slots is then NULL and every page is built. PAGE_READ_MAX_BLOCKS
+ * counts the blocks of one page here, of the whole document in page_read(). */
 int page_read_lazy(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
                    Diag *d);
 
