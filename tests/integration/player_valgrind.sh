@@ -3,11 +3,11 @@
 # example module (a profile created, questions, scenarios and a reflection
 # answered, pages turned, the contents opened, quit), the same learner coming
 # back (the attempt resumed from the store), a third-party package, --check of
-# a good and of a broken package, and --export to CSV and to xAPI JSON. Each
-# run must exit as it should with no memory error and no definite or indirect
-# leak (--errors-for-leak-kinds=definite,indirect --error-exitcode=99); the
-# logs are kept in $BUILD/valgrind/. Suppressions for third-party libraries
-# would go in tests/valgrind.supp (none is needed today).
+# a good and of a broken package, an unwritable --trace file, and --export to
+# CSV and to xAPI JSON. Each run must exit as it should with no memory error
+# and no definite or indirect leak (--errors-for-leak-kinds=definite,indirect
+# --error-exitcode=99); the logs are kept in $BUILD/valgrind/. Suppressions
+# for third-party libraries would go in tests/valgrind.supp (none is needed).
 # Skipped under the sanitizers (SANITIZE=1 or a BUILD named *asan*: valgrind
 # cannot run an ASan binary) and, outside CI, when valgrind is missing; in CI
 # (CI=true) a missing valgrind is a failure. Ends with "N passed, N failed".
@@ -113,6 +113,12 @@ vg thirdparty 0 -- "$PLAYER" --headless tests/e2e/thirdparty --no-data --script 
 vg check-good 0 -- "$PLAYER" --check "$tmp/pkg/example-module.en.scorm12.zip"
 echo "this is not a zip" >"$tmp/broken.zip"
 vg check-broken 1 -- "$PLAYER" --check "$tmp/broken.zip"
+# a trace file that cannot be opened: a message, exit 1, nothing half-built left
+vg trace-unwritable 1 -- "$PLAYER" --headless "$PKG" --no-data --trace "$tmp/none/trace" \
+    --screenshot "$tmp/never.png"
+grep -q "$tmp/none/trace: No such file or directory" "$tmp/out" &&
+    ok "an unwritable --trace file is named in the message" ||
+    not_ok "an unwritable --trace file is named in the message" "$(cat "$tmp/out")"
 vg export-csv 0 -- "$PLAYER" --export "$tmp/results.csv" --data "$DATA"
 grep -q 'Valgrind Test' "$tmp/results.csv" 2>/dev/null &&
     ok "the CSV export has the learner" || not_ok "the CSV export has the learner"
