@@ -277,6 +277,43 @@ static int text(Render *R, FontId font, const char *s, size_t n, int x, int y, C
     return w;
 }
 
+/* s[0..n) in box, broken at spaces into as many lines as the box holds (a
+ * word wider than the box is cut); the last line that fits ends on an
+ * ellipsis when text is left over. */
+static void text_in_box(Render *R, FontId font, const char *s, size_t n, SDL_Rect box,
+                        ColorRole role)
+{
+    static const char ell[] = "\xe2\x80\xa6";
+    int lh = TTF_FontLineSkip(font_get(R->fonts, font));
+    int ew = font_measure(R->fonts, font, ell, 3);
+    for (int y = box.y; n > 0 && box.w > ew && y + lh <= box.y + box.h; y += lh) {
+        int last = y + 2 * lh > box.y + box.h;
+        size_t k = layout_fit(&R->measure, font, s, n, box.w, 1);
+        if (k < n) {
+            if (last)   /* room for the ellipsis */
+                k = layout_fit(&R->measure, font, s, n, box.w - ew, 1);
+            size_t sp = k;
+            while (sp > 0 && s[sp] != ' ')
+                sp--;
+            if (sp > 0)
+                k = sp;
+        }
+        int ellipsis = last && k < n;
+        text_box(R, box.x, y, ellipsis ? font_measure(R->fonts, font, s, k) : box.w, lh);
+        int w = text(R, font, s, k, box.x, y, role);
+        if (ellipsis) {
+            text_box(R, box.x + w, y, box.w - w, lh);
+            text(R, font, ell, 3, box.x + w, y, role);
+        }
+        s += k;
+        n -= k;
+        while (n > 0 && *s == ' ') {
+            s++;
+            n--;
+        }
+    }
+}
+
 static void draw_item(Render *R, const DrawItem *d, int dy)
 {
     int y = d->r.y + dy;
@@ -314,9 +351,8 @@ static void draw_item(Render *R, const DrawItem *d, int dy)
             /* a missing image: a frame with its alt text */
             frame(R, dst.x, dst.y, dst.w, dst.h, 1, COLOR_RULE);
             const char *alt = d->image->alt ? d->image->alt : "";
-            text_box(R, dst.x + 8, dst.y + 8, dst.w - 16, dst.h - 16);
-            text(R, FONT_ID(FACE_ITALIC, SIZE_SMALL), alt, strlen(alt), dst.x + 8, dst.y + 8,
-                 COLOR_MUTED);
+            text_in_box(R, FONT_ID(FACE_ITALIC, SIZE_SMALL), alt, strlen(alt),
+                        (SDL_Rect){ dst.x + 8, dst.y + 8, dst.w - 16, dst.h - 16 }, COLOR_MUTED);
         }
         break;
     }

@@ -159,6 +159,40 @@ else
     ko "without --boxes no dump is written"
 fi
 
+# ---- missing images: their alt text wraps inside their frame ----------------------
+# tests/e2e/handmade with two images whose files are missing: a long alt text
+# in a large frame (wrapped), and in a small one (cut, ending on an ellipsis)
+M=$OUT/missing
+mkdir -p "$M"
+cp -r tests/e2e/handmade "$TMP/missing"
+alt1="Schéma du parcours : le patient arrive, l’outil propose une priorité, l’IOA et le médecin la vérifient, puis décident de la prise en charge"
+alt2="Une seconde image absente dont le texte de remplacement est bien trop long pour son petit cadre"
+sed -i "s|<p>Un outil <strong>propose</strong>, les soignants décident.</p>|&<figure><img src=\"img/absent.png\" alt=\"$alt1\" width=\"400\" height=\"200\"/></figure><figure><img src=\"img/absent2.png\" alt=\"$alt2\" width=\"160\" height=\"60\"/></figure>|" \
+    "$TMP/missing/index.html"
+for c in "1024x700 100" "800x600 200"; do
+    read -r size scale <<<"$c"
+    run "$TMP/missing" --size "$size" --scale "$scale" --boxes --screenshot "$M/$size-$scale.png"
+    # (at 200 % only the first frame is in view)
+    if [ "$(grep -c '^image .* natural 0 0$' "$M/$size-$scale.boxes")" -ge 1 ] &&
+        "$CHECK" --missing-images-ok "$M/$size-$scale.png" >"$TMP/check.out" 2>&1; then
+        ok "missing images, $size at $scale %: frames with their alt text, nothing clipped"
+    else
+        ko "missing images, $size at $scale %: frames with their alt text, nothing clipped"
+        head -5 "$TMP/check.out" | sed 's/^/    /'
+    fi
+done
+if [ "$(grep -c '^image .* natural 0 0$' "$M/1024x700-100.boxes")" = 2 ] &&
+    grep -q $'\t…$' "$M/1024x700-100.boxes" && grep -q $'\tvérifient, puis' "$M/1024x700-100.boxes"; then
+    ok "a long alt text wraps in a large frame and ends on an ellipsis in a small one"
+else
+    ko "a long alt text wraps in a large frame and ends on an ellipsis in a small one"
+fi
+if "$CHECK" "$M/1024x700-100.png" 2>&1 | grep -q 'not decoded'; then
+    ok "check-layout reports images that were not decoded (without --missing-images-ok)"
+else
+    ko "check-layout reports images that were not decoded (without --missing-images-ok)"
+fi
+
 # ---- touch scrolling ----------------------------------------------------------------
 # `swipe X Y DX DY` sends the events of a finger (down, 8 motions, up) through
 # the real loop. The page follows the finger: a swipe up by 200 px moves every
