@@ -935,8 +935,8 @@ static void gen_field(Gen *g, int i, const char *label)
 typedef struct LibStatus {
     const Module *m;
     int found;
-    const char *success;
-    const char *completion;
+    char success[16];       /* copies: the attempt's strings die with the callback */
+    char completion[24];
     int has_score, score;
 } LibStatus;
 
@@ -950,8 +950,8 @@ static int lib_status(const StoreAttempt *a, void *ud)
         return 0;
     /* attempts come by start time: the last one wins */
     st->found = 1;
-    st->success = a->success ? a->success : "";
-    st->completion = a->completion ? a->completion : "";
+    snprintf(st->success, sizeof st->success, "%s", a->success ? a->success : "");
+    snprintf(st->completion, sizeof st->completion, "%s", a->completion ? a->completion : "");
     st->has_score = a->has_score;
     st->score = a->has_score ? (int)(a->score_scaled * 100 + 0.5) : 0;
     if (a->has_score && a->score_max > a->score_min)

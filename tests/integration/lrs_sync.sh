@@ -56,12 +56,12 @@ start_lrs() {
     (cd "$T/lrs" && exec env MODELS_REPO=memory STORAGE_REPO=local AUTH_REPO=test EVENTS_REPO=test \
         EXPRESS_PORT=$LRS_PORT FS_LOCAL_STORAGE_DIR="$T/lrs/storage" \
         EXPRESS_MORGAN_DIRECTORY="$T/lrs/logs" WINSTON_CONSOLE_LEVEL=error \
-        timeout 600 node "$OLDPWD/$SERVER") >>"$T/lrs.log" 2>&1 &
+        timeout 1800 node "$OLDPWD/$SERVER") >>"$T/lrs.log" 2>&1 &
     LRS_PID=$!
     pids+=($LRS_PID)
 }
 start_lrs
-timeout 600 node tests/lrs/proxy.mjs "$PROXY_PORT" "$LRS_PORT" "$USERNAME:$PASSWORD" \
+timeout 1800 node tests/lrs/proxy.mjs "$PROXY_PORT" "$LRS_PORT" "$USERNAME:$PASSWORD" \
     >"$T/proxy.log" 2>&1 &
 pids+=($!)
 
@@ -396,7 +396,7 @@ gui() {
 # library of every package built, waits, and the frame's text goes to
 # $T/NAME.boxes (--boxes)
 gui_library() {
-    printf 'key Tab\nkey Return\nwait 3000\nscreenshot %s\nquit\n' "$T/$2.png" >"$T/$2.txt"
+    printf 'key Tab\nkey Return\nwait 4000\nscreenshot %s\nquit\n' "$T/$2.png" >"$T/$2.txt"
     timeout 120 "$PLAYER" --headless --size 1280x800 --data "$1" --lrs-config "$GCONF" \
         --stats --boxes "$PKDIR" --script "$T/$2.txt" >"$T/gui.out" 2>&1
     echo $? >"$T/rc"
