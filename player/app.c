@@ -620,7 +620,8 @@ int app_run(const AppOptions *o)
         goto out;
     }
     UiOptions uo = { .path = o->path, .data_dir = o->data_dir, .lang = o->lang, .width = w,
-                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast };
+                     .height = h, .scale = o->scale, .high_contrast = o->high_contrast,
+                     .trace = o->trace };
     a.ui = ui_new(&uo, render_measure(a.render), &err);
     if (!a.ui) {
         fprintf(stderr, "wardplayer: %s\n", err.data);

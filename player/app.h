@@ -24,6 +24,7 @@ typedef struct AppOptions {
                                    NULL: no sync. Needs data_dir */
     int boxes;                  /* test hook: each screenshot X.png also writes X.boxes,
                                    the boxes drawn in that frame (tools/check-layout) */
+    const char *trace;          /* committed answers are appended here (ui.h; tests) */
 } AppOptions;
 
 /* Runs the player until it quits. Returns the process exit code: 0, 1 when

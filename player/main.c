@@ -28,6 +28,7 @@ static void usage(FILE *out)
           "  --stats             print the number of frames drawn at exit\n"
           "  --boxes             with each screenshot X.png also write X.boxes, the boxes\n"
           "                      drawn in that frame (test hook, see tools/check-layout)\n"
+          "  --trace FILE        append a line per answer once it is committed (tests)\n"
           "  --check PKG         print the package's problems; exit 1 if it cannot play\n"
           "  --lrs-config FILE   send results to this LRS in the background (docs/lrs.md;\n"
           "                      default $WARDPLAYER_LRS_CONFIG, else " LRS_CONFIG_DEFAULT_PATH ")\n"
@@ -106,6 +107,8 @@ int main(int argc, char **argv)
             TAKE(o.screenshot);
         } else if (strcmp(a, "--script") == 0) {
             TAKE(o.script);
+        } else if (strcmp(a, "--trace") == 0) {
+            TAKE(o.trace);
         } else if (strcmp(a, "--check") == 0) {
             TAKE(check);
         } else if (strcmp(a, "--scale") == 0) {
