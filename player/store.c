@@ -332,10 +332,10 @@ static int quick_check(Store *s)
     return damaged;
 }
 
-static int open_db(Store *s)
+static int open_db(Store *s, int create)
 {
-    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             NULL);
+    int rc = sqlite3_open_v2(s->path, &s->db,
+                             SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
     if (rc != SQLITE_OK)
         return db_fail(s, "cannot open the learner database");
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
@@ -417,7 +417,9 @@ static int move_aside(Store *s, Buf *aside)
     return 0;
 }
 
-Store *store_open(const char *dir, Buf *notice, Buf *err)
+/* may_repair: the first connection of the player creates a missing file
+ * and moves a damaged one aside; a secondary one does neither. */
+static Store *open_store(const char *dir, int may_repair, Buf *notice, Buf *err)
 {
     Store *s = calloc(1, sizeof *s);
     Buf aside = BUF_INIT;
@@ -445,11 +447,20 @@ Store *store_open(const char *dir, Buf *notice, Buf *err)
                    errno ? strerror(errno) : "not a folder");
         goto fail;
     }
-    if (open_db(s) < 0)
+    if (!may_repair && access(s->path, F_OK) != 0) {
+        buf_printf(&s->err, "no learner database in '%s' yet", dir);
+        goto fail;
+    }
+    if (open_db(s, may_repair) < 0)
         goto fail;
     int damaged = not_sqlite(s);
     if (!damaged && configure(s, &damaged) < 0)
         goto fail;
+    if (damaged && !may_repair) {
+        buf_printf(&s->err, "the learner database %s looks damaged: left as it is (the "
+                   "player sets it aside at its next start)", s->path);
+        goto fail;
+    }
     if (damaged) {
         close_db(s);
         if (move_aside(s, &aside) < 0)
@@ -460,7 +471,7 @@ Store *store_open(const char *dir, Buf *notice, Buf *err)
                        "new empty one was started (ask IT to recover the old profiles and "
                        "results from that file)", base ? base + 1 : aside.data);
         }
-        if (open_db(s) < 0 || configure(s, &damaged) < 0)
+        if (open_db(s, 1) < 0 || configure(s, &damaged) < 0)
             goto fail;
         if (damaged) {
             set_err(s, -1, "cannot start a new learner database: the new file is damaged too");
@@ -477,6 +488,16 @@ fail:
     buf_release(&aside);
     store_close(s);
     return NULL;
+}
+
+Store *store_open(const char *dir, Buf *notice, Buf *err)
+{
+    return open_store(dir, 1, notice, err);
+}
+
+Store *store_open_secondary(const char *dir, Buf *err)
+{
+    return open_store(dir, 0, NULL, err);
 }
 
 void store_close(Store *s)

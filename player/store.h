@@ -87,6 +87,11 @@ typedef struct StoreAnswer {
  * Returns NULL on failure with "what failed: why" in err (may be NULL).
  * Close with store_close(). */
 Store *store_open(const char *dir, Buf *notice, Buf *err);
+/* A further connection to a store another part of the program (or another
+ * process) has open — the background sync. It never creates the file and
+ * never moves a damaged one aside (that is for store_open, at the next start
+ * of the player): it fails with the reason in err instead. */
+Store *store_open_secondary(const char *dir, Buf *err);
 void store_close(Store *s);                         /* accepts NULL */
 
 /* Text of the last error ("what failed: sqlite3_errmsg"); borrowed. */

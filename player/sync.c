@@ -723,8 +723,9 @@ struct SyncWorker {
 static void *worker_main(void *arg)
 {
     SyncWorker *w = arg;
-    Buf err = BUF_INIT, notice = BUF_INIT;
-    Store *s = store_open(w->dir, &notice, &err);
+    Buf err = BUF_INIT;
+    /* the screen holds the store: never create or move it from here */
+    Store *s = store_open_secondary(w->dir, &err);
     if (!s)
         w->rc = -1;
     else
@@ -735,7 +736,6 @@ static void *worker_main(void *arg)
     }
     store_close(s);
     buf_release(&err);
-    buf_release(&notice);
     atomic_store(&w->done, 1);
     /* after done: the owner may now poll, and its wake-up finds the result */
     if (w->notify)

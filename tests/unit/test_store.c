@@ -495,6 +495,45 @@ static void test_store__garbage_file_is_moved_aside(void **state)
     buf_release(&err);
 }
 
+/* The background sync opens a second connection while the screen holds the
+ * first: it must never move the file from under the screen, nor create one. */
+static void test_store__secondary_connection_never_repairs(void **state)
+{
+    Fixture *f = *state;
+    Buf err = BUF_INIT;
+    assert_null(store_open_secondary(f->dir, &err));
+    assert_non_null(strstr(err.data, "no learner database"));
+    assert_int_not_equal(access(f->db, F_OK), 0);           /* not created */
+    FILE *fp = fopen(f->db, "wb");
+    fputs("this is not a database, it is a shopping list\n", fp);
+    fclose(fp);
+    buf_clear(&err);
+    assert_null(store_open_secondary(f->dir, &err));
+    assert_non_null(strstr(err.data, "damaged"));
+    assert_int_equal(access(f->db, F_OK), 0);               /* left where it was */
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    while ((e = readdir(d)))
+        assert_int_not_equal(strncmp(e->d_name, "learners.db.corrupt-", 20), 0);
+    closedir(d);
+    /* a healthy store opens, and sees what the first connection wrote */
+    unlink(f->db);
+    Store *s = open_ok(f);
+    int64_t id;
+    assert_int_equal(store_learner_add(s, "Ana", NULL, NULL, NULL, NULL, &id), 0);
+    buf_clear(&err);
+    Store *second = store_open_secondary(f->dir, &err);
+    assert_non_null(second);
+    StoreLearner *list;
+    size_t n;
+    assert_int_equal(store_learner_list(second, &list, &n), 0);
+    assert_int_equal(n, 1);
+    free(list);
+    store_close(second);
+    store_close(s);
+    buf_release(&err);
+}
+
 static void test_store__damaged_pages_are_detected(void **state)
 {
     Fixture *f = *state;
@@ -750,6 +789,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__answer_survives_a_killed_process, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_store__two_connections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__secondary_connection_never_repairs, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_store__wrong_pins_make_the_profile_wait, setup,
                                         teardown),
         cmocka_unit_test(test_store__bad_folder),

@@ -923,6 +923,45 @@ static void test_sync__worker_never_blocks(void **state)
     buf_release(&err);
 }
 
+/* The worker runs beside the screen's connection: a damaged file is reported,
+ * never moved from under the screen (the player sets it aside at its next start). */
+static void test_sync__worker_leaves_a_damaged_store_alone(void **state)
+{
+    Fixture *f = *state;
+    char db[400];
+    snprintf(db, sizeof db, "%s/learners.db", f->dir);
+    FILE *fp = fopen(db, "wb");
+    assert_non_null(fp);
+    fputs("not a database\n", fp);
+    fclose(fp);
+    LrsConfig c;
+    test_config(&c);
+    strcpy(c.endpoint, "http://127.0.0.1:9/xAPI/");
+    Buf err = BUF_INIT;
+    SyncWorker *w = sync_worker_start(f->dir, &c, &err);
+    assert_non_null(w);
+    SyncReport r;
+    sync_report_init(&r);
+    int rc = 0, done = 0;
+    for (int i = 0; i < 250 && !done; i++) {
+        done = sync_worker_poll(w, &r, &rc);
+        if (!done)
+            usleep(20000);
+    }
+    assert_true(done);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(r.log.data, "looks damaged"));
+    sync_worker_free(w);
+    fp = fopen(db, "rb");
+    assert_non_null(fp);
+    char line[40] = "";
+    assert_non_null(fgets(line, sizeof line, fp));
+    fclose(fp);
+    assert_string_equal(line, "not a database\n");
+    sync_report_release(&r);
+    buf_release(&err);
+}
+
 /* Opens dir's database with plain SQLite, reads the setting key and closes
  * it: exit status 1 when the value is there, 0 when not, 2 on error. */
 static int driver_reads(const char *dir, const char *key)
@@ -1191,6 +1230,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_sync__retries_then_pending),
         cmocka_unit_test(test_sync__no_secret_in_logs),
         cmocka_unit_test_setup_teardown(test_sync__outbox, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync__worker_leaves_a_damaged_store_alone, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_sync__worker_never_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync__worker_notifies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync__second_connection_keeps_locks, setup,
