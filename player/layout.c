@@ -610,6 +610,7 @@ static void lay_marker(Ctx *C, int x, int y, const char *text, ColorRole color, 
         d->text = text;
         d->len = strlen(text);
         d->target = target;
+        d->flags = DRAW_MARKER;
     }
 }
 

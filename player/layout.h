@@ -39,7 +39,8 @@ typedef struct LayoutRect {
 
 typedef enum DrawKind { DRAW_RECT, DRAW_TEXT, DRAW_IMAGE } DrawKind;
 
-enum { DRAW_UNDERLINE = 1u << 0, DRAW_STRIKE = 1u << 1 };
+enum { DRAW_UNDERLINE = 1u << 0, DRAW_STRIKE = 1u << 1,
+       DRAW_MARKER = 1u << 2 };    /* a drawn marker (bullet, choice box, tick): not read aloud */
 
 /* One thing to draw, in page coordinates (y grows down from the page top). */
 typedef struct DrawItem {
@@ -52,7 +53,7 @@ typedef struct DrawItem {
     size_t len;
     const Image *image;     /* IMAGE: borrowed from the course */
     int target;             /* index of the LayoutTarget it belongs to, or -1 */
-    unsigned flags;         /* DRAW_UNDERLINE, DRAW_STRIKE */
+    unsigned flags;         /* DRAW_UNDERLINE, DRAW_STRIKE, DRAW_MARKER */
 } DrawItem;
 
 /* Something the learner can activate: focus order is target order. */

@@ -1964,7 +1964,7 @@ int ui_key(Ui *ui, UiKey key)
              * image without a file has its alt laid out as text already) */
             const Image *img = it[i].kind == DRAW_IMAGE ? it[i].image : NULL;
             const char *alt = img && img->src && *img->src ? img->alt : NULL;
-            if (it[i].kind != DRAW_TEXT && !(alt && *alt))
+            if ((it[i].kind != DRAW_TEXT || (it[i].flags & DRAW_MARKER)) && !(alt && *alt))
                 continue;
             if (ui->speech.len)
                 buf_puts(&ui->speech, it[i].r.y != last_y ? "\n" : " ");

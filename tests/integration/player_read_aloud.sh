@@ -110,6 +110,12 @@ if grep -qE '<|>|\*\*|\[[ x]\]|```|&[a-z]+;' "$(only "$D" text)"; then
 else
     ok "no markup is read"
 fi
+# the drawn markers (choice boxes, bullets, ticks) are decoration, not words
+if grep -q '[○◉☐☑✓✗▸•]' "$(only "$D" text)"; then
+    ko "no list or choice marker is read ($(grep -o '[○◉☐☑✓✗▸•]' "$(only "$D" text)" | sort -u | tr '\n' ' '))"
+else
+    ok "no list or choice marker is read"
+fi
 if [ -f "$(only "$D" stopped)" ]; then
     ok "quitting stops the reading"
 else
