@@ -1832,6 +1832,22 @@ static void show_focus(Ui *ui)
     clamp_scroll(ui);
 }
 
+/* Read aloud, a drawn marker says only what the text does not: a choice
+ * taken, the right and the wrong answer. Bullets and empty boxes are silent. */
+static const char *marker_word(const Ui *ui, const char *glyph, size_t len)
+{
+    static const struct { const char *glyph, *fr, *en; } words[] = {
+        { "\xe2\x97\x89", "choisie :", "selected:" },          /* ◉ */
+        { "\xe2\x98\x91", "cochée :", "checked:" },            /* ☑ */
+        { "\xe2\x9c\x93", "bonne réponse.", "right answer." }, /* ✓ */
+        { "\xe2\x9c\x97", "mauvaise réponse.", "wrong answer." }, /* ✗ */
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (len == strlen(words[i].glyph) && memcmp(glyph, words[i].glyph, len) == 0)
+            return ui->en ? words[i].en : words[i].fr;
+    return NULL;
+}
+
 int ui_key(Ui *ui, UiKey key)
 {
     relayout(ui);
@@ -1964,12 +1980,17 @@ int ui_key(Ui *ui, UiKey key)
              * image without a file has its alt laid out as text already) */
             const Image *img = it[i].kind == DRAW_IMAGE ? it[i].image : NULL;
             const char *alt = img && img->src && *img->src ? img->alt : NULL;
-            if ((it[i].kind != DRAW_TEXT || (it[i].flags & DRAW_MARKER)) && !(alt && *alt))
+            const char *said = NULL;
+            if (it[i].kind == DRAW_TEXT && (it[i].flags & DRAW_MARKER))
+                said = marker_word(ui, it[i].text, it[i].len);
+            else if (alt && *alt)
+                said = alt;
+            if ((it[i].kind != DRAW_TEXT || (it[i].flags & DRAW_MARKER)) && !said)
                 continue;
             if (ui->speech.len)
                 buf_puts(&ui->speech, it[i].r.y != last_y ? "\n" : " ");
-            if (alt)
-                buf_puts(&ui->speech, alt);
+            if (said)
+                buf_puts(&ui->speech, said);
             else
                 buf_append(&ui->speech, it[i].text, it[i].len);
             last_y = it[i].r.y;

@@ -122,6 +122,20 @@ else
     ko "quitting stops the reading"
 fi
 
+# ---- an answered question: the choice taken and the right answer are said ------
+D=$OUT/fr-answered
+printf 'key Right\nkey Right\nkey Right\nkey Tab\nkey Tab\nkey Return\nkey Tab\nkey Tab\nkey Return\nkey F5\nwait 500\nquit\n' >"$TMP/ans.txt"
+speak "$D" "$FR" "$TMP/ans.txt"
+if [ -n "$(only "$D" text)" ] && in_order "$(only "$D" text)" \
+    "Elle attribue la priorité définitive du patient." \
+    "choisie : Elle propose une priorité que les soignants vérifient. bonne réponse." \
+    "Elle remplace l’examen clinique à l’accueil." &&
+    ! grep -q "mauvaise réponse" "$(only "$D" text)"; then
+    ok "an answered question says which choice was taken and that it is right"
+else
+    ko "an answered question says which choice was taken and that it is right"
+    [ -n "$(only "$D" text)" ] && head -c 600 "$(only "$D" text)" | sed 's/^/    | /'
+fi
 # ---- an image is read as its alternative text -----------------------------------
 D=$OUT/fr-image
 printf 'key Right\nkey Right\nkey F5\nwait 300\nquit\n' >"$TMP/img.txt"
