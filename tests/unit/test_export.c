@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "pkgfixture.h"
 #include "cmi.h"
 #include "export.h"
 #include "store.h"
@@ -96,18 +97,7 @@ static int teardown(void **state)
 {
     Fixture *f = *state;
     store_close(f->s);
-    DIR *d = opendir(f->dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char p[400];
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(f->dir);
+    pkgfixture_rmtree(f->dir);
     free(f);
     return 0;
 }

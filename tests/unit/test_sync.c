@@ -27,6 +27,7 @@
 
 #include "admin_cli.h"
 #include "buf.h"
+#include "pkgfixture.h"
 #include "cmi.h"
 #include "lrs_config.h"
 #include "store.h"
@@ -51,18 +52,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char p[400];
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(f->dir);
+    pkgfixture_rmtree(f->dir);
     free(f);
     return 0;
 }
