@@ -26,7 +26,7 @@ SAN_FLAGS :=
 OPT := -O2
 endif
 
-LIB_PKGS := libxml-2.0 libarchive md4c librsvg-2.0
+LIB_PKGS := libxml-2.0 libarchive md4c librsvg-2.0 zlib
 PLAYER_PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium fontconfig libcurl jansson
 TEST_PKGS := cmocka
 

@@ -57,6 +57,7 @@ typedef struct App {
     SyncPlan plan;
     unsigned long results_seen; /* ui_results_recorded() when last looked at */
     Uint32 sync_event;          /* pushed by the worker when it ends; (Uint32)-1: none */
+    SDL_sem *wake;              /* headless: posted by the worker, the loop sleeps on it */
 } App;
 
 /* ---- read aloud ---------------------------------------------------------- */
@@ -132,13 +133,17 @@ static long long now_ms(void)
 }
 
 /* Runs on the worker's thread: SDL_PushEvent is thread-safe and wakes
- * SDL_WaitEvent, so the loop needs no timer while an attempt runs. */
+ * SDL_WaitEvent, so the loop needs no timer while an attempt runs. Headless,
+ * the loop sleeps on a semaphore instead (see wait_headless). */
 static void sync_wake(void *userdata)
 {
+    const App *a = userdata;
     SDL_Event e;
     memset(&e, 0, sizeof(e));
-    e.type = *(const Uint32 *)userdata;
+    e.type = a->sync_event;
     SDL_PushEvent(&e);
+    if (a->wake)
+        SDL_SemPost(a->wake);
 }
 
 /* The worker's log is redacted already; it is shown with --stats, or when
@@ -190,7 +195,7 @@ static void sync_tick(App *a)
     Buf err = BUF_INIT;
     int notify = a->sync_event != (Uint32)-1;
     a->sync = sync_worker_start_notify(a->o->data_dir, a->o->lrs, notify ? sync_wake : NULL,
-                                       &a->sync_event, &err);
+                                       a, &err);
     sync_plan_started(&a->plan);
     if (!a->sync) {
         fprintf(stderr, "wardplayer: %s\n", err.data);
@@ -552,6 +557,23 @@ static int resize_headless(App *a, int w, int h)
 
 /* ---- run --------------------------------------------------------------------------- */
 
+/* SDL's dummy video driver (headless) cannot sleep until an event comes:
+ * SDL_WaitEventTimeout polls it every millisecond, 3 % of a CPU doing
+ * nothing. Headless, the only events that do not come from this loop are
+ * the sync worker's, which also posts a->wake; so the loop sleeps on that.
+ * The cap lets SDL turn a SIGTERM into SDL_QUIT within half a second. */
+#define HEADLESS_MAX_SLEEP_MS 500
+
+static int wait_headless(App *a, SDL_Event *e, int timeout)
+{
+    if (SDL_PollEvent(e))
+        return 1;
+    if (timeout < 0 || timeout > HEADLESS_MAX_SLEEP_MS)
+        timeout = HEADLESS_MAX_SLEEP_MS;
+    SDL_SemWaitTimeout(a->wake, (Uint32)timeout);
+    return SDL_PollEvent(e);
+}
+
 int app_run(const AppOptions *o)
 {
     App a = { .o = o, .rc = 0, .dirty = 1 };
@@ -599,6 +621,11 @@ int app_run(const AppOptions *o)
         a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_ACCELERATED);
         if (!a.ren)
             a.ren = SDL_CreateRenderer(a.win, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (o->headless && !(a.wake = SDL_CreateSemaphore(0))) {
+        fprintf(stderr, "wardplayer: cannot create a semaphore: %s\n", SDL_GetError());
+        a.rc = 1;
+        goto out;
     }
     if (!a.ren) {
         fprintf(stderr, "wardplayer: cannot draw: %s\n", SDL_GetError());
@@ -673,7 +700,8 @@ int app_run(const AppOptions *o)
         int sync_wait = sync_wait_ms(&a);
         if (sync_wait >= 0 && (timeout < 0 || sync_wait < timeout))
             timeout = sync_wait;
-        int got = timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
+        int got = a.wake ? wait_headless(&a, &e, timeout)
+                  : timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
         if (got)
             handle(&a, &e);
         if (a.speaker > 0)
@@ -686,6 +714,8 @@ out:
         fprintf(stderr, "wardplayer: background sync: stopped at exit (the rest stays "
                 "pending)\n");
     sync_worker_free(a.sync);   /* cancels within about a second; before SDL_Quit */
+    if (a.wake)
+        SDL_DestroySemaphore(a.wake);
     speech_stop(&a);
     ui_free(a.ui);
     render_free(a.render);

@@ -28,6 +28,8 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "zip_fixup.h"
+#include "zip_method.h"
 
 #define DEFAULT_MAX_ENTRIES 20000
 #define DEFAULT_MAX_ENTRY (256ull << 20)
@@ -165,16 +167,48 @@ long long package_mtime_from_env(void)
     return v;
 }
 
+/* Where libarchive's output goes. While `drop_armed` (around the end of a
+ * stored entry) a 16-byte data descriptor is left out, and the entry's local
+ * header offset is kept for zip_fixup (zip_fixup.h says why). */
 typedef struct Sink {
     Buf *buf;       /* memory output, or NULL */
     int fd;         /* file output when buf is NULL */
     int err;        /* errno of a failed write */
+    unsigned long long pos;     /* bytes libarchive has given, dropped ones too */
+    unsigned long long header;  /* pos of the current entry's local header */
+    int drop_armed;
+    ZipMethodProbe *probe;      /* stored or deflated, for each entry */
+    unsigned long long *dropped;    /* local header pos of each dropped descriptor */
+    size_t ndropped, capdropped;
 } Sink;
+
+static int sink_keep_drop(Sink *s)
+{
+    if (s->ndropped == s->capdropped) {
+        size_t cap = s->capdropped ? s->capdropped * 2 : 64;
+        unsigned long long *v = realloc(s->dropped, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        s->dropped = v;
+        s->capdropped = cap;
+    }
+    s->dropped[s->ndropped++] = s->header;
+    return 0;
+}
 
 static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size_t n)
 {
-    (void)a;
     Sink *s = ud;
+    if (s->drop_armed && n == ZIP_DESCRIPTOR_SIZE && memcmp(data, "PK\7\10", 4) == 0) {
+        s->drop_armed = 0;
+        if (sink_keep_drop(s) != 0) {
+            s->err = ENOMEM;
+            archive_set_error(a, ENOMEM, "out of memory");
+            return -1;
+        }
+        s->pos += n;
+        return (la_ssize_t)n;
+    }
     if (s->buf) {
         buf_append(s->buf, data, n);
         if (s->buf->failed) {
@@ -182,6 +216,7 @@ static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size
             archive_set_error(a, ENOMEM, "out of memory");
             return -1;
         }
+        s->pos += n;
         return (la_ssize_t)n;
     }
     const char *p = data;
@@ -198,7 +233,17 @@ static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size
         p += w;
         left -= (size_t)w;
     }
+    s->pos += n;
     return (la_ssize_t)n;
+}
+
+static void sink_release(Sink *s)
+{
+    zip_method_probe_free(s->probe);
+    s->probe = NULL;
+    free(s->dropped);
+    s->dropped = NULL;
+    s->ndropped = s->capdropped = 0;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -245,12 +290,42 @@ static const PackageEntry **sorted_entries(const PackageEntry *entries, size_t n
     return v;
 }
 
-static int write_entry(struct archive *a, const PackageEntry *e, long long mtime,
-                       const char *label, Diag *d)
+/* Reads up to cap bytes of fd into buf, retrying short reads, so the first
+ * chunk of a file is a full sample. Returns the bytes read, or -1 (errno). */
+static ssize_t read_full(int fd, char *buf, size_t cap)
+{
+    size_t got = 0;
+    while (got < cap) {
+        ssize_t r = read(fd, buf + got, cap - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Stored or deflated, per entry, from its first bytes (zip_method.h). */
+static ZipMethod set_method(struct archive *a, ZipMethodProbe *probe, const void *head,
+                            size_t head_len, unsigned long long size, int *r)
+{
+    ZipMethod m = zip_method_choose(probe, head, head_len, size);
+    *r = m == ZIP_METHOD_STORE ? archive_write_zip_set_compression_store(a)
+                               : archive_write_zip_set_compression_deflate(a);
+    return m;
+}
+
+static int write_entry(struct archive *a, Sink *sink, const PackageEntry *e,
+                       long long mtime, const char *label, Diag *d)
 {
     int rc = -1, fd = -1;
     struct archive_entry *ae = NULL;
     size_t size = e->size;
+    char chunk[65536];
+    size_t head = 0;   /* bytes of a file already in chunk, not yet written */
     if (!e->data) {
         fd = e->file ? open(e->file, O_RDONLY | O_CLOEXEC) : -1;
         struct stat st;
@@ -271,6 +346,23 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
             goto out;
         }
         size = (size_t)st.st_size;
+        ssize_t r = read_full(fd, chunk, ZIP_METHOD_SAMPLE);
+        if (r < 0) {
+            diag_error(d, srcloc(e->file, 0, 0), "cannot read '%s': %s", e->file,
+                       strerror(errno));
+            goto out;
+        }
+        head = (size_t)r;
+    }
+    int m;
+    ZipMethod method = e->data
+        ? set_method(a, sink->probe, e->data,
+                     size < ZIP_METHOD_SAMPLE ? size : ZIP_METHOD_SAMPLE, size, &m)
+        : set_method(a, sink->probe, chunk, head, size, &m);
+    if (m != ARCHIVE_OK) {
+        diag_error(d, srcloc(label, 0, 0), "cannot choose the method of zip entry '%s': %s",
+                   e->name, arch_err(a));
+        goto out;
     }
     ae = archive_entry_new();
     if (!ae) {
@@ -284,6 +376,7 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
     archive_entry_set_mtime(ae, (time_t)mtime, 0);
     archive_entry_set_uid(ae, 0);
     archive_entry_set_gid(ae, 0);
+    sink->header = sink->pos;   /* output is unbuffered: this is where it starts */
     if (archive_write_header(a, ae) != ARCHIVE_OK) {
         diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s", e->name,
                    arch_err(a));
@@ -296,10 +389,15 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
             goto out;
         }
     } else {
-        char chunk[65536];
         size_t done = 0;
         for (;;) {
-            ssize_t r = read(fd, chunk, sizeof(chunk));
+            ssize_t r;
+            if (head) {
+                r = (ssize_t)head;   /* the sample read above */
+                head = 0;
+            } else {
+                r = read(fd, chunk, sizeof(chunk));
+            }
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {
@@ -327,6 +425,16 @@ static int write_entry(struct archive *a, const PackageEntry *e, long long mtime
             goto out;
         }
     }
+    /* Ending the entry here writes its data descriptor, and nothing else
+     * for a stored entry: that one write is the one the sink may leave out. */
+    sink->drop_armed = method == ZIP_METHOD_STORE;
+    int fin = archive_write_finish_entry(a);
+    sink->drop_armed = 0;
+    if (fin != ARCHIVE_OK) {
+        diag_error(d, srcloc(label, 0, 0), "cannot write zip entry '%s': %s", e->name,
+                   arch_err(a));
+        goto out;
+    }
     rc = 0;
 out:
     if (fd >= 0)
@@ -343,13 +451,14 @@ static int write_zip(Sink *sink, const PackageEntry *entries, size_t n, long lon
     const PackageEntry **v = sorted_entries(entries, n, label, d);
     if (!v)
         return -1;
-    a = archive_write_new();
+    sink->probe = zip_method_probe_new();
+    a = sink->probe ? archive_write_new() : NULL;
     if (!a) {
         diag_error(d, srcloc(label, 0, 0), "out of memory");
         goto out;
     }
     if (archive_write_set_format_zip(a) != ARCHIVE_OK
-        || archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK
+        || archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK
         || archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK
         || archive_write_open(a, sink, NULL, sink_write, NULL) != ARCHIVE_OK) {
         diag_error(d, srcloc(label, 0, 0), "cannot start the zip: %s",
@@ -357,7 +466,7 @@ static int write_zip(Sink *sink, const PackageEntry *entries, size_t n, long lon
         goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        if (write_entry(a, v[i], mtime, label, d) != 0)
+        if (write_entry(a, sink, v[i], mtime, label, d) != 0)
             goto out;
     }
     if (archive_write_close(a) != ARCHIVE_OK) {
@@ -373,200 +482,26 @@ out:
     return rc;
 }
 
-/* libarchive writes the DOS date of each entry in local time, so the bytes
- * would depend on TZ; rewrite those fields (local headers and central
- * directory) from mtime in UTC. The extended-timestamp field is UTC already. */
-static void dos_time(long long mtime, unsigned char out[4])
-{
-    if (mtime < PACKAGE_MTIME_DEFAULT)
-        mtime = PACKAGE_MTIME_DEFAULT;
-    time_t t = (time_t)mtime;
-    struct tm tm = {0};
-    if (!gmtime_r(&t, &tm)) {
-        tm.tm_year = 80;
-        tm.tm_mday = 1;
-    }
-    unsigned dtime = (unsigned)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
-    unsigned ddate = (unsigned)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
-    out[0] = (unsigned char)dtime;
-    out[1] = (unsigned char)(dtime >> 8);
-    out[2] = (unsigned char)ddate;
-    out[3] = (unsigned char)(ddate >> 8);
-}
-
-/* Finds the end-of-central-directory record in tail[0..n) (the zip's last
- * bytes; we write no comment, so it is the last 22). Sets the entry count and
- * the central directory's size and offset. Returns 0 or -1. */
-static int find_eocd(const unsigned char *tail, size_t n, size_t *count, size_t *cd_size,
-                     size_t *cd_off)
-{
-    if (n < 22)
-        return -1;
-    size_t e = n - 22;
-    while (e > 0 && !(tail[e] == 'P' && tail[e + 1] == 'K' && tail[e + 2] == 5
-                      && tail[e + 3] == 6))
-        e--;
-    if (!(tail[e] == 'P' && tail[e + 1] == 'K' && tail[e + 2] == 5 && tail[e + 3] == 6))
-        return -1;
-    *count = (size_t)(tail[e + 10] | tail[e + 11] << 8);
-    *cd_size = (size_t)(tail[e + 12] | tail[e + 13] << 8 | tail[e + 14] << 16
-                        | (unsigned long)tail[e + 15] << 24);
-    *cd_off = (size_t)(tail[e + 16] | tail[e + 17] << 8 | tail[e + 18] << 16
-                       | (unsigned long)tail[e + 19] << 24);
-    return 0;
-}
-
-/* Rewrites the times of the central directory cd[0..n) and calls local() with
- * each entry's local header offset, for the caller to rewrite that one. */
-static void patch_central_directory(unsigned char *cd, size_t n, size_t count,
-                                    const unsigned char t[4],
-                                    void (*local)(void *ud, size_t lh), void *ud)
-{
-    size_t p = 0;
-    for (size_t i = 0; i < count && p + 46 <= n; i++) {
-        if (!(cd[p] == 'P' && cd[p + 1] == 'K' && cd[p + 2] == 1 && cd[p + 3] == 2))
-            return;
-        size_t lh = (size_t)(cd[p + 42] | cd[p + 43] << 8 | cd[p + 44] << 16
-                             | (unsigned long)cd[p + 45] << 24);
-        memcpy(cd + p + 12, t, 4);
-        local(ud, lh);
-        p += 46 + (size_t)(cd[p + 28] | cd[p + 29] << 8) + (size_t)(cd[p + 30] | cd[p + 31] << 8)
-             + (size_t)(cd[p + 32] | cd[p + 33] << 8);
-    }
-}
-
-typedef struct MemoryZip {
-    unsigned char *z;       /* the zip's bytes */
-    size_t n;
-    const unsigned char *t; /* the 4 DOS time bytes */
-} MemoryZip;
-
-static void patch_local_memory(void *ud, size_t lh)
-{
-    MemoryZip *m = ud;
-    if (lh + 30 <= m->n && m->z[lh] == 'P' && m->z[lh + 1] == 'K' && m->z[lh + 2] == 3
-        && m->z[lh + 3] == 4)
-        memcpy(m->z + lh + 10, m->t, 4);
-}
-
-static void fix_dos_times(Buf *z, size_t start, long long mtime)
-{
-    unsigned char t[4];
-    dos_time(mtime, t);
-    MemoryZip m = { (unsigned char *)z->data + start, z->len - start, t };
-    size_t count, cd_size, cd_off;
-    if (find_eocd(m.z, m.n, &count, &cd_size, &cd_off) != 0 || cd_off > m.n
-        || cd_size > m.n - cd_off)
-        return;
-    patch_central_directory(m.z + cd_off, cd_size, count, t, patch_local_memory, &m);
-}
-
-static int pread_all(int fd, void *dst, size_t n, off_t off)
-{
-    unsigned char *p = dst;
-    while (n) {
-        ssize_t r = pread(fd, p, n, off);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            if (r == 0)
-                errno = EIO;
-            return -1;
-        }
-        p += r;
-        n -= (size_t)r;
-        off += r;
-    }
-    return 0;
-}
-
-static int pwrite_all(int fd, const void *src, size_t n, off_t off)
-{
-    const unsigned char *p = src;
-    while (n) {
-        ssize_t w = pwrite(fd, p, n, off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = EIO;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-        off += w;
-    }
-    return 0;
-}
-
-typedef struct FileZip {
-    int fd;
-    off_t size;             /* of the zip */
-    const unsigned char *t;
-    int err;                /* errno of the first failure */
-} FileZip;
-
-static void patch_local_file(void *ud, size_t lh)
-{
-    FileZip *f = ud;
-    unsigned char sig[4];
-    if (f->err || (off_t)lh + 30 > f->size)
-        return;
-    if (pread_all(f->fd, sig, 4, (off_t)lh) != 0
-        || (memcmp(sig, "PK\3\4", 4) == 0 && pwrite_all(f->fd, f->t, 4, (off_t)lh + 10) != 0))
-        f->err = errno;
-}
-
-/* fix_dos_times on a zip written to fd: only the central directory is read
- * (a few kB), and 4 bytes per local header are rewritten in place. Returns 0,
- * or -1 with errno set. */
-static int fix_dos_times_fd(int fd, long long mtime)
-{
-    int rc = -1;
-    unsigned char t[4], tail[22];
-    unsigned char *cd = NULL;
-    dos_time(mtime, t);
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return -1;
-    if (st.st_size < 22)
-        return 0;           /* not a zip we wrote: nothing to fix */
-    if (pread_all(fd, tail, sizeof(tail), st.st_size - 22) != 0)
-        return -1;
-    size_t count, cd_size, cd_off;
-    if (find_eocd(tail, sizeof(tail), &count, &cd_size, &cd_off) != 0
-        || (off_t)cd_off > st.st_size || (off_t)cd_size > st.st_size - (off_t)cd_off)
-        return 0;
-    cd = malloc(cd_size ? cd_size : 1);
-    if (!cd) {
-        errno = ENOMEM;
-        return -1;
-    }
-    FileZip f = { fd, st.st_size, t, 0 };
-    if (pread_all(fd, cd, cd_size, (off_t)cd_off) != 0)
-        goto out;
-    patch_central_directory(cd, cd_size, count, t, patch_local_file, &f);
-    if (f.err) {
-        errno = f.err;
-        goto out;
-    }
-    if (pwrite_all(fd, cd, cd_size, (off_t)cd_off) != 0)
-        goto out;
-    rc = 0;
-out:
-    free(cd);
-    return rc;
-}
-
 int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
                              Buf *out, Diag *d)
 {
-    Sink sink = { out, -1, 0 };
+    int rc = -1;
+    Sink sink = { .buf = out, .fd = -1 };
     size_t start = out->len;
+    const char *why = NULL;
     if (write_zip(&sink, entries, n, mtime, "(zip in memory)", d) != 0)
-        return -1;
-    fix_dos_times(out, start, mtime);
-    return 0;
+        goto out;
+    ZipDropped dropped = { sink.dropped, sink.ndropped };
+    if (zip_fixup_memory((unsigned char *)out->data + start, out->len - start, mtime,
+                         dropped, &why) != 0) {
+        diag_error(d, srcloc("(zip in memory)", 0, 0), "cannot finish the zip: %s",
+                   why ? why : strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    sink_release(&sink);
+    return rc;
 }
 
 /* Removes "<path>.tmp-XXXXXX" files a killed earlier write of this same
@@ -623,11 +558,14 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
     /* Written straight into the temporary file (images are streamed from
      * their files, nothing is held whole in memory); the DOS dates are then
      * fixed in place, before fsync. */
-    Sink disk = { NULL, fd, 0 };
+    Sink disk = { .buf = NULL, .fd = fd };
     if (write_zip(&disk, entries, n, mtime, path, d) != 0)
         goto out;
-    if (fix_dos_times_fd(fd, mtime) != 0) {
-        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
+    const char *why = NULL;
+    ZipDropped dropped = { disk.dropped, disk.ndropped };
+    if (zip_fixup_fd(fd, mtime, dropped, &why) != 0) {
+        diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp,
+                   why ? why : strerror(errno));
         goto out;
     }
     if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
@@ -662,6 +600,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         }
     }
     free(tmp);
+    sink_release(&disk);
     remove_stale_temporaries(path);
     return 0;
 out:
@@ -669,6 +608,7 @@ out:
         close(fd);
     unlink(tmp);
     free(tmp);
+    sink_release(&disk);
     return rc;
 }
 

@@ -1,0 +1,238 @@
+/* zip_fixup: UTC DOS dates and descriptor-free stored entries, rewritten in
+ * place on a zip libarchive has just written (see zip_fixup.h). */
+#include "zip_fixup.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DOS_EPOCH 315532800LL   /* 1980-01-01 00:00:00 UTC: no DOS date before it */
+#define EOCD_SIZE 22
+#define CD_HEADER_SIZE 46
+#define LOCAL_HEADER_SIZE 30
+#define FLAG_DATA_DESCRIPTOR 0x0008u
+#define METHOD_STORE 0
+#define ZIP32_MAX 0xFFFFFFFFull
+
+void zip_fixup_dos_time(long long mtime, unsigned char out[4])
+{
+    if (mtime < DOS_EPOCH)
+        mtime = DOS_EPOCH;
+    time_t t = (time_t)mtime;
+    struct tm tm = {0};
+    if (!gmtime_r(&t, &tm)) {
+        tm.tm_year = 80;
+        tm.tm_mday = 1;
+    }
+    unsigned dtime = (unsigned)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+    unsigned ddate = (unsigned)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+    out[0] = (unsigned char)dtime;
+    out[1] = (unsigned char)(dtime >> 8);
+    out[2] = (unsigned char)ddate;
+    out[3] = (unsigned char)(ddate >> 8);
+}
+
+static unsigned get16(const unsigned char *p)
+{
+    return (unsigned)(p[0] | p[1] << 8);
+}
+
+static unsigned long long get32(const unsigned char *p)
+{
+    return (unsigned long long)p[0] | (unsigned long long)p[1] << 8
+           | (unsigned long long)p[2] << 16 | (unsigned long long)p[3] << 24;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, unsigned long long v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* The zip being fixed: in memory (mem) or in a file (fd). */
+typedef struct ZipIO {
+    unsigned char *mem;
+    int fd;
+    unsigned long long size;
+} ZipIO;
+
+static int io_read(const ZipIO *io, unsigned long long off, void *dst, size_t n)
+{
+    if (off > io->size || n > io->size - off) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (io->mem) {
+        memcpy(dst, io->mem + off, n);
+        return 0;
+    }
+    unsigned char *p = dst;
+    while (n) {
+        ssize_t r = pread(io->fd, p, n, (off_t)off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+        off += (unsigned long long)r;
+    }
+    return 0;
+}
+
+static int io_write(const ZipIO *io, unsigned long long off, const void *src, size_t n)
+{
+    if (io->mem) {
+        memcpy(io->mem + off, src, n);
+        return 0;
+    }
+    const unsigned char *p = src;
+    while (n) {
+        ssize_t w = pwrite(io->fd, p, n, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+        off += (unsigned long long)w;
+    }
+    return 0;
+}
+
+/* How many dropped descriptors lie before the local header at libarchive
+ * offset lh (headers[] ascending), and whether lh's own was dropped. */
+static size_t dropped_before(ZipDropped dr, unsigned long long lh, int *own)
+{
+    size_t lo = 0, hi = dr.count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (dr.headers[mid] < lh)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *own = lo < dr.count && dr.headers[lo] == lh;
+    return lo;
+}
+
+static int bad(const char **why, const char *what)
+{
+    *why = what;
+    errno = EINVAL;
+    return -1;
+}
+
+/* One central directory entry at cd[0..CD_HEADER_SIZE) and its local
+ * header: dates, offset, and for a dropped descriptor the CRC and sizes. */
+static int fix_entry(const ZipIO *io, unsigned char *cd, const unsigned char t[4],
+                     ZipDropped dr, size_t *matched, const char **why)
+{
+    unsigned long long lh_lib = get32(cd + 42);
+    int own = 0;
+    size_t before = dropped_before(dr, lh_lib, &own);
+    unsigned long long lh = lh_lib - (unsigned long long)before * ZIP_DESCRIPTOR_SIZE;
+    unsigned char local[LOCAL_HEADER_SIZE];
+    if (lh_lib == ZIP32_MAX || lh_lib < (unsigned long long)before * ZIP_DESCRIPTOR_SIZE
+        || io_read(io, lh, local, sizeof(local)) != 0 || memcmp(local, "PK\3\4", 4) != 0)
+        return bad(why, "a local header is not where the central directory says");
+    memcpy(cd + 12, t, 4);
+    put32(cd + 42, lh);
+    memcpy(local + 10, t, 4);
+    if (own) {
+        unsigned flags = get16(cd + 8);
+        if (get16(cd + 10) != METHOD_STORE || !(flags & FLAG_DATA_DESCRIPTOR)
+            || get32(cd + 20) == ZIP32_MAX || get32(cd + 24) == ZIP32_MAX)
+            return bad(why, "a dropped data descriptor does not belong to a stored entry");
+        put16(cd + 8, flags & ~FLAG_DATA_DESCRIPTOR);
+        put16(local + 6, get16(local + 6) & ~FLAG_DATA_DESCRIPTOR);
+        memcpy(local + 14, cd + 16, 12);   /* CRC-32, compressed and real size */
+        (*matched)++;
+    }
+    if (io_write(io, lh, local, sizeof(local)) != 0)
+        return -1;
+    return 0;
+}
+
+static int fixup(const ZipIO *io, long long mtime, ZipDropped dr, const char **why)
+{
+    int rc = -1;
+    unsigned char t[4], eocd[EOCD_SIZE];
+    unsigned char *cd = NULL;
+    *why = NULL;
+    zip_fixup_dos_time(mtime, t);
+    /* libarchive writes no archive comment: the record is the last 22 bytes. */
+    if (io->size < EOCD_SIZE || io_read(io, io->size - EOCD_SIZE, eocd, EOCD_SIZE) != 0
+        || memcmp(eocd, "PK\5\6", 4) != 0)
+        return bad(why, "no end-of-central-directory record at the end");
+    size_t count = get16(eocd + 10);
+    unsigned long long cd_size = get32(eocd + 12), cd_lib = get32(eocd + 16);
+    unsigned long long shift = (unsigned long long)dr.count * ZIP_DESCRIPTOR_SIZE;
+    if (cd_lib == ZIP32_MAX || cd_lib < shift || cd_lib - shift + cd_size + EOCD_SIZE != io->size)
+        return bad(why, "the central directory is not where the end record says");
+    unsigned long long cd_off = cd_lib - shift;
+    cd = malloc(cd_size ? (size_t)cd_size : 1);
+    if (!cd) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (io_read(io, cd_off, cd, (size_t)cd_size) != 0)
+        goto out;
+    size_t p = 0, matched = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (p + CD_HEADER_SIZE > cd_size || memcmp(cd + p, "PK\1\2", 4) != 0) {
+            bad(why, "the central directory is shorter than its entry count");
+            goto out;
+        }
+        if (fix_entry(io, cd + p, t, dr, &matched, why) != 0)
+            goto out;
+        p += CD_HEADER_SIZE + get16(cd + p + 28) + get16(cd + p + 30) + get16(cd + p + 32);
+    }
+    if (matched != dr.count) {
+        bad(why, "a dropped data descriptor has no entry in the central directory");
+        goto out;
+    }
+    put32(eocd + 16, cd_off);
+    if (io_write(io, cd_off, cd, (size_t)cd_size) != 0
+        || io_write(io, io->size - EOCD_SIZE, eocd, EOCD_SIZE) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(cd);
+    return rc;
+}
+
+int zip_fixup_memory(unsigned char *z, size_t n, long long mtime, ZipDropped dropped,
+                     const char **why)
+{
+    ZipIO io = { z, -1, n };
+    return fixup(&io, mtime, dropped, why);
+}
+
+int zip_fixup_fd(int fd, long long mtime, ZipDropped dropped, const char **why)
+{
+    struct stat st;
+    *why = NULL;
+    if (fstat(fd, &st) != 0)
+        return -1;
+    ZipIO io = { NULL, fd, (unsigned long long)st.st_size };
+    return fixup(&io, mtime, dropped, why);
+}
