@@ -29,6 +29,14 @@ void buf_clear(Buf *b)
     b->data[0] = '\0';
 }
 
+void buf_truncate(Buf *b, size_t len)
+{
+    if (len >= b->len)
+        return;
+    b->len = len;
+    b->data[len] = '\0';
+}
+
 static int buf_grow(Buf *b, size_t extra)
 {
     if (b->failed)

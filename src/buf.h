@@ -18,6 +18,7 @@ extern char buf_empty[];
 void buf_init(Buf *b);
 void buf_release(Buf *b);
 void buf_clear(Buf *b);                      /* len = 0, keeps the memory */
+void buf_truncate(Buf *b, size_t len);       /* back to len (<= b->len) bytes */
 
 void buf_append(Buf *b, const char *s, size_t len);
 void buf_puts(Buf *b, const char *s);

@@ -14,6 +14,7 @@
 #include "image.h"
 
 #include <cairo.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "font_state.h"
 #include "package.h"
 
 /* ---- headers ---------------------------------------------------------------- */
@@ -376,11 +378,11 @@ static void sha256(const unsigned char *data, size_t n, unsigned char out[32])
 }
 
 /* The key: everything the rendered bytes depend on that can be named without
- * loading librsvg (which the cache is there to avoid): the headers' versions
- * and, for the libraries that draw and encode, the identity of the installed
- * file (device, inode, size, mtime: an upgrade replaces the file). The fonts
- * installed are not in it: after a font change, empty the folder
- * (docs/authoring.md says so). Returns 0, or -1 when out of memory. */
+ * loading librsvg (which the cache is there to avoid): the headers' versions;
+ * for the libraries that draw and encode, the identity of the installed file
+ * (device, inode, size, mtime: an upgrade replaces the file); and the fonts,
+ * by the folder times fontconfig itself checks (font_state.h). Returns 0,
+ * or -1 when out of memory. */
 static int cache_key(const unsigned char *svg, size_t size, unsigned char key[32])
 {
     static const char *const libs[] = {
@@ -404,6 +406,7 @@ static int cache_key(const unsigned char *svg, size_t size, unsigned char key[32
         else
             buf_printf(&head, "%s ?\n", libs[i]);
     }
+    font_state_describe(&head);
     if (head.failed) {
         buf_release(&head);
         return -1;
@@ -508,6 +511,32 @@ static int write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Removes "<entry>.tmp-XXXXXX" files that a build killed while it stored
+ * this same entry left behind (mkstemp's six characters). A build storing
+ * it at this very moment loses only its copy: its rename fails, harmlessly. */
+static void cache_remove_stale_temporaries(const char *dir, const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t blen = strlen(base);
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return;
+    struct dirent *e;
+    Buf victim = BUF_INIT;
+    while ((e = readdir(dh))) {
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0
+            || strlen(e->d_name + blen + 5) != 6)
+            continue;
+        buf_clear(&victim);
+        buf_printf(&victim, "%s/%s", dir, e->d_name);
+        if (!victim.failed)
+            unlink(victim.data);
+    }
+    closedir(dh);
+    buf_release(&victim);
+}
+
 /* Writes the entry beside its final name and renames it into place: a reader
  * (another build running at the same time) sees no entry or a whole one. */
 static void cache_store(char *dir, const char *file, const unsigned char key[32],
@@ -534,6 +563,8 @@ static void cache_store(char *dir, const char *file, const unsigned char key[32]
         ok = 0;
     if (!ok || rename(tmp.data, file) != 0)
         unlink(tmp.data);
+    else
+        cache_remove_stale_temporaries(dir, file);
     buf_release(&tmp);
 }
 

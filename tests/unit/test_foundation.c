@@ -50,6 +50,15 @@ static void test_buf__printf_grows_and_detaches(void **state)
     assert_memory_equal(s + 3996, "0999", 4);
     free(s);
     assert_int_equal(b.len, 0);
+    /* truncate goes back, never forward, and keeps the string terminated */
+    buf_puts(&b, "/usr/share/fonts/truetype");
+    buf_truncate(&b, 16);
+    assert_string_equal(b.data, "/usr/share/fonts");
+    buf_truncate(&b, 100);
+    assert_int_equal(b.len, 16);
+    buf_release(&b);
+    buf_truncate(&b, 0);                    /* on an empty Buf: nothing to do */
+    assert_string_equal(b.data, "");
 }
 
 static void test_diag__formats_and_sorts(void **state)

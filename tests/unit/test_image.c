@@ -443,6 +443,102 @@ static void test_image__cache_entry_used_and_verified(void **state)
     diag_release(&d);
 }
 
+/* Installing a font (a new folder, or a file renamed into a font folder)
+ * changes the key: the diagram is drawn again, with the new fonts, and the
+ * old entry is simply no longer used. Nothing changed: the entry is used. */
+static void test_image__cache_key_follows_fonts(void **state)
+{
+    (void)state;
+    clear_cache();
+    char *data_home = pkgfixture_tmpdir();
+    assert_non_null(data_home);
+    const char *saved = getenv("XDG_DATA_HOME");
+    char *old = saved ? strdup(saved) : NULL;
+    assert_int_equal(setenv("XDG_DATA_HOME", data_home, 1), 0);
+    char fonts[4096], family[4200], svgdir[4096];
+    snprintf(fonts, sizeof(fonts), "%s/fonts", data_home);
+    snprintf(family, sizeof(family), "%s/new-family", fonts);
+    snprintf(svgdir, sizeof(svgdir), "%s/coursepack/svg", cache_home);
+    assert_int_equal(mkdir(fonts, 0755), 0);
+    put("img/fonts.svg", svg, strlen(svg));
+    ImageData a = IMAGE_DATA_INIT, b = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/fonts.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_int_equal(pkgfixture_count_files(svgdir), 1);
+    image_data_release(&a);
+    assert_int_equal(image_prepare(module, "img/fonts.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    assert_int_equal(pkgfixture_count_files(svgdir), 1);          /* same key: used */
+    assert_int_equal(mkdir(family, 0755), 0);                     /* a font installed */
+    assert_int_equal(image_prepare(module, "img/fonts.svg", srcloc("p.md", 1, 1), &b, &d), 0);
+    assert_int_equal(pkgfixture_count_files(svgdir), 2);          /* new key: drawn again */
+    assert_int_equal(a.size, b.size);       /* same drawing here: the SVG has no text */
+    assert_memory_equal(a.data, b.data, a.size);
+    image_data_release(&b);
+    /* A font file added inside the new family's folder changes that folder's
+     * time (sleep past a coarse file-system clock first). */
+    char file[4300];
+    snprintf(file, sizeof(file), "%s/Family-Regular.ttf", family);
+    struct stat before;
+    assert_int_equal(stat(family, &before), 0);
+    for (int i = 0; i < 200; i++) {
+        assert_int_equal(pkgfixture_write_file(file, "font", 4), 0);
+        struct stat after;
+        assert_int_equal(stat(family, &after), 0);
+        if (after.st_mtim.tv_sec != before.st_mtim.tv_sec
+            || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)
+            break;
+        unlink(file);
+        usleep(10000);
+    }
+    assert_int_equal(image_prepare(module, "img/fonts.svg", srcloc("p.md", 1, 1), &b, &d), 0);
+    assert_int_equal(pkgfixture_count_files(svgdir), 3);
+    assert_int_equal(d.errors, 0);
+    image_data_release(&a);
+    image_data_release(&b);
+    diag_release(&d);
+    if (old)
+        setenv("XDG_DATA_HOME", old, 1);
+    else
+        unsetenv("XDG_DATA_HOME");
+    free(old);
+    pkgfixture_rmtree(data_home);
+    free(data_home);
+}
+
+/* A build killed while it stored an entry leaves "<entry>.tmp-XXXXXX"; the
+ * next build that stores that entry removes it, and nothing else. */
+static void test_image__cache_removes_killed_builds_temporaries(void **state)
+{
+    (void)state;
+    clear_cache();
+    put("img/killed.svg", svg, strlen(svg));
+    ImageData a = IMAGE_DATA_INIT;
+    Diag d = DIAG_INIT;
+    assert_int_equal(image_prepare(module, "img/killed.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    image_data_release(&a);
+    char entry[8192], stale[8300], other_len[8300], other_key[8300], svgdir[4096];
+    snprintf(entry, sizeof(entry), "%s", only_entry());
+    assert_true(entry[0] != '\0');
+    snprintf(svgdir, sizeof(svgdir), "%s/coursepack/svg", cache_home);
+    snprintf(stale, sizeof(stale), "%s.tmp-AbC123", entry);
+    snprintf(other_len, sizeof(other_len), "%s.tmp-AbC1234", entry);
+    snprintf(other_key, sizeof(other_key), "%s/0123abcd.tmp-AbC123", svgdir);
+    assert_int_equal(pkgfixture_write_file(stale, "half", 4), 0);
+    assert_int_equal(pkgfixture_write_file(other_len, "keep", 4), 0);
+    assert_int_equal(pkgfixture_write_file(other_key, "keep", 4), 0);
+    assert_int_equal(unlink(entry), 0);        /* so that it is stored again */
+    assert_int_equal(image_prepare(module, "img/killed.svg", srcloc("p.md", 1, 1), &a, &d), 0);
+    struct stat st;
+    assert_int_equal(stat(entry, &st), 0);
+    assert_int_equal(stat(stale, &st), -1);
+    assert_int_equal(stat(other_len, &st), 0);
+    assert_int_equal(stat(other_key, &st), 0);
+    assert_int_equal(d.errors, 0);
+    image_data_release(&a);
+    diag_release(&d);
+    clear_cache();
+}
+
 static void test_image__cache_off(void **state)
 {
     (void)state;
@@ -547,6 +643,8 @@ int main(void)
         cmocka_unit_test(test_image__svg_loads_nothing_from_outside),
         cmocka_unit_test(test_image__more_messages),
         cmocka_unit_test(test_image__cache_entry_used_and_verified),
+        cmocka_unit_test(test_image__cache_key_follows_fonts),
+        cmocka_unit_test(test_image__cache_removes_killed_builds_temporaries),
         cmocka_unit_test(test_image__cache_off),
         cmocka_unit_test(test_image__check_reads_header_only),
     };
