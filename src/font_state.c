@@ -62,14 +62,27 @@ static void walk_root(Buf *out, const char *root, size_t *budget)
     buf_release(&path);
 }
 
+/* Walks "$XDG_<x>_HOME/sub", or "$HOME/<fallback>/sub" when that variable
+ * is unset or relative (the XDG rule); fallback NULL: "$HOME/sub" only. */
+static void walk_user_dir(Buf *out, const char *xdg_var, const char *fallback, const char *sub,
+                          size_t *budget)
+{
+    const char *xdg = xdg_var ? getenv(xdg_var) : NULL;
+    const char *home = getenv("HOME");
+    Buf p = BUF_INIT;
+    if (xdg && *xdg == '/')
+        buf_printf(&p, "%s/%s", xdg, sub);
+    else if (home && *home == '/')
+        buf_printf(&p, fallback ? "%s/%s/%s" : "%s%s/%s", home, fallback ? fallback : "", sub);
+    if (p.len && !p.failed)
+        walk_root(out, p.data, budget);
+    buf_release(&p);
+}
+
 void font_state_describe(Buf *out)
 {
-    const char *home = getenv("HOME");
-    const char *data_home = getenv("XDG_DATA_HOME");
-    const char *config_home = getenv("XDG_CONFIG_HOME");
     const char *fc_file = getenv("FONTCONFIG_FILE");
     const char *fc_path = getenv("FONTCONFIG_PATH");
-    Buf p = BUF_INIT;
     size_t budget = FONT_STATE_MAX_DIRS;
 
     buf_printf(out, "fonts: FONTCONFIG_FILE=%s FONTCONFIG_PATH=%s\n", fc_file ? fc_file : "",
@@ -80,26 +93,10 @@ void font_state_describe(Buf *out)
         walk_root(out, fc_path, &budget);
     describe_path(out, "/etc/fonts/fonts.conf");
     walk_root(out, "/etc/fonts/conf.d", &budget);
-    if (config_home && *config_home == '/')
-        buf_printf(&p, "%s/fontconfig", config_home);
-    else if (home && *home == '/')
-        buf_printf(&p, "%s/.config/fontconfig", home);
-    if (p.len)
-        walk_root(out, p.data, &budget);
+    walk_user_dir(out, "XDG_CONFIG_HOME", ".config", "fontconfig", &budget);
 
     walk_root(out, "/usr/share/fonts", &budget);
     walk_root(out, "/usr/local/share/fonts", &budget);
-    buf_clear(&p);
-    if (data_home && *data_home == '/')
-        buf_printf(&p, "%s/fonts", data_home);
-    else if (home && *home == '/')
-        buf_printf(&p, "%s/.local/share/fonts", home);
-    if (p.len)
-        walk_root(out, p.data, &budget);
-    buf_clear(&p);
-    if (home && *home == '/') {
-        buf_printf(&p, "%s/.fonts", home);
-        walk_root(out, p.data, &budget);
-    }
-    buf_release(&p);
+    walk_user_dir(out, "XDG_DATA_HOME", ".local/share", "fonts", &budget);
+    walk_user_dir(out, NULL, NULL, ".fonts", &budget);
 }
