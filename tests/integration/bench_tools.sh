@@ -59,6 +59,48 @@ if out=$(SOURCE_DATE_EPOCH=1700000000 "$CP" build "$tmp/tiny-module" -o "$tmp/di
 else
     not_ok "coursepack build of the generated module" "$out"
 fi
+# the bench's zip floor does the work coursepack did: the same files, and
+# the entries coursepack stored (noise images of 8 KB) stored with zip -0.
+# (zip -6 itself stores what it failed to shrink, after trying: so only
+# "stored by us => stored by the floor" is asserted, and that the rest
+# was given to zip -6.)
+"$gen" "$tmp/floor-module" --pages 2 --images 3 --image-kb 8 --langs en --questions 0 \
+    >/dev/null 2>&1
+SOURCE_DATE_EPOCH=1700000000 "$CP" build "$tmp/floor-module" -o "$tmp/floor-dist" -q \
+    --lang en --scorm 2004 >/dev/null 2>&1
+pkg="$tmp/floor-dist/floor-module.en.scorm2004.zip"
+if [ -f "$pkg" ] && command -v zip >/dev/null && command -v unzip >/dev/null; then
+    mkdir -p "$tmp/tree" && unzip -q "$pkg" -d "$tmp/tree"
+    if out=$(python3 - "$pkg" "$tmp/tree" "$tmp/floor.zip" "$tmp/lists" 2>&1 <<'PY'
+import importlib.machinery, importlib.util, subprocess, sys, zipfile
+loader = importlib.machinery.SourceFileLoader("bench", "tools/bench")
+spec = importlib.util.spec_from_loader("bench", loader)
+bench = importlib.util.module_from_spec(spec)
+loader.exec_module(bench)
+pkg, tree, zout, lists = sys.argv[1:5]
+lines, nstored = bench.zip_floor_script(pkg, tree, zout, lists)
+subprocess.run(["sh", "-c", " && ".join(lines)], check=True)
+def methods(path):
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: i.compress_type for i in z.infolist()}
+ours, floor = methods(pkg), methods(zout)
+stored = sorted(n for n, m in ours.items() if m == zipfile.ZIP_STORED)
+assert sorted(ours) == sorted(floor), "files differ: %r vs %r" % (sorted(ours), sorted(floor))
+assert nstored == len(stored) == 3, "stored: %r" % stored
+assert all(n.startswith("img/") for n in stored), stored
+assert all(floor[n] == zipfile.ZIP_STORED for n in stored), floor
+assert ours["index.html"] == floor["index.html"] == zipfile.ZIP_DEFLATED
+assert len(lines) == 2 and " -6 " in lines[0] and " -0 " in lines[1], lines
+print("%d entries, %d stored" % (len(ours), nstored))
+PY
+    ); then
+        ok "the bench's zip floor stores and deflates what coursepack did ($out)"
+    else
+        not_ok "the bench's zip floor" "$out"
+    fi
+else
+    not_ok "no package (or no zip/unzip) for the zip floor check"
+fi
 # same options, same bytes; the existing folder (its own) is replaced
 "$gen" "$tmp/tiny-module" --pages 4 --images 3 --image-kb 2 --questions 1 >/dev/null 2>&1
 cp -r "$tmp/tiny-module" "$tmp/first"
