@@ -795,6 +795,8 @@ static int idx_cmp(const void *a, const void *b)
     return strcmp(((const IdxEntry *)a)->info.name, ((const IdxEntry *)b)->info.name);
 }
 
+enum { ZIP_START_NONE, ZIP_START_ENTRY, ZIP_START_EMPTY };
+
 static int looks_like_zip_start(const Package *p)
 {
     unsigned char sig[4] = {0};
@@ -811,7 +813,9 @@ static int looks_like_zip_start(const Package *p)
         if (r != 4)
             return 0;
     }
-    return sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
+    if (memcmp(sig, "PK\5\6", 4) == 0)
+        return ZIP_START_EMPTY;     /* the end record alone: a zip of no file */
+    return memcmp(sig, "PK\3\4", 4) == 0 ? ZIP_START_ENTRY : ZIP_START_NONE;
 }
 
 static Package *package_open_common(Package *p, const PackageLimits *limits, Diag *d)
@@ -892,9 +896,13 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         if (r == ARCHIVE_EOF)
             break;
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            if (ord == 0 && !looks_like_zip_start(p))
+            int start = ord == 0 ? looks_like_zip_start(p) : ZIP_START_ENTRY;
+            if (start == ZIP_START_NONE)
                 diag_error(d, at, "not a zip file (a SCORM package is a .zip with "
                            "imsmanifest.xml at its root)");
+            else if (start == ZIP_START_EMPTY)
+                diag_error(d, at, "the zip holds no file (a SCORM package has "
+                           "imsmanifest.xml at its root: export the package again)");
             else if (ord == 0 && !ncd)
                 diag_error(d, at, "the zip is truncated or damaged: its central directory "
                            "is missing (copy or download the file again)");

@@ -462,7 +462,16 @@ static void test_package__reader_refuses_non_zips(void **state)
                         ".zip with imsmanifest.xml at its root)");
     diag_release(&d);
 
+    /* A zip with no file in it (what an export that failed half-way writes) */
     Buf z = BUF_INIT;
+    assert_int_equal(package_write_zip_memory(NULL, 0, PACKAGE_MTIME_DEFAULT, &z, &d), 0);
+    assert_int_equal(z.len, 22);
+    assert_null(package_open_memory(z.data, z.len, "nothing.zip", NULL, &d));
+    assert_string_equal(first_msg(&d), "nothing.zip: error: the zip holds no file (a SCORM "
+                        "package has imsmanifest.xml at its root: export the package again)");
+    diag_release(&d);
+    buf_clear(&z);
+
     assert_int_equal(package_write_zip_memory(three, 3, PACKAGE_MTIME_DEFAULT, &z, &d), 0);
     assert_null(package_open_memory(z.data, z.len / 2, "cut.zip", NULL, &d));
     assert_string_equal(first_msg(&d), "cut.zip: error: the zip is truncated or damaged: its "
