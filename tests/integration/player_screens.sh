@@ -276,6 +276,25 @@ else
     ko "--check refuses a broken package, naming it (exit $rc)"
 fi
 
+# ---- idle, headless: asleep, yet a SIGTERM still ends it ------------------------------
+# Headless the loop sleeps on a semaphore rather than in SDL (whose dummy
+# driver polls); it must still see SDL's quit on SIGTERM and end cleanly.
+"$PLAYER" --headless --no-data "$PKG" >"$TMP/term.out" 2>&1 &
+term_pid=$!
+sleep 2
+kill -TERM "$term_pid" 2>/dev/null
+for _ in $(seq 1 50); do kill -0 "$term_pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$term_pid" 2>/dev/null; then
+    kill -KILL "$term_pid" 2>/dev/null
+    wait "$term_pid" 2>/dev/null
+    ko "an idle headless player ends on SIGTERM (still running 5 s later)"
+else
+    wait "$term_pid"
+    rc=$?
+    if [ $rc -eq 0 ]; then ok "an idle headless player ends on SIGTERM, exit 0"
+    else sed 's/^/    /' "$TMP/term.out"; ko "an idle headless player ends on SIGTERM (exit $rc)"; fi
+fi
+
 # ---- bad input -------------------------------------------------------------------------
 printf 'key Right\nfly away\n' >"$TMP/bad.txt"
 timeout 60 "$PLAYER" --headless --no-data "$PKG" --script "$TMP/bad.txt" >"$TMP/out" 2>&1
