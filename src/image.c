@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "font_state.h"
+#include "le.h"
 #include "package.h"
 
 /* ---- headers ---------------------------------------------------------------- */
@@ -354,20 +355,6 @@ char *image_cache_dir(void)
     return buf_detach(&b, NULL);
 }
 
-static void put_le(unsigned char *p, unsigned long long v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static unsigned long long get_le(const unsigned char *p, int n)
-{
-    unsigned long long v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static void sha256(const unsigned char *data, size_t n, unsigned char out[32])
 {
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
@@ -453,7 +440,7 @@ static int cache_load(const char *file, const unsigned char key[32], ImageData *
             goto out;
         got += (size_t)r;
     }
-    size_t len = (size_t)get_le(e + 72, 8);
+    size_t len = (size_t)le_get(e + 72, 8);
     if (memcmp(e, CACHE_MAGIC, 8) != 0 || memcmp(e + 8, key, 32) != 0
         || len != size - CACHE_HEADER)
         goto out;
@@ -464,7 +451,7 @@ static int cache_load(const char *file, const unsigned char key[32], ImageData *
     const char *why;
     if (memcmp(sum, e + 40, 32) != 0
         || image_probe(e + CACHE_HEADER, len, &fmt, &w, &h, &why) != 0 || fmt != IMAGE_PNG
-        || (unsigned long long)w != get_le(e + 80, 4) || (unsigned long long)h != get_le(e + 84, 4)
+        || (unsigned long long)w != le_get(e + 80, 4) || (unsigned long long)h != le_get(e + 84, 4)
         || w > IMAGE_SVG_MAX_SIDE || h > IMAGE_SVG_MAX_SIDE)
         goto out;
     memmove(e, e + CACHE_HEADER, len);
@@ -555,9 +542,9 @@ static void cache_store(char *dir, const char *file, const unsigned char key[32]
     memcpy(head, CACHE_MAGIC, 8);
     memcpy(head + 8, key, 32);
     sha256(img->data, img->size, head + 40);
-    put_le(head + 72, img->size, 8);
-    put_le(head + 80, (unsigned)img->width, 4);
-    put_le(head + 84, (unsigned)img->height, 4);
+    le_put(head + 72, img->size, 8);
+    le_put(head + 80, (unsigned)img->width, 4);
+    le_put(head + 84, (unsigned)img->height, 4);
     int ok = write_all(fd, head, sizeof(head)) == 0 && write_all(fd, img->data, img->size) == 0;
     if (close(fd) != 0)
         ok = 0;

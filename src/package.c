@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "le.h"
 #include "zip_fixup.h"
 #include "zip_method.h"
 
@@ -308,16 +309,6 @@ static ssize_t read_full(int fd, char *buf, size_t cap)
     return (ssize_t)got;
 }
 
-/* Stored or deflated, per entry, from its first bytes (zip_method.h). */
-static ZipMethod set_method(struct archive *a, ZipMethodProbe *probe, const void *head,
-                            size_t head_len, unsigned long long size, int *r)
-{
-    ZipMethod m = zip_method_choose(probe, head, head_len, size);
-    *r = m == ZIP_METHOD_STORE ? archive_write_zip_set_compression_store(a)
-                               : archive_write_zip_set_compression_deflate(a);
-    return m;
-}
-
 static int write_entry(struct archive *a, Sink *sink, const PackageEntry *e,
                        long long mtime, const char *label, Diag *d)
 {
@@ -354,12 +345,14 @@ static int write_entry(struct archive *a, Sink *sink, const PackageEntry *e,
         }
         head = (size_t)r;
     }
-    int m;
+    /* stored or deflated, from the entry's first bytes (zip_method.h) */
     ZipMethod method = e->data
-        ? set_method(a, sink->probe, e->data,
-                     size < ZIP_METHOD_SAMPLE ? size : ZIP_METHOD_SAMPLE, size, &m)
-        : set_method(a, sink->probe, chunk, head, size, &m);
-    if (m != ARCHIVE_OK) {
+        ? zip_method_choose(sink->probe, e->data,
+                            size < ZIP_METHOD_SAMPLE ? size : ZIP_METHOD_SAMPLE, size)
+        : zip_method_choose(sink->probe, chunk, head, size);
+    if ((method == ZIP_METHOD_STORE ? archive_write_zip_set_compression_store(a)
+                                    : archive_write_zip_set_compression_deflate(a))
+        != ARCHIVE_OK) {
         diag_error(d, srcloc(label, 0, 0), "cannot choose the method of zip entry '%s': %s",
                    e->name, arch_err(a));
         goto out;
@@ -647,17 +640,6 @@ static int source_read(const Source *s, unsigned long long off, void *dst, size_
     return 0;
 }
 
-static unsigned rd16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
-static unsigned long rd32(const unsigned char *p)
-{
-    return p[0] | (unsigned long)p[1] << 8 | (unsigned long)p[2] << 16
-           | (unsigned long)p[3] << 24;
-}
-static unsigned long long rd64(const unsigned char *p)
-{
-    return rd32(p) | (unsigned long long)rd32(p + 4) << 32;
-}
-
 static int cd_cmp(const void *a, const void *b)
 {
     return strcmp(((const CdEntry *)a)->name, ((const CdEntry *)b)->name);
@@ -679,24 +661,24 @@ static int cd_scan(const Source *s, Arena *arena, CdEntry **out, size_t *nout)
     size_t pos = tail_len - 22 + 1;
     int found = 0;
     while (pos-- > 0) {
-        if (rd32(tail + pos) == 0x06054b50ul) {
+        if (le_get(tail + pos, 4) == 0x06054b50ul) {
             found = 1;
             break;
         }
     }
     if (!found)
         goto out;
-    unsigned long long count = rd16(tail + pos + 10);
-    unsigned long long cdsize = rd32(tail + pos + 12);
-    unsigned long long cdoff = rd32(tail + pos + 16);
+    unsigned long long count = le_get(tail + pos + 10, 2);
+    unsigned long long cdsize = le_get(tail + pos + 12, 4);
+    unsigned long long cdoff = le_get(tail + pos + 16, 4);
     unsigned long long eocd = s->size - tail_len + pos;
     if ((count == 0xFFFF || cdsize == 0xFFFFFFFFull || cdoff == 0xFFFFFFFFull) && eocd >= 20) {
         unsigned char loc[20], z[56];
-        if (source_read(s, eocd - 20, loc, 20) == 0 && rd32(loc) == 0x07064b50ul
-            && source_read(s, rd64(loc + 8), z, 56) == 0 && rd32(z) == 0x06064b50ul) {
-            count = rd64(z + 32);
-            cdsize = rd64(z + 40);
-            cdoff = rd64(z + 48);
+        if (source_read(s, eocd - 20, loc, 20) == 0 && le_get(loc, 4) == 0x07064b50ul
+            && source_read(s, le_get(loc + 8, 8), z, 56) == 0 && le_get(z, 4) == 0x06064b50ul) {
+            count = le_get(z + 32, 8);
+            cdsize = le_get(z + 40, 8);
+            cdoff = le_get(z + 48, 8);
         }
     }
     if (cdsize > (64u << 20) || count > cdsize / 46 + 1)
@@ -708,29 +690,30 @@ static int cd_scan(const Source *s, Arena *arena, CdEntry **out, size_t *nout)
     if (!v)
         goto out;
     size_t n = 0, p = 0;
-    while (n < count && p + 46 <= cdsize && rd32(cd + p) == 0x02014b50ul) {
-        unsigned long long csize = rd32(cd + p + 20), usize = rd32(cd + p + 24);
-        unsigned long long offset = rd32(cd + p + 42);
-        size_t nlen = rd16(cd + p + 28), xlen = rd16(cd + p + 30), clen = rd16(cd + p + 32);
+    while (n < count && p + 46 <= cdsize && le_get(cd + p, 4) == 0x02014b50ul) {
+        unsigned long long csize = le_get(cd + p + 20, 4), usize = le_get(cd + p + 24, 4);
+        unsigned long long offset = le_get(cd + p + 42, 4);
+        size_t nlen = le_get(cd + p + 28, 2), xlen = le_get(cd + p + 30, 2);
+        size_t clen = le_get(cd + p + 32, 2);
         if (p + 46 + nlen + xlen + clen > cdsize)
             break;
         const unsigned char *x = cd + p + 46 + nlen, *xend = x + xlen;
         while (x + 4 <= xend) {
-            unsigned id = rd16(x), len = rd16(x + 2);
+            unsigned id = le_get(x, 2), len = le_get(x + 2, 2);
             if (x + 4 + len > xend)
                 break;
             if (id == 0x0001) {
                 const unsigned char *z = x + 4;
                 if (usize == 0xFFFFFFFFull && z + 8 <= x + 4 + len) {
-                    usize = rd64(z);
+                    usize = le_get(z, 8);
                     z += 8;
                 }
                 if (csize == 0xFFFFFFFFull && z + 8 <= x + 4 + len) {
-                    csize = rd64(z);
+                    csize = le_get(z, 8);
                     z += 8;
                 }
                 if (offset == 0xFFFFFFFFull && z + 8 <= x + 4 + len)
-                    offset = rd64(z);
+                    offset = le_get(z, 8);
             }
             x += 4 + len;
         }

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "le.h"
+
 #define DOS_EPOCH 315532800LL   /* 1980-01-01 00:00:00 UTC: no DOS date before it */
 #define EOCD_SIZE 22
 #define CD_HEADER_SIZE 46
@@ -34,31 +36,6 @@ void zip_fixup_dos_time(long long mtime, unsigned char out[4])
     out[1] = (unsigned char)(dtime >> 8);
     out[2] = (unsigned char)ddate;
     out[3] = (unsigned char)(ddate >> 8);
-}
-
-static unsigned get16(const unsigned char *p)
-{
-    return (unsigned)(p[0] | p[1] << 8);
-}
-
-static unsigned long long get32(const unsigned char *p)
-{
-    return (unsigned long long)p[0] | (unsigned long long)p[1] << 8
-           | (unsigned long long)p[2] << 16 | (unsigned long long)p[3] << 24;
-}
-
-static void put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void put32(unsigned char *p, unsigned long long v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-    p[2] = (unsigned char)(v >> 16);
-    p[3] = (unsigned char)(v >> 24);
 }
 
 /* The zip being fixed: in memory (mem) or in a file (fd). */
@@ -146,7 +123,7 @@ static int bad(const char **why, const char *what)
 static int fix_entry(const ZipIO *io, unsigned char *cd, const unsigned char t[4],
                      ZipDropped dr, size_t *matched, const char **why)
 {
-    unsigned long long lh_lib = get32(cd + 42);
+    unsigned long long lh_lib = le_get(cd + 42, 4);
     int own = 0;
     size_t before = dropped_before(dr, lh_lib, &own);
     unsigned long long lh = lh_lib - (unsigned long long)before * ZIP_DESCRIPTOR_SIZE;
@@ -155,15 +132,15 @@ static int fix_entry(const ZipIO *io, unsigned char *cd, const unsigned char t[4
         || io_read(io, lh, local, sizeof(local)) != 0 || memcmp(local, "PK\3\4", 4) != 0)
         return bad(why, "a local header is not where the central directory says");
     memcpy(cd + 12, t, 4);
-    put32(cd + 42, lh);
+    le_put(cd + 42, lh, 4);
     memcpy(local + 10, t, 4);
     if (own) {
-        unsigned flags = get16(cd + 8);
-        if (get16(cd + 10) != METHOD_STORE || !(flags & FLAG_DATA_DESCRIPTOR)
-            || get32(cd + 20) == ZIP32_MAX || get32(cd + 24) == ZIP32_MAX)
+        unsigned flags = le_get(cd + 8, 2);
+        if (le_get(cd + 10, 2) != METHOD_STORE || !(flags & FLAG_DATA_DESCRIPTOR)
+            || le_get(cd + 20, 4) == ZIP32_MAX || le_get(cd + 24, 4) == ZIP32_MAX)
             return bad(why, "a dropped data descriptor does not belong to a stored entry");
-        put16(cd + 8, flags & ~FLAG_DATA_DESCRIPTOR);
-        put16(local + 6, get16(local + 6) & ~FLAG_DATA_DESCRIPTOR);
+        le_put(cd + 8, flags & ~FLAG_DATA_DESCRIPTOR, 2);
+        le_put(local + 6, le_get(local + 6, 2) & ~FLAG_DATA_DESCRIPTOR, 2);
         memcpy(local + 14, cd + 16, 12);   /* CRC-32, compressed and real size */
         (*matched)++;
     }
@@ -183,8 +160,8 @@ static int fixup(const ZipIO *io, long long mtime, ZipDropped dr, const char **w
     if (io->size < EOCD_SIZE || io_read(io, io->size - EOCD_SIZE, eocd, EOCD_SIZE) != 0
         || memcmp(eocd, "PK\5\6", 4) != 0)
         return bad(why, "no end-of-central-directory record at the end");
-    size_t count = get16(eocd + 10);
-    unsigned long long cd_size = get32(eocd + 12), cd_lib = get32(eocd + 16);
+    size_t count = le_get(eocd + 10, 2);
+    unsigned long long cd_size = le_get(eocd + 12, 4), cd_lib = le_get(eocd + 16, 4);
     unsigned long long shift = (unsigned long long)dr.count * ZIP_DESCRIPTOR_SIZE;
     if (cd_lib == ZIP32_MAX || cd_lib < shift || cd_lib - shift + cd_size + EOCD_SIZE != io->size)
         return bad(why, "the central directory is not where the end record says");
@@ -204,13 +181,14 @@ static int fixup(const ZipIO *io, long long mtime, ZipDropped dr, const char **w
         }
         if (fix_entry(io, cd + p, t, dr, &matched, why) != 0)
             goto out;
-        p += CD_HEADER_SIZE + get16(cd + p + 28) + get16(cd + p + 30) + get16(cd + p + 32);
+        p += CD_HEADER_SIZE + le_get(cd + p + 28, 2) + le_get(cd + p + 30, 2)
+             + le_get(cd + p + 32, 2);
     }
     if (matched != dr.count) {
         bad(why, "a dropped data descriptor has no entry in the central directory");
         goto out;
     }
-    put32(eocd + 16, cd_off);
+    le_put(eocd + 16, cd_off, 4);
     if (io_write(io, cd_off, cd, (size_t)cd_size) != 0
         || io_write(io, io->size - EOCD_SIZE, eocd, EOCD_SIZE) != 0)
         goto out;
