@@ -45,7 +45,8 @@ int image_check(const char *module_dir, const char *path, SrcLoc at,
 /* The render cache: $XDG_CACHE_HOME/coursepack/svg (or ~/.cache/...), one file
  * per rendered SVG, named by the SHA-256 of (IMAGE_RENDER_VERSION, the librsvg
  * and cairo header versions, the identity of the installed rendering
- * libraries' files, IMAGE_SVG_MAX_SIDE, the SVG bytes). An entry is
+ * libraries' files, the font folders' and fontconfig configuration's times
+ * (font_state.h), IMAGE_SVG_MAX_SIDE, the SVG bytes). An entry is
  *   "CPSVGC1\n", key (32 bytes), SHA-256 of the PNG (32), PNG length (8, LE),
  *   width (4, LE), height (4, LE), the PNG
  * and is used only when all of these match the PNG (signature and header
