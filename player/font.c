@@ -173,8 +173,3 @@ int font_line_height(void *ud, FontId id)
         id = FONT_ID(FACE_REGULAR, SIZE_BODY);
     return f->lh[id];
 }
-
-const char *font_path(const Fonts *f, int face)
-{
-    return face >= 0 && face < FACE_COUNT ? f->path[face] : NULL;
-}

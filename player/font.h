@@ -30,7 +30,4 @@ TTF_Font *font_get(Fonts *f, FontId id);
 int font_measure(void *ud, FontId id, const char *s, size_t n);
 int font_line_height(void *ud, FontId id);
 
-/* Path of the file behind a face (FACE_*), for messages; borrowed. */
-const char *font_path(const Fonts *f, int face);
-
 #endif

@@ -61,11 +61,6 @@ const char *store_errmsg(const Store *s)
     return s->err.data;
 }
 
-const char *store_path(const Store *s)
-{
-    return s->path;
-}
-
 static int exec(Store *s, const char *sql)
 {
     char *msg = NULL;

@@ -97,9 +97,6 @@ void store_close(Store *s);                         /* accepts NULL */
 /* Text of the last error ("what failed: sqlite3_errmsg"); borrowed. */
 const char *store_errmsg(const Store *s);
 
-/* Path of the database file; borrowed. */
-const char *store_path(const Store *s);
-
 /* ---- settings (key/value) ---------------------------------------------- */
 
 /* Known key: "xapi.home_page", the homePage of xAPI accounts and the base of

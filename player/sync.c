@@ -743,11 +743,6 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-SyncWorker *sync_worker_start(const char *data_dir, const LrsConfig *c, Buf *err)
-{
-    return sync_worker_start_notify(data_dir, c, NULL, NULL, err);
-}
-
 SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
                                      void (*done)(void *userdata), void *userdata, Buf *err)
 {

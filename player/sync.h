@@ -89,12 +89,10 @@ typedef struct SyncWorker SyncWorker;
 
 /* Starts one sync attempt of data_dir's store on its own thread (its own
  * store connection; pthreads, no SDL) and returns at once. c is copied.
- * Returns NULL with err set when the thread cannot start. */
-SyncWorker *sync_worker_start(const char *data_dir, const LrsConfig *c, Buf *err);
-
-/* The same, and done(userdata) is called on the worker's thread once the
- * attempt has finished (poll then returns 1): the player pushes an SDL event
- * from it, so its loop sleeps until then. done may be NULL. */
+ * done(userdata) is called on the worker's thread once the attempt has
+ * finished (poll then returns 1): the player pushes an SDL event from it, so
+ * its loop sleeps until then. done may be NULL. Returns NULL with err set
+ * when the thread cannot start. */
 SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
                                      void (*done)(void *userdata), void *userdata, Buf *err);
 

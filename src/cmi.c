@@ -3,7 +3,7 @@
  * An element name is split at dots; numeric parts become "#" and are kept as
  * indexes, so "cmi.interactions.3.objectives.0.id" is looked up as
  * "cmi.interactions.#.objectives.#.id" in the edition's table (access, type,
- * vocabulary, range, SPM, default). Values live in one array in the order they
+ * vocabulary, range, SPM). Values live in one array in the order they
  * were first set (that order respects the collection rule, so replaying it
  * rebuilds the model); collection counts live beside them, keyed by the
  * concrete collection name ("cmi.interactions", "cmi.interactions.3.objectives").
@@ -54,7 +54,6 @@ typedef struct ElemDef {
     int spm;                    /* characters, 0 = none */
     double lo, hi;
     const char *const *vocab;   /* NULL-terminated */
-    const char *dflt;           /* value before any set; NULL: 2004 403 */
 } ElemDef;
 
 typedef struct KeyDef {
@@ -98,53 +97,52 @@ static const char *const V_NAV[] = {
     "_none_", NULL
 };
 
-#define E(n, a, t) { n, a, t, 0, 0, 0, 0, NULL, NULL }
-#define ED(n, a, t, d) { n, a, t, 0, 0, 0, 0, NULL, d }
-#define ES(n, a, t, spm, d) { n, a, t, 0, spm, 0, 0, NULL, d }
-#define EV(n, a, v, d) { n, a, T_VOCAB, 0, 0, 0, 0, v, d }
-#define ER(n, a, t, r, lo, hi, d) { n, a, t, r, 0, lo, hi, NULL, d }
+#define E(n, a, t) { n, a, t, 0, 0, 0, 0, NULL }
+#define ES(n, a, t, spm) { n, a, t, 0, spm, 0, 0, NULL }
+#define EV(n, a, v) { n, a, T_VOCAB, 0, 0, 0, 0, v }
+#define ER(n, a, t, r, lo, hi) { n, a, t, r, 0, lo, hi, NULL }
 
 static const ElemDef defs12[] = {
-    ED("cmi._version", A_R, T_STR, "3.4"),
-    ES("cmi.core.student_id", A_R, T_ID12, 255, ""),
-    ES("cmi.core.student_name", A_R, T_STR, 255, ""),
-    ES("cmi.core.lesson_location", A_RW, T_STR, 255, ""),
-    EV("cmi.core.credit", A_R, V_CREDIT, "credit"),
-    EV("cmi.core.lesson_status", A_RW, V_STATUS12, "not attempted"),
-    EV("cmi.core.entry", A_R, V_ENTRY, "ab-initio"),
-    ER("cmi.core.score.raw", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    ER("cmi.core.score.min", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    ER("cmi.core.score.max", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    ED("cmi.core.total_time", A_R, T_TIMESPAN12, "0000:00:00.00"),
-    EV("cmi.core.lesson_mode", A_R, V_MODE, "normal"),
-    EV("cmi.core.exit", A_W, V_EXIT12, ""),
-    ED("cmi.core.session_time", A_W, T_TIMESPAN12, ""),
-    ES("cmi.suspend_data", A_RW, T_STR, 4096, ""),
-    ES("cmi.launch_data", A_R, T_STR, 4096, ""),
-    ES("cmi.comments", A_RW, T_STR, 4096, ""),
-    ES("cmi.comments_from_lms", A_R, T_STR, 4096, ""),
-    ES("cmi.objectives.#.id", A_RW, T_ID12, 255, ""),
-    ER("cmi.objectives.#.score.raw", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    ER("cmi.objectives.#.score.min", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    ER("cmi.objectives.#.score.max", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    EV("cmi.objectives.#.status", A_RW, V_STATUS12, "not attempted"),
-    ER("cmi.student_data.mastery_score", A_R, T_REAL_BLANK, R_LO | R_HI, 0, 100, ""),
-    ED("cmi.student_data.max_time_allowed", A_R, T_TIMESPAN12, ""),
-    { "cmi.student_data.time_limit_action", A_R, T_VOCAB, 0, 0, 0, 0, V_TLA, "" },
-    ER("cmi.student_preference.audio", A_RW, T_INT, R_LO | R_HI, -1, 100, "0"),
-    ES("cmi.student_preference.language", A_RW, T_STR, 255, ""),
-    ER("cmi.student_preference.speed", A_RW, T_INT, R_LO | R_HI, -100, 100, "0"),
-    ER("cmi.student_preference.text", A_RW, T_INT, R_LO | R_HI, -1, 1, "0"),
-    ES("cmi.interactions.#.id", A_W, T_ID12, 255, ""),
-    ES("cmi.interactions.#.objectives.#.id", A_W, T_ID12, 255, ""),
-    ED("cmi.interactions.#.time", A_W, T_TIME12, ""),
-    ED("cmi.interactions.#.type", A_W, T_ITYPE, ""),
-    ES("cmi.interactions.#.correct_responses.#.pattern", A_W, T_PATTERN, 255, ""),
-    ED("cmi.interactions.#.weighting", A_W, T_REAL, ""),
-    ES("cmi.interactions.#.student_response", A_W, T_RESPONSE, 255, ""),
-    ED("cmi.interactions.#.result", A_W, T_RESULT, ""),
-    ED("cmi.interactions.#.latency", A_W, T_TIMESPAN12, ""),
-    { NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+    E("cmi._version", A_R, T_STR),
+    ES("cmi.core.student_id", A_R, T_ID12, 255),
+    ES("cmi.core.student_name", A_R, T_STR, 255),
+    ES("cmi.core.lesson_location", A_RW, T_STR, 255),
+    EV("cmi.core.credit", A_R, V_CREDIT),
+    EV("cmi.core.lesson_status", A_RW, V_STATUS12),
+    EV("cmi.core.entry", A_R, V_ENTRY),
+    ER("cmi.core.score.raw", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    ER("cmi.core.score.min", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    ER("cmi.core.score.max", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    E("cmi.core.total_time", A_R, T_TIMESPAN12),
+    EV("cmi.core.lesson_mode", A_R, V_MODE),
+    EV("cmi.core.exit", A_W, V_EXIT12),
+    E("cmi.core.session_time", A_W, T_TIMESPAN12),
+    ES("cmi.suspend_data", A_RW, T_STR, 4096),
+    ES("cmi.launch_data", A_R, T_STR, 4096),
+    ES("cmi.comments", A_RW, T_STR, 4096),
+    ES("cmi.comments_from_lms", A_R, T_STR, 4096),
+    ES("cmi.objectives.#.id", A_RW, T_ID12, 255),
+    ER("cmi.objectives.#.score.raw", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    ER("cmi.objectives.#.score.min", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    ER("cmi.objectives.#.score.max", A_RW, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    EV("cmi.objectives.#.status", A_RW, V_STATUS12),
+    ER("cmi.student_data.mastery_score", A_R, T_REAL_BLANK, R_LO | R_HI, 0, 100),
+    E("cmi.student_data.max_time_allowed", A_R, T_TIMESPAN12),
+    EV("cmi.student_data.time_limit_action", A_R, V_TLA),
+    ER("cmi.student_preference.audio", A_RW, T_INT, R_LO | R_HI, -1, 100),
+    ES("cmi.student_preference.language", A_RW, T_STR, 255),
+    ER("cmi.student_preference.speed", A_RW, T_INT, R_LO | R_HI, -100, 100),
+    ER("cmi.student_preference.text", A_RW, T_INT, R_LO | R_HI, -1, 1),
+    ES("cmi.interactions.#.id", A_W, T_ID12, 255),
+    ES("cmi.interactions.#.objectives.#.id", A_W, T_ID12, 255),
+    E("cmi.interactions.#.time", A_W, T_TIME12),
+    E("cmi.interactions.#.type", A_W, T_ITYPE),
+    ES("cmi.interactions.#.correct_responses.#.pattern", A_W, T_PATTERN, 255),
+    E("cmi.interactions.#.weighting", A_W, T_REAL),
+    ES("cmi.interactions.#.student_response", A_W, T_RESPONSE, 255),
+    E("cmi.interactions.#.result", A_W, T_RESULT),
+    E("cmi.interactions.#.latency", A_W, T_TIMESPAN12),
+    { NULL, 0, 0, 0, 0, 0, 0, NULL },
 };
 
 static const KeyDef keys12[] = {
@@ -165,60 +163,60 @@ static const KeyDef keys12[] = {
 };
 
 static const ElemDef defs04[] = {
-    ED("cmi._version", A_R, T_STR, "1.0"),
-    ES("cmi.comments_from_learner.#.comment", A_RW, T_LOCALIZED, 4000, NULL),
-    ES("cmi.comments_from_learner.#.location", A_RW, T_STR, 250, NULL),
-    ED("cmi.comments_from_learner.#.timestamp", A_RW, T_TIMESTAMP04, NULL),
-    ES("cmi.comments_from_lms.#.comment", A_R, T_LOCALIZED, 4000, NULL),
-    ES("cmi.comments_from_lms.#.location", A_R, T_STR, 250, NULL),
-    ED("cmi.comments_from_lms.#.timestamp", A_R, T_TIMESTAMP04, NULL),
-    EV("cmi.completion_status", A_RW, V_COMPLETION, "unknown"),
-    ER("cmi.completion_threshold", A_R, T_REAL, R_LO | R_HI, 0, 1, NULL),
-    EV("cmi.credit", A_R, V_CREDIT, "credit"),
-    EV("cmi.entry", A_R, V_ENTRY, "ab-initio"),
-    EV("cmi.exit", A_W, V_EXIT04, NULL),
-    ES("cmi.interactions.#.id", A_RW, T_ID04, 4000, NULL),
-    ED("cmi.interactions.#.type", A_RW, T_ITYPE, NULL),
-    ES("cmi.interactions.#.objectives.#.id", A_RW, T_ID04, 4000, NULL),
-    ED("cmi.interactions.#.timestamp", A_RW, T_TIMESTAMP04, NULL),
-    ED("cmi.interactions.#.correct_responses.#.pattern", A_RW, T_PATTERN, NULL),
-    ED("cmi.interactions.#.weighting", A_RW, T_REAL, NULL),
-    ED("cmi.interactions.#.learner_response", A_RW, T_RESPONSE, NULL),
-    ED("cmi.interactions.#.result", A_RW, T_RESULT, NULL),
-    ED("cmi.interactions.#.latency", A_RW, T_DURATION04, NULL),
-    ES("cmi.interactions.#.description", A_RW, T_LOCALIZED, 250, NULL),
-    ES("cmi.launch_data", A_R, T_STR, 4000, NULL),
-    ES("cmi.learner_id", A_R, T_ID04, 4000, ""),
-    ES("cmi.learner_name", A_R, T_LOCALIZED, 250, ""),
-    ER("cmi.learner_preference.audio_level", A_RW, T_REAL, R_LO, 0, 0, "1"),
-    ED("cmi.learner_preference.language", A_RW, T_LANG, ""),
-    ER("cmi.learner_preference.delivery_speed", A_RW, T_REAL, R_LO, 0, 0, "1"),
-    EV("cmi.learner_preference.audio_captioning", A_RW, V_CAPTION, "0"),
-    ES("cmi.location", A_RW, T_STR, 1000, NULL),
-    ED("cmi.max_time_allowed", A_R, T_DURATION04, NULL),
-    EV("cmi.mode", A_R, V_MODE, "normal"),
-    ES("cmi.objectives.#.id", A_RW, T_ID04, 4000, NULL),
-    ER("cmi.objectives.#.score.scaled", A_RW, T_REAL, R_LO | R_HI, -1, 1, NULL),
-    ED("cmi.objectives.#.score.raw", A_RW, T_REAL, NULL),
-    ED("cmi.objectives.#.score.min", A_RW, T_REAL, NULL),
-    ED("cmi.objectives.#.score.max", A_RW, T_REAL, NULL),
-    EV("cmi.objectives.#.success_status", A_RW, V_SUCCESS, "unknown"),
-    EV("cmi.objectives.#.completion_status", A_RW, V_COMPLETION, "unknown"),
-    ER("cmi.objectives.#.progress_measure", A_RW, T_REAL, R_LO | R_HI, 0, 1, NULL),
-    ES("cmi.objectives.#.description", A_RW, T_LOCALIZED, 250, NULL),
-    ER("cmi.progress_measure", A_RW, T_REAL, R_LO | R_HI, 0, 1, NULL),
-    ER("cmi.scaled_passing_score", A_R, T_REAL, R_LO | R_HI, -1, 1, NULL),
-    ER("cmi.score.scaled", A_RW, T_REAL, R_LO | R_HI, -1, 1, NULL),
-    ED("cmi.score.raw", A_RW, T_REAL, NULL),
-    ED("cmi.score.min", A_RW, T_REAL, NULL),
-    ED("cmi.score.max", A_RW, T_REAL, NULL),
-    ED("cmi.session_time", A_W, T_DURATION04, NULL),
-    EV("cmi.success_status", A_RW, V_SUCCESS, "unknown"),
-    ES("cmi.suspend_data", A_RW, T_STR, 64000, NULL),
-    EV("cmi.time_limit_action", A_R, V_TLA, "continue,no message"),
-    ED("cmi.total_time", A_R, T_DURATION04, "PT0H0M0S"),
-    ED("adl.nav.request", A_RW, T_NAVREQ, "_none_"),
-    { NULL, 0, 0, 0, 0, 0, 0, NULL, NULL },
+    E("cmi._version", A_R, T_STR),
+    ES("cmi.comments_from_learner.#.comment", A_RW, T_LOCALIZED, 4000),
+    ES("cmi.comments_from_learner.#.location", A_RW, T_STR, 250),
+    E("cmi.comments_from_learner.#.timestamp", A_RW, T_TIMESTAMP04),
+    ES("cmi.comments_from_lms.#.comment", A_R, T_LOCALIZED, 4000),
+    ES("cmi.comments_from_lms.#.location", A_R, T_STR, 250),
+    E("cmi.comments_from_lms.#.timestamp", A_R, T_TIMESTAMP04),
+    EV("cmi.completion_status", A_RW, V_COMPLETION),
+    ER("cmi.completion_threshold", A_R, T_REAL, R_LO | R_HI, 0, 1),
+    EV("cmi.credit", A_R, V_CREDIT),
+    EV("cmi.entry", A_R, V_ENTRY),
+    EV("cmi.exit", A_W, V_EXIT04),
+    ES("cmi.interactions.#.id", A_RW, T_ID04, 4000),
+    E("cmi.interactions.#.type", A_RW, T_ITYPE),
+    ES("cmi.interactions.#.objectives.#.id", A_RW, T_ID04, 4000),
+    E("cmi.interactions.#.timestamp", A_RW, T_TIMESTAMP04),
+    E("cmi.interactions.#.correct_responses.#.pattern", A_RW, T_PATTERN),
+    E("cmi.interactions.#.weighting", A_RW, T_REAL),
+    E("cmi.interactions.#.learner_response", A_RW, T_RESPONSE),
+    E("cmi.interactions.#.result", A_RW, T_RESULT),
+    E("cmi.interactions.#.latency", A_RW, T_DURATION04),
+    ES("cmi.interactions.#.description", A_RW, T_LOCALIZED, 250),
+    ES("cmi.launch_data", A_R, T_STR, 4000),
+    ES("cmi.learner_id", A_R, T_ID04, 4000),
+    ES("cmi.learner_name", A_R, T_LOCALIZED, 250),
+    ER("cmi.learner_preference.audio_level", A_RW, T_REAL, R_LO, 0, 0),
+    E("cmi.learner_preference.language", A_RW, T_LANG),
+    ER("cmi.learner_preference.delivery_speed", A_RW, T_REAL, R_LO, 0, 0),
+    EV("cmi.learner_preference.audio_captioning", A_RW, V_CAPTION),
+    ES("cmi.location", A_RW, T_STR, 1000),
+    E("cmi.max_time_allowed", A_R, T_DURATION04),
+    EV("cmi.mode", A_R, V_MODE),
+    ES("cmi.objectives.#.id", A_RW, T_ID04, 4000),
+    ER("cmi.objectives.#.score.scaled", A_RW, T_REAL, R_LO | R_HI, -1, 1),
+    E("cmi.objectives.#.score.raw", A_RW, T_REAL),
+    E("cmi.objectives.#.score.min", A_RW, T_REAL),
+    E("cmi.objectives.#.score.max", A_RW, T_REAL),
+    EV("cmi.objectives.#.success_status", A_RW, V_SUCCESS),
+    EV("cmi.objectives.#.completion_status", A_RW, V_COMPLETION),
+    ER("cmi.objectives.#.progress_measure", A_RW, T_REAL, R_LO | R_HI, 0, 1),
+    ES("cmi.objectives.#.description", A_RW, T_LOCALIZED, 250),
+    ER("cmi.progress_measure", A_RW, T_REAL, R_LO | R_HI, 0, 1),
+    ER("cmi.scaled_passing_score", A_R, T_REAL, R_LO | R_HI, -1, 1),
+    ER("cmi.score.scaled", A_RW, T_REAL, R_LO | R_HI, -1, 1),
+    E("cmi.score.raw", A_RW, T_REAL),
+    E("cmi.score.min", A_RW, T_REAL),
+    E("cmi.score.max", A_RW, T_REAL),
+    E("cmi.session_time", A_W, T_DURATION04),
+    EV("cmi.success_status", A_RW, V_SUCCESS),
+    ES("cmi.suspend_data", A_RW, T_STR, 64000),
+    EV("cmi.time_limit_action", A_R, V_TLA),
+    E("cmi.total_time", A_R, T_DURATION04),
+    E("adl.nav.request", A_RW, T_NAVREQ),
+    { NULL, 0, 0, 0, 0, 0, 0, NULL },
 };
 
 static const KeyDef keys04[] = {
@@ -266,7 +264,6 @@ struct CmiModel {
     size_t nv, capv;
     Count *c;
     size_t nc, capc;
-    int last_error;
     Buf diag;               /* text of the last error */
 };
 
@@ -314,11 +311,6 @@ ScormEdition cmi_edition(const CmiModel *m)
     return m->ed;
 }
 
-int cmi_last_error(const CmiModel *m)
-{
-    return m->last_error;
-}
-
 const char *cmi_diagnostic(const CmiModel *m)
 {
     return m->diag.data;
@@ -336,14 +328,12 @@ static int fail(CmiModel *m, int code, const char *fmt, ...)
     va_end(ap);
     buf_clear(&m->diag);
     buf_puts(&m->diag, tmp);
-    m->last_error = code;
     return code;
 }
 
 static int ok(CmiModel *m)
 {
     buf_clear(&m->diag);
-    m->last_error = CMI_OK;
     return CMI_OK;
 }
 
@@ -521,16 +511,6 @@ static const char *find_children(ScormEdition ed, const char *norm, size_t len, 
             *collection = 1;
     }
     return children;
-}
-
-/* Whether some element or keyword owner starts with norm[0..len) + ".". */
-static int is_known_prefix(ScormEdition ed, const char *norm, size_t len)
-{
-    for (const ElemDef *d = ed == SCORM_12 ? defs12 : defs04; d->name; d++)
-        if (strlen(d->name) >= len && memcmp(d->name, norm, len) == 0
-            && (d->name[len] == '\0' || d->name[len] == '.'))
-            return 1;
-    return 0;
 }
 
 static int code_undefined(ScormEdition ed)
@@ -1122,122 +1102,6 @@ void cmi_timestamp_format(int64_t ms, Buf *out)
 
 /* ---- get / set ------------------------------------------------------------ */
 
-const char *cmi_error_string(ScormEdition ed, int code)
-{
-    if (ed == SCORM_12) {
-        switch (code) {
-        case 0: return "No error";
-        case 101: return "General exception";
-        case 201: return "Invalid argument error";
-        case 202: return "Element cannot have children";
-        case 203: return "Element not an array - cannot have count";
-        case 301: return "Not initialized";
-        case 401: return "Not implemented error";
-        case 402: return "Invalid set value, element is a keyword";
-        case 403: return "Element is read only";
-        case 404: return "Element is write only";
-        case 405: return "Incorrect data type";
-        default: return "";
-        }
-    }
-    switch (code) {
-    case 0: return "No Error";
-    case 101: return "General Exception";
-    case 102: return "General Initialization Failure";
-    case 103: return "Already Initialized";
-    case 104: return "Content Instance Terminated";
-    case 111: return "General Termination Failure";
-    case 112: return "Termination Before Initialization";
-    case 113: return "Termination After Termination";
-    case 122: return "Retrieve Data Before Initialization";
-    case 123: return "Retrieve Data After Termination";
-    case 132: return "Store Data Before Initialization";
-    case 133: return "Store Data After Termination";
-    case 142: return "Commit Before Initialization";
-    case 143: return "Commit After Termination";
-    case 201: return "General Argument Error";
-    case 301: return "General Get Failure";
-    case 351: return "General Set Failure";
-    case 391: return "General Commit Failure";
-    case 401: return "Undefined Data Model Element";
-    case 402: return "Unimplemented Data Model Element";
-    case 403: return "Data Model Element Value Not Initialized";
-    case 404: return "Data Model Element Is Read Only";
-    case 405: return "Data Model Element Is Write Only";
-    case 406: return "Data Model Element Type Mismatch";
-    case 407: return "Data Model Element Value Out Of Range";
-    case 408: return "Data Model Dependency Not Established";
-    default: return "";
-    }
-}
-
-static int get_keyword(CmiModel *m, const Path *p, const char *el, Buf *value)
-{
-    ScormEdition ed = m->ed;
-    int is12 = ed == SCORM_12;
-    if (strcmp(p->keyword, "_version") == 0) {
-        if (strcmp(p->norm, "cmi._version") != 0)
-            return fail(m, code_undefined(ed), "%s: unknown element", el);
-        buf_puts(value, is12 ? "3.4" : "1.0");
-        return ok(m);
-    }
-    int collection = 0;
-    const char *children = find_children(ed, p->norm, p->base_len, &collection);
-    int known = children || collection || find_def(ed, p->norm, p->base_len)
-        || is_known_prefix(ed, p->norm, p->base_len);
-    if (!known)
-        return fail(m, code_undefined(ed), "%s: unknown element", el);
-    int append;
-    if (check_indexes(m, p, 0, &append) >= 0)
-        return fail(m, is12 ? CMI12_INVALID_ARGUMENT : CMI04_GET_FAILURE,
-                    "%s: index out of range", el);
-    if (strcmp(p->keyword, "_children") == 0) {
-        if (!children)
-            return fail(m, is12 ? CMI12_NO_CHILDREN : CMI04_GET_FAILURE,
-                        "%s: the element has no children", el);
-        buf_puts(value, children);
-        return ok(m);
-    }
-    if (!collection)
-        return fail(m, is12 ? CMI12_NO_COUNT : CMI04_GET_FAILURE,
-                    "%s: the element is not a collection, it has no count", el);
-    buf_printf(value, "%d", get_count(m, p->concrete, p->cbase_len));
-    return ok(m);
-}
-
-int cmi_get(CmiModel *m, const char *element, Buf *value)
-{
-    buf_clear(value);
-    ScormEdition ed = m->ed;
-    int is12 = ed == SCORM_12;
-    Path p;
-    if (!element || !*element)
-        return fail(m, is12 ? CMI12_INVALID_ARGUMENT : CMI04_GET_FAILURE,
-                    "GetValue needs an element name");
-    if (parse_path(element, &p) < 0)
-        return fail(m, code_undefined(ed), "%s: unknown element", element);
-    if (p.keyword)
-        return get_keyword(m, &p, element, value);
-    const ElemDef *d = find_def(ed, p.norm, strlen(p.norm));
-    if (!d)
-        return unknown_element(m, element);
-    if (!(d->access & A_R))
-        return fail(m, is12 ? CMI12_WRITE_ONLY : CMI04_WRITE_ONLY,
-                    "%s: the element is write-only", element);
-    int append;
-    if (check_indexes(m, &p, 0, &append) >= 0)
-        return fail(m, is12 ? CMI12_INVALID_ARGUMENT : CMI04_GET_FAILURE,
-                    "%s: index out of range", element);
-    const char *v = find_value(m, p.concrete);
-    if (!v)
-        v = d->dflt;
-    if (!v)
-        return fail(m, CMI04_NOT_INITIALIZED, "%s: no value has been set", element);
-    buf_puts(value, v);
-    return value->failed ? fail(m, is12 ? CMI12_GENERAL : CMI04_GENERAL, "out of memory")
-                         : ok(m);
-}
-
 /* Prefix of an interaction's elements: "cmi.interactions.<n>". */
 static void interaction_key(const Path *p, const char *field, char *out, size_t size)
 {
@@ -1652,178 +1516,4 @@ void cmi_summary(const CmiModel *m, CmiSummary *out)
         out->has_scaled = 1;
     }
     out->suspend_data = value_or(m, "cmi.suspend_data", "");
-}
-
-/* ---- recording the player's own results ---------------------------------- */
-
-/* Undoes everything set since a snapshot: only valid when the calls since
- * then appended new keys (never replaced existing ones), which holds for a
- * new interaction since every key has the new index. */
-typedef struct Snapshot {
-    size_t nv, nc;
-    int count;                  /* cmi.interactions count */
-} Snapshot;
-
-static void restore(CmiModel *m, const Snapshot *s)
-{
-    while (m->nv > s->nv) {
-        m->nv--;
-        free(m->v[m->nv].key);
-        free(m->v[m->nv].value);
-    }
-    while (m->nc > s->nc) {
-        m->nc--;
-        free(m->c[m->nc].key);
-    }
-    for (size_t i = 0; i < m->nc; i++)
-        if (strcmp(m->c[i].key, "cmi.interactions") == 0)
-            m->c[i].n = s->count;
-}
-
-/* "a[,]c" -> "a,c", "true" -> "t", "false" -> "f" (RTE 1.2 3.4.2.6.x). */
-static void response12(const char *type, const char *v, Buf *out)
-{
-    if (strcmp(type, "true-false") == 0) {
-        buf_puts(out, strcmp(v, "true") == 0 ? "t" : strcmp(v, "false") == 0 ? "f" : v);
-        return;
-    }
-    for (const char *p = v; *p; p++) {
-        if (strncmp(p, "[,]", 3) == 0) {
-            buf_putc(out, ',');
-            p += 2;
-        } else if (strncmp(p, "[.]", 3) == 0) {
-            buf_putc(out, '.');
-            p += 2;
-        } else {
-            buf_putc(out, *p);
-        }
-    }
-}
-
-static int set_field(CmiModel *m, int n, const char *field, const char *value)
-{
-    char el[64];
-    snprintf(el, sizeof el, "cmi.interactions.%d.%s", n, field);
-    return cmi_set(m, el, value);
-}
-
-int cmi_add_interaction(CmiModel *m, const CmiInteraction *in, int *index)
-{
-    int is12 = m->ed == SCORM_12;
-    Snapshot snap = { m->nv, m->nc, get_count(m, "cmi.interactions", 16) };
-    int n = snap.count;
-    Buf b = BUF_INIT;
-    int rc = set_field(m, n, "id", in->id ? in->id : "");
-    if (!rc && in->type)
-        rc = set_field(m, n, "type", in->type);
-    if (!rc && in->when_ms) {
-        buf_clear(&b);
-        if (is12) {
-            time_t t = (time_t)(in->when_ms / 1000);
-            struct tm tm;
-            gmtime_r(&t, &tm);
-            buf_printf(&b, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-        } else {
-            cmi_timestamp_format(in->when_ms, &b);
-        }
-        rc = set_field(m, n, is12 ? "time" : "timestamp", b.data);
-    }
-    if (!rc && in->weight != 0) {
-        buf_clear(&b);
-        buf_printf(&b, "%.7g", in->weight);
-        rc = set_field(m, n, "weighting", b.data);
-    }
-    if (!rc && in->pattern) {
-        buf_clear(&b);
-        if (is12)
-            response12(in->type ? in->type : "", in->pattern, &b);
-        else
-            buf_puts(&b, in->pattern);
-        rc = set_field(m, n, "correct_responses.0.pattern", b.data);
-    }
-    if (!rc && in->response) {
-        buf_clear(&b);
-        if (is12)
-            response12(in->type ? in->type : "", in->response, &b);
-        else
-            buf_puts(&b, in->response);
-        rc = set_field(m, n, is12 ? "student_response" : "learner_response", b.data);
-    }
-    if (!rc && in->result) {
-        const char *r = in->result;
-        if (is12 && strcmp(r, "incorrect") == 0)
-            r = "wrong";
-        rc = set_field(m, n, "result", r);
-    }
-    if (!rc && in->latency_ms) {
-        buf_clear(&b);
-        if (is12)
-            cmi_timespan_format(in->latency_ms, &b);
-        else
-            cmi_duration_format(in->latency_ms, &b);
-        rc = set_field(m, n, "latency", b.data);
-    }
-    if (!rc && in->description && !is12)
-        rc = set_field(m, n, "description", in->description);
-    if (!rc && b.failed)
-        rc = fail(m, is12 ? CMI12_GENERAL : CMI04_GENERAL, "out of memory");
-    buf_release(&b);
-    if (rc) {
-        int code = m->last_error;
-        Buf keep = BUF_INIT;
-        buf_puts(&keep, m->diag.data);
-        restore(m, &snap);
-        fail(m, code, "%s", keep.data);
-        buf_release(&keep);
-        return code;
-    }
-    if (index)
-        *index = n;
-    return CMI_OK;
-}
-
-int cmi_add_comment(CmiModel *m, const char *text, const char *location, int64_t when_ms)
-{
-    if (m->ed == SCORM_12) {
-        Buf b = BUF_INIT;
-        const char *old = value_or(m, "cmi.comments", "");
-        buf_puts(&b, old);
-        if (*old)
-            buf_putc(&b, '\n');
-        if (location && *location)
-            buf_printf(&b, "[%s] ", location);
-        buf_puts(&b, text);
-        int rc = b.failed ? fail(m, CMI12_GENERAL, "out of memory")
-                          : cmi_set(m, "cmi.comments", b.data);
-        buf_release(&b);
-        return rc;
-    }
-    Snapshot snap = { m->nv, m->nc, get_count(m, "cmi.interactions", 16) };
-    int n = get_count(m, "cmi.comments_from_learner", 25);
-    char el[80];
-    snprintf(el, sizeof el, "cmi.comments_from_learner.%d.comment", n);
-    int rc = cmi_set(m, el, text);
-    if (!rc && location) {
-        snprintf(el, sizeof el, "cmi.comments_from_learner.%d.location", n);
-        rc = cmi_set(m, el, location);
-    }
-    if (!rc && when_ms) {
-        Buf b = BUF_INIT;
-        cmi_timestamp_format(when_ms, &b);
-        snprintf(el, sizeof el, "cmi.comments_from_learner.%d.timestamp", n);
-        rc = cmi_set(m, el, b.data);
-        buf_release(&b);
-    }
-    if (rc) {
-        Buf keep = BUF_INIT;
-        buf_puts(&keep, m->diag.data);
-        restore(m, &snap);
-        /* restore() resets the interactions count only; drop the comment's */
-        for (size_t i = 0; i < m->nc; i++)
-            if (strcmp(m->c[i].key, "cmi.comments_from_learner") == 0)
-                m->c[i].n = n;
-        fail(m, rc, "%s", keep.data);
-        buf_release(&keep);
-    }
-    return rc;
 }

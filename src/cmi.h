@@ -56,19 +56,12 @@ enum {
 
 typedef struct CmiModel CmiModel;
 
-/* Returns a new model with the edition's defaults (1.2: lesson_status
- * "not attempted", total_time "0000:00:00.00", lesson_mode "normal", credit
- * "credit", entry "ab-initio"; 2004: completion/success "unknown", total_time
- * "PT0H0M0S", mode "normal", credit "credit", entry "ab-initio"...).
- * NULL when out of memory. Free with cmi_free(). */
+/* Returns a new, empty model: nothing is set, and cmi_summary() reports the
+ * edition's initial state (1.2 "not attempted", 2004 "unknown", no score, no
+ * time). NULL when out of memory. Free with cmi_free(). */
 CmiModel *cmi_new(ScormEdition ed);
 void cmi_free(CmiModel *m);                          /* accepts NULL */
 ScormEdition cmi_edition(const CmiModel *m);
-
-/* GetValue: clears value and writes the element's value into it (keywords
- * too: "cmi.interactions._count", "cmi.score._children", "cmi._version").
- * Returns CMI_OK or the edition's error code; value is then "". */
-int cmi_get(CmiModel *m, const char *element, Buf *value);
 
 /* SetValue, with the SCO's rights: RO elements and keywords are refused,
  * values are checked against the element's type, vocabulary, range and SPM,
@@ -83,16 +76,10 @@ int cmi_set(CmiModel *m, const char *element, const char *value);
  * what cmi_foreach() listed. Returns CMI_OK or an error code. */
 int cmi_load(CmiModel *m, const char *element, const char *value);
 
-/* Code and text of the last cmi_get/cmi_set/cmi_load error (GetLastError,
- * GetDiagnostic): the text names the element and the rule, e.g.
- * "cmi.score.scaled: 1.5 is out of range (-1 to 1)". Borrowed; valid until
- * the next call on m. */
-int cmi_last_error(const CmiModel *m);
+/* Text of the last cmi_set/cmi_load error (GetDiagnostic): names the element
+ * and the rule, e.g. "cmi.score.scaled: 1.5 is out of range (-1 to 1)".
+ * Borrowed; valid until the next call on m. */
 const char *cmi_diagnostic(const CmiModel *m);
-
-/* GetErrorString: the standard short message of a code in an edition, or ""
- * for an unknown code. Static. */
-const char *cmi_error_string(ScormEdition ed, int code);
 
 /* Calls fn for every value that was set or loaded (defaults that were never
  * changed are left out), in the order they were first set, so that feeding
@@ -133,35 +120,6 @@ typedef struct CmiSummary {
     int64_t session_ms;         /* cmi.session_time, 0 when unset */
 } CmiSummary;
 void cmi_summary(const CmiModel *m, CmiSummary *out);
-
-/* ---- recording the player's own results ---------------------------------- */
-
-/* One answered question or scenario, in SCORM 2004 words and formats; the
- * 1.2 spelling is derived (responses "a[,]c" -> "a,c", "true" -> "t",
- * result "incorrect" -> "wrong", timestamp -> CMITime of day UTC). */
-typedef struct CmiInteraction {
-    const char *id;             /* "q-lab-accuracy" */
-    const char *type;           /* "choice", "true-false", ... */
-    const char *response;       /* "a[,]c", "true"; NULL: not set */
-    const char *pattern;        /* correct response; NULL: none */
-    const char *result;         /* "correct", "incorrect", "neutral", ...; NULL: not set */
-    double weight;              /* 0: not set */
-    int64_t latency_ms;         /* 0: not set */
-    int64_t when_ms;            /* ms since 1970 UTC; 0: not set */
-    const char *description;    /* 2004 only; NULL: not set */
-} CmiInteraction;
-
-/* Appends cmi.interactions.<_count> with every field given, through the
- * SCO rules (cmi_set). Returns CMI_OK (and the new index in *index, which
- * may be NULL) or the first error code; on error the interaction is not
- * added at all and cmi_diagnostic() names the field. */
-int cmi_add_interaction(CmiModel *m, const CmiInteraction *in, int *index);
-
-/* Records a learner comment (a reflection): SCORM 2004 appends
- * cmi.comments_from_learner.n (comment, location, timestamp); SCORM 1.2
- * appends "[<location>] <text>" to cmi.comments (separated by a newline).
- * Returns CMI_OK or the error code (too long: 1.2 405, 2004 351). */
-int cmi_add_comment(CmiModel *m, const char *text, const char *location, int64_t when_ms);
 
 /* ---- data types, usable on their own --------------------------------- */
 

@@ -74,12 +74,6 @@ CourseLang *course_lang(Course *c, const char *code)
     return i < 0 ? NULL : &c->langs[i];
 }
 
-const CourseLang *course_lang_const(const Course *c, const char *code)
-{
-    int i = course_lang_index(c, code);
-    return i < 0 ? NULL : &c->langs[i];
-}
-
 static int context_index(const ContextItem *items, int n, const char *id)
 {
     for (int i = 0; i < n; i++)

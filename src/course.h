@@ -247,7 +247,6 @@ void course_append_block(Block **list, Block *child);
 
 /* Looks a language up by code; NULL when the module does not have it. */
 CourseLang *course_lang(Course *c, const char *code);
-const CourseLang *course_lang_const(const Course *c, const char *code);
 int course_lang_index(const Course *c, const char *code);
 
 /* Index of a role or setting id, or -1. */

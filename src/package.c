@@ -172,8 +172,7 @@ long long package_mtime_from_env(void)
  * stored entry) a 16-byte data descriptor is left out, and the entry's local
  * header offset is kept for zip_fixup (zip_fixup.h says why). */
 typedef struct Sink {
-    Buf *buf;       /* memory output, or NULL */
-    int fd;         /* file output when buf is NULL */
+    int fd;         /* the temporary file */
     int err;        /* errno of a failed write */
     unsigned long long pos;     /* bytes libarchive has given, dropped ones too */
     unsigned long long header;  /* pos of the current entry's local header */
@@ -203,16 +202,6 @@ static la_ssize_t sink_write(struct archive *a, void *ud, const void *data, size
     if (s->drop_armed && n == ZIP_DESCRIPTOR_SIZE && memcmp(data, "PK\7\10", 4) == 0) {
         s->drop_armed = 0;
         if (sink_keep_drop(s) != 0) {
-            s->err = ENOMEM;
-            archive_set_error(a, ENOMEM, "out of memory");
-            return -1;
-        }
-        s->pos += n;
-        return (la_ssize_t)n;
-    }
-    if (s->buf) {
-        buf_append(s->buf, data, n);
-        if (s->buf->failed) {
             s->err = ENOMEM;
             archive_set_error(a, ENOMEM, "out of memory");
             return -1;
@@ -475,28 +464,6 @@ out:
     return rc;
 }
 
-int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
-                             Buf *out, Diag *d)
-{
-    int rc = -1;
-    Sink sink = { .buf = out, .fd = -1 };
-    size_t start = out->len;
-    const char *why = NULL;
-    if (write_zip(&sink, entries, n, mtime, "(zip in memory)", d) != 0)
-        goto out;
-    ZipDropped dropped = { sink.dropped, sink.ndropped };
-    if (zip_fixup_memory((unsigned char *)out->data + start, out->len - start, mtime,
-                         dropped, &why) != 0) {
-        diag_error(d, srcloc("(zip in memory)", 0, 0), "cannot finish the zip: %s",
-                   why ? why : strerror(errno));
-        goto out;
-    }
-    rc = 0;
-out:
-    sink_release(&sink);
-    return rc;
-}
-
 /* Removes "<path>.tmp-XXXXXX" files a killed earlier write of this same
  * package left behind (mkstemp's six characters). Called once the new package
  * is in place; other packages' leftovers are left to their own writes. */
@@ -551,7 +518,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
     /* Written straight into the temporary file (images are streamed from
      * their files, nothing is held whole in memory); the DOS dates are then
      * fixed in place, before fsync. */
-    Sink disk = { .buf = NULL, .fd = fd };
+    Sink disk = { .fd = fd };
     if (write_zip(&disk, entries, n, mtime, path, d) != 0)
         goto out;
     const char *why = NULL;

@@ -33,10 +33,6 @@ long long package_mtime_from_env(void);
 int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
                       long long mtime, Diag *d);
 
-/* The same zip bytes into out (appended). Returns 0 or -1 with messages in d. */
-int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
-                             Buf *out, Diag *d);
-
 /* Limits applied when reading; a zero member means the default shown. */
 typedef struct PackageLimits {
     size_t max_entries;                 /* 0 = 20000 */

@@ -1534,11 +1534,3 @@ const char *page_doc_text(const PageDoc *doc, const char *key, const char *fallb
             return doc->texts[i].value;
     return fallback;
 }
-
-Page *page_find(const CourseLang *lang, const char *name)
-{
-    for (Page *p = lang ? lang->pages : NULL; p; p = p->next)
-        if (p->name && strcmp(p->name, name) == 0)
-            return p;
-    return NULL;
-}

@@ -91,7 +91,4 @@ const PageItem *page_items(const PageDoc *doc, int i, int *n);
  * does not give it. Borrowed. */
 const char *page_doc_text(const PageDoc *doc, const char *key, const char *fallback);
 
-/* The page with this name (data-cp-page) in lang, or NULL. */
-Page *page_find(const CourseLang *lang, const char *name);
-
 #endif

@@ -678,14 +678,3 @@ int validate_package(const char *zip_path, const char *schemas_dir, Diag *d)
     package_close(p);
     return rc;
 }
-
-int validate_package_memory(const void *zip, size_t size, const char *label,
-                            const char *schemas_dir, Diag *d)
-{
-    Package *p = package_open_memory(zip, size, label, NULL, d);
-    if (!p)
-        return -1;
-    int rc = validate_opened(p, label, schemas_dir, d);
-    package_close(p);
-    return rc;
-}

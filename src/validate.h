@@ -17,10 +17,6 @@
  * error (warnings allowed), -1 otherwise. */
 int validate_package(const char *zip_path, const char *schemas_dir, Diag *d);
 
-/* The same for a zip in memory; label names it in messages. */
-int validate_package_memory(const void *zip, size_t size, const char *label,
-                            const char *schemas_dir, Diag *d);
-
 /* Validates a manifest document against the official schemas of its edition
  * (detected from its namespace) under schemas_dir. Messages located at label:line.
  * Returns 0 when valid, -1 otherwise. Loads DIR/local/catalog.xml into

@@ -38,9 +38,8 @@ void zip_fixup_dos_time(long long mtime, unsigned char out[4])
     out[3] = (unsigned char)(ddate >> 8);
 }
 
-/* The zip being fixed: in memory (mem) or in a file (fd). */
+/* The zip being fixed: the file fd, of size bytes. */
 typedef struct ZipIO {
-    unsigned char *mem;
     int fd;
     unsigned long long size;
 } ZipIO;
@@ -50,10 +49,6 @@ static int io_read(const ZipIO *io, unsigned long long off, void *dst, size_t n)
     if (off > io->size || n > io->size - off) {
         errno = EINVAL;
         return -1;
-    }
-    if (io->mem) {
-        memcpy(dst, io->mem + off, n);
-        return 0;
     }
     unsigned char *p = dst;
     while (n) {
@@ -74,10 +69,6 @@ static int io_read(const ZipIO *io, unsigned long long off, void *dst, size_t n)
 
 static int io_write(const ZipIO *io, unsigned long long off, const void *src, size_t n)
 {
-    if (io->mem) {
-        memcpy(io->mem + off, src, n);
-        return 0;
-    }
     const unsigned char *p = src;
     while (n) {
         ssize_t w = pwrite(io->fd, p, n, (off_t)off);
@@ -198,19 +189,12 @@ out:
     return rc;
 }
 
-int zip_fixup_memory(unsigned char *z, size_t n, long long mtime, ZipDropped dropped,
-                     const char **why)
-{
-    ZipIO io = { z, -1, n };
-    return fixup(&io, mtime, dropped, why);
-}
-
 int zip_fixup_fd(int fd, long long mtime, ZipDropped dropped, const char **why)
 {
     struct stat st;
     *why = NULL;
     if (fstat(fd, &st) != 0)
         return -1;
-    ZipIO io = { NULL, fd, (unsigned long long)st.st_size };
+    ZipIO io = { fd, (unsigned long long)st.st_size };
     return fixup(&io, mtime, dropped, why);
 }

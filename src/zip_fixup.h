@@ -27,15 +27,10 @@ typedef struct ZipDropped {
     size_t count;
 } ZipDropped;
 
-/* Fixes the zip in z[0..n). Returns 0, or -1 when the zip is not laid out as
- * libarchive writes it (message in why, a static string). */
-int zip_fixup_memory(unsigned char *z, size_t n, long long mtime, ZipDropped dropped,
-                     const char **why);
-
-/* The same on the zip written to fd (the whole file): only the central
- * directory and a few bytes per local header are read and rewritten.
- * Returns 0, or -1 with errno set (EINVAL: not laid out as expected, with
- * why set). */
+/* Fixes the zip written to fd (the whole file): only the central directory
+ * and a few bytes per local header are read and rewritten. Returns 0, or -1
+ * with errno set (EINVAL: not laid out as libarchive writes it, with why
+ * set to a static string). */
 int zip_fixup_fd(int fd, long long mtime, ZipDropped dropped, const char **why);
 
 /* The DOS time and date of mtime (UTC), as 4 little-endian bytes. */

@@ -25,8 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         PageDoc doc;
         if (page_read(c, "fuzz/index.html", (const char *)data, size, &doc, &d) == 0) {
             (void)page_doc_text(&doc, "next", "Next");
-            if (doc.lang && doc.lang->pages && doc.lang->pages->name)
-                (void)page_find(doc.lang, doc.lang->pages->name);
             eager = doc.lang ? doc.lang->pages : NULL;
         }
     }

@@ -1,14 +1,47 @@
 /* fuzz_zip: any bytes as a zip through package_open_memory, then
  * package_read of every entry, in order and then in reverse order (which
- * reopens the archive), then validate_package_memory (no schemas). Small
- * limits keep each run fast. */
+ * reopens the archive), then validate_package (no schemas) on the same bytes
+ * written to a file, as coursepack and the player read them. Small limits keep
+ * each run fast. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "package.h"
 #include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char zip_path[64];
+
+static void remove_zip(void)
+{
+    unlink(zip_path);
+}
+
+/* The input as a file, rewritten for each run (in memory when /dev/shm is
+ * there). Returns its path, or NULL. */
+static const char *as_file(const uint8_t *data, size_t size)
+{
+    if (!*zip_path) {
+        snprintf(zip_path, sizeof zip_path, "%s/fuzz_zip-XXXXXX",
+                 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+        int fd = mkstemp(zip_path);
+        if (fd < 0)
+            abort();
+        close(fd);
+        atexit(remove_zip);
+    }
+    FILE *f = fopen(zip_path, "wb");
+    if (!f)
+        abort();
+    if (size && fwrite(data, 1, size, f) != size)
+        abort();
+    fclose(f);
+    return zip_path;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     diag_release(&d);
     Diag d2 = DIAG_INIT;
-    (void)validate_package_memory(data, size, "fuzz.zip", NULL, &d2);
+    (void)validate_package(as_file(data, size), NULL, &d2);
     diag_release(&d2);
     return 0;
 }

@@ -159,3 +159,20 @@ int pkgfixture_count_files(const char *dir)
     closedir(dp);
     return n;
 }
+
+int pkgfixture_write_zip(const PackageEntry *entries, size_t n, long long mtime, Buf *out,
+                         Diag *d)
+{
+    char *dir = pkgfixture_tmpdir();
+    if (!dir)
+        return -1;
+    Buf path = BUF_INIT;
+    buf_printf(&path, "%s/package.zip", dir);
+    int rc = path.failed ? -1 : package_write_zip(path.data, entries, n, mtime, d);
+    if (rc == 0)
+        rc = pkgfixture_read_file(path.data, out);
+    buf_release(&path);
+    pkgfixture_rmtree(dir);
+    free(dir);
+    return rc;
+}

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "diag.h"
+#include "package.h"
 
 enum { PKGFIXTURE_FILE, PKGFIXTURE_SYMLINK, PKGFIXTURE_DIR, PKGFIXTURE_HARDLINK };
 
@@ -20,6 +22,12 @@ typedef struct PkgfixtureEntry {
 /* Appends a zip (deflate, fixed mtime) of entries, in the order given, to out.
  * Returns 0, or -1 when libarchive refused (message on stderr). */
 int pkgfixture_zip(const PkgfixtureEntry *entries, size_t n, Buf *out);
+
+/* The bytes package_write_zip writes for entries (into a temporary folder,
+ * removed afterwards), appended to out: what coursepack puts on disk. Returns
+ * 0, or -1 with package_write_zip's messages in d. */
+int pkgfixture_write_zip(const PackageEntry *entries, size_t n, long long mtime, Buf *out,
+                         Diag *d);
 
 /* Writes bytes to path (truncating). Returns 0 or -1. */
 int pkgfixture_write_file(const char *path, const void *data, size_t n);

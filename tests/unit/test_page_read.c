@@ -136,6 +136,16 @@ static char *text_of(const Inline *in)
     return buf;
 }
 
+/* The page named name (data-cp-page) in lang, or NULL: the player walks the
+ * list the same way. */
+static const Page *find_page(const CourseLang *lang, const char *name)
+{
+    for (const Page *p = lang ? lang->pages : NULL; p; p = p->next)
+        if (p->name && strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
 static const Block *nth(const Block *b, int n)
 {
     while (b && n-- > 0)
@@ -182,8 +192,8 @@ static void test_page_read__document_attributes(void **state)
     assert_string_equal(p->next->title, "Introduction");
     assert_int_equal(p->next->audience.roles, 2u);
     assert_string_equal(p->next->next->next->name, "_summary");
-    assert_non_null(page_find(f.doc.lang, "02-quiz"));
-    assert_null(page_find(f.doc.lang, "03-none"));
+    assert_non_null(find_page(f.doc.lang, "02-quiz"));
+    assert_null(find_page(f.doc.lang, "03-none"));
     fixture_release(&f);
 }
 
@@ -192,7 +202,7 @@ static void test_page_read__ordinary_content(void **state)
     (void)state;
     Fixture f;
     assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
-    const Page *p = page_find(f.doc.lang, "01-intro");
+    const Page *p = find_page(f.doc.lang, "01-intro");
     const Block *b = p->blocks;
     assert_int_equal(count(b), 9);
     assert_int_equal(b->kind, BLOCK_HEADING);
@@ -281,7 +291,7 @@ static void test_page_read__question(void **state)
     (void)state;
     Fixture f;
     assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
-    const Page *p = page_find(f.doc.lang, "02-quiz");
+    const Page *p = find_page(f.doc.lang, "02-quiz");
     const Block *b = nth(p->blocks, 1);
     assert_int_equal(b->kind, BLOCK_QUESTION);
     assert_int_equal(b->audience.roles, 1u);
@@ -309,7 +319,7 @@ static void test_page_read__scenario_and_reflection(void **state)
     (void)state;
     Fixture f;
     assert_int_equal(read_str(&f, OURS, sizeof(OURS) - 1), 0);
-    const Page *p = page_find(f.doc.lang, "02-quiz");
+    const Page *p = find_page(f.doc.lang, "02-quiz");
     assert_int_equal(count(p->blocks), 4);   /* h1, question, scenario, reflection */
     const Block *b = nth(p->blocks, 2);
     assert_int_equal(b->kind, BLOCK_SCENARIO);
@@ -709,7 +719,7 @@ static void test_page_read__lazy_builds_no_page_until_asked(void **state)
         assert_null(p->blocks);
         assert_false(page_built(&f.doc, i));
     }
-    assert_int_equal(page_find(f.doc.lang, "01-intro")->audience.roles, 2u);
+    assert_int_equal(find_page(f.doc.lang, "01-intro")->audience.roles, 2u);
     /* what scoring needs, without the page */
     int n;
     const PageItem *it = page_items(&f.doc, 2, &n);
@@ -731,8 +741,8 @@ static void test_page_read__lazy_builds_no_page_until_asked(void **state)
     assert_int_equal(f.doc.nbuilt, 1);
     assert_true(page_built(&f.doc, 2));
     assert_false(page_built(&f.doc, 1));
-    assert_non_null(page_find(f.doc.lang, "02-quiz")->blocks);
-    assert_null(page_find(f.doc.lang, "01-intro")->blocks);
+    assert_non_null(find_page(f.doc.lang, "02-quiz")->blocks);
+    assert_null(find_page(f.doc.lang, "01-intro")->blocks);
     assert_int_equal(page_build(f.c, &f.doc, 2, OURS, sizeof(OURS) - 1, &f.d), 0);
     assert_int_equal(f.doc.nbuilt, 1);
     fixture_release(&f);
@@ -824,7 +834,7 @@ static void test_page_read__lazy_memory_does_not_grow_with_pages_not_shown(void 
     assert_int_equal(read_lazy(&l, b.data, b.len), 0);
     assert_int_equal(l.doc.lang->npages, 2000);
     assert_int_equal(l.doc.nbuilt, 0);
-    assert_string_equal(page_find(l.doc.lang, "p1999")->title, "Page 2000");
+    assert_string_equal(find_page(l.doc.lang, "p1999")->title, "Page 2000");
     /* a listed page costs a small fraction of a built one */
     assert_true(l.c->arena.total * 5 < e.c->arena.total);
     size_t listed = l.c->arena.total;

@@ -873,7 +873,7 @@ static void test_sync__worker_never_blocks(void **state)
     Buf err = BUF_INIT;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    SyncWorker *w = sync_worker_start(f->dir, &c, &err);
+    SyncWorker *w = sync_worker_start_notify(f->dir, &c, NULL, NULL, &err);
     assert_non_null(w);
     SyncReport r;
     sync_report_init(&r);
@@ -896,7 +896,7 @@ static void test_sync__worker_never_blocks(void **state)
     /* freeing a running worker cancels it quickly */
     c.retry_base_ms = 60000;
     c.retries = 5;
-    w = sync_worker_start(f->dir, &c, &err);
+    w = sync_worker_start_notify(f->dir, &c, NULL, NULL, &err);
     assert_non_null(w);
     usleep(50000);
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -928,7 +928,7 @@ static void test_sync__worker_leaves_a_damaged_store_alone(void **state)
     test_config(&c);
     strcpy(c.endpoint, "http://127.0.0.1:9/xAPI/");
     Buf err = BUF_INIT;
-    SyncWorker *w = sync_worker_start(f->dir, &c, &err);
+    SyncWorker *w = sync_worker_start_notify(f->dir, &c, NULL, NULL, &err);
     assert_non_null(w);
     SyncReport r;
     sync_report_init(&r);
@@ -1180,7 +1180,7 @@ static int driver(int argc, char **argv)
             fprintf(stderr, "%s\n", err.data);
             return 1;
         }
-        SyncWorker *w = sync_worker_start(argv[2], &c, &err);
+        SyncWorker *w = sync_worker_start_notify(argv[2], &c, NULL, NULL, &err);
         if (!w)
             return 1;
         SyncReport r;

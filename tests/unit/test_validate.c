@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -126,6 +128,26 @@ static const char *const golf12_files[] = {
     "one/index.html", "two/index.html", "lib/APIWrapper.js", "adlcp_rootv1p2.xsd",
 };
 
+/* Validates the zip bytes zip[0..len) as a file named name, the way coursepack
+ * and the player do (validate_package on a path): written in a temporary
+ * folder, validated from inside it so that messages start with name. */
+static int validate_bytes(const void *zip, size_t len, const char *name, const char *schemas,
+                          Diag *d)
+{
+    char *dir = pkgfixture_tmpdir();
+    int back = open(".", O_RDONLY | O_DIRECTORY);
+    assert_non_null(dir);
+    assert_true(back >= 0);
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(pkgfixture_write_file(name, zip, len), 0);
+    int rc = validate_package(name, schemas, d);
+    assert_int_equal(fchdir(back), 0);
+    close(back);
+    pkgfixture_rmtree(dir);
+    free(dir);
+    return rc;
+}
+
 /* Zips manifest (at manifest_name; NULL: none) and files (dummy content),
  * validates with schemas (may be NULL); returns the result. */
 static int run(const char *manifest, const char *manifest_name, const char *const *files,
@@ -139,7 +161,7 @@ static int run(const char *manifest, const char *manifest_name, const char *cons
         e[k++] = (PkgfixtureEntry){ files[i], "<p>content</p>", 0, 0, 0 };
     Buf z = BUF_INIT;
     assert_int_equal(pkgfixture_zip(e, k, &z), 0);
-    int rc = validate_package_memory(z.data, z.len, "pkg.zip", schemas, d);
+    int rc = validate_bytes(z.data, z.len, "pkg.zip", schemas, d);
     buf_release(&z);
     return rc;
 }
@@ -470,7 +492,7 @@ static void test_validate__hostile_zip(void **state)
     Buf z = BUF_INIT;
     Diag d = DIAG_INIT;
     assert_int_equal(pkgfixture_zip(e, 2, &z), 0);
-    assert_int_equal(validate_package_memory(z.data, z.len, "evil.zip", NULL, &d), -1);
+    assert_int_equal(validate_bytes(z.data, z.len, "evil.zip", NULL, &d), -1);
     expect_msg(&d, "evil.zip: error: entry '../evil.js': '..' component escapes the package "
                "(rebuild the zip with relative paths inside the package)");
     buf_release(&z);
@@ -502,7 +524,7 @@ static void test_validate__survives_damage(void **state)
         }
         size_t len = round % 3 == 0 ? z.len - (size_t)round % z.len : z.len;
         Diag d = DIAG_INIT;
-        int rc = validate_package_memory(copy, len, "dmg.zip", NULL, &d);
+        int rc = validate_bytes(copy, len, "dmg.zip", NULL, &d);
         assert_true(rc == 0 || rc == -1);
         assert_true(rc == 0 ? d.errors == 0 : d.errors > 0 || d.dropped > 0);
         diag_release(&d);
@@ -692,10 +714,10 @@ static void test_validate__file_larger_than_its_header(void **state)
     Buf z = BUF_INIT;
     assert_int_equal(pkgfixture_zip(e, k, &z), 0);
     Diag d = DIAG_INIT;
-    assert_int_equal(validate_package_memory(z.data, z.len, "ok.zip", NULL, &d), 0);
+    assert_int_equal(validate_bytes(z.data, z.len, "ok.zip", NULL, &d), 0);
     diag_release(&d);
     lie_about_size(&z, "one/index.html", 10);
-    assert_int_equal(validate_package_memory(z.data, z.len, "lie.zip", NULL, &d), -1);
+    assert_int_equal(validate_bytes(z.data, z.len, "lie.zip", NULL, &d), -1);
     expect_msg(&d, "lie.zip: error: cannot read 'one/index.html': ZIP uncompressed data is "
                "wrong size (read 36, expected 10) (the zip is damaged; copy or download it "
                "again)");

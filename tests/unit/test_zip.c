@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <archive.h>
@@ -190,13 +192,10 @@ static void test_zip__stored_entries_have_no_descriptor(void **state)
     };
     size_t n = sizeof(entries) / sizeof(entries[0]);
     Diag d = DIAG_INIT;
-    Buf mem = BUF_INIT, disk = BUF_INIT;
-    assert_int_equal(package_write_zip_memory(entries, n, 1700000000, &mem, &d), 0);
+    Buf mem = BUF_INIT;
     assert_int_equal(package_write_zip(path, entries, n, 1700000000, &d), 0);
     assert_int_equal(d.errors, 0);
-    assert_int_equal(pkgfixture_read_file(path, &disk), 0);
-    assert_int_equal(disk.len, mem.len);
-    assert_memory_equal(disk.data, mem.data, mem.len);
+    assert_int_equal(pkgfixture_read_file(path, &mem), 0);
     Walked w = walk_zip((const unsigned char *)mem.data, mem.len);
     assert_int_equal(w.entries, n);
     assert_int_equal(w.stored, 3);           /* the three noise entries */
@@ -223,7 +222,6 @@ static void test_zip__stored_entries_have_no_descriptor(void **state)
     assert_int_equal(d.errors, 0);
     buf_release(&back);
     buf_release(&mem);
-    buf_release(&disk);
     diag_release(&d);
     free(a);
     free(b);
@@ -288,39 +286,54 @@ static void test_zip__reads_stored_entries_with_descriptors(void **state)
     free(noise);
 }
 
+/* zip_fixup_fd on the file at path; the file is first replaced by z. */
+static int fixup_file(const char *path, const Buf *z, ZipDropped dropped, const char **why)
+{
+    assert_int_equal(pkgfixture_write_file(path, z->data, z->len), 0);
+    int fd = open(path, O_RDWR);
+    assert_true(fd >= 0);
+    int rc = zip_fixup_fd(fd, 1700000000, dropped, why);
+    close(fd);
+    return rc;
+}
+
 static void test_zip__fixup_refuses_what_it_did_not_write(void **state)
 {
     (void)state;
+    char *dir = pkgfixture_tmpdir();
+    assert_non_null(dir);
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/z.zip", dir);
     const char *why = NULL;
-    unsigned char junk[64];
-    memset(junk, 'x', sizeof(junk));
+    Buf junk = BUF_INIT;
+    for (int i = 0; i < 64; i++)
+        buf_putc(&junk, 'x');
     ZipDropped none = { NULL, 0 };
-    assert_int_equal(zip_fixup_memory(junk, sizeof(junk), 1700000000, none, &why), -1);
+    assert_int_equal(fixup_file(path, &junk, none, &why), -1);
     assert_non_null(why);
     assert_non_null(strstr(why, "end-of-central-directory"));
     /* A real zip, but told of a dropped descriptor that is not there: refused
      * rather than turned into a zip whose offsets point into the data. */
     PackageEntry one[] = { { "index.html", "<html>hello</html>", 18, NULL } };
     Diag d = DIAG_INIT;
-    Buf z = BUF_INIT;
-    assert_int_equal(package_write_zip_memory(one, 1, 1700000000, &z, &d), 0);
-    Buf copy = BUF_INIT;
-    buf_append(&copy, z.data, z.len);
+    Buf z = BUF_INIT, back = BUF_INIT;
+    assert_int_equal(pkgfixture_write_zip(one, 1, 1700000000, &z, &d), 0);
     unsigned long long at[] = { 0 };
     ZipDropped phantom = { at, 1 };
     why = NULL;
-    assert_int_equal(zip_fixup_memory((unsigned char *)copy.data, copy.len, 1700000000,
-                                      phantom, &why), -1);
+    assert_int_equal(fixup_file(path, &z, phantom, &why), -1);
     assert_non_null(why);
     /* Run again with nothing dropped, a zip we wrote is left byte for byte. */
-    buf_release(&copy);
-    buf_append(&copy, z.data, z.len);
-    assert_int_equal(zip_fixup_memory((unsigned char *)copy.data, copy.len, 1700000000,
-                                      none, &why), 0);
-    assert_memory_equal(copy.data, z.data, z.len);
-    buf_release(&copy);
+    assert_int_equal(fixup_file(path, &z, none, &why), 0);
+    assert_int_equal(pkgfixture_read_file(path, &back), 0);
+    assert_int_equal(back.len, z.len);
+    assert_memory_equal(back.data, z.data, z.len);
+    buf_release(&junk);
+    buf_release(&back);
     buf_release(&z);
     diag_release(&d);
+    pkgfixture_rmtree(dir);
+    free(dir);
 }
 
 int main(void)
