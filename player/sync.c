@@ -138,7 +138,7 @@ int sync_parse_rejection(const char *body, size_t i, Buf *reason)
 typedef struct Curl {
     CURL *h;
     const LrsConfig *c;
-    const volatile int *cancel;
+    const atomic_int *cancel;
     struct curl_slist *headers;
 } Curl;
 
@@ -154,8 +154,8 @@ static size_t curl_write(char *p, size_t size, size_t n, void *ud)
 static int curl_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     (void)dt, (void)dn, (void)ut, (void)un;
-    const volatile int *cancel = ud;
-    return cancel && *cancel;
+    const atomic_int *cancel = ud;
+    return cancel && atomic_load(cancel);
 }
 
 static int curl_http(void *ud, const char *method, const char *url, const char *body,
@@ -212,7 +212,7 @@ typedef struct Ctx {
     const SyncSink *sink;
     SyncHttpFn http;
     void *http_ud;
-    const volatile int *cancel;
+    const atomic_int *cancel;
     SyncReport *r;
     Buf url;
     unsigned char *resolved;        /* per item: 1 sent or set aside */
@@ -228,7 +228,7 @@ static void log_line(Ctx *x, const char *text)
 
 static int cancelled(const Ctx *x)
 {
-    return x->cancel && *x->cancel;
+    return x->cancel && atomic_load(x->cancel);
 }
 
 /* Sleeps ms in short steps, returning early when cancelled. */
@@ -511,7 +511,7 @@ static void curl_start(void)
 }
 
 int sync_send(const LrsConfig *c, const SyncItem *items, size_t n, const SyncSink *sink,
-              SyncHttpFn http, void *http_ud, const volatile int *cancel, SyncReport *r,
+              SyncHttpFn http, void *http_ud, const atomic_int *cancel, SyncReport *r,
               Buf *err)
 {
     Ctx x = {c, items, sink, http, http_ud, cancel, r, BUF_INIT, NULL};
@@ -671,7 +671,7 @@ static sqlite3 *open_set_aside(const char *dir, Buf *err)
 }
 
 int sync_outbox(Store *s, const char *data_dir, const LrsConfig *c, int retry_set_aside,
-                SyncHttpFn http, void *http_ud, const volatile int *cancel, SyncReport *r,
+                SyncHttpFn http, void *http_ud, const atomic_int *cancel, SyncReport *r,
                 Buf *err)
 {
     Outbox o = {s, NULL, NULL, 0, 0, 0, 0, err};
@@ -712,7 +712,7 @@ struct SyncWorker {
     pthread_t thread;
     char *dir;
     LrsConfig c;
-    volatile int cancel;
+    atomic_int cancel;                  /* set by sync_worker_free, polled by the thread */
     atomic_int done;
     int rc;
     SyncReport r;
@@ -757,6 +757,7 @@ SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
     w->userdata = userdata;
     sync_report_init(&w->r);
     atomic_init(&w->done, 0);
+    atomic_init(&w->cancel, 0);
     int e = pthread_create(&w->thread, NULL, worker_main, w);
     if (e) {
         buf_printf(err, "cannot start the sync thread: %s", strerror(e));
@@ -788,7 +789,7 @@ void sync_worker_free(SyncWorker *w)
 {
     if (!w)
         return;
-    w->cancel = 1;
+    atomic_store(&w->cancel, 1);
     pthread_join(w->thread, NULL);
     sync_report_release(&w->r);
     sodium_memzero(&w->c, sizeof w->c);

@@ -11,6 +11,7 @@
 #ifndef SYNC_H
 #define SYNC_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -73,14 +74,14 @@ int sync_parse_rejection(const char *body, size_t i, Buf *reason);
  * sync stops soon, between tries. Returns 0 when every statement was sent or
  * set aside, 1 when some stay pending, -1 on a local error (err). */
 int sync_send(const LrsConfig *c, const SyncItem *items, size_t n, const SyncSink *sink,
-              SyncHttpFn http, void *http_ud, const volatile int *cancel, SyncReport *r,
+              SyncHttpFn http, void *http_ud, const atomic_int *cancel, SyncReport *r,
               Buf *err);
 
 /* Sends the store's pending statements, except those set aside before (in
  * data_dir/xapi-set-aside.db; retry_set_aside clears that list first), and
  * marks each acknowledged one sent. Returns as sync_send. */
 int sync_outbox(Store *s, const char *data_dir, const LrsConfig *c, int retry_set_aside,
-                SyncHttpFn http, void *http_ud, const volatile int *cancel, SyncReport *r,
+                SyncHttpFn http, void *http_ud, const atomic_int *cancel, SyncReport *r,
                 Buf *err);
 
 /* ---- background sync for the player ------------------------------------- */
