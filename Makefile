@@ -34,7 +34,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wstrict-prototyp
         -Wmissing-prototypes
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) \
-        -Isrc -Iplayer -I$(BUILD)/gen -MMD -MP
+        -Isrc -I$(BUILD)/gen -MMD -MP
 LIB_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
 LIB_LIBS := $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
 PLAYER_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PLAYER_PKGS) 2>/dev/null)
@@ -85,13 +85,15 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
+# Only player/ and the tests see player/'s headers: src/ cannot include them,
+# so the library never depends on the player (the build enforces the layering).
 $(BUILD)/player/%.o: player/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(PLAYER_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Iplayer $(LIB_CFLAGS) $(PLAYER_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(PLAYER_CFLAGS) $(TEST_CFLAGS) \
+	$(CC) $(ALL_CFLAGS) -Iplayer $(LIB_CFLAGS) $(PLAYER_CFLAGS) $(TEST_CFLAGS) \
 	    -DTEST_SRCDIR='"$(CURDIR)"' -DTEST_SHARED='"$(SHARED)"' -c $< -o $@
 
 # The runtime (JS, CSS) and the course-source schema are compiled into the
