@@ -20,15 +20,6 @@
 #define MAX_SOURCE_BYTES ((size_t)8 << 20)
 #define PAGE_WORDS_MAX 400
 
-static const char *lang_name(const char *code)
-{
-    if (strcmp(code, "fr") == 0)
-        return "French";
-    if (strcmp(code, "en") == 0)
-        return "English";
-    return code;
-}
-
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -328,7 +319,7 @@ static void check_module(Course *c, Diag *d)
                 snprintf(file, sizeof(file), "%s.%s.md", p->name, c->langs[lj].code);
                 diag_error(d, srcloc(join(c, c->dir, file), 0, 0), "missing page: no %s "
                            "version of %s (write %s, translated from %s)",
-                           lang_name(c->langs[lj].code), p->name, file, base_name(p->file));
+                           source_util_lang_name(c->langs[lj].code), p->name, file, base_name(p->file));
             }
     /* the other languages tell the same course as the first */
     const CourseLang *rl = &c->langs[0];
@@ -349,7 +340,7 @@ static void check_module(Course *c, Diag *d)
             if (!ref)
                 diag_error(d, x->b->at, "%s '%s' is not in the %s version (every language "
                            "needs the same %ss with the same ids)", x->kind, x->id,
-                           lang_name(rl->code), x->kind);
+                           source_util_lang_name(rl->code), x->kind);
             else
                 compare_items(d, ref, x);
         }
@@ -413,7 +404,7 @@ static void read_pages(Course *c, Diag *d, const char *dir, int meta_ok)
             else
                 diag_error(d, srcloc(file, 0, 0), "page in %s, but module.xml does not list "
                            "'%s' in <languages> (add it there, or remove this file)",
-                           lang_name(lang), lang);
+                           source_util_lang_name(lang), lang);
             continue;
         }
         struct stat st;
@@ -461,7 +452,7 @@ static void read_pages(Course *c, Diag *d, const char *dir, int meta_ok)
         if (c->langs[li].npages == 0)
             diag_error(d, srcloc(join(c, dir, "module.xml"), 0, 0), "the module has no page "
                        "in %s (write its first page, e.g. 01-intro.%s.md)",
-                       lang_name(c->langs[li].code), c->langs[li].code);
+                       source_util_lang_name(c->langs[li].code), c->langs[li].code);
 }
 
 Course *source_read_module(const char *dir, Diag *d)

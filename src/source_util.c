@@ -201,3 +201,12 @@ char *source_util_read_file(const char *path, size_t max, size_t *size)
     *size = n;
     return data;
 }
+
+const char *source_util_lang_name(const char *code)
+{
+    if (strcmp(code, "fr") == 0)
+        return "French";
+    if (strcmp(code, "en") == 0)
+        return "English";
+    return code;
+}

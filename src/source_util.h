@@ -1,5 +1,5 @@
 /* source_util: what the source readers share: a file's line index (byte
- * offset -> line:col), identifier syntax, UTF-8 checking. */
+ * offset -> line:col), identifier syntax, UTF-8 checking, language names in messages. */
 #ifndef SOURCE_UTIL_H
 #define SOURCE_UTIL_H
 
@@ -39,6 +39,11 @@ int source_util_check_utf8(SrcFile *f, Diag *d);
 
 /* Reports each line longer than max bytes. Returns how many. */
 int source_util_check_lines(SrcFile *f, size_t max, Diag *d);
+
+/* The English name of a language code, for messages to trainers ("fr" ->
+ * "French", "en" -> "English"); any other code is returned as it is. Static
+ * or borrowed. */
+const char *source_util_lang_name(const char *code);
 
 /* Reads a whole file into a new malloc'd buffer (NUL-terminated; free() it).
  * Returns NULL with errno set on failure. Refuses files over max bytes

@@ -347,15 +347,6 @@ static char *xml_lang(XmlCtx *x, const xmlNode *n)
     return s;
 }
 
-static const char *lang_name(const char *code)
-{
-    if (strcmp(code, "fr") == 0)
-        return "French";
-    if (strcmp(code, "en") == 0)
-        return "English";
-    return code;
-}
-
 /* Parses a whole decimal integer; 0 when s is not one. */
 static int parse_int(const char *s, int *out)
 {
@@ -432,12 +423,12 @@ static void read_lang_text(XmlCtx *x, const xmlNode *n, const char *what, const 
     const char *text = xml_text(x, n);
     if (slots[li]) {
         diag_error(x->d, xml_loc(x, n, NULL), "second <%s> in %s (keep one per language)",
-                   what, lang_name(lang));
+                   what, source_util_lang_name(lang));
         return;
     }
     if (!text || !*text) {
         diag_error(x->d, xml_loc(x, n, NULL), "empty <%s> (write the %s text)", what,
-                   lang_name(lang));
+                   source_util_lang_name(lang));
         return;
     }
     slots[li] = text;
@@ -450,7 +441,7 @@ static void require_per_lang(XmlCtx *x, const xmlNode *at, const char *what,
         if (!slots[i])
             diag_error(x->d, xml_loc(x, at, NULL), "%s has no <%s xml:lang=\"%s\"> (add the "
                        "%s %s)", owner, what, x->c->langs[i].code,
-                       lang_name(x->c->langs[i].code), what);
+                       source_util_lang_name(x->c->langs[i].code), what);
 }
 
 static void read_context_item(XmlCtx *x, const xmlNode *n, const char *kind)
