@@ -1,7 +1,6 @@
-/* manifest_read: any imsmanifest.xml into a Manifest tree. libxml2 parses
- * with XML_PARSE_NONET and without NOENT/DTDLOAD; our SAX entityDecl hook
- * stops the parse at the first entity declaration, so XXE and entity
- * expansion bombs are refused before anything is expanded. Elements are
+/* manifest_read: any imsmanifest.xml into a Manifest tree, parsed by
+ * xml_safe (no network, no DTD, refused at the first entity declaration, so
+ * XXE and entity expansion bombs never expand). Elements are
  * matched by local name inside the root's namespace, so SCORM 1.2 and 2004
  * (and CP namespaces we do not know) read the same way. */
 #include "manifest.h"
@@ -11,6 +10,8 @@
 #include <libxml/xmlerror.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "xml_safe.h"
 
 #define NS_CP12 "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 #define NS_CP2004 "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -299,37 +300,18 @@ static void read_root(Reader *r, xmlNode *root)
         m->edition = MANIFEST_EDITION_12;
 }
 
-/* SAX hook: an entity declaration stops the parse (see the file comment). */
-static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *publicId,
-                          const xmlChar *systemId, xmlChar *content)
-{
-    (void)name;
-    (void)type;
-    (void)publicId;
-    (void)systemId;
-    (void)content;
-    xmlParserCtxtPtr ctxt = ctx;
-    *(int *)ctxt->_private = 1;
-    xmlStopParser(ctxt);
-}
-
 Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d)
 {
     Manifest *m = NULL;
     xmlDocPtr doc = NULL;
     int entity = 0;
-    if (len > INT32_MAX)
-        len = INT32_MAX;    /* libxml2 takes int sizes; the reader caps entries anyway */
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         diag_error(d, srcloc(label, 0, 0), "out of memory");
         return NULL;
     }
-    ctxt->_private = &entity;
-    ctxt->sax->entityDecl = refuse_entity;
-    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-                                | XML_PARSE_BIG_LINES);
+    doc = xml_safe_read(ctxt, xml, len, NULL,
+                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES, &entity);
     if (entity) {
         diag_error(d, srcloc(label, 0, 0), "the manifest declares XML entities in a DOCTYPE, "
                    "which is refused for safety (remove the DOCTYPE; SCORM manifests do "

@@ -1,7 +1,6 @@
 /* source_xml: module.xml into the Course.
- * libxml2 parses from memory with XML_PARSE_NONET only: no DTD loading, no
- * entity substitution; a DOCTYPE is refused outright, so entity tricks never
- * reach the tree. libxml2's own messages (parse and schema errors) are
+ * Parsed by xml_safe (no network, no DTD loading, no entity substitution);
+ * a DOCTYPE is refused outright, so entity tricks never reach the tree. libxml2's own messages (parse and schema errors) are
  * collected through the structured error hooks and reworded into the house
  * form with the fix. Element columns are not stored by libxml2: we find the
  * start tag (or attribute) on the element's line in the raw text. */
@@ -19,6 +18,7 @@
 #include "assets.h"
 #include "buf.h"
 #include "source_util.h"
+#include "xml_safe.h"
 
 #define MODULE_NS "urn:coursepack:module:1"
 
@@ -702,6 +702,7 @@ int source_xml_read(Course *c, const char *file, const char *data, size_t size, 
 {
     XmlCtx x = { c, d, {0}, 0, 0 };
     int rc = -1;
+    xmlParserCtxtPtr pctxt = NULL;
     xmlDocPtr doc = NULL;
     xmlSchemaPtr schema = NULL;
     xmlSchemaValidCtxtPtr vc = NULL;
@@ -730,8 +731,12 @@ int source_xml_read(Course *c, const char *file, const char *data, size_t size, 
         goto out;
     }
     xmlSetStructuredErrorFunc(&x, xml_on_error);
-    doc = xmlReadMemory(data, (int)size, file, NULL,
-                        XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+    pctxt = xmlNewParserCtxt();
+    if (!pctxt) {
+        diag_error(d, srcloc(file, 0, 0), "out of memory");
+        goto out;
+    }
+    doc = xml_safe_read(pctxt, data, size, file, XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA, NULL);
     if (!doc || x.errors) {
         if (!x.errors)
             diag_error(d, srcloc(file, 1, 1), "module.xml could not be read as XML (check "
@@ -775,6 +780,8 @@ out:
         xmlSchemaFree(schema);
     if (doc)
         xmlFreeDoc(doc);
+    if (pctxt)
+        xmlFreeParserCtxt(pctxt);
     source_util_file_release(&x.src);
     return rc;
 }

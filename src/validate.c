@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "manifest.h"
 #include "package.h"
+#include "xml_safe.h"
 
 #define MANIFEST_MAX_BYTES (16u << 20)
 #define MAX_UNLISTED_SHOWN 10
@@ -57,18 +58,6 @@ static void schema_parse_error(void *ud, xmlErrorPtr e)
     if (c->count == 1)
         diag_error(c->d, srcloc(c->label, 0, 0), "cannot load the SCORM schemas: %s (check "
                    "the --schemas folder)", e->message ? e->message : "error");
-}
-
-static void entity_stop(void *ctx, const xmlChar *name, int type, const xmlChar *publicId,
-                        const xmlChar *systemId, xmlChar *content)
-{
-    (void)name;
-    (void)type;
-    (void)publicId;
-    (void)systemId;
-    (void)content;
-    xmlStopParser((xmlParserCtxtPtr)ctx);
-    ((xmlParserCtxtPtr)ctx)->wellFormed = 0;
 }
 
 /* libxml2 prints a namespace complaint about SCORM 1.2's ims_xml.xsd while
@@ -127,10 +116,8 @@ int validate_manifest_schema(const char *xml, size_t len, const char *label,
     pctxt = xmlNewParserCtxt();
     if (!pctxt)
         return diag_error(d, srcloc(label, 0, 0), "out of memory");
-    pctxt->sax->entityDecl = entity_stop;
-    doc = xmlCtxtReadMemory(pctxt, xml, (int)(len > INT32_MAX ? INT32_MAX : len), NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING
-                            | XML_PARSE_BIG_LINES);
+    doc = xml_safe_read(pctxt, xml, len, NULL,
+                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES, NULL);
     if (!doc || !pctxt->wellFormed) {
         diag_error(d, srcloc(label, 0, 0), "the manifest is not well-formed XML or declares "
                    "entities (fix the XML first)");

@@ -1,0 +1,25 @@
+/* xml_safe: the one hardened way to parse XML that comes from outside
+ * (module.xml from trainers, imsmanifest.xml from any package): from memory,
+ * XML_PARSE_NONET (nothing fetched), never NOENT, DTDLOAD, DTDATTR, DTDVALID
+ * or XINCLUDE (no entity substitution, no external DTD, no inclusion), and a
+ * SAX hook that stops the parse at the first entity declaration, so XXE and
+ * entity-expansion bombs are refused before anything is expanded. HTML pages
+ * go through libxml2's HTML parser instead (page_read.c). */
+#ifndef XML_SAFE_H
+#define XML_SAFE_H
+
+#include <stddef.h>
+
+#include <libxml/parser.h>
+
+/* Parses data[0..len) (len capped at INT_MAX) with ctxt, a fresh context from
+ * xmlNewParserCtxt() that the caller frees (its error state, wellFormed and
+ * xmlCtxtGetLastError() stay readable). url names the document in libxml2's
+ * messages (may be NULL); options are added to the safe ones (e.g.
+ * XML_PARSE_NOERROR | XML_PARSE_BIG_LINES); the unsafe ones are removed.
+ * Returns the document (xmlFreeDoc() it) or NULL. When the document declares
+ * an entity, returns NULL and sets *entity (may be NULL) to 1, else to 0. */
+xmlDocPtr xml_safe_read(xmlParserCtxtPtr ctxt, const char *data, size_t len, const char *url,
+                        int options, int *entity);
+
+#endif
