@@ -4,17 +4,14 @@
 # check accepts and build packages, deterministically; tools/bench answers
 # --help and a dry run. No timing is asserted here; benchmarks never run in
 # make test.
+# sanitizers: no (the bench tools are Python; coursepack_cli runs coursepack under them)
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib.sh
 BUILD=${BUILD:-build}
 CP=$BUILD/coursepack
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -20 | sed 's/^/     /'; }
 
 # --- make-large-module ------------------------------------------------------------
 gen=tools/make-large-module
@@ -178,5 +175,4 @@ else
     not_ok "--runs 0 message" "$out"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -10,15 +10,12 @@
 # a player library must not mistake it for a package); leftovers are counted.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib.sh
 BUILD=${BUILD:-build}
 CP=$PWD/$BUILD/coursepack
 RUNS=${CRASH_RUNS:-50}
 BOPTS=(--lang en --scorm 12)     # one package: more kills per minute
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -12 | sed 's/^/     /'; }
-[ -x "$CP" ] || { not_ok "no $CP"; echo "$passed passed, $failed failed"; exit 1; }
+[ -x "$CP" ] || { not_ok "no $CP"; finish; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -30,7 +27,7 @@ sed -i 's/id="example-module"/id="crash-module"/' "$mod/module.xml"
 
 # Four 1400 x 1000 PNGs of random pixels (about 4 MiB each, incompressible),
 # shown on the first page of each language.
-python3 - "$mod" <<'EOF' || { not_ok "cannot generate images"; echo "$passed passed, $failed failed"; exit 1; }
+python3 - "$mod" <<'EOF' || { not_ok "cannot generate images"; finish; }
 import os, random, struct, sys, zlib
 mod = sys.argv[1]
 rng = random.Random(42)
@@ -63,7 +60,7 @@ for v in A B; do
     rm -rf "$tmp/ref-$v"
     t0=$(date +%s%N)
     if ! out=$("$CP" build "$mod" "${BOPTS[@]}" -o "$tmp/ref-$v" -q 2>&1); then
-        not_ok "version $v does not build" "$out"; echo "$passed passed, $failed failed"; exit 1
+        not_ok "version $v does not build" "$out"; finish
     fi
     t1=$(date +%s%N)
     dur_ms=$(( (t1 - t0) / 1000000 ))
@@ -130,5 +127,4 @@ if "$CP" build "$mod" "${BOPTS[@]}" -o "$dist" -q >/dev/null 2>&1 && "$CP" valid
 else
     not_ok "build or validate after the kills failed"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,6 +4,7 @@
 # manifest, validate on every package, nothing written for broken sources.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib.sh
 BUILD=${BUILD:-build}
 SHARED=${SHARED:-$(cd .. && pwd)/shared}
 CP=$BUILD/coursepack
@@ -11,11 +12,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_CACHE_HOME=$tmp/cache     # the SVG render cache: never the real home's
 unset COURSEPACK_NO_CACHE
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -20 | sed 's/^/     /'; }
 expect() {   # name, expected exit code, command...
     local name=$1 want=$2; shift 2
     local out rc
@@ -147,5 +143,4 @@ for case in tests/broken/*/; do
     ok "broken/$name: exit 1, located error, nothing written"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

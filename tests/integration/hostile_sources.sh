@@ -6,16 +6,13 @@
 # network), and a refused build writes nothing into its output folder.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib.sh
 BUILD=${BUILD:-build}
 CP=$PWD/$BUILD/coursepack
 LIMIT_S=${HARDENING_TIMEOUT:-60}
 LIMIT_KB=3000000
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -12 | sed 's/^/     /'; }
 
-[ -x "$CP" ] || { not_ok "no $CP (make tools first)"; echo "$passed passed, $failed failed"; exit 1; }
+[ -x "$CP" ] || { not_ok "no $CP (make tools first)"; finish; }
 parent=$(mktemp -d)
 trap 'rm -rf "$parent"' EXIT
 corpus=$parent/corpus
@@ -23,12 +20,14 @@ work=$parent/work
 mkdir -p "$work/home" "$work/tmp"
 if ! tools/make-hostile-corpus "$corpus" sources >"$parent/gen.log" 2>&1; then
     not_ok "tools/make-hostile-corpus failed" "$(cat "$parent/gen.log")"
-    echo "$passed passed, $failed failed"; exit 1
+    finish
 fi
 S=$corpus/sources
 ok "corpus generated ($(ls -d "$S"/*/ | wc -l) modules)"
+# without strace, "nothing opened outside, no network" cannot be watched
 have_strace=0
-command -v strace >/dev/null 2>&1 && have_strace=1
+need strace "nothing outside the module is opened, no network connection (strace)" &&
+    have_strace=1
 asan=0
 case $BUILD in *asan*) asan=1 ;; esac
 [ "${SANITIZE:-}" = 1 ] && asan=1
@@ -155,5 +154,4 @@ stray=$(cd "$work" && find . -mindepth 1 -not -path './home' -not -path './tmp' 
 if [ -z "$stray" ]; then ok "nothing written outside the output folders"
 else not_ok "stray files in the scratch folder" "$stray"; fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

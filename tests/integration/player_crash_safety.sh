@@ -19,6 +19,7 @@
 #   CRASH_RUNS=N    number of kills (default 50; 20 under SANITIZE=1)
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib.sh
 BUILD=${BUILD:-build}
 PLAYER=$PWD/$BUILD/wardplayer
 CP=$PWD/$BUILD/coursepack
@@ -27,15 +28,10 @@ CP=$PWD/$BUILD/coursepack
 # the plain build)
 if [ "${SANITIZE:-}" = 1 ] || [[ $BUILD == *asan* ]]; then RUNS=${CRASH_RUNS:-20}; else RUNS=${CRASH_RUNS:-50}; fi
 SEED=${CRASH_SEED:-$(( $(date +%s) % 32768 ))}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -12 | sed 's/^/     /'; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
 for tool in "$PLAYER" "$CP"; do
     [ -x "$tool" ] || { not_ok "no $tool"; finish; }
 done
-command -v sqlite3 >/dev/null || { not_ok "the sqlite3 command is missing (tools/install-deps)"; finish; }
+need sqlite3 "the store after every kill (sqlite3 reads it)" || finish
 echo "seed $SEED (CRASH_SEED=$SEED to replay), $RUNS kills"
 RANDOM=$SEED
 

@@ -10,31 +10,22 @@
 # for third-party libraries would go in tests/valgrind.supp (none is needed).
 # Skipped under the sanitizers (SANITIZE=1 or a BUILD named *asan*: valgrind
 # cannot run an ASan binary) and, outside CI, when valgrind is missing; in CI
-# (CI=true) a missing valgrind is a failure. Ends with "N passed, N failed".
+# (CI=true) a missing valgrind is a failure. Ends with "N passed, N failed, N
+# skipped" (tests/lib.sh).
+# sanitizers: no (valgrind cannot run an ASan binary)
 set -u
 cd "$(dirname "$0")/../.."
+. tests/lib.sh
 BUILD=${BUILD:-build}
 PLAYER=$PWD/$BUILD/wardplayer
 CP=$PWD/$BUILD/coursepack
 LOGS=$PWD/$BUILD/valgrind
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-not_ok() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | head -30 | sed 's/^/     /'; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
-
 if [ "${SANITIZE:-}" = 1 ] || [[ $BUILD == *asan* ]]; then
-    echo "skipped: a sanitizer build ($BUILD) cannot run under valgrind"
+    skip "wardplayer under valgrind" "a sanitizer build ($BUILD) cannot run under valgrind"
     finish
 fi
-if ! command -v valgrind >/dev/null; then
-    if [ "${CI:-}" = true ]; then
-        not_ok "valgrind is installed (tools/install-deps)"
-    else
-        echo "skipped: valgrind is not installed (tools/install-deps installs it)"
-    fi
-    finish
-fi
+need valgrind "wardplayer under valgrind" || finish
+need sqlite3 "wardplayer under valgrind (the store is read back)" || finish
 for tool in "$PLAYER" "$CP"; do
     [ -x "$tool" ] || { not_ok "no $tool"; finish; }
 done

@@ -1,20 +1,15 @@
 #!/usr/bin/env bash
 # The SCORM runtime's JavaScript: syntax check (node --check), no console.log
 # or debugger left in, and the node:test unit tests of its pure functions
-# (tests/jsunit/). Prints "N passed, N failed" last.
+# (tests/jsunit/). Prints "N passed, N failed, N skipped" last (tests/lib.sh).
+# sanitizers: no (JavaScript only)
 set -u
 cd "$(dirname "$0")/../.."
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+. tests/lib.sh
+fail() { not_ok "$@"; }
 
 js=assets/runtime/cp-runtime.js
-if ! command -v node >/dev/null 2>&1; then
-    echo "node not found: install nodejs"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+need node "the runtime's JavaScript is checked and unit-tested" || finish
 
 if node --check "$js"; then ok "node --check $js"; else fail "node --check $js"; fi
 
@@ -46,6 +41,8 @@ fi
 out=$(node --test tests/jsunit/ 2>&1)
 p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' <<<"$out" | tail -n 1)
 f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' <<<"$out" | tail -n 1)
+c=$(sed -nE 's/^# cancelled ([0-9]+)$/\1/p' <<<"$out" | tail -n 1)
+s=$(sed -nE 's/^# (skipped|skip|todo) ([0-9]+)$/\2/p' <<<"$out" | awk '{n += $1} END {print n + 0}')
 if [ -z "$p" ] || [ -z "$f" ]; then
     echo "$out" | tail -n 30
     fail "node --test tests/jsunit/ did not report"
@@ -53,10 +50,11 @@ else
     if [ "$f" -ne 0 ]; then
         grep -E '^not ok|Error|expected|actual' <<<"$out" | head -n 40
     fi
+    f=$((f + ${c:-0}))     # a cancelled test (timeout) did not pass
     passed=$((passed + p))
     failed=$((failed + f))
-    echo "jsunit: $p passed, $f failed"
+    skipped=$((skipped + s))
+    echo "jsunit: $p passed, $f failed, $s skipped"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
