@@ -111,6 +111,31 @@ static void test_course__audience_and_max_score(void **state)
     course_free(c);
 }
 
+/* A question inside an `only` block counts for the learners the block is
+ * for, and only for them (docs/authoring.md allows questions there). */
+static void test_course__max_score_counts_nested_questions(void **state)
+{
+    (void)state;
+    Course *c = course_new();
+    assert_non_null(c);
+    Question top = { .id = "q-top", .weight = 1 };
+    Question inner = { .id = "q-inner", .weight = 4 };
+    Block *b1 = course_new_block(c, BLOCK_QUESTION, srcloc("p.md", 1, 1));
+    Block *group = course_new_block(c, BLOCK_GROUP, srcloc("p.md", 3, 1));
+    Block *b2 = course_new_block(c, BLOCK_QUESTION, srcloc("p.md", 4, 1));
+    b1->u.question = &top;
+    b2->u.question = &inner;
+    group->audience.roles = 1u << 1;       /* ```only roles=<role 1> */
+    Page page = { .name = "01-x" };
+    course_append_block(&page.blocks, b1);
+    course_append_block(&page.blocks, group);
+    course_append_block(&group->children, b2);
+    assert_int_equal(course_max_score(&page, 1, -1), 5);
+    assert_int_equal(course_max_score(&page, 0, -1), 1);
+    assert_int_equal(course_max_score(&page, -1, -1), 5);
+    course_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +144,7 @@ int main(void)
         cmocka_unit_test(test_buf__printf_grows_and_detaches),
         cmocka_unit_test(test_diag__formats_and_sorts),
         cmocka_unit_test(test_course__audience_and_max_score),
+        cmocka_unit_test(test_course__max_score_counts_nested_questions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
