@@ -1,9 +1,12 @@
 # coursepack and wardplayer: one non-recursive make.
 #   make            build the tools and package every module of courses/ into dist/
-#   make test       build and run every test (tests/run prints "N passed, N failed")
-#   make check      the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test       build and run every test (tests/run prints "N passed, N failed,
+#                   N skipped"); SUITES="unit scripts" or SUITES=test_cmi runs fewer
+#   make check      the C tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-build the programs and the unit tests, nothing run (SANITIZE=1 too)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      benchmarks side by side with peer tools (never part of test)
+#   make mutants    deliberate breakages, each must turn a suite red (never part of test)
 #   make clean
 # Sources are found by wildcard: a new src/x.c joins libcourse.a, a new
 # player/x.c joins libplayer.a, a new tests/unit/test_x.c becomes a test.
@@ -65,7 +68,7 @@ PROGRAMS := $(COURSEPACK) $(if $(HAVE_PLAYER),$(WARDPLAYER))
 MODULES := $(patsubst courses/%/module.xml,%,$(wildcard courses/*/module.xml))
 MODULE_STAMPS := $(MODULES:%=dist/.%.stamp)
 
-.PHONY: all tools test check install clean bench fuzz courses
+.PHONY: all tools test test-build check install clean bench fuzz courses mutants
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -125,8 +128,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplayer
 	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) $(PLAYER_LIBS) $(LIB_LIBS) -lm -o $@
 
 # ---- tests --------------------------------------------------------------------
-test: $(PROGRAMS) $(TEST_BIN)
-	BUILD=$(BUILD) SHARED=$(SHARED) SANITIZE=$(SANITIZE) tests/run
+test-build: $(PROGRAMS) $(TEST_BIN)
+
+test: test-build
+	BUILD=$(BUILD) SHARED=$(SHARED) SANITIZE=$(SANITIZE) tests/run $(SUITES)
 
 check:
 	$(MAKE) SANITIZE=1 test
@@ -136,6 +141,9 @@ bench: $(PROGRAMS)
 
 fuzz:
 	tools/fuzz
+
+mutants:
+	SHARED=$(SHARED) tools/mutants/run
 
 # ---- install ------------------------------------------------------------------
 install: $(PROGRAMS)
