@@ -26,7 +26,6 @@
 #include "page_read.h"
 #include "store.h"
 #include "theme.h"
-#include "validate.h"
 
 #define UI_MAX_MODULES 500
 #define UI_MAX_PATH 64          /* scenario steps remembered per play */
@@ -2160,31 +2159,16 @@ int ui_wants_text(const Ui *ui)
     return ui->text_target >= 0;
 }
 
-int ui_check(const char *path, Buf *out)
+int ui_module_problem(const char *path, int is_dir, Buf *out)
 {
-    Diag d = DIAG_INIT;
-    struct stat st;
-    int is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-    int rc = is_dir ? 0 : validate_package(path, NULL, &d);
-    diag_sort(&d);
-    for (size_t i = 0; i < d.count; i++) {
-        char *t = diag_format(&d.msgs[i]);
-        if (t) {
-            buf_printf(out, "%s\n", t);
-            free(t);
-        }
+    Module m = { 0 };
+    m.path = strdup(path);
+    m.is_dir = is_dir;
+    int rc = 0;
+    if (mod_open(&m) < 0) {
+        buf_printf(out, "%s\n", m.error);
+        rc = -1;
     }
-    if (rc == 0) {
-        /* the player must also be able to show it */
-        Module m = { 0 };
-        m.path = strdup(path);
-        m.is_dir = is_dir;
-        if (mod_open(&m) < 0) {
-            buf_printf(out, "%s\n", m.error);
-            rc = -1;
-        }
-        mod_release(&m);
-    }
-    diag_release(&d);
+    mod_release(&m);
     return rc;
 }
