@@ -24,8 +24,10 @@
 #include "msg.h"
 #include "package.h"
 #include "page_read.h"
+#include "scorm_open.h"
 #include "store.h"
 #include "theme.h"
+#include "validate.h"
 
 #define UI_MAX_MODULES 500
 #define UI_MAX_PATH 64          /* scenario steps remembered per play */
@@ -65,16 +67,16 @@ typedef struct ModPage {
 
 typedef struct Module {
     char *path;
-    int is_dir;
-    Package *pkg;
-    Manifest *man;
+    ScormPackage *pkg;      /* the shared reader (validate's): zip or folder */
+    Manifest *man;          /* borrowed from pkg */
     Course *course;         /* ours: index.html read; third-party: titles */
     PageDoc doc;
     char *index_html;       /* ours: index.html, whose pages page_build() reads when shown */
     size_t index_len;
     int ours;
     int opened;
-    char *error;            /* why it cannot be played, or NULL */
+    int data_checked;       /* validate_data() ran (when the module was first opened) */
+    char *error;            /* why it cannot be played (validate's words), or NULL */
     const char *title, *lang, *id, *version;
     ModPage *pages;
     int npages;
@@ -140,35 +142,7 @@ static const char *W(const Ui *ui, MsgId id)
 
 static int mod_read(Module *m, const char *name, Buf *out, Diag *d)
 {
-    if (m->pkg)
-        return package_read(m->pkg, name, UI_FILE_MAX, out, d);
-    const char *why = NULL;
-    if (!package_name_ok(name, &why))
-        return diag_error(d, srcloc(name, 0, 0), "unsafe file name in package (%s)", why);
-    Buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", m->path, name);
-    FILE *f = fopen(path.data, "rb");
-    int rc = -1;
-    if (!f) {
-        diag_error(d, srcloc(path.data, 0, 0), "cannot open: %s", strerror(errno));
-        goto out;
-    }
-    char chunk[65536];
-    size_t n, total = 0;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        total += n;
-        if (total > UI_FILE_MAX) {
-            diag_error(d, srcloc(path.data, 0, 0), "file larger than %u bytes", UI_FILE_MAX);
-            goto out;
-        }
-        buf_append(out, chunk, n);
-    }
-    rc = out->failed ? diag_error(d, srcloc(path.data, 0, 0), "out of memory") : 0;
-out:
-    if (f)
-        fclose(f);
-    buf_release(&path);
-    return rc;
+    return scorm_read(m->pkg, name, UI_FILE_MAX, out, d);
 }
 
 static char *diag_text(const Diag *d)
@@ -188,30 +162,29 @@ static char *diag_text(const Diag *d)
     return buf_detach(&b, NULL);
 }
 
-static void flatten_items(Module *m, const ManifestItem *items, size_t n, int depth)
+/* Third-party: one page per entry of the organization that launches a file
+ * of the package, in the manifest's order. */
+static void list_pages(Module *m)
 {
-    for (size_t i = 0; i < n && depth < 16; i++) {
-        const ManifestItem *it = &items[i];
-        if (it->identifierref && it->isvisible) {
-            const ManifestResource *r = manifest_find_resource(m->man, it->identifierref);
-            const char *href = NULL;
-            if (r && r->href &&
-                manifest_resolve(m->man, r, r->href, &href) == MANIFEST_PATH_OK && href) {
-                ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
-                if (!np)
-                    return;
-                m->pages = np;
-                memset(&m->pages[m->npages], 0, sizeof(ModPage));
-                m->pages[m->npages].title = it->title ? it->title : href;
-                m->pages[m->npages].href = href;
-                m->npages++;
-            }
-        }
-        flatten_items(m, it->children, it->nchildren, depth + 1);
+    size_t n;
+    const ScormItem *items = scorm_items(m->pkg, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].href)
+            continue;
+        ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
+        if (!np)
+            return;
+        m->pages = np;
+        memset(&m->pages[m->npages], 0, sizeof(ModPage));
+        m->pages[m->npages].title = items[i].title ? items[i].title : items[i].href;
+        m->pages[m->npages].href = items[i].href;
+        m->npages++;
     }
 }
 
-/* Opens the package enough to list it: manifest, and for ours index.html. */
+/* Opens the package enough to list it: the shared reader and validate's
+ * rules (so the player refuses what `coursepack validate` refuses, with the
+ * same words), then for ours index.html. */
 static int mod_open(Module *m)
 {
     if (m->opened)
@@ -219,31 +192,19 @@ static int mod_open(Module *m)
     m->opened = 1;
     Diag d = DIAG_INIT;
     Buf b = BUF_INIT;
-    if (!m->is_dir) {
-        m->pkg = package_open(m->path, NULL, &d);
-        if (!m->pkg)
-            goto fail;
-    }
-    if (mod_read(m, "imsmanifest.xml", &b, &d) < 0)
+    m->pkg = scorm_open(m->path, &d);
+    if (!m->pkg || validate_rules(m->pkg, NULL, &d) != 0)
         goto fail;
-    m->man = manifest_read(b.data, b.len, "imsmanifest.xml", &d);
-    if (!m->man)
-        goto fail;
-    const ManifestOrganization *org = manifest_default_org(m->man);
+    m->man = scorm_manifest(m->pkg);
     m->course = course_new();
     if (!m->course) {
         diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
         goto fail;
     }
     /* ours: the one SCO is index.html with body.cp */
-    const char *launch = NULL;
-    if (org && org->nitems > 0 && org->items[0].identifierref) {
-        const ManifestResource *r = manifest_find_resource(m->man, org->items[0].identifierref);
-        if (r && r->href)
-            manifest_resolve(m->man, r, r->href, &launch);
-    }
-    if (launch && strcmp(launch, "index.html") == 0) {
-        buf_clear(&b);
+    size_t nitems;
+    const ScormItem *items = scorm_items(m->pkg, &nitems);
+    if (nitems == 1 && items[0].href && strcmp(items[0].href, "index.html") == 0) {
         if (mod_read(m, "index.html", &b, &d) == 0 &&
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
@@ -267,15 +228,17 @@ static int mod_open(Module *m)
         }
     }
     if (!m->ours) {
-        if (org)
-            flatten_items(m, org->items, org->nitems, 0);
+        const ManifestOrganization *org = scorm_organization(m->pkg);
+        list_pages(m);
         m->title = org && org->title ? org->title : m->man->identifier;
         m->id = m->man->identifier;
         m->version = m->man->version;
         m->lang = "";
         if (m->npages == 0) {
-            diag_error(&d, srcloc("imsmanifest.xml", 0, 0),
-                       "no page to show (the organization has no item with a launch file)");
+            diag_error(&d, srcloc(scorm_manifest_label(m->pkg), 0, 0),
+                       "no page the player can show: every item of the organization "
+                       "launches a web address or nothing (open this package in the "
+                       "LMS)");
             goto fail;
         }
     }
@@ -289,6 +252,22 @@ fail:
     buf_release(&b);
     diag_release(&d);
     return -1;
+}
+
+/* When a module is first opened: every file's data, as validate checks it
+ * (not while listing the library: a large package would slow it down). */
+static int mod_check_data(Module *m)
+{
+    if (mod_open(m) < 0)
+        return -1;
+    if (m->data_checked)
+        return 0;
+    m->data_checked = 1;
+    Diag d = DIAG_INIT;
+    if (validate_data(m->pkg, &d) != 0)
+        m->error = diag_text(&d);
+    diag_release(&d);
+    return m->error ? -1 : 0;
 }
 
 /* A third-party page is read when first shown. */
@@ -346,8 +325,7 @@ static void mod_release(Module *m)
     cmi_free(m->cmi);
     course_free(m->course);
     free(m->index_html);
-    manifest_free(m->man);
-    package_close(m->pkg);
+    scorm_close(m->pkg);
     free(m->error);
     free(m->path);
 }
@@ -1303,8 +1281,11 @@ static int open_module(Ui *ui, int i)
     if (i < 0 || i >= ui->nmods)
         return 0;
     Module *m = &ui->mods[i];
-    if (mod_open(m) < 0) {
-        notice(ui, "%s", m->error);
+    if (mod_check_data(m) < 0) {
+        /* the learner gets the short reason; the administrator's details
+           (what `wardplayer --check` prints) go to the log */
+        notice(ui, "%s", W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE));
+        fprintf(stderr, "wardplayer: %s\n", m->error);
         return 1;
     }
     ui->cur = i;
@@ -1584,7 +1565,7 @@ static int has_suffix(const char *s, const char *suf)
     return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-static int add_module(Ui *ui, const char *path, int is_dir)
+static int add_module(Ui *ui, const char *path)
 {
     if (ui->nmods >= UI_MAX_MODULES)
         return 0;
@@ -1594,7 +1575,6 @@ static int add_module(Ui *ui, const char *path, int is_dir)
     ui->mods = n;
     memset(&ui->mods[ui->nmods], 0, sizeof(Module));
     ui->mods[ui->nmods].path = strdup(path);
-    ui->mods[ui->nmods].is_dir = is_dir;
     if (!ui->mods[ui->nmods].path)
         return -1;
     ui->nmods++;
@@ -1615,13 +1595,13 @@ static int open_library(Ui *ui, const char *path, Buf *err)
         return -1;
     }
     if (!S_ISDIR(st.st_mode))
-        return add_module(ui, path, 0);
+        return add_module(ui, path);
     Buf man = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
     int unzipped = stat(man.data, &st) == 0;
     buf_release(&man);
     if (unzipped)
-        return add_module(ui, path, 1);
+        return add_module(ui, path);
     DIR *d = opendir(path);
     if (!d) {
         buf_printf(err, "%s: %s", path, strerror(errno));
@@ -1646,7 +1626,7 @@ static int open_library(Ui *ui, const char *path, Buf *err)
     for (size_t i = 0; i < n; i++) {
         Buf p = BUF_INIT;
         buf_printf(&p, "%s/%s", path, names[i]);
-        add_module(ui, p.data, 0);
+        add_module(ui, p.data);
         buf_release(&p);
         free(names[i]);
     }
@@ -2159,13 +2139,12 @@ int ui_wants_text(const Ui *ui)
     return ui->text_target >= 0;
 }
 
-int ui_module_problem(const char *path, int is_dir, Buf *out)
+int ui_module_problem(const char *path, Buf *out)
 {
     Module m = { 0 };
     m.path = strdup(path);
-    m.is_dir = is_dir;
     int rc = 0;
-    if (mod_open(&m) < 0) {
+    if (mod_check_data(&m) < 0) {
         buf_printf(out, "%s\n", m.error);
         rc = -1;
     }
