@@ -1,10 +1,10 @@
-/* check: `wardplayer --check`. A zip goes through coursepack's validator
- * first; then (a folder straight away) the player must be able to open it. */
+/* check: `wardplayer --check`. The package (a zip or an unzipped folder)
+ * goes through coursepack's validator, then the player's open path, which
+ * reads it with the same reader and rules: one verdict, the same words. */
 #include "check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "diag.h"
 #include "ui.h"
@@ -13,9 +13,7 @@
 int ui_check(const char *path, Buf *out)
 {
     Diag d = DIAG_INIT;
-    struct stat st;
-    int is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-    int rc = is_dir ? 0 : validate_package(path, NULL, &d);
+    int rc = validate_package(path, NULL, &d);
     diag_sort(&d);
     for (size_t i = 0; i < d.count; i++) {
         char *t = diag_format(&d.msgs[i]);
@@ -25,7 +23,7 @@ int ui_check(const char *path, Buf *out)
         }
     }
     if (rc == 0)
-        rc = ui_module_problem(path, is_dir, out);    /* the player must also show it */
+        rc = ui_module_problem(path, out);    /* the player must also have a page to show */
     diag_release(&d);
     return rc;
 }

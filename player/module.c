@@ -10,39 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate.h"
+
 #define MODULE_FILE_MAX (64u << 20)
 
 int module_read(Module *m, const char *name, Buf *out, Diag *d)
 {
-    if (m->pkg)
-        return package_read(m->pkg, name, MODULE_FILE_MAX, out, d);
-    const char *why = NULL;
-    if (!package_name_ok(name, &why))
-        return diag_error(d, srcloc(name, 0, 0), "unsafe file name in package (%s)", why);
-    Buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", m->path, name);
-    FILE *f = fopen(path.data, "rb");
-    int rc = -1;
-    if (!f) {
-        diag_error(d, srcloc(path.data, 0, 0), "cannot open: %s", strerror(errno));
-        goto out;
-    }
-    char chunk[65536];
-    size_t n, total = 0;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        total += n;
-        if (total > MODULE_FILE_MAX) {
-            diag_error(d, srcloc(path.data, 0, 0), "file larger than %u bytes", MODULE_FILE_MAX);
-            goto out;
-        }
-        buf_append(out, chunk, n);
-    }
-    rc = out->failed ? diag_error(d, srcloc(path.data, 0, 0), "out of memory") : 0;
-out:
-    if (f)
-        fclose(f);
-    buf_release(&path);
-    return rc;
+    return scorm_read(m->pkg, name, MODULE_FILE_MAX, out, d);
 }
 
 static char *diag_text(const Diag *d)
@@ -62,26 +36,23 @@ static char *diag_text(const Diag *d)
     return buf_detach(&b, NULL);
 }
 
-static void flatten_items(Module *m, const ManifestItem *items, size_t n, int depth)
+/* Third-party: one page per entry of the organization that launches a file
+ * of the package, in the manifest's order. */
+static void list_pages(Module *m)
 {
-    for (size_t i = 0; i < n && depth < 16; i++) {
-        const ManifestItem *it = &items[i];
-        if (it->identifierref && it->isvisible) {
-            const ManifestResource *r = manifest_find_resource(m->man, it->identifierref);
-            const char *href = NULL;
-            if (r && r->href &&
-                manifest_resolve(m->man, r, r->href, &href) == MANIFEST_PATH_OK && href) {
-                ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
-                if (!np)
-                    return;
-                m->pages = np;
-                memset(&m->pages[m->npages], 0, sizeof(ModPage));
-                m->pages[m->npages].title = it->title ? it->title : href;
-                m->pages[m->npages].href = href;
-                m->npages++;
-            }
-        }
-        flatten_items(m, it->children, it->nchildren, depth + 1);
+    size_t n;
+    const ScormItem *items = scorm_items(m->pkg, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].href)
+            continue;
+        ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
+        if (!np)
+            return;
+        m->pages = np;
+        memset(&m->pages[m->npages], 0, sizeof(ModPage));
+        m->pages[m->npages].title = items[i].title ? items[i].title : items[i].href;
+        m->pages[m->npages].href = items[i].href;
+        m->npages++;
     }
 }
 
@@ -92,31 +63,19 @@ int module_open(Module *m)
     m->opened = 1;
     Diag d = DIAG_INIT;
     Buf b = BUF_INIT;
-    if (!m->is_dir) {
-        m->pkg = package_open(m->path, NULL, &d);
-        if (!m->pkg)
-            goto fail;
-    }
-    if (module_read(m, "imsmanifest.xml", &b, &d) < 0)
+    m->pkg = scorm_open(m->path, &d);
+    if (!m->pkg || validate_rules(m->pkg, NULL, &d) != 0)
         goto fail;
-    m->man = manifest_read(b.data, b.len, "imsmanifest.xml", &d);
-    if (!m->man)
-        goto fail;
-    const ManifestOrganization *org = manifest_default_org(m->man);
+    m->man = scorm_manifest(m->pkg);
     m->course = course_new();
     if (!m->course) {
         diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
         goto fail;
     }
     /* ours: the one SCO is index.html with body.cp */
-    const char *launch = NULL;
-    if (org && org->nitems > 0 && org->items[0].identifierref) {
-        const ManifestResource *r = manifest_find_resource(m->man, org->items[0].identifierref);
-        if (r && r->href)
-            manifest_resolve(m->man, r, r->href, &launch);
-    }
-    if (launch && strcmp(launch, "index.html") == 0) {
-        buf_clear(&b);
+    size_t nitems;
+    const ScormItem *items = scorm_items(m->pkg, &nitems);
+    if (nitems == 1 && items[0].href && strcmp(items[0].href, "index.html") == 0) {
         if (module_read(m, "index.html", &b, &d) == 0 &&
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
@@ -140,15 +99,17 @@ int module_open(Module *m)
         }
     }
     if (!m->ours) {
-        if (org)
-            flatten_items(m, org->items, org->nitems, 0);
+        const ManifestOrganization *org = scorm_organization(m->pkg);
+        list_pages(m);
         m->title = org && org->title ? org->title : m->man->identifier;
         m->id = m->man->identifier;
         m->version = m->man->version;
         m->lang = "";
         if (m->npages == 0) {
-            diag_error(&d, srcloc("imsmanifest.xml", 0, 0),
-                       "no page to show (the organization has no item with a launch file)");
+            diag_error(&d, srcloc(scorm_manifest_label(m->pkg), 0, 0),
+                       "no page the player can show: every item of the organization "
+                       "launches a web address or nothing (open this package in the "
+                       "LMS)");
             goto fail;
         }
     }
@@ -162,6 +123,20 @@ fail:
     buf_release(&b);
     diag_release(&d);
     return -1;
+}
+
+int module_check_data(Module *m)
+{
+    if (module_open(m) < 0)
+        return -1;
+    if (m->data_checked)
+        return 0;
+    m->data_checked = 1;
+    Diag d = DIAG_INIT;
+    if (validate_data(m->pkg, &d) != 0)
+        m->error = diag_text(&d);
+    diag_release(&d);
+    return m->error ? -1 : 0;
 }
 
 const Page *module_page(Module *m, int i)
@@ -218,8 +193,7 @@ void module_release(Module *m)
     cmi_free(m->cmi);
     course_free(m->course);
     free(m->index_html);
-    manifest_free(m->man);
-    package_close(m->pkg);
+    scorm_close(m->pkg);
     free(m->error);
     free(m->path);
 }

@@ -13,8 +13,8 @@
 #include "course.h"
 #include "diag.h"
 #include "manifest.h"
-#include "package.h"
 #include "page_read.h"
+#include "scorm_open.h"
 
 #define MODULE_MAX_PATH 64      /* scenario steps remembered per play */
 
@@ -47,17 +47,17 @@ typedef struct ModPage {
 } ModPage;
 
 typedef struct Module {
-    char *path;             /* owned */
-    int is_dir;
-    Package *pkg;
-    Manifest *man;
+    char *path;             /* owned: a zip or an unzipped package folder */
+    ScormPackage *pkg;      /* the shared reader (validate's): zip or folder */
+    Manifest *man;          /* borrowed from pkg */
     Course *course;         /* ours: index.html read; third-party: titles */
     PageDoc doc;
     char *index_html;       /* ours: index.html, whose pages page_build() reads when shown */
     size_t index_len;
     int ours;
     int opened;
-    char *error;            /* why it cannot be played, or NULL */
+    int data_checked;       /* validate_data() ran (when the module was first opened) */
+    char *error;            /* why it cannot be played (validate's words), or NULL */
     const char *title, *lang, *id, *version;
     ModPage *pages;
     int npages;
@@ -76,11 +76,17 @@ typedef struct Module {
  * 64 MiB. Returns 0, or -1 with why in d. */
 int module_read(Module *m, const char *name, Buf *out, Diag *d);
 
-/* Opens the package enough to list it: the manifest, and for ours index.html
- * (its pages listed, built when shown). m->path and m->is_dir are set by the
- * caller. Returns 0, or -1 with why in m->error. Opens once: later calls
- * return the first result. */
+/* Opens the package enough to list it: the shared reader and validate's
+ * rules (so the player refuses what `coursepack validate` refuses, with the
+ * same words), then for ours index.html (its pages listed, built when
+ * shown). m->path is set by the caller. Returns 0, or -1 with why in
+ * m->error. Opens once: later calls return the first result. */
 int module_open(Module *m);
+
+/* module_open(), then (once) every file's data as validate checks it: done
+ * when a module is first opened, not while listing the library. 0 or -1
+ * with why in m->error. */
+int module_check_data(Module *m);
 
 /* Page i, read (third-party) or built (ours) when first asked; a page that
  * cannot be read becomes one paragraph saying why. Borrowed from m. */

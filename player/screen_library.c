@@ -106,7 +106,7 @@ static int has_suffix(const char *s, const char *suf)
     return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-static int add_module(Ui *ui, const char *path, int is_dir)
+static int add_module(Ui *ui, const char *path)
 {
     if (ui->nmods >= LIBRARY_MAX_MODULES)
         return 0;
@@ -116,7 +116,6 @@ static int add_module(Ui *ui, const char *path, int is_dir)
     ui->mods = n;
     memset(&ui->mods[ui->nmods], 0, sizeof(Module));
     ui->mods[ui->nmods].path = strdup(path);
-    ui->mods[ui->nmods].is_dir = is_dir;
     if (!ui->mods[ui->nmods].path)
         return -1;
     ui->nmods++;
@@ -137,13 +136,13 @@ int screen_library_scan(Ui *ui, const char *path, Buf *err)
         return -1;
     }
     if (!S_ISDIR(st.st_mode))
-        return add_module(ui, path, 0);
+        return add_module(ui, path);
     Buf man = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
     int unzipped = stat(man.data, &st) == 0;
     buf_release(&man);
     if (unzipped)
-        return add_module(ui, path, 1);
+        return add_module(ui, path);
     DIR *d = opendir(path);
     if (!d) {
         buf_printf(err, "%s: %s", path, strerror(errno));
@@ -168,7 +167,7 @@ int screen_library_scan(Ui *ui, const char *path, Buf *err)
     for (size_t i = 0; i < n; i++) {
         Buf p = BUF_INIT;
         buf_printf(&p, "%s/%s", path, names[i]);
-        add_module(ui, p.data, 0);
+        add_module(ui, p.data);
         buf_release(&p);
         free(names[i]);
     }

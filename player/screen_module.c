@@ -70,8 +70,11 @@ int screen_module_open(Ui *ui, int i)
     if (i < 0 || i >= ui->nmods)
         return 0;
     Module *m = &ui->mods[i];
-    if (module_open(m) < 0) {
-        ui_notice(ui, "%s", m->error);
+    if (module_check_data(m) < 0) {
+        /* the learner gets the short reason; the administrator's details
+           (what `wardplayer --check` prints) go to the log */
+        ui_notice(ui, "%s", W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE));
+        fprintf(stderr, "wardplayer: %s\n", m->error);
         return 1;
     }
     ui->cur = i;

@@ -706,13 +706,12 @@ int ui_wants_text(const Ui *ui)
     return ui->text_target >= 0;
 }
 
-int ui_module_problem(const char *path, int is_dir, Buf *out)
+int ui_module_problem(const char *path, Buf *out)
 {
     Module m = { 0 };
     m.path = strdup(path);
-    m.is_dir = is_dir;
     int rc = 0;
-    if (!m.path || module_open(&m) < 0) {
+    if (!m.path || module_check_data(&m) < 0) {
         buf_printf(out, "%s\n", m.error ? m.error : "out of memory");
         rc = -1;
     }

@@ -102,8 +102,8 @@ int ui_set_sync_status(Ui *ui, long pending);
 int ui_wants_text(const Ui *ui);
 
 /* Whether the player can open the package at path (a zip, or an unzipped
- * package folder when is_dir): returns 0, or -1 with why (one line per
- * problem) appended to out. `wardplayer --check` (check.h) uses it. */
-int ui_module_problem(const char *path, int is_dir, Buf *out);
+ * package folder): returns 0, or -1 with why (validate's errors, one per
+ * line) appended to out. `wardplayer --check` (check.h) uses it. */
+int ui_module_problem(const char *path, Buf *out);
 
 #endif
