@@ -43,7 +43,7 @@ export async function completeRun(browser, server, pkg, how, { mode = 'frame', k
                 await s.page.waitForTimeout(200);
             } else problems.push('no visible .cp-finish button on the summary page');
         }
-        if (mode === 'window') { await s.scoPage.close({ runBeforeUnload: true }); await s.page.waitForTimeout(300); }
+        if (mode === 'window') await s.closeWindow();
         else await s.close();
         const st = await s.lms();
         problems.push(...allChecks(st, pkg.edition, items, finalOutcome(mod, items)));
