@@ -22,7 +22,7 @@ typedef enum WordId {
     W_NEXT, W_PREV, W_SUBMIT, W_CORRECT, W_WRONG, W_PARTIAL, W_PASSED, W_FAILED,
     W_SCORE, W_PROGRESS, W_CHOOSE, W_SAVE, W_SAVED, W_EMPTY, W_FINISH, W_FINISHED,
     W_SEEN, W_PENDING, W_CONTEXT_REQUIRED, W_RESTART, W_BACK, W_PREVIEW,
-    W_ENDED, W_NOSCORE,
+    W_ENDED, W_NOSCORE, W_SUSPENDED,
     W_BODY_COUNT,           /* the words above go to <body data-cp-text-*> */
     W_CONTEXT_TITLE = W_BODY_COUNT, W_CONTEXT_INTRO, W_ROLE, W_SETTING,
     W_CONTEXT_SUBMIT, W_REFERENCES, W_SUMMARY, W_KEYFACT, W_WARNING, W_SCENARIO,
@@ -74,6 +74,10 @@ static const Word words[W_COUNT] = {
     [W_ENDED] = { "ended", "Fin du scénario.", "End of the scenario." },
     [W_NOSCORE] = { "noscore", "Ce module n" "\xe2\x80\x99" "est pas noté.",
                     "This module is not scored." },
+    [W_SUSPENDED] = { "suspended", "Session terminée. Votre progression est enregistrée"
+                      NBSP ": vous pourrez revenir terminer le module.",
+                      "Session ended. Your progress is saved: you can come back to finish "
+                      "the module." },
     [W_CONTEXT_TITLE] = { NULL, "Votre contexte", "Your context" },
     [W_CONTEXT_INTRO] = { NULL, "Ce module s" "\xe2\x80\x99" "adapte à votre fonction et à votre "
                           "lieu d" "\xe2\x80\x99" "exercice.",

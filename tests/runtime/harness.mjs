@@ -420,6 +420,7 @@ export async function learn(s, items, { who, stopAt = null, keyboard = false, re
                 if (!(await sc.isVisible())) continue;
                 const start = sc.locator('.cp-step').first();
                 if (!(await start.isVisible())) continue;                       // played before
+                if (await start.locator('.cp-step-choice:disabled').count()) continue;  // its first path shown again on resume
                 await s.mark(`play ${it.id} ${it.pick.join('')}`);
                 for (const code of it.pick) {
                     const btn = sc.locator(`.cp-step-choice[data-cp-choice="${code}"]`);
