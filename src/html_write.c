@@ -2,7 +2,7 @@
  * section per page, following docs/package-format.md. Everything the runtime
  * and the player's page reader need is in the attributes and classes of the
  * markup contract, whose names come from markup.h and nowhere else; interface
- * words come from the fr/en tables below and reach the runtime as body
+ * words come from the message catalogue (msg.h) and reach the runtime as body
  * attributes (markup MA_TEXT_PREFIX + key).
  * Polyglot rules kept here: every element closed, void elements self-closed,
  * non-void elements never self-closed (<textarea></textarea>), explicit
@@ -14,99 +14,20 @@
 #include <strings.h>
 
 #include "markup.h"
+#include "msg.h"
 
 /* ---- interface words ------------------------------------------------------ */
 
-/* French typography: U+00A0 before ':' and inside « », U+202F before ; ! ? */
-#define NBSP "\xc2\xa0"
-#define NNBSP "\xe2\x80\xaf"
-
-typedef enum WordId {
-    W_NEXT, W_PREV, W_SUBMIT, W_CORRECT, W_WRONG, W_PARTIAL, W_PASSED, W_FAILED,
-    W_SCORE, W_PROGRESS, W_CHOOSE, W_SAVE, W_SAVED, W_EMPTY, W_FINISH, W_FINISHED,
-    W_SEEN, W_PENDING, W_CONTEXT_REQUIRED, W_RESTART, W_BACK, W_PREVIEW,
-    W_ENDED, W_NOSCORE, W_SUSPENDED,
-    W_BODY_COUNT,           /* the words above go to <body>, MA_TEXT_PREFIX + key */
-    W_CONTEXT_TITLE = W_BODY_COUNT, W_CONTEXT_INTRO, W_ROLE, W_SETTING,
-    W_CONTEXT_SUBMIT, W_REFERENCES, W_SUMMARY, W_KEYFACT, W_WARNING, W_SCENARIO,
-    W_ANSWER, W_QUESTION, W_NAV, W_SKIP, W_FIGURE,
-    W_COUNT
-} WordId;
-
-typedef struct Word {
-    const char *key;        /* body attribute MA_TEXT_PREFIX + key */
-    const char *fr;
-    const char *en;
-} Word;
-
-/* %1 and %2 are filled in by the runtime. */
-static const Word words[W_COUNT] = {
-    [W_NEXT] = { "next", "Suivant", "Next" },
-    [W_PREV] = { "prev", "Précédent", "Previous" },
-    [W_SUBMIT] = { "submit", "Valider", "Submit" },
-    [W_CORRECT] = { "correct", "Bonne réponse.", "Correct." },
-    [W_WRONG] = { "wrong", "Réponse incorrecte.", "Incorrect." },
-    [W_PARTIAL] = { "partial", "Réponse en partie juste.", "Partly right." },
-    [W_PASSED] = { "passed", "Module réussi.", "You passed this module." },
-    [W_FAILED] = { "failed", "Module non validé" NBSP ": le seuil est de %1" NNBSP "%.",
-                   "Not passed: the pass mark is %1%." },
-    [W_SCORE] = { "score", "Score" NBSP ": %1" NNBSP "%", "Score: %1%" },
-    [W_PROGRESS] = { "progress", "Page %1 sur %2", "Page %1 of %2" },
-    [W_CHOOSE] = { "choose", "Choisissez une réponse avant de valider.",
-                   "Choose an answer before submitting." },
-    [W_SAVE] = { "save", "Enregistrer", "Save" },
-    [W_SAVED] = { "saved", "Réponse enregistrée.", "Answer saved." },
-    [W_EMPTY] = { "empty", "Écrivez votre réponse avant d" "\xe2\x80\x99" "enregistrer.",
-                  "Write your answer before saving." },
-    [W_FINISH] = { "finish", "Terminer le module", "Finish the module" },
-    [W_FINISHED] = { "finished", "Module terminé. Vous pouvez fermer cette fenêtre.",
-                     "Module finished. You may close this window." },
-    [W_SEEN] = { "seen", "Pages vues" NBSP ": %1 sur %2", "Pages seen: %1 of %2" },
-    [W_PENDING] = { "pending", "Questions restant à traiter" NBSP ": %1",
-                    "Questions still to answer: %1" },
-    [W_CONTEXT_REQUIRED] = { "context-required",
-                             "Indiquez votre fonction et votre lieu d" "\xe2\x80\x99"
-                             "exercice pour continuer.",
-                             "Choose your role and your setting to continue." },
-    [W_RESTART] = { "restart", "Recommencer", "Start again" },
-    [W_BACK] = { "back", "Retour à la page", "Back to the page" },
-    [W_PREVIEW] = { "preview",
-                    "Mode aperçu" NBSP ": aucune plateforme de formation, vos réponses "
-                    "ne sont pas enregistrées.",
-                    "Preview mode: no learning platform, your answers are not recorded." },
-    [W_ENDED] = { "ended", "Fin du scénario.", "End of the scenario." },
-    [W_NOSCORE] = { "noscore", "Ce module n" "\xe2\x80\x99" "est pas noté.",
-                    "This module is not scored." },
-    [W_SUSPENDED] = { "suspended", "Session terminée. Votre progression est enregistrée"
-                      NBSP ": vous pourrez revenir terminer le module.",
-                      "Session ended. Your progress is saved: you can come back to finish "
-                      "the module." },
-    [W_CONTEXT_TITLE] = { NULL, "Votre contexte", "Your context" },
-    [W_CONTEXT_INTRO] = { NULL, "Ce module s" "\xe2\x80\x99" "adapte à votre fonction et à votre "
-                          "lieu d" "\xe2\x80\x99" "exercice.",
-                          "This module adapts to your role and your setting." },
-    [W_ROLE] = { NULL, "Votre fonction", "Your role" },
-    [W_SETTING] = { NULL, "Votre lieu d" "\xe2\x80\x99" "exercice", "Your setting" },
-    [W_CONTEXT_SUBMIT] = { NULL, "Continuer", "Continue" },
-    [W_REFERENCES] = { NULL, "Références", "References" },
-    [W_SUMMARY] = { NULL, "Bilan", "Summary" },
-    [W_KEYFACT] = { NULL, "À retenir", "Key fact" },
-    [W_WARNING] = { NULL, "Attention", "Warning" },
-    [W_SCENARIO] = { NULL, "Mise en situation", "Scenario" },
-    [W_ANSWER] = { NULL, "Votre réponse (%d caractères au plus)",
-                   "Your answer (at most %d characters)" },
-    [W_QUESTION] = { NULL, "Question", "Question" },
-    [W_NAV] = { NULL, "Navigation dans le module", "Module navigation" },
-    [W_SKIP] = { NULL, "Aller au contenu", "Skip to content" },
-    [W_FIGURE] = { NULL, "Figure", "Figure" },
-};
+/* Every word comes from the message catalogue (msg.h); the "page." ones go to
+ * <body data-cp-text-*>, where the runtime reads them (%1 and %2 filled in
+ * there). */
 
 /* ---- the writer ----------------------------------------------------------- */
 
 typedef struct Writer {
     const Course *c;
     int lang;
-    int fr;                 /* page language is French */
+    MsgLang words;          /* the catalogue of the page language */
     ScormEdition ed;
     Buf *out;
     Diag *d;
@@ -114,9 +35,9 @@ typedef struct Writer {
     int level;              /* last heading level written in this section */
 } Writer;
 
-static const char *word(const Writer *w, WordId id)
+static const char *word(const Writer *w, MsgId id)
 {
-    return w->fr ? words[id].fr : words[id].en;
+    return msg_get(w->words, id);
 }
 
 static void put(Writer *w, const char *s)
@@ -584,7 +505,7 @@ static void callout(Writer *w, const Block *b)
 {
     int warn = b->u.callout.kind == CALLOUT_WARNING;
     const char *title = b->u.callout.title ? b->u.callout.title
-                                           : word(w, warn ? W_WARNING : W_KEYFACT);
+                                           : word(w, warn ? MSG_DOC_WARNING : MSG_DOC_KEYFACT);
     open_tag(w, "aside", MC_CALLOUT, warn ? MC_WARNING : MC_KEYFACT);
     put(w, " role=\"note\"");
     attr(w, "aria-label", title);
@@ -598,7 +519,7 @@ static void callout(Writer *w, const Block *b)
     put(w, "</aside>\n");
 }
 
-static void submit_button(Writer *w, WordId label)
+static void submit_button(Writer *w, MsgId label)
 {
     put(w, "<button type=\"submit\"");
     classes(w, MC_SUBMIT, NO_MARKUP);
@@ -661,7 +582,7 @@ static void question(Writer *w, const Block *b)
         if (q->prompt)
             inlines(w, q->prompt->text, q->prompt->at, 1);
         else
-            putx(w, word(w, W_QUESTION));
+            putx(w, word(w, MSG_DOC_QUESTION));
         put(w, "</legend>\n");
     }
     const char *input = q->type == QUESTION_MULTIPLE ? "checkbox" : "radio";
@@ -696,7 +617,7 @@ static void question(Writer *w, const Block *b)
         blocks(w, q->explanation);
         put(w, "</div>\n");
     }
-    submit_button(w, W_SUBMIT);
+    submit_button(w, MSG_PAGE_SUBMIT);
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n");
@@ -729,7 +650,7 @@ static void scenario(Writer *w, const Block *b)
     buf_printf(&id, "%s-title", s->id);
     Audience everyone = {0, 0};
     heading(w, 2, markup(MC_SCENARIO_TITLE), id.data, NULL,
-            s->title ? s->title : word(w, W_SCENARIO), s->at, everyone);
+            s->title ? s->title : word(w, MSG_DOC_SCENARIO), s->at, everyone);
     buf_release(&id);
     int level = w->level;
     for (const Step *st = s->steps; st; st = st->next) {
@@ -768,7 +689,7 @@ static void scenario(Writer *w, const Block *b)
     put(w, "<button type=\"button\"");
     classes(w, MC_RESTART, NO_MARKUP);
     put(w, " hidden=\"hidden\">");
-    putx(w, word(w, W_RESTART));
+    putx(w, word(w, MSG_PAGE_RESTART));
     put(w, "</button>\n");
     result_line(w);
     put(w, "</div>\n");
@@ -793,7 +714,7 @@ static void reflection(Writer *w, const Block *b)
     putx(w, r->id);
     put(w, "-text\">");
     Buf lab = BUF_INIT;
-    buf_printf(&lab, word(w, W_ANSWER), max);
+    buf_printf(&lab, word(w, MSG_DOC_ANSWER), max);
     putx(w, lab.data);
     buf_release(&lab);
     put(w, "</label>\n<textarea id=\"");
@@ -804,7 +725,7 @@ static void reflection(Writer *w, const Block *b)
     put(w, " rows=\"5\" aria-describedby=\"");
     putx(w, r->id);
     put(w, "-prompt\"></textarea>\n");
-    submit_button(w, W_SAVE);
+    submit_button(w, MSG_PAGE_SAVE);
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n");
@@ -946,7 +867,7 @@ static void page(Writer *w, const Page *p)
     put(w, "</section>\n");
 }
 
-static void context_group(Writer *w, Markup group, WordId legend, const ContextItem *items,
+static void context_group(Writer *w, Markup group, MsgId legend, const ContextItem *items,
                           int n)
 {
     const char *name = markup(group);
@@ -974,17 +895,17 @@ static void context_section(Writer *w)
     Audience everyone = {0, 0};
     const char *name = markup(MV_PAGE_CONTEXT);
     section_open(w, name, MC_CONTEXT, everyone);
-    section_title(w, name, NULL, word(w, W_CONTEXT_TITLE), srcloc(NULL, 0, 0));
+    section_title(w, name, NULL, word(w, MSG_DOC_CONTEXT_TITLE), srcloc(NULL, 0, 0));
     put(w, "<p>");
-    putx(w, word(w, W_CONTEXT_INTRO));
+    putx(w, word(w, MSG_DOC_CONTEXT_INTRO));
     put(w, "</p>\n");
     open_tag(w, "form", MC_CONTEXT_FORM, NO_MARKUP);
     put(w, ">\n");
     if (w->c->nroles)
-        context_group(w, MN_ROLE, W_ROLE, w->c->roles, w->c->nroles);
+        context_group(w, MN_ROLE, MSG_DOC_ROLE, w->c->roles, w->c->nroles);
     if (w->c->nsettings)
-        context_group(w, MN_SETTING, W_SETTING, w->c->settings, w->c->nsettings);
-    submit_button(w, W_CONTEXT_SUBMIT);
+        context_group(w, MN_SETTING, MSG_DOC_SETTING, w->c->settings, w->c->nsettings);
+    submit_button(w, MSG_DOC_CONTEXT_SUBMIT);
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n</section>\n");
@@ -1009,7 +930,7 @@ static void references_section(Writer *w)
     Audience everyone = {0, 0};
     const char *name = markup(MV_PAGE_REFERENCES);
     section_open(w, name, MC_REFERENCES, everyone);
-    section_title(w, name, NULL, word(w, W_REFERENCES), srcloc(NULL, 0, 0));
+    section_title(w, name, NULL, word(w, MSG_DOC_REFERENCES), srcloc(NULL, 0, 0));
     open_tag(w, "ol", MC_REF_LIST, NO_MARKUP);
     put(w, ">\n");
     for (int i = 0; i < w->c->nrefs; i++) {
@@ -1043,7 +964,7 @@ static void references_section(Writer *w)
     put(w, "</ol>\n<button type=\"button\"");
     classes(w, MC_BACK, NO_MARKUP);
     put(w, " hidden=\"hidden\">");
-    putx(w, word(w, W_BACK));
+    putx(w, word(w, MSG_PAGE_BACK));
     put(w, "</button>\n</section>\n");
 }
 
@@ -1052,12 +973,12 @@ static void summary_section(Writer *w)
     Audience everyone = {0, 0};
     const char *name = markup(MV_PAGE_SUMMARY);
     section_open(w, name, MC_SUMMARY, everyone);
-    section_title(w, name, NULL, word(w, W_SUMMARY), srcloc(NULL, 0, 0));
+    section_title(w, name, NULL, word(w, MSG_DOC_SUMMARY), srcloc(NULL, 0, 0));
     open_tag(w, "div", MC_SUMMARY_BODY, NO_MARKUP);
     put(w, " role=\"status\"></div>\n<button type=\"button\"");
     classes(w, MC_FINISH, NO_MARKUP);
     put(w, ">");
-    putx(w, word(w, W_FINISH));
+    putx(w, word(w, MSG_PAGE_FINISH));
     put(w, "</button>\n</section>\n");
 }
 
@@ -1068,7 +989,7 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
                           "(build one of the languages of <languages>)", lang,
                           c->id ? c->id : "");
     const CourseLang *L = &c->langs[lang];
-    Writer w = { c, lang, strcmp(L->code, "fr") == 0, ed, out, d, 0, 1 };
+    Writer w = { c, lang, msg_lang(L->code, MSG_LANG_EN), ed, out, d, 0, 1 };
 
     put(&w, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"");
     attr(&w, "lang", L->code);
@@ -1096,15 +1017,17 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
         context_attr(&w, MA_ROLES, c->roles, c->nroles, 0);
     if (c->nsettings)
         context_attr(&w, MA_SETTINGS, c->settings, c->nsettings, 0);
-    for (int i = 0; i < W_BODY_COUNT; i++) {
-        buf_printf(out, "\n      %s%s=\"", markup(MA_TEXT_PREFIX), words[i].key);
-        putx(&w, word(&w, (WordId)i));
+    for (int i = 0; i < MSG_COUNT; i++) {
+        if (!msg_runtime_key((MsgId)i))
+            continue;
+        buf_printf(out, "\n      %s%s=\"", markup(MA_TEXT_PREFIX), msg_runtime_key((MsgId)i));
+        putx(&w, word(&w, (MsgId)i));
         put(&w, "\"");
     }
     put(&w, ">\n");
     open_tag(&w, "a", MC_SKIP, NO_MARKUP);
     buf_printf(out, " href=\"#%s\">", markup(MI_MAIN));
-    putx(&w, word(&w, W_SKIP));
+    putx(&w, word(&w, MSG_DOC_SKIP));
     put(&w, "</a>\n");
     open_tag(&w, "header", MC_HEADER, NO_MARKUP);
     put(&w, ">\n");
@@ -1124,17 +1047,17 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     summary_section(&w);
     put(&w, "</main>\n");
     open_tag(&w, "nav", MC_NAV, NO_MARKUP);
-    attr(&w, "aria-label", word(&w, W_NAV));
+    attr(&w, "aria-label", word(&w, MSG_DOC_NAV));
     put(&w, ">\n<button type=\"button\"");
     classes(&w, MC_PREV, NO_MARKUP);
     put(&w, ">");
-    putx(&w, word(&w, W_PREV));
+    putx(&w, word(&w, MSG_PAGE_PREV));
     put(&w, "</button>\n");
     open_tag(&w, "span", MC_PROGRESS, NO_MARKUP);
     put(&w, " aria-live=\"polite\"></span>\n<button type=\"button\"");
     classes(&w, MC_NEXT, NO_MARKUP);
     put(&w, ">");
-    putx(&w, word(&w, W_NEXT));
+    putx(&w, word(&w, MSG_PAGE_NEXT));
     put(&w, "</button>\n</nav>\n<script src=\"runtime/cp-runtime.js\"></script>\n"
             "</body>\n</html>\n");
     return w.errors ? -1 : 0;
