@@ -924,6 +924,8 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
         break;
     case BLOCK_REFERENCES:
         break;
+    case BLOCK_NOTICE:
+        break;
     }
 }
 
