@@ -21,6 +21,7 @@
 #include "cmi.h"
 #include "course.h"
 #include "manifest.h"
+#include "msg.h"
 #include "package.h"
 #include "page_read.h"
 #include "scorm_open.h"
@@ -105,8 +106,8 @@ struct Ui {
     unsigned gen;
     int scroll, focus;
     int width, height, scale, theme;
-    int en;                 /* interface language: 0 fr, 1 en */
-    int base_en;            /* the chosen one (a module's language wins while it is open) */
+    MsgLang lang;           /* interface language */
+    MsgLang base_lang;      /* the chosen one (a module's language wins while it is open) */
     Store *store;
     StoreLearner *learners;
     size_t nlearners;
@@ -130,57 +131,11 @@ struct Ui {
 
 /* ---- words ------------------------------------------------------------------ */
 
-enum {
-    W_LIBRARY, W_CONTENTS, W_PREV, W_NEXT, W_PAGE_OF, W_PROFILES, W_NEW_PROFILE, W_NAME,
-    W_STAFF, W_PIN, W_CREATE, W_PIN_FOR, W_OPEN, W_BAD_PIN, W_NO_MODULES, W_SEEN,
-    W_CANNOT_OPEN, W_HINT_PAGE, W_HINT_LIST, W_EXTERNAL, W_MINUTES, W_STATUS_NEW,
-    W_SUBMIT, W_CORRECT, W_WRONG, W_RESTART, W_SAVE, W_SAVED, W_SUMMARY, W_SCORE, W_PASSED,
-    W_FAILED, W_IN_PROGRESS, W_PAGES_SEEN, W_CONTEXT, W_ROLE, W_SETTING, W_EVERYONE,
-    W_GUEST, W_NAME_NEEDED, W_PIN_FORMAT, W_SAVE_FAILED, W_CONTINUE, W_PIN_ENTER,
-    W_SYNC_WAITING, W_SYNC_SENT, W_CANNOT_OPEN_MODULE, W_COUNT
-};
-
-static const char *const WORDS[2][W_COUNT] = {
-    {
-        "Bibliothèque", "Sommaire", "Précédent", "Suivant", "Page %d sur %d",
-        "Qui êtes-vous ?", "Nouveau profil", "Nom et prénom", "Matricule (facultatif)",
-        "Code à 4 chiffres (facultatif)", "Créer le profil", "Code de %s", "Ouvrir",
-        "Code incorrect.", "Aucun module dans ce dossier.", "vu",
-        "Impossible d'ouvrir ce module", "← → pages · Tab choisir · Entrée valider · "
-        "Échap sommaire · Ctrl + / − taille · F2 contraste · F5 lecture",
-        "↑ ↓ défiler · Tab choisir · Entrée ouvrir · Ctrl + / − taille · F2 contraste",
-        "Lien externe : %s (à ouvrir sur un poste connecté)", "%d min", "à commencer",
-        "Valider", "Bonne réponse.", "Réponse incorrecte.", "Recommencer", "Enregistrer",
-        "Enregistré", "Bilan", "Score : %d %%", "Réussi", "Non réussi", "En cours",
-        "Pages vues : %d sur %d", "Votre contexte", "Votre fonction", "Votre service",
-        "Tout afficher", "Continuer sans profil", "Indiquez votre nom.",
-        "Le code doit avoir 4 chiffres.", "Non enregistré : %s", "Continuer",
-        "Code à 4 chiffres", "Résultats en attente d'envoi : %ld", "Résultats envoyés",
-        "Impossible d'ouvrir ce module : son paquet comporte une erreur. Prévenez "
-        "l'administrateur de la formation.",
-    },
-    {
-        "Library", "Contents", "Previous", "Next", "Page %d of %d", "Who are you?",
-        "New profile", "Full name", "Staff id (optional)", "4-digit PIN (optional)",
-        "Create profile", "PIN for %s", "Open", "Wrong PIN.", "No module in this folder.",
-        "seen", "Cannot open this module", "← → pages · Tab select · Enter confirm · "
-        "Esc contents · Ctrl + / − size · F2 contrast · F5 read aloud",
-        "↑ ↓ scroll · Tab select · Enter open · Ctrl + / − size · F2 contrast",
-        "External link: %s (open it on a connected computer)", "%d min", "not started",
-        "Submit", "Correct.", "Not quite.", "Play again", "Save", "Saved", "Summary",
-        "Score: %d%%", "Passed", "Not passed", "In progress", "Pages seen: %d of %d",
-        "Your context", "Your role", "Your setting", "Show everything",
-        "Continue without a profile", "Please give your name.", "The PIN must be 4 digits.",
-        "Not saved: %s", "Continue", "4-digit PIN", "Results waiting to be sent: %ld",
-        "Results sent",
-        "This module cannot be opened: its package has an error. Please tell the training "
-        "administrator.",
-    },
-};
-
-static const char *W(const Ui *ui, int w)
+/* Every word comes from the message catalogue (msg.h), the one the page
+ * writer puts into our packages. */
+static const char *W(const Ui *ui, MsgId id)
 {
-    return WORDS[ui->en][w];
+    return msg_get(ui->lang, id);
 }
 
 /* ---- modules: reading files ---------------------------------------------------- */
@@ -470,13 +425,9 @@ static const char *hook_word(void *ud, const char *key)
     const char *w = m && m->ours ? page_doc_text(&m->doc, key, NULL) : NULL;
     if (w)
         return w;
-    static const struct { const char *key; int w; } map[] = {
-        { "submit", W_SUBMIT }, { "correct", W_CORRECT }, { "wrong", W_WRONG },
-        { "restart", W_RESTART }, { "save", W_SAVE }, { "saved", W_SAVED },
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (strcmp(map[i].key, key) == 0)
-            return W(ui, map[i].w);
+    for (int i = 0; i < MSG_COUNT; i++)
+        if (msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+            return W(ui, (MsgId)i);
     return NULL;
 }
 
@@ -490,7 +441,7 @@ static void notice(Ui *ui, const char *fmt, const char *arg)
 
 static void store_failed(Ui *ui)
 {
-    notice(ui, W(ui, W_SAVE_FAILED), store_errmsg(ui->store));
+    notice(ui, W(ui, MSG_PLAYER_SAVE_FAILED), store_errmsg(ui->store));
 }
 
 /* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
@@ -944,9 +895,9 @@ static int lib_status(const StoreAttempt *a, void *ud)
 static void screen_library(Gen *g)
 {
     Ui *ui = g->ui;
-    gen_heading(g, 1, W(ui, W_LIBRARY));
+    gen_heading(g, 1, W(ui, MSG_PLAYER_LIBRARY));
     if (ui->nmods == 0)
-        gen_para(g, NULL, NULL, W(ui, W_NO_MODULES), 0);
+        gen_para(g, NULL, NULL, W(ui, MSG_PLAYER_NO_MODULES), 0);
     for (int i = 0; i < ui->nmods; i++) {
         Module *m = &ui->mods[i];
         mod_open(m);
@@ -956,7 +907,7 @@ static void screen_library(Gen *g)
         if (m->error) {
             const char *base = strrchr(m->path, '/');
             gen_para(g, base ? base + 1 : m->path, NULL, NULL, 0);
-            gen_para(g, NULL, NULL, W(ui, W_CANNOT_OPEN), INLINE_EM);
+            gen_para(g, NULL, NULL, W(ui, MSG_PLAYER_CANNOT_OPEN), INLINE_EM);
             buf_release(&line);
             continue;
         }
@@ -966,7 +917,7 @@ static void screen_library(Gen *g)
         buf_printf(&line, " \xc2\xb7 SCORM %s", ed12 ? "1.2" : "2004");
         if (m->course && m->course->duration_minutes > 0) {
             buf_puts(&line, " \xc2\xb7 ");
-            buf_printf(&line, W(ui, W_MINUTES), m->course->duration_minutes);
+            buf_printf(&line, W(ui, MSG_PLAYER_MINUTES), m->course->duration_minutes);
         }
         /* the learner's status and score, from the store */
         if (ui->store && store_current_learner(ui->store)) {
@@ -974,13 +925,13 @@ static void screen_library(Gen *g)
             store_foreach_attempt(ui->store, store_current_learner(ui->store), lib_status,
                                   &st);
             if (!st.found)
-                buf_printf(&line, " \xc2\xb7 %s", W(ui, W_STATUS_NEW));
+                buf_printf(&line, " \xc2\xb7 %s", W(ui, MSG_PLAYER_STATUS_NEW));
             else
                 buf_printf(&line, " \xc2\xb7 %s", strcmp(st.success, "passed") == 0
-                                                      ? W(ui, W_PASSED)
+                                                      ? W(ui, MSG_PLAYER_STATUS_PASSED)
                                                   : strcmp(st.success, "failed") == 0
-                                                      ? W(ui, W_FAILED)
-                                                      : W(ui, W_IN_PROGRESS));
+                                                      ? W(ui, MSG_PLAYER_STATUS_FAILED)
+                                                      : W(ui, MSG_PLAYER_STATUS_IN_PROGRESS));
             if (st.found && st.has_score)
                 buf_printf(&line, " (%d %%)", st.score);
         }
@@ -992,9 +943,9 @@ static void screen_library(Gen *g)
     if (ui->sync_pending >= 0) {
         Buf t = BUF_INIT;
         if (ui->sync_pending > 0)
-            buf_printf(&t, W(ui, W_SYNC_WAITING), ui->sync_pending);
+            buf_printf(&t, W(ui, MSG_PLAYER_SYNC_WAITING), ui->sync_pending);
         else
-            buf_puts(&t, W(ui, W_SYNC_SENT));
+            buf_puts(&t, W(ui, MSG_PLAYER_SYNC_SENT));
         gen_para(g, NULL, NULL, t.data, INLINE_EM);
         buf_release(&t);
     }
@@ -1003,37 +954,38 @@ static void screen_library(Gen *g)
 static void screen_profiles(Gen *g)
 {
     Ui *ui = g->ui;
-    gen_heading(g, 1, W(ui, W_PROFILES));
+    gen_heading(g, 1, W(ui, MSG_PLAYER_PROFILES));
     free(ui->learners);
     ui->learners = NULL;
     ui->nlearners = 0;
     if (store_learner_list(ui->store, &ui->learners, &ui->nlearners) != 0)
         store_failed(ui);
     for (size_t i = 0; i < ui->nlearners; i++) {
-        char href[48];
+        char href[48], pin[32];
         snprintf(href, sizeof(href), "ui:profile:%lld", (long long)ui->learners[i].id);
-        gen_para(g, ui->learners[i].name, href,
-                 ui->learners[i].has_pin ? (ui->en ? "  (PIN)" : "  (code)") : NULL, INLINE_EM);
+        snprintf(pin, sizeof pin, "  %s", W(ui, MSG_PLAYER_HAS_PIN));
+        gen_para(g, ui->learners[i].name, href, ui->learners[i].has_pin ? pin : NULL,
+                 INLINE_EM);
     }
     gen_block(g, BLOCK_RULE);
-    gen_para(g, W(ui, W_NEW_PROFILE), "ui:new-profile", NULL, 0);
-    gen_para(g, W(ui, W_GUEST), "ui:guest", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_NEW_PROFILE), "ui:new-profile", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_GUEST), "ui:guest", NULL, 0);
 }
 
 static void screen_new_profile(Gen *g)
 {
     Ui *ui = g->ui;
-    gen_heading(g, 1, W(ui, W_NEW_PROFILE));
-    gen_field(g, 0, W(ui, W_NAME));
-    gen_field(g, 1, W(ui, W_STAFF));
-    gen_field(g, 2, W(ui, W_PIN));
+    gen_heading(g, 1, W(ui, MSG_PLAYER_NEW_PROFILE));
+    gen_field(g, 0, W(ui, MSG_PLAYER_NAME));
+    gen_field(g, 1, W(ui, MSG_PLAYER_STAFF_ID));
+    gen_field(g, 2, W(ui, MSG_PLAYER_PIN));
     /* roles and settings: those of the first module that has some */
     ui->ctx_mod = NULL;
     for (int pass = 0; pass < 2 && !ui->ctx_mod; pass++)     /* the interface language first */
         for (int i = 0; i < ui->nmods && !ui->ctx_mod; i++) {
             Module *m = &ui->mods[i];
             if (mod_open(m) == 0 && m->course && (m->course->nroles || m->course->nsettings) &&
-                (pass == 1 || (m->lang && strcmp(m->lang, ui->en ? "en" : "fr") == 0)))
+                (pass == 1 || (m->lang && strcmp(m->lang, msg_lang_code(ui->lang)) == 0)))
                 ui->ctx_mod = m;
         }
     const Module *m = ui->ctx_mod;
@@ -1041,7 +993,7 @@ static void screen_new_profile(Gen *g)
         const Course *c = m->course;
         int li = m->doc.lang ? (int)(m->doc.lang - c->langs) : 0;
         if (c->nroles)
-            gen_heading(g, 2, W(ui, W_ROLE));
+            gen_heading(g, 2, W(ui, MSG_DOC_ROLE));
         for (int i = 0; i < c->nroles; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:new-role:%d", i);
@@ -1049,7 +1001,7 @@ static void screen_new_profile(Gen *g)
                      ui->new_role == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
         }
         if (c->nsettings)
-            gen_heading(g, 2, W(ui, W_SETTING));
+            gen_heading(g, 2, W(ui, MSG_DOC_SETTING));
         for (int i = 0; i < c->nsettings; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:new-setting:%d", i);
@@ -1059,7 +1011,7 @@ static void screen_new_profile(Gen *g)
         }
         gen_block(g, BLOCK_RULE);
     }
-    gen_para(g, W(ui, W_CREATE), "ui:create-profile", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_CREATE_PROFILE), "ui:create-profile", NULL, 0);
 }
 
 static void screen_pin(Gen *g)
@@ -1070,11 +1022,11 @@ static void screen_pin(Gen *g)
         if (ui->learners[i].id == ui->pin_for)
             name = ui->learners[i].name;
     Buf t = BUF_INIT;
-    buf_printf(&t, W(ui, W_PIN_FOR), name);
+    buf_printf(&t, W(ui, MSG_PLAYER_PIN_FOR), name);
     gen_heading(g, 1, t.data);
     buf_release(&t);
-    gen_field(g, 2, W(ui, W_PIN_ENTER));
-    gen_para(g, W(ui, W_OPEN), "ui:login", NULL, 0);
+    gen_field(g, 2, W(ui, MSG_PLAYER_PIN_ENTER));
+    gen_para(g, W(ui, MSG_PLAYER_OPEN), "ui:login", NULL, 0);
 }
 
 static void screen_toc(Gen *g)
@@ -1082,7 +1034,7 @@ static void screen_toc(Gen *g)
     Ui *ui = g->ui;
     Module *m = cur(ui);
     gen_heading(g, 1, m->title);
-    gen_heading(g, 2, W(ui, W_CONTENTS));
+    gen_heading(g, 2, W(ui, MSG_PLAYER_CONTENTS));
     Block *list = gen_block(g, BLOCK_LIST);
     if (!list)
         return;
@@ -1103,7 +1055,7 @@ static void screen_toc(Gen *g)
         snprintf(href, sizeof(href), "ui:page:%d", i);
         Buf after = BUF_INIT;
         if (m->pages[i].seen)
-            buf_printf(&after, "  \xe2\x9c\x93 %s", W(ui, W_SEEN));
+            buf_printf(&after, "  \xe2\x9c\x93 %s", W(ui, MSG_PLAYER_SEEN));
         gen_para(&sub, m->pages[i].title ? m->pages[i].title : "\xe2\x80\x94", href,
                  after.data, INLINE_EM);
         buf_release(&after);
@@ -1116,9 +1068,9 @@ static void screen_context(Gen *g)
     Module *m = cur(ui);
     Course *c = m->course;
     int li = m->doc.lang ? (int)(m->doc.lang - c->langs) : 0;
-    gen_heading(g, 1, W(ui, W_CONTEXT));
+    gen_heading(g, 1, W(ui, MSG_DOC_CONTEXT_TITLE));
     if (c->nroles) {
-        gen_heading(g, 2, W(ui, W_ROLE));
+        gen_heading(g, 2, W(ui, MSG_DOC_ROLE));
         for (int i = 0; i < c->nroles; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:role:%d", i);
@@ -1127,7 +1079,7 @@ static void screen_context(Gen *g)
         }
     }
     if (c->nsettings) {
-        gen_heading(g, 2, W(ui, W_SETTING));
+        gen_heading(g, 2, W(ui, MSG_DOC_SETTING));
         for (int i = 0; i < c->nsettings; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:setting:%d", i);
@@ -1137,29 +1089,31 @@ static void screen_context(Gen *g)
         }
     }
     gen_block(g, BLOCK_RULE);
-    gen_para(g, W(ui, W_EVERYONE), "ui:context-all", NULL, 0);
-    gen_para(g, W(ui, W_CONTINUE), "ui:next", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_EVERYONE), "ui:context-all", NULL, 0);
+    gen_para(g, W(ui, MSG_DOC_CONTEXT_SUBMIT), "ui:next", NULL, 0);
 }
 
 static void screen_summary(Gen *g)
 {
     Ui *ui = g->ui;
     Module *m = cur(ui);
-    gen_heading(g, 1, m->pages[ui->page].title ? m->pages[ui->page].title : W(ui, W_SUMMARY));
+    gen_heading(g, 1, m->pages[ui->page].title ? m->pages[ui->page].title : W(ui, MSG_DOC_SUMMARY));
     int max = 0, all = 0;
     int score = module_score(ui, m, &max, &all);
     Buf t = BUF_INIT;
     if (max > 0) {
         int pct = score * 100 / max;
-        buf_printf(&t, W(ui, W_SCORE), pct);
+        char n[16];
+        snprintf(n, sizeof n, "%d", pct);
+        msg_fill(&t, W(ui, MSG_PAGE_SCORE), n, NULL);
         gen_para(g, NULL, NULL, t.data, INLINE_STRONG);
         buf_clear(&t);
         if (all) {
             int pass = pct >= m->course->mastery_score;
-            buf_printf(&t, "%s (%d %%)", pass ? W(ui, W_PASSED) : W(ui, W_FAILED),
+            buf_printf(&t, "%s (%d %%)", pass ? W(ui, MSG_PLAYER_STATUS_PASSED) : W(ui, MSG_PLAYER_STATUS_FAILED),
                        m->course->mastery_score);
         } else {
-            buf_puts(&t, W(ui, W_IN_PROGRESS));
+            buf_puts(&t, W(ui, MSG_PLAYER_STATUS_IN_PROGRESS));
         }
         gen_para(g, NULL, NULL, t.data, 0);
         buf_clear(&t);
@@ -1174,20 +1128,27 @@ static void screen_summary(Gen *g)
         shown++;
         seen += m->pages[i].seen;
     }
-    buf_printf(&t, W(ui, W_PAGES_SEEN), seen, shown);
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%d", seen);
+    snprintf(b, sizeof b, "%d", shown);
+    msg_fill(&t, W(ui, MSG_PAGE_SEEN), a, b);
     gen_para(g, NULL, NULL, t.data, 0);
     buf_release(&t);
     gen_block(g, BLOCK_RULE);
-    gen_para(g, W(ui, W_CONTENTS), "ui:toc", NULL, 0);
-    gen_para(g, W(ui, W_LIBRARY), "ui:library", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_CONTENTS), "ui:toc", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_LIBRARY), "ui:library", NULL, 0);
 }
 
 static void page_of(Ui *ui)
 {
     buf_clear(&ui->where);
     Module *m = cur(ui);
-    if (m && ui->screen == SCR_PAGE)
-        buf_printf(&ui->where, W(ui, W_PAGE_OF), ui->page + 1, m->npages);
+    if (m && ui->screen == SCR_PAGE) {
+        char a[16], b[16];
+        snprintf(a, sizeof a, "%d", ui->page + 1);
+        snprintf(b, sizeof b, "%d", m->npages);
+        msg_fill(&ui->where, W(ui, MSG_PAGE_PROGRESS), a, b);
+    }
 }
 
 /* Builds the blocks of the current screen (a fresh scratch course). */
@@ -1279,7 +1240,7 @@ static void mark_seen(Ui *ui)
 static void go(Ui *ui, Screen s)
 {
     if (s == SCR_LIBRARY || s == SCR_PROFILES)
-        ui->en = ui->base_en;
+        ui->lang = ui->base_lang;
     ui->screen = s;
     ui->scroll = 0;
     ui->speech_stop = 1;    /* what was being read aloud has left the screen */
@@ -1323,7 +1284,7 @@ static int open_module(Ui *ui, int i)
     if (mod_check_data(m) < 0) {
         /* the learner gets the short reason; the administrator's details
            (what `wardplayer --check` prints) go to the log */
-        notice(ui, "%s", W(ui, W_CANNOT_OPEN_MODULE));
+        notice(ui, "%s", W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE));
         fprintf(stderr, "wardplayer: %s\n", m->error);
         return 1;
     }
@@ -1342,7 +1303,7 @@ static int open_module(Ui *ui, int i)
         }
     }
     if (m->ours && m->doc.lang && m->doc.lang->code)
-        ui->en = strcmp(m->doc.lang->code, "en") == 0;
+        ui->lang = msg_lang(m->doc.lang->code, ui->lang);
     /* resume where the learner was */
     int start = 0;
     if (m->cmi) {
@@ -1383,12 +1344,12 @@ static int create_profile(Ui *ui)
     while (*name == ' ')
         name++;
     if (!*name) {
-        notice(ui, "%s", W(ui, W_NAME_NEEDED));
+        notice(ui, "%s", W(ui, MSG_PLAYER_NAME_NEEDED));
         return 1;
     }
     const char *pin = ui->field[2].len ? ui->field[2].data : NULL;
     if (pin && (strlen(pin) != 4 || strspn(pin, "0123456789") != 4)) {
-        notice(ui, "%s", W(ui, W_PIN_FORMAT));
+        notice(ui, "%s", W(ui, MSG_PLAYER_PIN_FORMAT));
         return 1;
     }
     int64_t id = 0;
@@ -1431,7 +1392,7 @@ static int follow(Ui *ui, const char *href)
         int rc = store_login(ui->store, ui->pin_for, ui->field[2].data);
         buf_clear(&ui->field[2]);
         if (rc == STORE_BAD_PIN) {
-            notice(ui, "%s", W(ui, W_BAD_PIN));
+            notice(ui, "%s", W(ui, MSG_PLAYER_BAD_PIN));
             build(ui);
             return 1;
         }
@@ -1511,7 +1472,7 @@ static int follow(Ui *ui, const char *href)
                 strcmp(m->pages[i].page->name, "_references") == 0)
                 return go_page(ui, i);
     }
-    notice(ui, W(ui, W_EXTERNAL), href);
+    notice(ui, W(ui, MSG_PLAYER_EXTERNAL), href);
     return 1;
 }
 
@@ -1701,7 +1662,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->zoom_pos = -1;
     ui->new_role = ui->new_setting = -1;
     const char *lang = o->lang ? o->lang : getenv("LANG");
-    ui->en = ui->base_en = lang && strncmp(lang, "en", 2) == 0;
+    ui->lang = ui->base_lang = msg_lang(lang, MSG_LANG_FR);
     buf_init(&ui->title);
     buf_init(&ui->where);
     buf_init(&ui->hint);
@@ -1819,15 +1780,15 @@ static void show_focus(Ui *ui)
  * taken, the right and the wrong answer. Bullets and empty boxes are silent. */
 static const char *marker_word(const Ui *ui, const char *glyph, size_t len)
 {
-    static const struct { const char *glyph, *fr, *en; } words[] = {
-        { "\xe2\x97\x89", "choisie :", "selected:" },          /* ◉ */
-        { "\xe2\x98\x91", "cochée :", "checked:" },            /* ☑ */
-        { "\xe2\x9c\x93", "bonne réponse.", "right answer." }, /* ✓ */
-        { "\xe2\x9c\x97", "mauvaise réponse.", "wrong answer." }, /* ✗ */
+    static const struct { const char *glyph; MsgId said; } words[] = {
+        { "\xe2\x97\x89", MSG_PLAYER_SAY_SELECTED },   /* ◉ */
+        { "\xe2\x98\x91", MSG_PLAYER_SAY_CHECKED },    /* ☑ */
+        { "\xe2\x9c\x93", MSG_PLAYER_SAY_RIGHT },      /* ✓ */
+        { "\xe2\x9c\x97", MSG_PLAYER_SAY_WRONG },      /* ✗ */
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (len == strlen(words[i].glyph) && memcmp(glyph, words[i].glyph, len) == 0)
-            return ui->en ? words[i].en : words[i].fr;
+            return W(ui, words[i].said);
     return NULL;
 }
 
@@ -1949,7 +1910,7 @@ int ui_key(Ui *ui, UiKey key)
         go(ui, SCR_LIBRARY);
         return 1;
     case UI_KEY_LANGUAGE:
-        ui->en = ui->base_en = !ui->en;
+        ui->lang = ui->base_lang = ui->lang == MSG_LANG_FR ? MSG_LANG_EN : MSG_LANG_FR;
         build(ui);
         return 1;
     case UI_KEY_READ_ALOUD: {
@@ -2093,14 +2054,14 @@ const UiView *ui_view(Ui *ui)
     v->title = ui->title.data;
     v->where = ui->where.data;
     buf_clear(&ui->hint);
-    buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? W_HINT_PAGE : W_HINT_LIST));
+    buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? MSG_PLAYER_HINT_PAGE : MSG_PLAYER_HINT_LIST));
     v->hint = ui->hint.data;
     v->notice = ui->notice.len ? ui->notice.data : NULL;
     if (ui->screen == SCR_PAGE) {
         int bw = ui->width / 6 > 120 ? ui->width / 6 : 120;
         /* at 200 % in a small window the labels outgrow a sixth of it: the
          * buttons widen (up to a third) rather than clip their labels */
-        const char *labels[] = { W(ui, W_PREV), W(ui, W_NEXT), W(ui, W_CONTENTS) };
+        const char *labels[] = { W(ui, MSG_PAGE_PREV), W(ui, MSG_PAGE_NEXT), W(ui, MSG_PLAYER_CONTENTS) };
         for (int i = 0; i < 3; i++) {
             int need = ui->m->measure(ui->m->ud, FONT_ID(FACE_BOLD, SIZE_SMALL), labels[i],
                                       strlen(labels[i])) + 32;
@@ -2114,9 +2075,9 @@ const UiView *ui_view(Ui *ui)
         if (m && ui->page + 1 < m->npages)
             v->next_r = (LayoutRect){ ui->width - bw, y, bw, v->bar_h };
         v->toc_r = (LayoutRect){ ui->width - bw, 0, bw, v->bar_h };
-        v->prev_label = W(ui, W_PREV);
-        v->next_label = W(ui, W_NEXT);
-        v->toc_label = W(ui, W_CONTENTS);
+        v->prev_label = W(ui, MSG_PAGE_PREV);
+        v->next_label = W(ui, MSG_PAGE_NEXT);
+        v->toc_label = W(ui, MSG_PLAYER_CONTENTS);
     }
     return v;
 }
@@ -2146,7 +2107,7 @@ const char *ui_take_speech(Ui *ui, const char **lang, int *stop)
     *stop = ui->speech_stop;
     ui->speech_stop = 0;
     Module *m = cur(ui);
-    *lang = m && m->lang && *m->lang ? m->lang : ui->en ? "en" : "fr";
+    *lang = m && m->lang && *m->lang ? m->lang : msg_lang_code(ui->lang);
     if (!ui->speech_ready)
         return NULL;
     ui->speech_ready = 0;
