@@ -772,14 +772,17 @@ static const char *fill(Ctx *C, const char *tmpl, const char *arg)
 
 /* What a third-party page has that the player cannot show (a video, a
  * sound, a page built by scripts), said on a panel in the learner's words
- * (hook keys "notice-video", "notice-video-unnamed", "notice-video-detail"
+ * (the catalogue's keys "player.notice-video", "...-unnamed", "...-detail"
  * and the same for "audio" and "browser"). Without words, the file name. */
 static void lay_notice(Ctx *C, const Block *b, int x, int w)
 {
     static const char *const keys[][3] = {
-        [NOTICE_VIDEO] = { "notice-video", "notice-video-unnamed", "notice-video-detail" },
-        [NOTICE_AUDIO] = { "notice-audio", "notice-audio-unnamed", "notice-audio-detail" },
-        [NOTICE_NEEDS_BROWSER] = { "notice-browser", "notice-browser", "notice-browser-detail" },
+        [NOTICE_VIDEO] = { "player.notice-video", "player.notice-video-unnamed",
+                           "player.notice-video-detail" },
+        [NOTICE_AUDIO] = { "player.notice-audio", "player.notice-audio-unnamed",
+                           "player.notice-audio-detail" },
+        [NOTICE_NEEDS_BROWSER] = { "player.notice-browser", "player.notice-browser",
+                                   "player.notice-browser-detail" },
     };
     unsigned k = (unsigned)b->u.notice.kind;
     if (k >= sizeof(keys) / sizeof(keys[0]))

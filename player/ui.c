@@ -62,8 +62,17 @@ typedef struct ModPage {
     const char *href;       /* third-party: launch file of the item */
     const Page *page;       /* NULL until loaded */
     Course *own;            /* third-party: the course its page was read into */
+    int needs_browser;      /* third-party: a page built by scripts (page_read) */
     int seen;
 } ModPage;
+
+/* A line of a third-party module's contents: a page, or a chapter (an
+ * organization item grouping pages). */
+typedef struct TocEntry {
+    const char *title;      /* borrowed from the package */
+    int page;               /* index in Module.pages, or -1 for a chapter */
+    int depth;              /* 0: an item of the organization itself */
+} TocEntry;
 
 typedef struct Module {
     char *path;
@@ -80,6 +89,8 @@ typedef struct Module {
     const char *title, *lang, *id, *version;
     ModPage *pages;
     int npages;
+    TocEntry *toc;          /* third-party with chapters: the contents, in order */
+    int ntoc;
     QState *qs;
     int nqs;
     SState *ss;
@@ -168,7 +179,20 @@ static void list_pages(Module *m)
 {
     size_t n;
     const ScormItem *items = scorm_items(m->pkg, &n);
+    int chapters = 0;
+    for (size_t i = 0; i < n; i++)
+        chapters |= !items[i].href && !items[i].url;
     for (size_t i = 0; i < n; i++) {
+        if (!items[i].href && items[i].url)
+            continue;       /* a web page: nothing to show offline */
+        if (chapters) {
+            TocEntry *nt = realloc(m->toc, (size_t)(m->ntoc + 1) * sizeof(*nt));
+            if (!nt)
+                return;
+            m->toc = nt;
+            m->toc[m->ntoc++] = (TocEntry){ items[i].title ? items[i].title : items[i].href,
+                                            items[i].href ? m->npages : -1, items[i].depth };
+        }
         if (!items[i].href)
             continue;
         ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
@@ -291,8 +315,10 @@ static const Page *mod_page(Module *m, int i)
     mp->own = course_new();
     if (mp->own && mod_read(m, mp->href, &b, &d) == 0) {
         PageDoc doc;
-        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages)
+        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages) {
             mp->page = doc.lang->pages;
+            mp->needs_browser = doc.needs_browser;
+        }
     }
     if (!mp->page && mp->own) {
         /* show why, as a page */
@@ -317,6 +343,7 @@ static void mod_release(Module *m)
     for (int i = 0; i < m->npages; i++)
         course_free(m->pages[i].own);
     free(m->pages);
+    free(m->toc);
     for (int i = 0; i < m->nrs; i++)
         buf_release(&m->rs[i].text);
     free(m->qs);
@@ -426,7 +453,8 @@ static const char *hook_word(void *ud, const char *key)
     if (w)
         return w;
     for (int i = 0; i < MSG_COUNT; i++)
-        if (msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+        if ((msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+            || strcmp(msg_key((MsgId)i), key) == 0)     /* "player.notice-video"... */
             return W(ui, (MsgId)i);
     return NULL;
 }
@@ -1029,12 +1057,76 @@ static void screen_pin(Gen *g)
     gen_para(g, W(ui, MSG_PLAYER_OPEN), "ui:login", NULL, 0);
 }
 
+/* The link to page i, with its seen mark, into g. */
+static void toc_page(Gen *g, int i)
+{
+    Ui *ui = g->ui;
+    Module *m = cur(ui);
+    char href[32];
+    snprintf(href, sizeof(href), "ui:page:%d", i);
+    Buf after = BUF_INIT;
+    if (m->pages[i].seen)
+        buf_printf(&after, "  \xe2\x9c\x93 %s", W(ui, MSG_PLAYER_SEEN));
+    gen_para(g, m->pages[i].title ? m->pages[i].title : "\xe2\x80\x94", href, after.data,
+             INLINE_EM);
+    buf_release(&after);
+}
+
+/* A third-party module in chapters: nested lists, a chapter's title (not a
+ * link) above its pages, indented one level per depth of the organization. */
+static void toc_chapters(Gen *g, const Module *m)
+{
+    Block *lists[SCORM_MAX_DEPTH + 1];
+    Block **tails[SCORM_MAX_DEPTH + 1];
+    Block *last[SCORM_MAX_DEPTH + 1] = { NULL };
+    lists[0] = gen_block(g, BLOCK_LIST);
+    if (!lists[0])
+        return;
+    tails[0] = &lists[0]->children;
+    int level = 0;
+    for (int k = 0; k < m->ntoc; k++) {
+        const TocEntry *e = &m->toc[k];
+        int d = e->depth;
+        if (d > level + 1)
+            d = level + 1;
+        if (d > level && !last[level])
+            d = level;      /* nothing to nest under */
+        while (level > d)
+            level--;
+        if (d > level) {    /* a list inside the previous entry */
+            Block *sub = course_new_block(g->c, BLOCK_LIST, srcloc(NULL, 0, 0));
+            if (!sub)
+                return;
+            course_append_block(&last[level]->children, sub);
+            level = d;
+            lists[level] = sub;
+            tails[level] = &sub->children;
+            last[level] = NULL;
+        }
+        Block *it = course_new_block(g->c, BLOCK_LIST_ITEM, srcloc(NULL, 0, 0));
+        if (!it)
+            return;
+        *tails[level] = it;
+        tails[level] = &it->next;
+        last[level] = it;
+        Gen sub = { g->ui, g->c, &it->children };
+        if (e->page >= 0)
+            toc_page(&sub, e->page);
+        else
+            gen_para(&sub, NULL, NULL, e->title, INLINE_STRONG);
+    }
+}
+
 static void screen_toc(Gen *g)
 {
     Ui *ui = g->ui;
     Module *m = cur(ui);
     gen_heading(g, 1, m->title);
     gen_heading(g, 2, W(ui, MSG_PLAYER_CONTENTS));
+    if (m->ntoc) {
+        toc_chapters(g, m);
+        return;
+    }
     Block *list = gen_block(g, BLOCK_LIST);
     if (!list)
         return;
@@ -1692,9 +1784,9 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     }
     if (ui->store)
         go(ui, SCR_PROFILES);
-    else if (ui->nmods == 1 && open_module(ui, 0))
+    else if (ui->nmods == 1 && open_module(ui, 0) && ui->cur >= 0)
         ;
-    else
+    else    /* a library, or the one package could not be opened: say so there */
         go(ui, SCR_LIBRARY);
     return ui;
 fail:
@@ -2147,6 +2239,20 @@ int ui_module_problem(const char *path, Buf *out)
     if (mod_check_data(&m) < 0) {
         buf_printf(out, "%s\n", m.error);
         rc = -1;
+    } else if (!m.ours) {
+        /* pages an authoring tool builds by script: learners get a notice there */
+        int built = 0;
+        const char *first = NULL;
+        for (int i = 0; i < m.npages; i++) {
+            mod_page(&m, i);
+            if (m.pages[i].needs_browser && !built++)
+                first = m.pages[i].href;
+        }
+        if (built)
+            buf_printf(out, "%s: warning: %d of %d page%s %s built by scripts (first: '%s'); "
+                       "the player shows learners that this module needs a web browser "
+                       "there (give them this module in the LMS)\n", path, built, m.npages,
+                       m.npages > 1 ? "s" : "", built > 1 ? "are" : "is", first);
     }
     mod_release(&m);
     return rc;

@@ -619,11 +619,11 @@ static const char *notice_words(void *ud, const char *key)
 {
     (void)ud;
     static const struct { const char *key, *text; } w[] = {
-        { "notice-video", "Vidéo non lue ici : %1" },
-        { "notice-video-detail", "Ouvrez le module dans la plateforme." },
-        { "notice-audio", "Son non lu ici : %1" },
-        { "notice-browser", "Ce module a besoin d'un navigateur" },
-        { "notice-browser-detail", "Ses pages sont construites par des scripts." },
+        { "player.notice-video", "Vidéo non lue ici : %1" },
+        { "player.notice-video-detail", "Ouvrez le module dans la plateforme." },
+        { "player.notice-audio", "Son non lu ici : %1" },
+        { "player.notice-browser", "Ce module a besoin d'un navigateur" },
+        { "player.notice-browser-detail", "Ses pages sont construites par des scripts." },
     };
     for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
         if (strcmp(w[i].key, key) == 0)
