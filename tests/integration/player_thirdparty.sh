@@ -227,8 +227,8 @@ for case in "cmi5:this zip is a cmi5 course (cmi5.xml at its root)" \
     if [ -f "$OUT/refused-$name.png" ]; then
         check "$name: the learner is told, in French, to call the administrator" \
             facts "$OUT/refused-$name.png" says "Impossible d’ouvrir ce module"
-        check "$name: no English or path on the learner's screen" \
-            facts "$OUT/refused-$name.png" not-says "error" "$TMP" ".zip"
+        check "$name: no English details or path on the learner's screen" \
+            facts "$OUT/refused-$name.png" not-says "error" "$TMP" "not a SCORM" "imsmanifest"
     else
         ko "$name: the player draws a frame ($rc_p)"
     fi
