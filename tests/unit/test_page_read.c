@@ -1052,6 +1052,29 @@ static void test_page_read__script_built_pages_get_a_notice(void **state)
     }
 }
 
+
+/* A media file name is shown as a name: escapes decoded only into UTF-8
+ * text, a long name cut at a character boundary. */
+static void test_page_read__media_file_names_bounded(void **state)
+{
+    (void)state;
+    Buf html = BUF_INIT;
+    buf_puts(&html, "<video src=\"v/a%FFb.mp4\"></video><audio src=\"x/");
+    for (int i = 0; i < 200; i++)
+        buf_puts(&html, "é");       /* 400 bytes */
+    buf_puts(&html, ".ogg\"></audio><video src=\"dir/\"></video>");
+    Fixture f;
+    assert_int_equal(read_str(&f, html.data, html.len), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_string_equal(b->u.notice.file, "a%FFb.mp4");
+    const char *name = nth(b, 1)->u.notice.file;
+    assert_true(strlen(name) <= 255);
+    assert_int_equal(strlen(name) % 2, 0);     /* whole "é"s only */
+    assert_null(nth(b, 2)->u.notice.file);
+    fixture_release(&f);
+    buf_release(&html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1077,6 +1100,7 @@ int main(void)
         cmocka_unit_test(test_page_read__noscript_is_shown),
         cmocka_unit_test(test_page_read__audio_and_video_become_notices),
         cmocka_unit_test(test_page_read__script_built_pages_get_a_notice),
+        cmocka_unit_test(test_page_read__media_file_names_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
