@@ -329,7 +329,7 @@ static void handle(App *a, const SDL_Event *e)
     case SDL_QUIT:
         /* a kiosk ignores its close button (and the learners' Alt+F4), never
          * the session manager's SIGTERM or SIGINT */
-        if (!a->o->kiosk || a->script.n || quit_signal)
+        if (!a->o->kiosk || quit_signal)
             a->quit = 1;
         break;
     case SDL_KEYDOWN:

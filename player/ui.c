@@ -165,6 +165,9 @@ void ui_build(Ui *ui)
     ui->text_target = -1;
     ui->want_field = -1;
     ui->generated = 1;
+    /* the last screen's fields died with its scratch course: their addresses
+     * may come back for other blocks */
+    memset(ui->fields, 0, sizeof ui->fields);
     if (!ui->scratch)
         return;
     Block *list = NULL;
@@ -929,15 +932,20 @@ static void lay_bars(Ui *ui, UiView *v)
     if (in_module)
         left += bar_button(ui, v, 0, 0, W_ / 3, 0, MSG_PLAYER_LIBRARY, UI_KEY_LIBRARY, 0);
     v->learner = bar_learner(ui);
-    if (ui->store && v->learner)
-        right -= bar_button(ui, v, W_, 0, W_ / 2, 1, MSG_PLAYER_SWITCH_USER,
-                            UI_KEY_SWITCH_USER, 0);
+    if (ui->store && v->learner) {
+        /* the long label while it leaves the bar room for who is here */
+        int pad = layout_font_px(SIZE_SMALL, ui->scale);
+        int long_w = bar_text_w(ui, bold, W(ui, MSG_PLAYER_SWITCH_USER)) + 2 * pad;
+        MsgId label = long_w <= W_ / 4 ? MSG_PLAYER_SWITCH_USER : MSG_PLAYER_SWITCH_USER_SHORT;
+        right -= bar_button(ui, v, W_, 0, W_ / 3, 1, label, UI_KEY_SWITCH_USER, 0);
+    }
     left += gap;
     right -= gap;
     int room = right - left;
+    /* who is here before the title: the name gets up to two thirds */
     int lw = bar_text_w(ui, bold, v->learner);
-    if (lw > room / 2)
-        lw = room / 2 > 0 ? room / 2 : 0;
+    if (lw > room * 2 / 3)
+        lw = room * 2 / 3 > 0 ? room * 2 / 3 : 0;
     if (lw > 0) {
         v->learner_r = (LayoutRect){ right - lw, 0, lw, bh };
         right -= lw + 2 * gap;
