@@ -104,6 +104,7 @@ key Return
 screenshot $1/page.png
 key Right
 key Right
+key Right
 key Tab
 key Tab
 key Return
