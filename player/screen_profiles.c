@@ -53,7 +53,9 @@ static void load_learners(Ui *ui)
         ui_store_failed(ui);
         return;
     }
-    ui->last_active = calloc(ui->nlearners ? ui->nlearners : 1, sizeof *ui->last_active);
+    if (ui->nlearners == 0)
+        return;     /* nothing to sort (and no array to copy into) */
+    ui->last_active = calloc(ui->nlearners, sizeof *ui->last_active);
     int *order = calloc(ui->nlearners ? ui->nlearners : 1, sizeof *order);
     StoreLearner *sorted = malloc((ui->nlearners ? ui->nlearners : 1) * sizeof *sorted);
     char (*dates)[32] = malloc((ui->nlearners ? ui->nlearners : 1) * sizeof *dates);
