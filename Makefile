@@ -71,7 +71,12 @@ MODULE_STAMPS := $(MODULES:%=dist/.%.stamp)
 
 all: tools courses
 tools: $(PROGRAMS)
-courses: $(MODULE_STAMPS)
+courses: $(MODULE_STAMPS) $(if $(wildcard courses/curriculum.txt),dist/curriculum.txt)
+
+# The library's order of the modules (docs/player.md, "Library").
+dist/curriculum.txt: courses/curriculum.txt
+	@mkdir -p dist
+	cp $< $@
 
 # A module is rebuilt only when one of its own files (or the tool) changed.
 .SECONDEXPANSION:

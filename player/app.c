@@ -58,7 +58,35 @@ typedef struct App {
     unsigned long results_seen; /* ui_results_recorded() when last looked at */
     Uint32 sync_event;          /* pushed by the worker when it ends; (Uint32)-1: none */
     SDL_sem *wake;              /* headless: posted by the worker, the loop sleeps on it */
+    Uint64 last_input;          /* ticks of the learner's last key, click, touch or text */
 } App;
+
+/* ---- leaving: signals and the window's close button -------------------------- */
+
+/* SDL turns SIGTERM and SIGINT into SDL_QUIT, as it does the window's close
+ * button; a kiosk must ignore the button but obey the session manager. This
+ * handler, put in front of SDL's, notes that a signal came, then lets SDL's
+ * own (async-signal-safe) handler wake the loop. */
+static volatile sig_atomic_t quit_signal;
+static struct sigaction sdl_term, sdl_int;
+
+static void on_quit_signal(int sig)
+{
+    quit_signal = sig;
+    const struct sigaction *next = sig == SIGTERM ? &sdl_term : &sdl_int;
+    if (next->sa_handler != SIG_DFL && next->sa_handler != SIG_IGN && next->sa_handler)
+        next->sa_handler(sig);
+}
+
+static void catch_quit_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_quit_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &sdl_term);
+    sigaction(SIGINT, &sa, &sdl_int);
+}
 
 /* ---- read aloud ---------------------------------------------------------- */
 
@@ -236,6 +264,8 @@ static int map_key(const SDL_Keysym *k, UiKey *out)
         *out = UI_KEY_READ_ALOUD;
     else if (c == SDLK_F6)
         *out = UI_KEY_LIBRARY;
+    else if (c == SDLK_F7)
+        *out = UI_KEY_SWITCH_USER;
     else if (c == SDLK_UP)
         *out = UI_KEY_UP;
     else if (c == SDLK_DOWN)
@@ -284,8 +314,22 @@ static void handle(App *a, const SDL_Event *e)
 {
     UiKey k;
     switch (e->type) {
+    case SDL_KEYDOWN:
+    case SDL_TEXTINPUT:
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEWHEEL:
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+        a->last_input = SDL_GetTicks64();   /* the idle time-out counts from here */
+        break;
+    default:
+        break;
+    }
+    switch (e->type) {
     case SDL_QUIT:
-        if (!a->o->kiosk || a->script.n)
+        /* a kiosk ignores its close button (and the learners' Alt+F4), never
+         * the session manager's SIGTERM or SIGINT */
+        if (!a->o->kiosk || quit_signal)
             a->quit = 1;
         break;
     case SDL_KEYDOWN:
@@ -555,6 +599,56 @@ static int resize_headless(App *a, int w, int h)
     return 0;
 }
 
+/* ---- idle time-out ----------------------------------------------------------------- */
+
+/* Logs the learner out when the time-out has passed since their last input
+ * (saving first); returns how long the loop may sleep before it is due, or
+ * -1 when nothing is scheduled (nobody in, or no time-out). */
+static int idle_tick(App *a)
+{
+    long limit = a->o->idle_timeout_ms;
+    if (limit <= 0 || !ui_session_active(a->ui))
+        return -1;
+    Uint64 now = SDL_GetTicks64();
+    Uint64 due = a->last_input + (Uint64)limit;
+    if (now >= due) {
+        speech_stop(a);
+        a->dirty |= ui_end_session(a->ui, UI_END_IDLE);
+        a->last_input = now;
+        return -1;
+    }
+    Uint64 left = due - now;
+    return left > 0x7fffffff ? 0x7fffffff : (int)left;
+}
+
+/* ---- the window --------------------------------------------------------------------- */
+
+/* Kiosk: the whole display at its own size, placed at its origin, whether or
+ * not a window manager runs (without one, SDL's fullscreen request alone can
+ * leave the window at its first size). Windowed: the asked size, never more
+ * than the display's usable area (less room for a title bar). */
+static void window_geometry(const AppOptions *o, int *x, int *y, int *w, int *h)
+{
+    SDL_Rect db, ub;
+    *x = *y = SDL_WINDOWPOS_CENTERED;
+    if (o->headless || SDL_GetDisplayBounds(0, &db) != 0)
+        return;
+    if (o->kiosk) {
+        *x = db.x;
+        *y = db.y;
+        *w = db.w;
+        *h = db.h;
+        return;
+    }
+    if (SDL_GetDisplayUsableBounds(0, &ub) != 0)
+        ub = db;
+    int title_bar = 40;
+    if (*w > ub.w)
+        *w = ub.w;
+    if (*h > ub.h - title_bar)
+        *h = ub.h - title_bar > 200 ? ub.h - title_bar : ub.h;
+}
+
 /* ---- run --------------------------------------------------------------------------- */
 
 /* SDL's dummy video driver (headless) cannot sleep until an event comes:
@@ -603,12 +697,14 @@ int app_run(const AppOptions *o)
         goto out;
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
+    catch_quit_signals();
     /* no ALLOW_HIGHDPI: mouse coordinates and pixels then stay the same */
     Uint32 flags = o->headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
     if (o->kiosk && !o->headless)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    a.win = SDL_CreateWindow("wardplayer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                             flags);
+        flags = SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    int wx, wy;
+    window_geometry(o, &wx, &wy, &w, &h);
+    a.win = SDL_CreateWindow("wardplayer", wx, wy, w, h, flags);
     if (!a.win) {
         fprintf(stderr, "wardplayer: cannot open a window: %s\n", SDL_GetError());
         a.rc = 1;
@@ -648,7 +744,7 @@ int app_run(const AppOptions *o)
     }
     UiOptions uo = { .path = o->path, .data_dir = o->data_dir, .lang = o->lang, .width = w,
                      .height = h, .scale = o->scale, .high_contrast = o->high_contrast,
-                     .trace = o->trace };
+                     .trace = o->trace, .idle_timeout_ms = o->idle_timeout_ms };
     a.ui = ui_new(&uo, render_measure(a.render), &err);
     if (!a.ui) {
         fprintf(stderr, "wardplayer: %s\n", err.data);
@@ -657,6 +753,7 @@ int app_run(const AppOptions *o)
     }
     render_set_ui(a.render, a.ui);
     render_log_boxes(a.render, o->boxes);
+    a.last_input = SDL_GetTicks64();
     SDL_StartTextInput();
     if (o->lrs && o->data_dir) {
         /* before any result: the statements carry the hospital's homePage */
@@ -697,6 +794,13 @@ int app_run(const AppOptions *o)
         }
         if (a.speaker > 0 && (timeout < 0 || timeout > 250))
             timeout = 250;      /* to reap the read-aloud child */
+        int idle_wait = idle_tick(&a);
+        if (idle_wait >= 0 && (timeout < 0 || idle_wait < timeout))
+            timeout = idle_wait;
+        if (a.dirty) {
+            draw(&a);
+            continue;
+        }
         int sync_wait = sync_wait_ms(&a);
         if (sync_wait >= 0 && (timeout < 0 || sync_wait < timeout))
             timeout = sync_wait;
@@ -708,6 +812,13 @@ int app_run(const AppOptions *o)
             speech_poll(&a);
     }
 out:
+    /* whatever ended the loop (Ctrl+Q, the close button, SIGTERM from the
+     * session manager): what is not saved yet is saved before exit */
+    if (a.ui)
+        ui_save(a.ui);
+    if (quit_signal && o->stats)
+        fprintf(stderr, "wardplayer: %s: saved, quitting\n",
+                quit_signal == SIGTERM ? "SIGTERM" : "SIGINT");
     if (o->stats)
         fprintf(stderr, "wardplayer: %ld frames drawn\n", a.frames);
     if (a.sync && o->stats)

@@ -274,3 +274,31 @@ void attempt_begin(Ui *ui, Module *m)
         }
     }
 }
+
+void attempt_save_all(Ui *ui, Module *m)
+{
+    if (!ui->store || !m->attempt)
+        return;
+    for (int i = 0; i < m->nrs; i++) {
+        RState *s = &m->rs[i];
+        if (!s->saved && s->text.len) {
+            s->saved = 1;
+            attempt_record_reflection(ui, m, s);
+        }
+    }
+    attempt_save_progress(ui, m, NULL);
+}
+
+int attempt_new(Ui *ui, Module *m)
+{
+    if (!ui->store || !m->attempt)
+        return -1;
+    attempt_save_all(ui, m);
+    if (store_attempt_close(ui->store, m->attempt) != 0) {
+        ui_store_failed(ui);
+        return -1;
+    }
+    module_forget_learner(m);
+    attempt_begin(ui, m);
+    return m->attempt ? 0 : -1;
+}

@@ -12,7 +12,15 @@
 
 #include "arena.h"
 
+/* An answered question's verdict, so the ui can scroll it into view. */
+typedef struct Verdict {
+    const Question *q;
+    LayoutRect r;
+} Verdict;
+
 struct Layout {
+    Verdict *verdicts;
+    size_t nverdicts, vcap;
     DrawItem *items;
     size_t nitems, cap;
     LayoutTarget *targets;
@@ -161,6 +169,42 @@ static void target_rect(Ctx *C, int t, int x, int y, int w, int h)
             tg->r.x = x;
         tg->r.w = right - tg->r.x;
     }
+}
+
+/* A frame of four rects, t thick (a tenth of the em, at least 3 px); h may be
+ * 0 and set later by border_height() once the box's height is known. */
+static int border_px(Ctx *C)
+{
+    return C->em / 7 > 3 ? C->em / 7 : 3;
+}
+
+static void add_border(Ctx *C, int x, int y, int w, int h, ColorRole color)
+{
+    int t = border_px(C);
+    add_rect(C, x, y, w, t, color, -1);                 /* top */
+    add_rect(C, x, y + h - t, w, t, color, -1);         /* bottom */
+    add_rect(C, x, y, t, h, color, -1);                 /* left */
+    add_rect(C, x + w - t, y, t, h, color, -1);         /* right */
+}
+
+/* Sets the height of the border whose first rect is items[first]. */
+static void border_height(Ctx *C, size_t first, int y, int h)
+{
+    int t = border_px(C);
+    DrawItem *d = &C->L->items[first];
+    d[1].r.y = y + h - t;
+    d[2].r.h = h;
+    d[3].r.h = h;
+}
+
+static void add_verdict(Ctx *C, const Question *q, LayoutRect r)
+{
+    Layout *L = C->L;
+    if (grow((void **)&L->verdicts, &L->vcap, L->nverdicts + 1, sizeof(*L->verdicts)) < 0) {
+        L->oom = 1;
+        return;
+    }
+    L->verdicts[L->nverdicts++] = (Verdict){ q, r };
 }
 
 /* ---- UTF-8 ------------------------------------------------------------- */
@@ -897,6 +941,13 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
         size_t cbg = C->L->nitems;
         add_rect(C, x + pad, cy, w - 2 * pad, 0, chosen ? COLOR_SELECTED_BG : COLOR_CHOICE_BG,
                  t);
+        /* the state at a glance: a thick border on the choice taken, and once
+         * answered green on the right answer, red on a wrong one taken */
+        ColorRole edge = !answered ? COLOR_LINK : c->correct ? COLOR_CORRECT : COLOR_WRONG;
+        size_t border = C->L->nitems;
+        int bordered = chosen || (answered && c->correct);
+        if (bordered)
+            add_border(C, x + pad, cy, w - 2 * pad, 0, edge);
         const char *mk = q->type == QUESTION_MULTIPLE ? (chosen ? "\xe2\x98\x91" : "\xe2\x98\x90")
                                                       : (chosen ? "\xe2\x97\x89" : "\xe2\x97\x8b");
         int ipad = C->em / 2;
@@ -904,7 +955,8 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
         int tx = x + pad + ipad + C->em * 3 / 2;
         int tw = w - 2 * pad - 2 * ipad - C->em * 3 / 2 - (answered ? C->em * 2 : 0);
         C->y = cy + ipad;
-        lay_text(C, c->text, tx, tw, SIZE_BODY, FACE_REGULAR, COLOR_TEXT, t, ALIGN_DEFAULT);
+        lay_text(C, c->text, tx, tw, SIZE_BODY, chosen ? FACE_BOLD : FACE_REGULAR, COLOR_TEXT, t,
+                 ALIGN_DEFAULT);
         if (answered && (chosen || c->correct)) {
             lay_marker(C, x + w - pad - ipad - C->em, cy + ipad,
                        marker(C, c->correct ? "\xe2\x9c\x93" : "\xe2\x9c\x97"),
@@ -915,12 +967,16 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
             lay_blocks(C, c->feedback, tx, tw, depth + 1);
         }
         C->y += ipad;
-        if (!C->L->oom)
+        if (!C->L->oom) {
             C->L->items[cbg].r.h = C->y - cy;
+            if (bordered)
+                border_height(C, border, cy, C->y - cy);
+        }
         target_set(C, t, x + pad, cy, w - 2 * pad, C->y - cy);
         C->y += C->em / 3;
     }
     C->y += C->em / 3;
+    int verdict_top = C->y;
     if (!answered) {
         int t = add_target(C, TARGET_SUBMIT);
         if (t >= 0)
@@ -935,6 +991,7 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
             C->y += C->em / 2;
             lay_blocks(C, q->explanation, x + pad, w - 2 * pad, depth + 1);
         }
+        add_verdict(C, q, (LayoutRect){ x, verdict_top, w, C->y - verdict_top });
     }
     C->y += pad;
     if (!C->L->oom)
@@ -1035,8 +1092,10 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
     lay_plain(C, text && *text ? text : " ", x + pad + C->em / 2, w - 2 * pad - C->em,
               SIZE_BODY, FACE_REGULAR, COLOR_TEXT, t);
     C->y += C->em / 2;
-    if (C->y - by < 4 * C->em)
-        C->y = by + 4 * C->em;
+    /* a reflection gets room to write; a form field (name, PIN) is one line */
+    int min_h = r->max_chars < 0 ? 2 * C->em : 4 * C->em;
+    if (C->y - by < min_h)
+        C->y = by + min_h;
     if (!C->L->oom)
         C->L->items[box].r.h = C->y - by;
     target_set(C, t, x + pad, by, w - 2 * pad, C->y - by);
@@ -1057,6 +1116,60 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
         C->L->items[bg].r.h = C->y - top;
 }
 
+/* A button or a card (LayoutControl): link is the paragraph's first run
+ * (its text is the label), the runs after it the card's details. */
+static void lay_control(Ctx *C, const Inline *link, const LayoutControl *ctl, int x, int w)
+{
+    int t = add_target(C, TARGET_LINK);
+    if (t >= 0)
+        C->L->targets[t].href = link->href;
+    if (ctl->kind == CONTROL_BUTTON || ctl->kind == CONTROL_BUTTON_QUIET) {
+        lay_button(C, x, w, link->text, t,
+                   ctl->kind == CONTROL_BUTTON ? COLOR_BUTTON_BG : COLOR_CHOICE_BG);
+        return;
+    }
+    int ipad = C->em / 2;
+    int top = C->y;
+    size_t bg = C->L->nitems;
+    add_rect(C, x, top, w, 0, ctl->selected ? COLOR_SELECTED_BG : COLOR_CHOICE_BG, t);
+    size_t border = C->L->nitems;
+    if (ctl->selected)
+        add_border(C, x, top, w, 0, COLOR_LINK);
+    int tx = x + ipad, tw = w - 2 * ipad;
+    if (ctl->option) {
+        lay_marker(C, x + ipad, top + ipad, ctl->selected ? "\xe2\x97\x89" : "\xe2\x97\x8b",
+                   COLOR_TEXT, t);
+        tx += C->em * 3 / 2;
+        tw -= C->em * 3 / 2;
+    }
+    C->y = top + ipad;
+    Inline title = *link;
+    title.next = NULL;
+    title.style &= ~(unsigned)INLINE_LINK;
+    lay_text(C, &title, tx, tw, SIZE_BODY, FACE_BOLD, COLOR_TEXT, t, ALIGN_DEFAULT);
+    if (link->next) {
+        C->y += C->em / 6;
+        lay_text(C, link->next, tx, tw, SIZE_SMALL, FACE_REGULAR, COLOR_MUTED, t,
+                 ALIGN_DEFAULT);
+    }
+    if (ctl->progress >= 0) {
+        int p = ctl->progress > 1000 ? 1000 : ctl->progress;
+        int bh = C->em / 4 > 3 ? C->em / 4 : 3;
+        C->y += C->em / 3;
+        add_rect(C, tx, C->y, tw, bh, COLOR_RULE, -1);
+        if (p > 0)
+            add_rect(C, tx, C->y, (int)((long long)tw * p / 1000), bh, COLOR_LINK, -1);
+        C->y += bh;
+    }
+    C->y += ipad;
+    if (!C->L->oom) {
+        C->L->items[bg].r.h = C->y - top;
+        if (ctl->selected)
+            border_height(C, border, top, C->y - top);
+    }
+    target_set(C, t, x, top, w, C->y - top);
+}
+
 static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
 {
     int em = C->em;
@@ -1068,7 +1181,17 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
         lay_text(C, b->text, x, w, size, FACE_BOLD, COLOR_HEADING, -1, ALIGN_DEFAULT);
         break;
     }
-    case BLOCK_PARAGRAPH:
+    case BLOCK_PARAGRAPH: {
+        LayoutControl ctl = { CONTROL_NONE, 0, 0, -1 };
+        if (b->text && (b->text->style & INLINE_LINK) && b->text->href && C->h &&
+            C->h->control && C->h->control(C->h->ud, b->text->href, &ctl) &&
+            ctl.kind != CONTROL_NONE) {
+            lay_control(C, b->text, &ctl, x, w);
+            break;
+        }
+        lay_text(C, b->text, x, w, SIZE_BODY, FACE_REGULAR, COLOR_TEXT, -1, ALIGN_DEFAULT);
+        break;
+    }
     case BLOCK_TABLE_CELL:
         lay_text(C, b->text, x, w, SIZE_BODY, FACE_REGULAR, COLOR_TEXT, -1, ALIGN_DEFAULT);
         break;
@@ -1221,6 +1344,7 @@ void layout_free(Layout *L)
         return;
     free(L->items);
     free(L->targets);
+    free(L->verdicts);
     arena_release(&L->scratch);
     free(L);
 }
@@ -1239,6 +1363,7 @@ int layout_blocks(Layout *L, const Block *blocks, const LayoutParams *p,
         return 0;
     L->nitems = 0;
     L->ntargets = 0;
+    L->nverdicts = 0;
     L->truncated = 0;
     L->oom = 0;
     arena_release(&L->scratch);
@@ -1303,6 +1428,16 @@ LayoutRect layout_column(const Layout *L)
 int layout_truncated(const Layout *L)
 {
     return L->truncated;
+}
+
+int layout_verdict(const Layout *L, const Question *q, LayoutRect *out)
+{
+    for (size_t i = 0; i < L->nverdicts; i++)
+        if (L->verdicts[i].q == q) {
+            *out = L->verdicts[i].r;
+            return 0;
+        }
+    return -1;
 }
 
 int layout_hit(const Layout *L, int x, int y)

@@ -31,6 +31,8 @@ static void usage(FILE *out)
           "  --boxes             with each screenshot X.png also write X.boxes, the boxes\n"
           "                      drawn in that frame (test hook, see tools/check-layout)\n"
           "  --trace FILE        append a line per answer once it is committed (tests)\n"
+          "  --idle-ms N         idle time-out in milliseconds, instead of the settings'\n"
+          "                      minutes (tests)\n"
           "  --check PKG         print the package's problems; exit 1 if it cannot play\n"
           "  --lrs-config FILE   send results to this LRS in the background (docs/lrs.md;\n"
           "                      default $WARDPLAYER_LRS_CONFIG, else " LRS_CONFIG_DEFAULT_PATH ")\n"
@@ -72,6 +74,7 @@ int main(int argc, char **argv)
     AppOptions o = { 0 };
     const char *data = NULL, *check = NULL, *lrs_path = NULL, *config = NULL;
     int no_data = 0, no_sync = 0;
+    long idle_ms = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -115,6 +118,15 @@ int main(int argc, char **argv)
             TAKE(o.script);
         } else if (strcmp(a, "--trace") == 0) {
             TAKE(o.trace);
+        } else if (strcmp(a, "--idle-ms") == 0) {
+            const char *v;
+            TAKE(v);
+            char *end;
+            idle_ms = strtol(v, &end, 10);
+            if (*end || idle_ms < 0) {
+                fprintf(stderr, "wardplayer: --idle-ms wants milliseconds, for example 2000\n");
+                return 2;
+            }
         } else if (strcmp(a, "--check") == 0) {
             TAKE(check);
         } else if (strcmp(a, "--scale") == 0) {
@@ -164,7 +176,7 @@ int main(int argc, char **argv)
     if (settings_load(&settings, config, &serr) < 0)
         fprintf(stderr, "wardplayer: %s\n(the other settings keep their defaults)\n", serr.data);
     buf_release(&serr);
-    o.idle_timeout_ms = (long)settings.idle_timeout_minutes * 60000;
+    o.idle_timeout_ms = idle_ms >= 0 ? idle_ms : (long)settings.idle_timeout_minutes * 60000;
     Buf dir = BUF_INIT;
     if (!no_data) {
         if (data) {

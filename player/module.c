@@ -196,6 +196,24 @@ const Page *module_page(Module *m, int i)
     return mp->page;
 }
 
+void module_forget_learner(Module *m)
+{
+    for (int i = 0; i < m->nrs; i++)
+        buf_release(&m->rs[i].text);
+    free(m->qs);
+    free(m->ss);
+    free(m->rs);
+    m->qs = NULL;
+    m->ss = NULL;
+    m->rs = NULL;
+    m->nqs = m->nss = m->nrs = 0;
+    for (int i = 0; i < m->npages; i++)
+        m->pages[i].seen = 0;
+    cmi_free(m->cmi);
+    m->cmi = NULL;
+    m->attempt = 0;
+}
+
 void module_release(Module *m)
 {
     for (int i = 0; i < m->npages; i++)

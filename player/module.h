@@ -112,6 +112,10 @@ QState *module_qstate(Module *m, const Question *q);
 SState *module_sstate(Module *m, const Scenario *s);
 RState *module_rstate(Module *m, const Reflection *r);
 
+/* Forgets the learner's answers, paths, texts and pages seen, and the
+ * attempt (not the package): before another learner opens it. */
+void module_forget_learner(Module *m);
+
 /* The question, scenario or reflection with this id, building only the page
  * that holds it; NULL when there is none. */
 Block *module_find_item(Module *m, const char *id, BlockKind kind);

@@ -1,6 +1,6 @@
 /* screen_contents: a module's table of contents, the pages this learner's
- * role and setting show, the seen ones ticked; a third-party organization in
- * chapters as nested lists. */
+ * role and setting show, numbered as the page header numbers them, the
+ * seen ones ticked; a third-party organization in chapters as nested lists. */
 #include <stdio.h>
 
 #include "screen.h"
@@ -80,9 +80,10 @@ void screen_contents_build(Gen *g)
     list->u.list.start = 1;
     Block **items = &list->children;
     for (int i = 0; i < m->npages; i++) {
-        const Page *p = m->pages[i].page;
-        if (p && !audience_includes(p->audience, ui->role, ui->setting))
-            continue;
+        int place = 0;
+        screen_module_count(ui, m, i, &place);
+        if (!place)
+            continue;       /* numbered as the page header numbers them */
         Block *it = course_new_block(g->c, BLOCK_LIST_ITEM, srcloc(NULL, 0, 0));
         if (!it)
             return;

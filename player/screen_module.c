@@ -9,15 +9,35 @@
 
 #include "screen.h"
 
+static int page_shown(Ui *ui, Module *m, int i);
+
+int screen_module_count(Ui *ui, Module *m, int page, int *place)
+{
+    int count = 0;
+    *place = 0;
+    for (int i = 0; i < m->npages; i++) {
+        if (!page_shown(ui, m, i))
+            continue;
+        count++;
+        if (i == page)
+            *place = count;
+    }
+    return count;
+}
+
+/* "Page 3 sur 8", counted over the pages this learner sees, as the contents
+ * number them and the summary counts them. */
 void screen_module_where(Ui *ui)
 {
     buf_clear(&ui->where);
     Module *m = ui_module(ui);
     if (m && ui->screen == SCR_PAGE) {
+        int place = 0, count = screen_module_count(ui, m, ui->page, &place);
         char a[16], b[16];
-        snprintf(a, sizeof a, "%d", ui->page + 1);
-        snprintf(b, sizeof b, "%d", m->npages);
-        msg_fill(&ui->where, W(ui, MSG_PAGE_PROGRESS), a, b);
+        snprintf(a, sizeof a, "%d", place);
+        snprintf(b, sizeof b, "%d", count);
+        if (place > 0)
+            msg_fill(&ui->where, W(ui, MSG_PAGE_PROGRESS), a, b);
     }
 }
 
@@ -83,7 +103,9 @@ int screen_module_open(Ui *ui, int i)
     for (int k = 0; k < m->npages && !m->ours; k++)
         module_page(m, k);         /* ours: built when shown */
     attempt_begin(ui, m);
-    /* learner context from the profile */
+    /* learner context from the profile; a role or setting this module does
+     * not declare (a nurse in a module written for physicians and heads of
+     * department) shows every page: nothing is hidden from her */
     if (ui->store && store_current_learner(ui->store) && m->course) {
         StoreLearner l;
         if (store_learner_get(ui->store, store_current_learner(ui->store), &l) == 0) {
@@ -131,8 +153,8 @@ void screen_module_build_context(Gen *g)
         for (int i = 0; i < c->nroles; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:role:%d", i);
-            screen_para(g, c->roles[i].label[li] ? c->roles[i].label[li] : c->roles[i].id, href,
-                     ui->role == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
+            screen_card(g, c->roles[i].label[li] ? c->roles[i].label[li] : c->roles[i].id, href,
+                        NULL);
         }
     }
     if (c->nsettings) {
@@ -140,14 +162,13 @@ void screen_module_build_context(Gen *g)
         for (int i = 0; i < c->nsettings; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:setting:%d", i);
-            screen_para(g, c->settings[i].label[li] ? c->settings[i].label[li]
-                                                 : c->settings[i].id,
-                     href, ui->setting == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
+            screen_card(g, c->settings[i].label[li] ? c->settings[i].label[li]
+                                                    : c->settings[i].id, href, NULL);
         }
     }
     screen_block(g, BLOCK_RULE);
-    screen_para(g, W(ui, MSG_PLAYER_EVERYONE), "ui:context-all", NULL, 0);
-    screen_para(g, W(ui, MSG_DOC_CONTEXT_SUBMIT), "ui:next", NULL, 0);
+    screen_card(g, W(ui, MSG_PLAYER_EVERYONE), "ui:context-all", NULL);
+    screen_button(g, W(ui, MSG_DOC_CONTEXT_SUBMIT), "ui:next");
 }
 
 int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
@@ -181,6 +202,7 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         }
         ui->gen++;
         ui->focus = -1;
+        ui->reveal = x->question;   /* the verdict comes into view (ui_view) */
         return 1;
     }
     case TARGET_STEP_CHOICE: {
@@ -232,6 +254,12 @@ int screen_module_follow(Ui *ui, const char *href)
     }
     if (strcmp(href, "ui:next") == 0)
         return screen_module_step(ui, 1);
+    if (m && strcmp(href, "ui:new-attempt") == 0) {
+        if (attempt_new(ui, m) != 0)
+            return 1;
+        ui_notice(ui, "%s", W(ui, MSG_PLAYER_NEW_ATTEMPT_DONE));
+        return screen_module_go_page(ui, 0);
+    }
     if (m && sscanf(href, "ui:role:%lld", &n) == 1) {
         ui->role = (int)n;
         set_context(ui);

@@ -130,8 +130,9 @@ PKG=$(ls "$tmp"/pkg/crash-player.fr.scorm2004.zip)
 PAGES=$((1 + QPAGES + SPAGES))
 
 # ---- the sessions -------------------------------------------------------------
-# Profiles screen: the first link is the learner's profile, or "new profile"
-# when there is none yet; the last link of the new-profile form creates it.
+# Profiles screen: the search has the focus and Enter opens the first
+# profile; Tab reaches « Nouveau profil », whose name field has the focus and
+# Enter creates it.
 # Opening the one package resumes its attempt on the page left; Left keys go
 # back to the reflection. On a page, Tab then Return walks the targets in
 # order: an unanswered question's choices are selected one by one, then
@@ -139,13 +140,13 @@ PAGES=$((1 + QPAGES + SPAGES))
 # question has no target left); a scenario's active step is chosen twice to
 # its end; a resumed, finished question page has no target at all.
 login_lines() {     # $1: 1 when the profile exists
-    echo "key Tab"
-    echo "key Return"
-    if [ "$1" != 1 ]; then
-        echo "key Tab"
-        echo "text Crash Test"
-        echo "key shift+Tab"
+    if [ "$1" = 1 ]; then
+        echo "key Return"           # Enter in the search: the first profile
+    else
+        echo "key Tab"              # « Nouveau profil »
         echo "key Return"
+        echo "text Crash Test"      # the name field has the focus
+        echo "key Return"           # Enter creates the profile
     fi
 }
 session_script() { # $1: profile exists, $2: session number

@@ -126,7 +126,6 @@ cat >"$TMP/learner.txt" <<EOF
 screenshot $OUT/profiles.png
 key Tab
 key Return
-key Tab
 text Marie Curie
 key Tab
 text 12345
@@ -172,16 +171,11 @@ if [ "$PKG" != tests/e2e/thirdparty ]; then
     fi
     # again: the PIN is asked, the attempt resumes on the page left, answered
     cat >"$TMP/resume.txt" <<EOF
-key Tab
 key Return
-key Tab
 text 0000
-key Tab
 key Return
 screenshot $OUT/bad-pin.png
-key Tab
 text 1234
-key Tab
 key Return
 screenshot $OUT/resumed.png
 quit
