@@ -637,7 +637,7 @@ static void test_layout__notices_are_worded_and_visible(void **state)
     char *html = read_file(TEST_SRCDIR "/tests/e2e/thirdparty-rich/pages/pansement.html");
     Env e;
     env_open(&e, html, 1000, 100);
-    LayoutHooks h = { NULL, NULL, NULL, notice_words, NULL };
+    LayoutHooks h = { .word = notice_words };
     layout_invalidate(e.L);
     assert_int_equal(layout_blocks(e.L, e.doc.lang->pages->blocks, &e.p, &e.m, &h), 0);
     check_geometry(&e);
