@@ -10,18 +10,18 @@ void screen_summary_build(Gen *g)
     Ui *ui = g->ui;
     Module *m = ui_module(ui);
     screen_heading(g, 1, m->pages[ui->page].title ? m->pages[ui->page].title : W(ui, MSG_DOC_SUMMARY));
-    int max = 0, all = 0;
-    int score = module_score(m, ui->role, ui->setting, &max, &all);
+    ScoreOutcome o = { .raw = -1 };
+    module_score(m, ui->role, ui->setting, &o);    /* out of memory: no score line */
     Buf t = BUF_INIT;
-    if (max > 0) {
-        int pct = score * 100 / max;
+    if (o.raw >= 0) {
+        /* the browser's number: 2 decimals at most, a decimal comma in French */
         char n[16];
-        snprintf(n, sizeof n, "%d", pct);
+        score_format(o.raw, 2, strcmp(msg_lang_code(ui->lang), "fr") == 0, n, sizeof n);
         msg_fill(&t, W(ui, MSG_PAGE_SCORE), n, NULL);
         screen_para(g, NULL, NULL, t.data, INLINE_STRONG);
         buf_clear(&t);
-        if (all) {
-            int pass = pct >= m->course->mastery_score;
+        if (o.complete) {
+            int pass = o.raw >= m->course->mastery_score;
             buf_printf(&t, "%s (%d %%)", pass ? W(ui, MSG_PLAYER_STATUS_PASSED) : W(ui, MSG_PLAYER_STATUS_FAILED),
                        m->course->mastery_score);
         } else {
