@@ -3,6 +3,7 @@
  * model (location, score, status, time) follows every page change. Resuming
  * restores the answers, the scenario paths and the pages seen. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,15 +45,20 @@ static int64_t mono_ms(void)
 }
 
 /* Writes location, progress, score, status and this session's time to the
- * attempt's CMI model. */
+ * attempt's CMI model, by the browser runtime's rules (src/score.c): nothing
+ * passed, failed or completed, and no score, until every page shown was seen
+ * and every scored item shown answered. */
 void attempt_save_progress(Ui *ui, Module *m, const char *location)
 {
     if (!ui->store || !m->attempt || !m->cmi)
         return;
     if (location)
         cmi_set(m->cmi, cmi_el(m, "cmi.core.lesson_location", "cmi.location"), location);
-    int max = 0, all = 0;
-    int score = module_score(m, ui->role, ui->setting, &max, &all);
+    ScoreOutcome o;
+    if (module_score(m, ui->role, ui->setting, &o) != 0) {
+        ui_store_failed(ui);
+        return;
+    }
     int seen = 0, shown = 0;
     for (int i = 0; i < m->npages; i++) {
         const Page *p = m->pages[i].page;
@@ -62,29 +68,27 @@ void attempt_save_progress(Ui *ui, Module *m, const char *location)
         shown++;
         seen += m->pages[i].seen;
     }
+    ScoreStatus st;
+    score_status(&o, m->course ? m->course->mastery_score : 0, seen == shown, &st);
     char v[32];
-    if (max > 0 && all) {
-        int pct = score * 100 / max;
-        snprintf(v, sizeof(v), "%d", pct);
+    if (st.done && o.raw >= 0) {
+        score_format(o.raw, 2, 0, v, sizeof(v));
         cmi_set(m->cmi, cmi_el(m, "cmi.core.score.raw", "cmi.score.raw"), v);
         cmi_set(m->cmi, cmi_el(m, "cmi.core.score.min", "cmi.score.min"), "0");
         cmi_set(m->cmi, cmi_el(m, "cmi.core.score.max", "cmi.score.max"), "100");
-        int passed = pct >= (m->course ? m->course->mastery_score : 0);
-        if (cmi_edition(m->cmi) == SCORM_12) {
-            cmi_set(m->cmi, "cmi.core.lesson_status", passed ? "passed" : "failed");
-        } else {
-            snprintf(v, sizeof(v), "%.2f", pct / 100.0);
+        if (cmi_edition(m->cmi) == SCORM_2004) {
+            score_format(round(o.raw * 100) / 10000, 4, 0, v, sizeof(v));
             cmi_set(m->cmi, "cmi.score.scaled", v);
-            cmi_set(m->cmi, "cmi.success_status", passed ? "passed" : "failed");
         }
-    } else if (cmi_edition(m->cmi) == SCORM_12) {
-        cmi_set(m->cmi, "cmi.core.lesson_status",
-                max == 0 && seen == shown ? "completed" : "incomplete");
     }
-    if (cmi_edition(m->cmi) == SCORM_2004) {
-        snprintf(v, sizeof(v), "%.3f", shown ? (double)seen / shown : 1.0);
+    if (cmi_edition(m->cmi) == SCORM_12) {
+        cmi_set(m->cmi, "cmi.core.lesson_status", st.lesson);
+    } else {
+        score_format(score_progress(shown, seen, &o, 1, st.done), 4, 0, v, sizeof(v));
         cmi_set(m->cmi, "cmi.progress_measure", v);
-        cmi_set(m->cmi, "cmi.completion_status", seen == shown ? "completed" : "incomplete");
+        cmi_set(m->cmi, "cmi.completion_status", st.completion);
+        if (strcmp(st.success, "unknown") != 0)
+            cmi_set(m->cmi, "cmi.success_status", st.success);
     }
     /* the store adds this session's time to the total: the duration of the
      * attempt's statements */

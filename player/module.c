@@ -276,13 +276,29 @@ RState *module_rstate(Module *m, const Reflection *r)
     return &m->rs[m->nrs++];
 }
 
-/* ---- scoring: the player's own, until src/score replaces it ---------------- */
+/* ---- scoring: src/score.c, the browser runtime's scorer ---------------------- */
+
+typedef struct Found {
+    const char *id;
+    BlockKind kind;
+    const Block *block;
+} Found;
+
+static int match_item(const ScoreItem *it, void *ud)
+{
+    Found *f = ud;
+    if (it->kind != f->kind || !it->id || strcmp(it->id, f->id) != 0)
+        return 0;
+    f->block = it->block;
+    return 1;
+}
 
 Block *module_find_item(Module *m, const char *id, BlockKind kind)
 {
+    Found f = { id, kind, NULL };
     for (int i = 0; i < m->npages; i++) {
         if (m->ours && !page_built(&m->doc, i)) {
-            /* build only the page that lists the item */
+            /* build only the page that lists the item (nested ones too) */
             int n, has = 0;
             const PageItem *it = page_items(&m->doc, i, &n);
             for (int k = 0; k < n && !has; k++)
@@ -291,75 +307,79 @@ Block *module_find_item(Module *m, const char *id, BlockKind kind)
                 continue;
             module_page(m, i);
         }
-        for (Block *b = m->pages[i].page ? m->pages[i].page->blocks : NULL; b; b = b->next) {
-            if (b->kind == BLOCK_QUESTION && kind == BLOCK_QUESTION && b->u.question->id &&
-                strcmp(b->u.question->id, id) == 0)
-                return b;
-            if (b->kind == BLOCK_SCENARIO && kind == BLOCK_SCENARIO && b->u.scenario->id &&
-                strcmp(b->u.scenario->id, id) == 0)
-                return b;
-            if (b->kind == BLOCK_REFLECTION && kind == BLOCK_REFLECTION &&
-                b->u.reflection.id && strcmp(b->u.reflection.id, id) == 0)
-                return b;
-        }
+        if (score_walk_page(m->pages[i].page, i, match_item, &f))
+            return (Block *)f.block;    /* the module's own pages: it may change them */
     }
     return NULL;
 }
 
-int module_score(Module *m, int role, int setting, int *max_out, int *answered_all)
+/* Every item of the module with the learner's result on it, for
+ * score_compute(): the built pages walked, the others from their item
+ * lists (nothing on a page never built is answered). */
+typedef struct Tally {
+    Module *m;
+    ScoreItem *items;
+    ScoreResult *results;
+    int n, cap;
+    int oom;
+} Tally;
+
+static ScoreResult result_of(Module *m, const ScoreItem *it)
 {
-    int score2 = 0, max = 0, all = 1;     /* score2: twice the score (partial = half) */
-    for (int i = 0; i < m->npages; i++) {
-        const Page *p = m->pages[i].page;
-        if (!p || !audience_includes(p->audience, role, setting))
-            continue;
+    if (!it->block)
+        return SCORE_UNANSWERED;
+    if (it->kind == BLOCK_QUESTION) {
+        const Question *q = it->block->u.question;
+        QState *s = module_qstate(m, q);
+        return s && s->answered ? score_question(q, s->sel) : SCORE_UNANSWERED;
+    }
+    if (it->kind == BLOCK_SCENARIO) {
+        /* the first path played counts */
+        const Scenario *sc = it->block->u.scenario;
+        SState *s = module_sstate(m, sc);
+        return s && s->recorded ? score_ending(sc, s->first_end) : SCORE_UNANSWERED;
+    }
+    return SCORE_UNANSWERED;
+}
+
+static int tally(const ScoreItem *it, void *ud)
+{
+    Tally *t = ud;
+    if (t->n == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 32;
+        ScoreItem *items = realloc(t->items, (size_t)cap * sizeof(*items));
+        if (items)
+            t->items = items;
+        ScoreResult *results = items ? realloc(t->results, (size_t)cap * sizeof(*results))
+                                     : NULL;
+        if (!items || !results) {
+            t->oom = 1;
+            return 1;
+        }
+        t->results = results;
+        t->cap = cap;
+    }
+    t->items[t->n] = *it;
+    t->results[t->n++] = result_of(t->m, it);
+    return 0;
+}
+
+int module_score(Module *m, int role, int setting, ScoreOutcome *out)
+{
+    Tally t = { .m = m };
+    for (int i = 0; i < m->npages && !t.oom; i++) {
         if (m->ours && !page_built(&m->doc, i)) {
-            /* never shown, so nothing on it is answered: only its weights count */
             int n;
             const PageItem *it = page_items(&m->doc, i, &n);
-            for (int k = 0; k < n; k++)
-                if (audience_includes(it[k].audience, role, setting) &&
-                    (it[k].kind == BLOCK_QUESTION ||
-                     (it[k].kind == BLOCK_SCENARIO && it[k].scored))) {
-                    max += it[k].weight;
-                    all = 0;
-                }
-            continue;
-        }
-        for (const Block *b = p->blocks; b; b = b->next) {
-            if (!audience_includes(b->audience, role, setting))
-                continue;
-            if (b->kind == BLOCK_QUESTION) {
-                const Question *q = b->u.question;
-                QState *s = module_qstate(m, q);
-                max += q->weight;
-                if (!s || !s->answered) {
-                    all = 0;
-                    continue;
-                }
-                unsigned want = 0;
-                int k = 0;
-                for (const Choice *c = q->choices; c; c = c->next, k++)
-                    if (c->correct)
-                        want |= 1u << k;
-                if (s->sel == want)
-                    score2 += 2 * q->weight;
-            } else if (b->kind == BLOCK_SCENARIO && b->u.scenario->scored) {
-                const Scenario *sc = b->u.scenario;
-                SState *s = module_sstate(m, sc);
-                max += sc->weight;
-                if (!s || !s->recorded) {
-                    all = 0;
-                    continue;
-                }
-                /* the first path played counts */
-                score2 += s->first_end == END_CORRECT   ? 2 * sc->weight
-                          : s->first_end == END_PARTIAL ? sc->weight
-                                                        : 0;
-            }
+            for (int k = 0; k < n && !t.oom; k++)
+                tally(&it[k], &t);
+        } else {
+            score_walk_page(m->pages[i].page, i, tally, &t);
         }
     }
-    *max_out = max;
-    *answered_all = all;
-    return score2 / 2;
+    if (!t.oom)
+        score_compute(t.items, t.n, t.results, role, setting, out);
+    free(t.items);
+    free(t.results);
+    return t.oom ? -1 : 0;
 }

@@ -2,7 +2,7 @@
  * when first shown), and the learner's state of its interactive blocks
  * (choices taken, scenario paths, reflection texts). No screen, no store:
  * the ui shows it, attempt.c saves it. The scoring at the end of module.c is
- * the player's; src/score replaces it (issue 16). */
+ * src/score.c's, the browser runtime's rules. */
 #ifndef MODULE_H
 #define MODULE_H
 
@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "manifest.h"
 #include "page_read.h"
+#include "score.h"
 #include "scorm_open.h"
 
 #define MODULE_MAX_PATH 64      /* scenario steps remembered per play */
@@ -116,14 +117,14 @@ RState *module_rstate(Module *m, const Reflection *r);
  * attempt (not the package): before another learner opens it. */
 void module_forget_learner(Module *m);
 
-/* The question, scenario or reflection with this id, building only the page
- * that holds it; NULL when there is none. */
+/* The question, scenario or reflection with this id, nested ones included,
+ * building only the page that holds it; NULL when there is none. */
 Block *module_find_item(Module *m, const char *id, BlockKind kind);
 
-/* The learner's score over what a role and setting see (-1: everything):
- * returns the points, *max_out the points possible, *answered_all whether
- * every scored block is answered. A scenario counts its first path played
- * (correct = its weight, partial = half, wrong = 0). */
-int module_score(Module *m, int role, int setting, int *max_out, int *answered_all);
+/* The learner's score over what a role and setting see (-1: everything),
+ * computed by src/score.c exactly as the browser runtime computes it: every
+ * question and scored scenario shown, nested ones included; a scenario
+ * counts its first path played. Returns 0, or -1 when out of memory. */
+int module_score(Module *m, int role, int setting, ScoreOutcome *out);
 
 #endif

@@ -11,28 +11,30 @@ void screen_summary_build(Gen *g)
     Module *m = ui_module(ui);
     const char *title = m->pages[ui->page].title;
     screen_heading(g, 1, title ? title : W(ui, MSG_DOC_SUMMARY));
-    int max = 0, all = 0;
-    int score = module_score(m, ui->role, ui->setting, &max, &all);
+    ScoreOutcome o = { .raw = -1 };
+    module_score(m, ui->role, ui->setting, &o);    /* out of memory: no score line */
     int mastery = m->course ? m->course->mastery_score : 0;
     Buf t = BUF_INIT;
     char a[16], b[16];
-    if (max > 0) {
-        int pct = score * 100 / max;
-        snprintf(a, sizeof a, "%d", pct);
-        msg_fill(&t, W(ui, MSG_PAGE_SCORE), a, NULL);
+    if (o.raw >= 0) {
+        /* the browser's number: 2 decimals at most, a decimal comma in French */
+        char n[16];
+        score_format(o.raw, 2, strcmp(msg_lang_code(ui->lang), "fr") == 0, n, sizeof n);
+        msg_fill(&t, W(ui, MSG_PAGE_SCORE), n, NULL);
         screen_para(g, NULL, NULL, t.data, INLINE_STRONG);
         buf_clear(&t);
         /* the verdict says the pass mark; before the end, the pass mark alone */
         snprintf(b, sizeof b, "%d", mastery);
-        if (all && pct >= mastery)
+        int all = o.complete;
+        if (all && o.raw >= mastery)
             buf_puts(&t, W(ui, MSG_PAGE_PASSED));
         else if (all)
             msg_fill(&t, W(ui, MSG_PAGE_FAILED), b, NULL);
         else
             buf_printf(&t, W(ui, MSG_PLAYER_PASS_MARK), mastery);
-        screen_note(g, t.data, all && pct < mastery);
+        screen_note(g, t.data, all && o.raw < mastery);
         buf_clear(&t);
-        if (!all) {
+        if (!o.complete) {
             buf_puts(&t, W(ui, MSG_PLAYER_STATUS_IN_PROGRESS));
             screen_para(g, NULL, NULL, t.data, 0);
             buf_clear(&t);
@@ -54,7 +56,7 @@ void screen_summary_build(Gen *g)
     screen_block(g, BLOCK_RULE);
     /* a new attempt: for a learner whose answers are kept (the old attempt
      * stays in the store) */
-    if (ui->store && store_current_learner(ui->store) && m->attempt && max > 0)
+    if (ui->store && store_current_learner(ui->store) && m->attempt && o.max > 0)
         screen_button(g, W(ui, MSG_PLAYER_NEW_ATTEMPT), "ui:new-attempt");
     screen_button(g, W(ui, MSG_PLAYER_CONTENTS), "ui:toc");
     screen_button(g, W(ui, MSG_PLAYER_LIBRARY), "ui:library");

@@ -1470,6 +1470,33 @@ static size_t end_tag_before(const Scan *S, size_t at, const char *name)
     return i - 2;
 }
 
+/* The items of a page read into a scratch course, copied into the main one:
+ * counted first, then copied without their blocks (freed with the scratch). */
+typedef struct ItemCopy {
+    Reader *R;
+    PageSlot *slot;
+    int n;
+} ItemCopy;
+
+static int count_item(const ScoreItem *it, void *ud)
+{
+    (void)it;
+    ((ItemCopy *)ud)->n++;
+    return 0;
+}
+
+static int copy_item(const ScoreItem *it, void *ud)
+{
+    ItemCopy *c = ud;
+    PageItem *to = &c->slot->items[c->slot->nitems++];
+    *to = *it;
+    to->block = NULL;
+    to->id = it->id ? course_strdup(c->R->c, it->id) : NULL;
+    if (it->id && !to->id)
+        c->R->oom = 1;
+    return 0;
+}
+
 /* What the player needs of a page before building it, read from its subtree
  * into a scratch course that is freed at once. */
 static void scan_page(Scan *S, xmlNode *sec, size_t end)
@@ -1512,32 +1539,12 @@ static void scan_page(Scan *S, xmlNode *sec, size_t end)
     }
     Reader T = { .c = tmp, .ctx = R->c, .d = R->d, .file = R->file };
     Page *built = read_page(&T, sec, "page");
-    int n = 0;
-    for (Block *b = built ? built->blocks : NULL; b; b = b->next)
-        n += b->kind == BLOCK_QUESTION || b->kind == BLOCK_SCENARIO ||
-             b->kind == BLOCK_REFLECTION;
-    if (n > 0 && !(slot->items = arena_alloc(&R->c->arena, (size_t)n * sizeof(PageItem))))
+    ItemCopy copy = { R, slot, 0 };
+    score_walk_page(built, S->nslots, count_item, &copy);
+    if (copy.n > 0 && !(slot->items = arena_alloc(&R->c->arena, (size_t)copy.n * sizeof(PageItem))))
         R->oom = 1;
-    for (Block *b = built ? built->blocks : NULL; b && slot->items; b = b->next) {
-        PageItem *it = &slot->items[slot->nitems];
-        const char *id = NULL;
-        if (b->kind == BLOCK_QUESTION) {
-            id = b->u.question->id;
-            it->weight = b->u.question->weight;
-        } else if (b->kind == BLOCK_SCENARIO) {
-            id = b->u.scenario->id;
-            it->weight = b->u.scenario->weight;
-            it->scored = b->u.scenario->scored;
-        } else if (b->kind == BLOCK_REFLECTION) {
-            id = b->u.reflection.id;
-        } else {
-            continue;
-        }
-        it->kind = b->kind;
-        it->audience = b->audience;
-        it->id = id ? course_strdup(R->c, id) : NULL;
-        slot->nitems++;
-    }
+    if (slot->items)
+        score_walk_page(built, S->nslots, copy_item, &copy);
     if (built && built->title && !(p->title = course_strdup(R->c, built->title)))
         R->oom = 1;
     R->oom |= T.oom;

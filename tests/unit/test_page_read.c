@@ -737,6 +737,19 @@ static void test_page_read__lazy_builds_no_page_until_asked(void **state)
     fixture_release(&f);
 }
 
+typedef struct Items {
+    ScoreItem v[64];
+    int n;
+} Items;
+
+static int collect_item(const ScoreItem *it, void *ud)
+{
+    Items *l = ud;
+    assert_true(l->n < 64);
+    l->v[l->n++] = *it;
+    return 0;
+}
+
 /* Each lazily built page is the page page_read builds, block for block,
  * with the same source lines. */
 static void check_lazy_equals_eager(const char *html, size_t len, int npages)
@@ -749,31 +762,24 @@ static void check_lazy_equals_eager(const char *html, size_t len, int npages)
     const Page *pe = e.doc.lang->pages;
     const Page *pl = l.doc.lang->pages;
     for (int i = 0; i < npages; i++, pe = pe->next, pl = pl->next) {
-        /* before it is built, the page lists the items scoring needs: the
-         * eager page's top-level questions, scenarios and reflections */
-        int n, k = 0;
+        /* before it is built, the page lists the items scoring needs: what
+         * score.h's walker finds on the eager page, nested ones included */
+        int n;
         const PageItem *it = page_items(&l.doc, i, &n);
-        for (const Block *b = pe->blocks; b; b = b->next) {
-            if (b->kind != BLOCK_QUESTION && b->kind != BLOCK_SCENARIO &&
-                b->kind != BLOCK_REFLECTION)
-                continue;
-            assert_true(k < n);
-            assert_int_equal(it[k].kind, b->kind);
-            assert_int_equal(it[k].audience.roles, b->audience.roles);
-            assert_int_equal(it[k].audience.settings, b->audience.settings);
-            if (b->kind == BLOCK_QUESTION) {
-                assert_string_equal(it[k].id, b->u.question->id);
-                assert_int_equal(it[k].weight, b->u.question->weight);
-            } else if (b->kind == BLOCK_SCENARIO) {
-                assert_string_equal(it[k].id, b->u.scenario->id);
-                assert_int_equal(it[k].weight, b->u.scenario->weight);
-                assert_int_equal(it[k].scored, b->u.scenario->scored);
-            } else {
-                assert_string_equal(it[k].id, b->u.reflection.id);
-            }
-            k++;
+        Items want = {0};
+        score_walk_page(pe, i, collect_item, &want);
+        assert_int_equal(n, want.n);
+        for (int k = 0; k < n; k++) {
+            assert_int_equal(it[k].kind, want.v[k].kind);
+            assert_string_equal(it[k].id, want.v[k].id);
+            assert_int_equal(it[k].weight, want.v[k].weight);
+            assert_int_equal(it[k].scored, want.v[k].scored);
+            assert_int_equal(it[k].page, i);
+            assert_int_equal(it[k].audience.roles, want.v[k].audience.roles);
+            assert_int_equal(it[k].audience.settings, want.v[k].audience.settings);
+            assert_int_equal(it[k].nobody, want.v[k].nobody);
+            assert_null(it[k].block);
         }
-        assert_int_equal(k, n);
         assert_int_equal(page_build(l.c, &l.doc, i, html, len, &l.d), 0);
         char *a = dump_page(pe), *b = dump_page(pl);
         assert_string_equal(b, a);
@@ -783,6 +789,48 @@ static void check_lazy_equals_eager(const char *html, size_t len, int npages)
     assert_int_equal(l.doc.nbuilt, npages);
     fixture_release(&e);
     fixture_release(&l);
+}
+
+/* A page not built yet lists the questions and scenarios nested in its
+ * `only` blocks too, with the audience that shows them (the player's score
+ * and its lookup of answers to restore read this list). */
+static void test_page_read__lazy_items_include_nested_ones(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<!DOCTYPE html><html lang=\"en\"><body class=\"cp\" data-cp-module=\"m\"\n"
+        " data-cp-roles=\"physician,chief\" data-cp-settings=\"ed,imaging\">\n"
+        "<main id=\"cp-main\"><section class=\"cp-page\" data-cp-page=\"01\" data-cp-settings=\"ed\">\n"
+        "<h1>One</h1>\n"
+        "<div class=\"cp-only\" data-cp-roles=\"chief\"><p>Chiefs.</p>\n"
+        "<form class=\"cp-question\" data-cp-question=\"q-nested\" data-cp-type=\"single\"\n"
+        " data-cp-weight=\"3\" data-cp-correct=\"a\"><fieldset><legend class=\"cp-prompt\">Q</legend>\n"
+        "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>A</label></div></fieldset></form>\n"
+        "<div class=\"cp-only\" data-cp-roles=\"physician\">\n"
+        "<form class=\"cp-question\" data-cp-question=\"q-nobody\" data-cp-type=\"single\"\n"
+        " data-cp-weight=\"1\" data-cp-correct=\"a\"><fieldset><legend class=\"cp-prompt\">Q</legend>\n"
+        "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>A</label></div></fieldset></form>\n"
+        "</div></div>\n"
+        "</section></main></body></html>\n";
+    Fixture f;
+    assert_int_equal(read_lazy(&f, html, sizeof(html) - 1), 0);
+    int n;
+    const PageItem *it = page_items(&f.doc, 0, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(it[0].id, "q-nested");
+    assert_int_equal(it[0].weight, 3);
+    assert_int_equal(it[0].audience.roles, 2u);     /* chief */
+    assert_int_equal(it[0].audience.settings, 1u);  /* ed, from the page */
+    assert_true(score_item_shown(&it[0], 1, 0));
+    assert_false(score_item_shown(&it[0], 0, 0));
+    assert_false(score_item_shown(&it[0], 1, 1));
+    assert_string_equal(it[1].id, "q-nobody");     /* chief and physician: no one */
+    assert_int_equal(it[1].nobody, SCORE_NO_ROLE);
+    assert_false(score_item_shown(&it[1], 0, 0));
+    assert_false(score_item_shown(&it[1], 1, 0));
+    assert_false(page_built(&f.doc, 0));
+    fixture_release(&f);
+    check_lazy_equals_eager(html, sizeof(html) - 1, 1);
 }
 
 static void test_page_read__lazy_page_equals_eager_page(void **state)
@@ -1092,6 +1140,7 @@ int main(void)
         cmocka_unit_test(test_page_read__widget_problems_are_located),
         cmocka_unit_test(test_page_read__empty_document_is_refused),
         cmocka_unit_test(test_page_read__lazy_builds_no_page_until_asked),
+        cmocka_unit_test(test_page_read__lazy_items_include_nested_ones),
         cmocka_unit_test(test_page_read__lazy_page_equals_eager_page),
         cmocka_unit_test(test_page_read__lazy_memory_does_not_grow_with_pages_not_shown),
         cmocka_unit_test(test_page_read__lazy_falls_back_when_pages_cannot_be_located),
