@@ -7,20 +7,18 @@
  * before the screen changes. */
 #include "ui.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmi.h"
 #include "course.h"
 #include "manifest.h"
+#include "os.h"
 #include "package.h"
 #include "page_read.h"
 #include "store.h"
@@ -189,7 +187,7 @@ static int mod_read(Module *m, const char *name, Buf *out, Diag *d)
         return diag_error(d, srcloc(name, 0, 0), "unsafe file name in package (%s)", why);
     Buf path = BUF_INIT;
     buf_printf(&path, "%s/%s", m->path, name);
-    FILE *f = fopen(path.data, "rb");
+    FILE *f = os_fopen(path.data, "rb");
     int rc = -1;
     if (!f) {
         diag_error(d, srcloc(path.data, 0, 0), "cannot open: %s", strerror(errno));
@@ -597,9 +595,7 @@ static const char *cmi_el(const Module *m, const char *e12, const char *e2004)
 
 static int64_t mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)os_monotonic_ms();
 }
 
 /* Writes location, progress, score, status and this session's time to the
@@ -1645,39 +1641,39 @@ static int cmp_str(const void *a, const void *b)
 /* path: a zip, an unzipped package, or a folder of zips (sorted by name). */
 static int open_library(Ui *ui, const char *path, Buf *err)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
+    OsStat st;
+    if (os_stat(path, &st) != 0) {
         buf_printf(err, "%s: %s", path, strerror(errno));
         return -1;
     }
-    if (!S_ISDIR(st.st_mode))
+    if (st.kind != OS_FILE_DIR)
         return add_module(ui, path, 0);
     Buf man = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
-    int unzipped = stat(man.data, &st) == 0;
+    int unzipped = os_stat(man.data, &st) == 0;
     buf_release(&man);
     if (unzipped)
         return add_module(ui, path, 1);
-    DIR *d = opendir(path);
+    OsDir *d = os_dir_open(path);
     if (!d) {
         buf_printf(err, "%s: %s", path, strerror(errno));
         return -1;
     }
     char **names = NULL;
     size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < UI_MAX_MODULES) {
-        if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".zip"))
+    const char *name;
+    while ((name = os_dir_next(d, NULL)) && n < UI_MAX_MODULES) {
+        if (name[0] == '.' || !has_suffix(name, ".zip"))
             continue;
         char **nn = realloc(names, (n + 1) * sizeof(*nn));
         if (!nn)
             break;
         names = nn;
-        names[n] = strdup(e->d_name);
+        names[n] = strdup(name);
         if (names[n])
             n++;
     }
-    closedir(d);
+    os_dir_close(d);
     qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
         Buf p = BUF_INIT;
@@ -1703,7 +1699,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->trace_fd = -1;
     ui->sync_pending = -1;
     if (o->trace) {
-        ui->trace_fd = open(o->trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        ui->trace_fd = os_open(o->trace, OS_O_WRONLY | OS_O_CREAT | OS_O_APPEND, 0600);
         if (ui->trace_fd < 0) {
             buf_printf(err, "%s: %s", o->trace, strerror(errno));
             goto fail;
@@ -1717,7 +1713,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->role = ui->setting = -1;
     ui->zoom_pos = -1;
     ui->new_role = ui->new_setting = -1;
-    const char *lang = o->lang ? o->lang : getenv("LANG");
+    const char *lang = o->lang ? o->lang : os_ui_language();
     ui->en = ui->base_en = lang && strncmp(lang, "en", 2) == 0;
     buf_init(&ui->title);
     buf_init(&ui->where);
@@ -2198,8 +2194,8 @@ int ui_wants_text(const Ui *ui)
 int ui_check(const char *path, Buf *out)
 {
     Diag d = DIAG_INIT;
-    struct stat st;
-    int is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    OsStat st;
+    int is_dir = os_stat(path, &st) == 0 && st.kind == OS_FILE_DIR;
     int rc = is_dir ? 0 : validate_package(path, NULL, &d);
     diag_sort(&d);
     for (size_t i = 0; i < d.count; i++) {
