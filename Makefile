@@ -141,9 +141,30 @@ fuzz:
 	tools/fuzz
 
 # ---- install ------------------------------------------------------------------
+# The programs, a man page each, the desktop entry, the guides, and the LRS
+# file's template in $(SYSCONFDIR)/wardplayer at mode 600 (copied with cp -p,
+# lrs.conf keeps that mode: it holds a password).
+SYSCONFDIR ?= /etc
+DOCS := README.md docs/player.md docs/lrs.md docs/authoring.md docs/admin.md \
+        docs/admin-export.md docs/package-format.md
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/applications $(DESTDIR)$(PREFIX)/share/doc/wardplayer \
+	    $(DESTDIR)$(SYSCONFDIR)/wardplayer
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/man/coursepack.1 docs/man/wardplayer.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 player/wardplayer.desktop $(DESTDIR)$(PREFIX)/share/applications/
+	install -m 644 $(DOCS) $(DESTDIR)$(PREFIX)/share/doc/wardplayer/
+	install -m 600 docs/lrs.conf.example $(DESTDIR)$(SYSCONFDIR)/wardplayer/lrs.conf.example
+
+# A Debian package of the programs, built with dpkg-deb from a staged install.
+DEB := dist/wardplayer_$(VERSION)_amd64.deb
+deb: $(DEB)
+$(DEB): $(PROGRAMS) tools/make-deb docs/man/coursepack.1 docs/man/wardplayer.1 \
+        player/wardplayer.desktop docs/lrs.conf.example $(DOCS)
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr
+	tools/make-deb $(BUILD)/deb $(VERSION) $@
 
 clean:
 	rm -rf build dist
