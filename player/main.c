@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "lrs_config.h"
 #include "os.h"
+#include "check.h"
 #include "ui.h"
 
 #ifndef WARDPLAYER_VERSION

@@ -118,6 +118,13 @@ OsDir *os_dir_open(const char *path);
 const char *os_dir_next(OsDir *d, int *kind);
 void os_dir_close(OsDir *d);
 
+/* Relative to an open folder, without following a symbolic link (POSIX:
+ * openat/fstatat on the folder's descriptor, so a link swapped in between
+ * two calls is not followed either): lstat of the entry name, and the
+ * subfolder name opened for listing (NULL with errno, ELOOP for a link). */
+int os_dir_lstat_at(OsDir *d, const char *name, OsStat *st);
+OsDir *os_dir_open_at(OsDir *d, const char *name);
+
 /* ---- where things live ------------------------------------------------------- */
 
 /* The default learner-data folder (not created): POSIX

@@ -228,6 +228,31 @@ const char *os_dir_next(OsDir *d, int *kind)
     return NULL;
 }
 
+int os_dir_lstat_at(OsDir *d, const char *name, OsStat *st)
+{
+    struct stat sb;
+    if (fstatat(dirfd(d->d), name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+        return -1;
+    from_stat(&sb, st);
+    return 0;
+}
+
+OsDir *os_dir_open_at(OsDir *d, const char *name)
+{
+    int fd = openat(dirfd(d->d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    OsDir *sub = malloc(sizeof *sub);
+    if (!sub || !(sub->d = fdopendir(fd))) {
+        int e = sub ? errno : ENOMEM;
+        close(fd);
+        free(sub);
+        errno = e;
+        return NULL;
+    }
+    return sub;
+}
+
 void os_dir_close(OsDir *d)
 {
     if (!d)

@@ -468,6 +468,7 @@ int os_mkstemp(char *tmpl)
 /* ---- folders ------------------------------------------------------------------------- */
 
 struct OsDir {
+    char *path;                 /* the folder, UTF-8, malloc'd */
     HANDLE h;
     WIN32_FIND_DATAW fd;
     int first;                  /* fd holds an entry not yet returned */
@@ -490,8 +491,10 @@ OsDir *os_dir_open(const char *path)
     }
     d->h = FindFirstFileW(w, &d->fd);
     free(w);
-    if (d->h == INVALID_HANDLE_VALUE) {
+    if (d->h == INVALID_HANDLE_VALUE || !(d->path = strdup(path))) {
         set_errno_last();
+        if (d->h != INVALID_HANDLE_VALUE)
+            FindClose(d->h);
         free(d);
         return NULL;
     }
@@ -526,7 +529,40 @@ void os_dir_close(OsDir *d)
         return;
     FindClose(d->h);
     free(d->name);
+    free(d->path);
     free(d);
+}
+
+/* Windows has no openat: the joined path, its reparse points refused. */
+static char *join(const OsDir *d, const char *name)
+{
+    Buf p = BUF_INIT;
+    size_t n = strlen(d->path);
+    buf_printf(&p, "%s%s%s", d->path, n && is_sep(d->path[n - 1]) ? "" : "\\", name);
+    return buf_detach(&p, NULL);
+}
+
+int os_dir_lstat_at(OsDir *d, const char *name, OsStat *st)
+{
+    char *p = join(d, name);
+    int rc = p ? os_lstat(p, st) : -1;
+    free(p);
+    return rc;
+}
+
+OsDir *os_dir_open_at(OsDir *d, const char *name)
+{
+    char *p = join(d, name);
+    OsStat st;
+    OsDir *sub = NULL;
+    if (p && os_lstat(p, &st) == 0) {
+        if (st.kind == OS_FILE_LINK)
+            errno = ELOOP;
+        else
+            sub = os_dir_open(p);
+    }
+    free(p);
+    return sub;
 }
 
 /* ---- where things live ---------------------------------------------------------------- */
