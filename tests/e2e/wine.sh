@@ -39,9 +39,26 @@ skip_suite() {
     exit 0
 }
 
+# CI builds dist/windows in the background (tools/ci-windows): wait for it.
+wait_ci_build() {
+    local status=$BUILD/windows/ci-status waited=0
+    [ -f "$status" ] || status=build/windows/ci-status
+    [ -f "$status" ] || return 0
+    while [ "$(cat "$status")" = running ] && [ $waited -lt 3600 ]; do
+        sleep 5
+        waited=$((waited + 5))
+    done
+    echo "the Windows build (tools/ci-windows): $(cat "$status") s, waited ${waited} s here"
+    if [ "$(cut -d' ' -f1 "$status")" != ok ]; then
+        tail -n 30 "$(dirname "$status")/ci.log" | sed 's/^/    /'
+        bad "the Windows build (make windows) succeeded"
+    fi
+}
+
 # Skips unless the Windows build and Wine are there; then makes the prefix.
 wine_setup() {
     [ "${SANITIZE:-}" = 1 ] && skip_suite "under make check (the Windows build has no sanitizers; make test runs it)"
+    wait_ci_build
     [ -f "$WIN_EXE" ] || skip_suite "$WIN_EXE is missing (make windows)"
     [ -x "$WINE" ] || skip_suite "$WINE is missing (tools/install-deps installs wine64)"
     export WINEPREFIX=$PWD/$BUILD/wine-$SUITE
