@@ -219,7 +219,8 @@ WIN_LIBS := $(filter-out -lmingw32 -lSDL2main -mwindows,$(shell $(WIN_PC) --libs
         -lole32 -luuid -ladvapi32 -lshell32
 endif
 WIN_ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_WIN32_WINNT=0x0A00 \
-        -D__USE_MINGW_ANSI_STDIO=1 $(WARN) -O2 -Isrc -Iplayer -MMD -MP
+        -D__USE_MINGW_ANSI_STDIO=1 $(WARN) -O2 -Isrc -Iplayer -I$(BUILD)/gen -MMD -MP
+$(WIN_LIB_OBJ) $(WIN_PLAYER_OBJ) $(WIN_BUILD)/player/main.o: | $(MSG_GEN)
 
 $(WIN_BUILD)/player/main.o: WIN_ALL_CFLAGS += -DWARDPLAYER_VERSION='"$(VERSION)"'
 $(WIN_BUILD)/%.o: %.c

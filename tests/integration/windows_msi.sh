@@ -29,7 +29,16 @@ T=$(mktemp -d /tmp/windows_msi.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 C=$WINEPREFIX/drive_c
 INST="$C/Program Files/wardplayer"
-MENU="$C/ProgramData/Microsoft/Windows/Start Menu/Programs/wardplayer"
+# ALLUSERS=1 puts the shortcuts in the all-users Start menu on Windows; Wine's
+# msi resolves ProgramMenuFolder to the user's own: either is accepted here
+menu_dir() {
+    local d
+    for d in "$C/ProgramData/Microsoft/Windows/Start Menu/Programs/wardplayer" \
+             "$C"/users/*/AppData/Roaming/Microsoft/Windows/Start\ Menu/Programs/wardplayer; do
+        [ -d "$d" ] && { echo "$d"; return; }
+    done
+    echo "$C/ProgramData/Microsoft/Windows/Start Menu/Programs/wardplayer"
+}
 DATA=$C/ProgramData/wardplayer/data
 
 size=$(du -k "$MSI" | cut -f1)
@@ -42,6 +51,9 @@ check "installed: Program Files\\wardplayer\\wardplayer.exe" test -f "$INST/ward
 check "installed: the DLLs beside it" test -f "$INST/SDL2.dll" -a -f "$INST/libsqlite3-0.dll"
 check "installed: the DejaVu fonts and their licence" \
     test -f "$INST/fonts/DejaVuSans.ttf" -a -f "$INST/licenses/fonts-dejavu.txt"
+MENU=$(menu_dir)
+check "installed per machine (registered under HKLM)" \
+    grep -q '"DisplayName"="wardplayer"' "$WINEPREFIX/system.reg"
 check "installed: the Start-menu shortcut" test -f "$MENU/wardplayer.lnk"
 check "installed: the kiosk shortcut" test -f "$MENU/wardplayer (kiosk).lnk"
 check "installed: the kiosk shortcut opens the library with --kiosk" \
@@ -83,10 +95,14 @@ echo stale >"$INST/left-by-hand.txt"
 wrun msiexec /i "$T/wardplayer-$NEXT.msi" /qn >"$T/upgrade.out" 2>&1
 rc=$?
 check "msiexec upgrades silently" test "$rc" = 0
-products=$(grep -c '"DisplayName"="wardplayer"' "$WINEPREFIX/system.reg")
-check "after the upgrade one wardplayer is installed (Add/Remove Programs)" test "$products" = 1
-check "after the upgrade: the registered version is $NEXT" \
-    grep -q "\"DisplayVersion\"=\"$NEXT\"" "$WINEPREFIX/system.reg"
+# Add/Remove Programs: the Uninstall keys naming wardplayer, with their versions
+arp() {
+    awk '/^\[/ { inu = ($0 ~ /CurrentVersion\\\\Uninstall\\\\\{/); name = 0 }
+         inu && /^"DisplayName"="wardplayer"/ { name = 1 }
+         inu && name && /^"DisplayVersion"=/ { print }' "$WINEPREFIX/system.reg"
+}
+check "after the upgrade one wardplayer is installed, version $NEXT (Add/Remove Programs)" \
+    test "$(arp)" = "\"DisplayVersion\"=\"$NEXT\""
 check "after the upgrade: the program is there and runs" \
     test "$(wrun "$EXE" --version 2>/dev/null)" = "wardplayer $VERSION"
 check "after the upgrade: the learner data is kept" \
@@ -96,6 +112,7 @@ wrun msiexec /x "$T/wardplayer-$NEXT.msi" /qn >"$T/uninstall.out" 2>&1
 rc=$?
 check "msiexec /x /qn uninstalls silently" test "$rc" = 0
 check "uninstalled: the program is gone" test ! -e "$INST/wardplayer.exe"
+check "uninstalled: no longer in Add/Remove Programs" test -z "$(arp)"
 check "uninstalled: the shortcuts are gone" test ! -e "$MENU/wardplayer.lnk"
 check "uninstalled: the learner data is kept" test -f "$DATA/learners.db"
 

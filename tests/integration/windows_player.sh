@@ -330,17 +330,29 @@ if [ -f "$SERVER" ] && command -v node >/dev/null; then
     done
     pending() { sqlite3 "$WDATA/learners.db" 'select count(*) from outbox where sent_at is null'; }
     before=$(pending)
-    WARDPLAYER_LRS_ENDPOINT="http://127.0.0.1:$PORT/xAPI/" WARDPLAYER_LRS_USERNAME=ward-pc \
-        WARDPLAYER_LRS_PASSWORD="pw-$RANDOM" \
-        wrun "$WEXE" --data "$WDATA" --sync >"$T/sync.out" 2>&1
+    # the LRS file's rule on Windows: Wine gives a file the access list its
+    # mode describes (0644: Everyone may read), so both verdicts show here
+    CONF="$T/Formation IA/lrs.conf"
+    printf 'endpoint = http://127.0.0.1:%s/xAPI/\nusername = ward-pc\npassword = pw-%s\n' \
+        "$PORT" "$RANDOM$RANDOM" >"$CONF"
+    chmod 644 "$CONF"
+    wrun "$WEXE" --data "$WDATA" --sync --lrs-config "$CONF" >"$T/sync-open.out" 2>&1
     rc=$?
+    check "Windows --sync refuses an LRS file others can read (exit 1, says who and the icacls fix)" \
+        bash -c "[ $rc != 0 ] && grep -q 'lrs.conf: error: readable or writable by' '$T/sync-open.out' &&
+                 grep -q 'icacls' '$T/sync-open.out' && [ \$(sqlite3 '$WDATA/learners.db' 'select count(*) from outbox where sent_at is null') = $before ]"
+    chmod 600 "$CONF"
+    wrun "$WEXE" --data "$WDATA" --sync --lrs-config "$CONF" >"$T/sync.out" 2>&1
+    rc=$?
+    sed 's/^/    /' "$T/sync.out" | head -5
     in_lrs=$(curl -s -u ward-pc:x -H 'X-Experience-API-Version: 1.0.3' \
         "http://127.0.0.1:$PORT/xAPI/statements?limit=500" |
         python3 -c 'import json,sys; print(len(json.load(sys.stdin)["statements"]))' 2>/dev/null)
-    check "Windows --sync: exit 0, nothing left pending ($before statements)" \
+    check "Windows --sync with a private LRS file: exit 0, nothing left pending ($before statements)" \
         [ "$rc/$(pending)" = 0/0 ]
     check "Windows --sync: the LRS holds each statement once ($in_lrs of $before)" \
         test "$before" -gt 0 -a "$in_lrs" = "$before"
+    check "no password in the player's output" bash -c "! grep -q 'pw-' '$T'/sync*.out"
     kill "$LRS_PID" 2>/dev/null
     wait "$LRS_PID" 2>/dev/null
 else
