@@ -881,7 +881,9 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         if (type == AE_IFDIR) {
             size_t l = strlen(name);
             const char *why;
-            char *dir = l && name[l - 1] == '/' ? strndup(name, l - 1) : strdup(name);
+            char *dir = strdup(name);       /* without its trailing '/' */
+            if (dir && l && dir[l - 1] == '/')
+                dir[l - 1] = '\0';
             if (dir && *dir && !package_name_ok(dir, &why)) {
                 diag_error(d, at, "folder entry '%s': %s (rebuild the zip with relative "
                            "paths inside the package)", name, why);
