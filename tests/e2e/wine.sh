@@ -65,7 +65,7 @@ wine_setup() {
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         rm -rf "$WINEPREFIX"
         mkdir -p "$(dirname "$WINEPREFIX")"
-        timeout 300 "$WINE" wineboot -i >/dev/null 2>&1
+        LC_ALL=C.UTF-8 timeout 300 "$WINE" wineboot -i >/dev/null 2>&1
         [ -f "$WINEPREFIX/system.reg" ] || skip_suite "wineboot could not make a Wine prefix"
     fi
     # one wineserver for the whole suite: each program then starts in ~1 s
@@ -74,7 +74,9 @@ wine_setup() {
 
 # The program under Wine with a time limit; stdout and stderr as it writes
 # them, less the carriage returns of Windows' text mode.
+# LC_ALL=C.UTF-8: Wine reads Unix file names in the locale's encoding, and
+# the names here are UTF-8 (« Formation IA/données »).
 wrun() {
-    timeout 180 "$WINE" "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'
+    LC_ALL=C.UTF-8 timeout 180 "$WINE" "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'
     return "${PIPESTATUS[0]}"
 }

@@ -14,6 +14,8 @@ set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 SUITE=windows_player
+# both players take the interface language from LANG (os_ui_language)
+export LANG=fr_FR.UTF-8
 . tests/e2e/wine.sh
 PLAYER=$BUILD/wardplayer
 COURSEPACK=$BUILD/coursepack
