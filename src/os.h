@@ -151,7 +151,9 @@ const char *os_ui_language(void);
 /* Reads a file that holds a secret, at most max bytes: a regular file, not a
  * symbolic link, that only its owner can read — POSIX: no group or other
  * permission bits and owned by root or the caller; Windows: no access for
- * anyone but Administrators, SYSTEM and the account running the program.
+ * anyone but Administrators, SYSTEM and the account running the program, and
+ * owned by the administrators (or by the caller when it is one: any account
+ * may create files in %PROGRAMDATA%).
  * Returns 0 with *text (malloc'd, NUL-terminated, *len bytes; wipe and free
  * it), 1 when the file does not exist, -1 with a message in err naming path,
  * what is wrong and the command that fixes it. */

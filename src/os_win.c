@@ -3,8 +3,9 @@
  * learner « Hélène » or a folder « Formation IA » works whatever the ANSI
  * code page. Learner data lives in %PROGRAMDATA%\wardplayer\data, shared by
  * every account of the ward PC (an ACL gives Users modify rights); the LRS
- * file beside it must be private to administrators, SYSTEM and the account
- * that runs the player, the rule the 0600 file follows on Linux. Reading
+ * file beside it must be the administrators' and readable only by them,
+ * SYSTEM and the account that runs the player: the rule of the 0600 file
+ * owned by root on Linux. Reading
  * aloud uses Windows' own voices through SAPI, so nothing is shipped for it. */
 #define WIN32_LEAN_AND_MEAN
 #define COBJMACROS
@@ -684,6 +685,19 @@ static int is_well_known(PSID sid, WELL_KNOWN_SID_TYPE type)
     return IsWellKnownSid(sid, type) != 0;
 }
 
+/* 1 when this program runs with the Administrators group in force (an
+ * elevated administrator, SYSTEM, or Wine's user). */
+static int caller_is_admin(void)
+{
+    BYTE buf[SECURITY_MAX_SID_SIZE];
+    DWORD n = sizeof buf;
+    BOOL member = FALSE;
+    if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, buf, &n) ||
+        !CheckTokenMembership(NULL, buf, &member))
+        return 0;
+    return member != 0;
+}
+
 /* "DOMAIN\name" of a SID, else its S-1-5-... text; appended to out. */
 static void sid_name(PSID sid, Buf *out)
 {
@@ -734,11 +748,13 @@ static int check_private(HANDLE h, const char *path, Buf *err)
                    (unsigned long)e);
         goto out;
     }
+    /* Any account may create files in %PROGRAMDATA%\wardplayer: a file an
+     * ordinary user made there must not decide where results go. */
     if (!(is_well_known(owner, WinBuiltinAdministratorsSid) ||
-          is_well_known(owner, WinLocalSystemSid) || EqualSid(owner, me))) {
-        buf_printf(err, "%s: error: owned by another user (", path);
+          is_well_known(owner, WinLocalSystemSid) || (EqualSid(owner, me) && caller_is_admin()))) {
+        buf_printf(err, "%s: error: owned by ", path);
         sid_name(owner, err);
-        buf_printf(err, ") (make it owned by the administrators: icacls \"%s\" /setowner "
+        buf_printf(err, ", not by the administrators (make it theirs: icacls \"%s\" /setowner "
                         "*S-1-5-32-544)", path);
         goto out;
     }
