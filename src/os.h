@@ -57,6 +57,7 @@ typedef struct OsStat {
     unsigned long long size;    /* bytes */
     long long mtime_ns;         /* modification time, ns since 1970 */
     unsigned mode;              /* POSIX permission bits (07777); Windows: 0 */
+    unsigned long long dev, ino;    /* the file's identity (Windows: 0) */
 } OsStat;
 
 /* 0, or -1 (errno: ENOENT when missing). */
@@ -94,6 +95,10 @@ int os_fchmod(int fd, unsigned mode);
 /* mkstemp(): tmpl ends in "XXXXXX", replaced in place; the file is created
  * exclusively, mode 0600 on POSIX. A descriptor, or -1 (errno). */
 int os_mkstemp(char *tmpl);
+
+/* realpath(): the absolute path without links, "." or ".." (malloc'd), or
+ * NULL (errno). */
+char *os_realpath(const char *path);
 
 /* ---- durable replace ------------------------------------------------------------ */
 
@@ -205,6 +210,17 @@ int os_speech_start(const char *text, const char *lang, Buf *err);
 /* 1 while speaking. */
 int os_speech_busy(void);
 void os_speech_stop(void);
+
+/* ---- shared libraries loaded at run time ------------------------------------- */
+
+/* Appends the folder of the loaded shared library holding addr; -1 when it
+ * cannot be known. */
+int os_library_dir_of(const void *addr, Buf *out);
+/* Loads a shared library (dlopen RTLD_NOW|RTLD_LOCAL; LoadLibrary), never
+ * unloaded. NULL with the loader's reason in err. */
+void *os_library_open(const char *name, Buf *err);
+/* The address of a symbol of lib, or NULL. */
+void *os_library_symbol(void *lib, const char *name);
 
 /* ---- fonts ------------------------------------------------------------------------- */
 

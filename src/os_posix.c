@@ -5,8 +5,10 @@
  * the private-file rule, and the read-aloud child (posix_spawn, so no fork of
  * a process holding SDL and SQLite). The fontconfig lookup is in
  * os_posix_font.c, so coursepack does not link fontconfig. */
+#define _GNU_SOURCE         /* dladdr */
 #include "os.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -69,6 +71,8 @@ static void from_stat(const struct stat *sb, OsStat *st)
     st->size = (unsigned long long)sb->st_size;
     st->mtime_ns = (long long)sb->st_mtim.tv_sec * 1000000000LL + sb->st_mtim.tv_nsec;
     st->mode = (unsigned)(sb->st_mode & 07777);
+    st->dev = (unsigned long long)sb->st_dev;
+    st->ino = (unsigned long long)sb->st_ino;
 }
 
 int os_stat(const char *path, OsStat *st)
@@ -136,6 +140,11 @@ int os_mkdirs(const char *path, unsigned mode)
     free(p);
     errno = e;
     return rc;
+}
+
+char *os_realpath(const char *path)
+{
+    return realpath(path, NULL);
 }
 
 int os_rename(const char *from, const char *to)
@@ -539,4 +548,33 @@ int os_speech_busy(void)
 
 void os_speech_stop(void)
 {
+}
+
+/* ---- shared libraries ------------------------------------------------------------ */
+
+int os_library_dir_of(const void *addr, Buf *out)
+{
+    Dl_info info;
+    if (!dladdr((void *)addr, &info) || !info.dli_fname)
+        return -1;
+    const char *slash = strrchr(info.dli_fname, '/');
+    if (!slash)
+        return -1;
+    buf_append(out, info.dli_fname, (size_t)(slash - info.dli_fname));
+    return 0;
+}
+
+void *os_library_open(const char *name, Buf *err)
+{
+    void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        buf_puts(err, e ? e : name);
+    }
+    return h;
+}
+
+void *os_library_symbol(void *lib, const char *name)
+{
+    return dlsym(lib, name);
 }

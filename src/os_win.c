@@ -221,6 +221,7 @@ static int attr_stat(const char *path, OsStat *st, int follow)
     st->size = ((unsigned long long)a.nFileSizeHigh << 32) | a.nFileSizeLow;
     st->mtime_ns = filetime_ns(a.ftLastWriteTime);
     st->mode = 0;
+    st->dev = st->ino = 0;
     return 0;
 }
 
@@ -244,10 +245,8 @@ int os_fstat(int fd, OsStat *st)
     }
     DWORD type = GetFileType(h);
     if (type != FILE_TYPE_DISK) {
+        memset(st, 0, sizeof *st);
         st->kind = OS_FILE_OTHER;
-        st->size = 0;
-        st->mtime_ns = 0;
-        st->mode = 0;
         return 0;
     }
     if (!GetFileInformationByHandle(h, &bi)) {
@@ -258,6 +257,8 @@ int os_fstat(int fd, OsStat *st)
     st->size = ((unsigned long long)bi.nFileSizeHigh << 32) | bi.nFileSizeLow;
     st->mtime_ns = filetime_ns(bi.ftLastWriteTime);
     st->mode = 0;
+    st->dev = bi.dwVolumeSerialNumber;
+    st->ino = ((unsigned long long)bi.nFileIndexHigh << 32) | bi.nFileIndexLow;
     return 0;
 }
 
@@ -349,6 +350,25 @@ int os_mkdirs(const char *path, unsigned mode)
 {
     (void)mode;
     return make_dirs(path, make_plain);
+}
+
+char *os_realpath(const char *path)
+{
+    wchar_t *w = wide(path);
+    if (!w)
+        return NULL;
+    wchar_t full[32768];
+    DWORD n = GetFullPathNameW(w, sizeof full / sizeof full[0], full, NULL);
+    free(w);
+    if (n == 0 || n >= sizeof full / sizeof full[0]) {
+        set_errno_last();
+        return NULL;
+    }
+    if (GetFileAttributesW(full) == INVALID_FILE_ATTRIBUTES) {
+        set_errno_last();
+        return NULL;
+    }
+    return narrow(full);
 }
 
 int os_rename(const char *from, const char *to)
@@ -1161,6 +1181,45 @@ void os_speech_stop(void)
 {
     if (voice)
         ISpVoice_Speak(voice, NULL, SPF_PURGEBEFORESPEAK, NULL);
+}
+
+/* ---- shared libraries --------------------------------------------------------------- */
+
+int os_library_dir_of(const void *addr, Buf *out)
+{
+    HMODULE m = NULL;
+    wchar_t w[32768];
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                            GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCWSTR)addr, &m))
+        return -1;
+    DWORD n = GetModuleFileNameW(m, w, sizeof w / sizeof w[0]);
+    if (n == 0 || n >= sizeof w / sizeof w[0])
+        return -1;
+    while (n && w[n - 1] != L'\\')
+        n--;
+    if (n)
+        w[n - 1] = 0;
+    char *s = narrow(w);
+    if (!s)
+        return -1;
+    buf_puts(out, s);
+    free(s);
+    return 0;
+}
+
+void *os_library_open(const char *name, Buf *err)
+{
+    wchar_t *w = wide(name);
+    HMODULE h = w ? LoadLibraryW(w) : NULL;
+    if (!h)
+        win_error(err, name, GetLastError());
+    free(w);
+    return (void *)h;
+}
+
+void *os_library_symbol(void *lib, const char *name)
+{
+    return (void *)GetProcAddress((HMODULE)lib, name);
 }
 
 /* ---- fonts ------------------------------------------------------------------------------- */
