@@ -213,6 +213,9 @@ windows:
 
 ifneq ($(WIN_PREFIX),)
 WIN_PC := PKG_CONFIG_LIBDIR=$(WIN_PREFIX)/lib/pkgconfig $(PKG_CONFIG)
+ifneq ($(shell $(WIN_PC) --exists $(WIN_PKGS) && echo yes),yes)
+$(error $(WIN_PREFIX) lacks some of $(WIN_PKGS): run tools/cross-deps)
+endif
 # our own main(), which takes its UTF-8 arguments from os_init(): no SDL_main
 WIN_CFLAGS := $(filter-out -Dmain=SDL_main,$(shell $(WIN_PC) --cflags $(WIN_PKGS)))
 WIN_LIBS := $(filter-out -lmingw32 -lSDL2main -mwindows,$(shell $(WIN_PC) --libs $(WIN_PKGS))) \
