@@ -59,3 +59,8 @@ void os_replace_abort(FILE *f, const char *tmp)
     if (tmp)
         os_remove(tmp);
 }
+
+int os_read_private_file(const char *path, size_t max, char **text, size_t *len, Buf *err)
+{
+    return os_read_admin_file(path, max, 1, text, len, err);
+}

@@ -151,17 +151,23 @@ int os_make_data_dir(const char *path);
  * text as LANG holds ("fr_FR.UTF-8"); NULL when unknown. */
 const char *os_ui_language(void);
 
-/* ---- private files (secrets) ----------------------------------------------- */
+/* ---- the administrator's files --------------------------------------------------- */
 
-/* Reads a file that holds a secret, at most max bytes: a regular file, not a
- * symbolic link, that only its owner can read — POSIX: no group or other
- * permission bits and owned by root or the caller; Windows: no access for
- * anyone but Administrators, SYSTEM and the account running the program, and
- * owned by the administrators (or by the caller when it is one: any account
- * may create files in %PROGRAMDATA%).
- * Returns 0 with *text (malloc'd, NUL-terminated, *len bytes; wipe and free
- * it), 1 when the file does not exist, -1 with a message in err naming path,
- * what is wrong and the command that fixes it. */
+/* Reads a file the administrator writes, at most max bytes: a regular file,
+ * not a symbolic link, owned by root or the caller (Windows: by the
+ * administrators, or by the caller when it is one: any account may create
+ * files in %PROGRAMDATA%), that no one else can change (POSIX: no group or
+ * other write bit; Windows: no write right for anyone but Administrators,
+ * SYSTEM and the caller). secret: no one else may read it either (POSIX
+ * mode 600; Windows: no read right for others), for a file holding a
+ * password. The messages speak of the file's two users: secret = the LRS
+ * configuration, else the settings file. Returns 0 with *text (malloc'd,
+ * NUL-terminated, *len bytes; wipe a secret and free it), 1 when the file does
+ * not exist, -1 with "path: error: what (the command that fixes it)". */
+int os_read_admin_file(const char *path, size_t max, int secret, char **text, size_t *len,
+                       Buf *err);
+
+/* os_read_admin_file(path, max, 1, ...): the LRS configuration. */
 int os_read_private_file(const char *path, size_t max, char **text, size_t *len, Buf *err);
 
 /* ---- time ---------------------------------------------------------------------- */

@@ -302,7 +302,8 @@ const char *os_ui_language(void)
 
 /* ---- private files ----------------------------------------------------------- */
 
-int os_read_private_file(const char *path, size_t max, char **text, size_t *len, Buf *err)
+int os_read_admin_file(const char *path, size_t max, int secret, char **text, size_t *len,
+                       Buf *err)
 {
     *text = NULL;
     *len = 0;
@@ -314,9 +315,12 @@ int os_read_private_file(const char *path, size_t max, char **text, size_t *len,
         if (e == ELOOP)
             buf_printf(err, "%s: error: is a symbolic link (point the configuration at the "
                             "real file)", path);
-        else
+        else if (secret)
             buf_printf(err, "%s: error: cannot open: %s (the LRS configuration must be "
                             "readable by the account that runs the sync)", path, strerror(e));
+        else
+            buf_printf(err, "%s: error: cannot open: %s (make it readable by the account that "
+                            "runs the player)", path, strerror(e));
         return -1;
     }
     int ret = -1;
@@ -327,24 +331,34 @@ int os_read_private_file(const char *path, size_t max, char **text, size_t *len,
         goto out;
     }
     if (!S_ISREG(sb.st_mode)) {
-        buf_printf(err, "%s: error: not a regular file (give the path of the configuration "
-                        "file)", path);
+        buf_printf(err, "%s: error: not a regular file (give the path of the %s file)", path,
+                   secret ? "configuration" : "settings");
         goto out;
     }
-    if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+    if (secret && (sb.st_mode & (S_IRWXG | S_IRWXO))) {
         buf_printf(err, "%s: error: readable or writable by group or others (mode %04o) "
                         "(it holds the LRS password: chmod 600 %s)",
                    path, (unsigned)(sb.st_mode & 07777), path);
         goto out;
     }
+    if (!secret && (sb.st_mode & (S_IWGRP | S_IWOTH))) {
+        buf_printf(err, "%s: error: writable by group or others (mode %04o), so learners "
+                        "could change it (chmod 644 %s)",
+                   path, (unsigned)(sb.st_mode & 07777), path);
+        goto out;
+    }
     if (sb.st_uid != geteuid() && sb.st_uid != 0) {
-        buf_printf(err, "%s: error: owned by another user (uid %u) (make it owned by the "
-                        "administrator: chown root %s)", path, (unsigned)sb.st_uid, path);
+        if (secret)
+            buf_printf(err, "%s: error: owned by another user (uid %u) (make it owned by the "
+                            "administrator: chown root %s)", path, (unsigned)sb.st_uid, path);
+        else
+            buf_printf(err, "%s: error: owned by another user (uid %u) (chown root %s)", path,
+                       (unsigned)sb.st_uid, path);
         goto out;
     }
     if ((unsigned long long)sb.st_size > max) {
-        buf_printf(err, "%s: error: larger than %zu bytes (is this the LRS configuration?)",
-                   path, max);
+        buf_printf(err, "%s: error: larger than %zu bytes (is this the %s?)", path, max,
+                   secret ? "LRS configuration" : "settings file");
         goto out;
     }
     size_t cap = (size_t)sb.st_size;

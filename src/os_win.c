@@ -746,14 +746,23 @@ static void sid_name(PSID sid, Buf *out)
 
 /* The icacls command that makes path private (SIDs, not names: "Administrators"
  * is « Administrateurs » on a French Windows). */
-static void fix_command(const char *path, Buf *out)
+static void fix_command(const char *path, int secret, Buf *out)
 {
-    buf_printf(out, "icacls \"%s\" /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F "
-                    "ACCOUNT:R, with ACCOUNT the one that runs the player", path);
+    if (secret)
+        buf_printf(out, "icacls \"%s\" /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F "
+                        "ACCOUNT:R, with ACCOUNT the one that runs the player", path);
+    else
+        buf_printf(out, "icacls \"%s\" /inheritance:r /grant:r *S-1-5-32-544:F *S-1-5-18:F "
+                        "*S-1-5-32-545:R", path);
 }
 
+#define WRITE_RIGHTS (FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | \
+                      FILE_WRITE_ATTRIBUTES | DELETE | WRITE_DAC | WRITE_OWNER | \
+                      GENERIC_WRITE | GENERIC_ALL)
+#define READ_RIGHTS (FILE_READ_DATA | GENERIC_READ | GENERIC_ALL)
+
 /* Owner and ACL checks on the open file h; 0, or -1 with the message. */
-static int check_private(HANDLE h, const char *path, Buf *err)
+static int check_admin_file(HANDLE h, const char *path, int secret, Buf *err)
 {
     PSID owner = NULL;
     PACL dacl = NULL;
@@ -779,9 +788,9 @@ static int check_private(HANDLE h, const char *path, Buf *err)
         goto out;
     }
     if (!dacl) {
-        buf_printf(err, "%s: error: readable and writable by everyone (no access list) (it "
-                        "holds the LRS password: ", path);
-        fix_command(path, err);
+        buf_printf(err, "%s: error: readable and writable by everyone (no access list) (",
+                   path);
+        fix_command(path, secret, err);
         buf_putc(err, ')');
         goto out;
     }
@@ -796,10 +805,14 @@ static int check_private(HANDLE h, const char *path, Buf *err)
             is_well_known(sid, WinLocalSystemSid) || EqualSid(sid, me) ||
             is_well_known(sid, WinCreatorOwnerSid))
             continue;
-        buf_printf(err, "%s: error: readable or writable by ", path);
+        if (!(a->Mask & (secret ? READ_RIGHTS | WRITE_RIGHTS : WRITE_RIGHTS)))
+            continue;
+        buf_printf(err, "%s: error: %s by ", path,
+                   secret ? "readable or writable" : "writable");
         sid_name(sid, err);
-        buf_puts(err, " (it holds the LRS password: ");
-        fix_command(path, err);
+        buf_puts(err, secret ? " (it holds the LRS password: " : ", so learners could change "
+                 "it (");
+        fix_command(path, secret, err);
         buf_putc(err, ')');
         goto out;
     }
@@ -811,7 +824,8 @@ out:
     return ret;
 }
 
-int os_read_private_file(const char *path, size_t max, char **text, size_t *len, Buf *err)
+int os_read_admin_file(const char *path, size_t max, int secret, char **text, size_t *len,
+                       Buf *err)
 {
     *text = NULL;
     *len = 0;
@@ -827,8 +841,9 @@ int os_read_private_file(const char *path, size_t max, char **text, size_t *len,
         DWORD e = GetLastError();
         if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
             return 1;
-        buf_printf(err, "%s: error: cannot open: %s (the LRS configuration must be readable "
-                        "by the account that runs the sync)", path, strerror(errno_from(e)));
+        buf_printf(err, "%s: error: cannot open: %s (%s)", path, strerror(errno_from(e)),
+                   secret ? "the LRS configuration must be readable by the account that runs "
+                            "the sync" : "make it readable by the account that runs the player");
         return -1;
     }
     int ret = -1;
@@ -845,16 +860,16 @@ int os_read_private_file(const char *path, size_t max, char **text, size_t *len,
         goto out;
     }
     if (bi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY || GetFileType(h) != FILE_TYPE_DISK) {
-        buf_printf(err, "%s: error: not a regular file (give the path of the configuration "
-                        "file)", path);
+        buf_printf(err, "%s: error: not a regular file (give the path of the %s file)", path,
+                   secret ? "configuration" : "settings");
         goto out;
     }
-    if (check_private(h, path, err) < 0)
+    if (check_admin_file(h, path, secret, err) < 0)
         goto out;
     unsigned long long size = ((unsigned long long)bi.nFileSizeHigh << 32) | bi.nFileSizeLow;
     if (size > max) {
-        buf_printf(err, "%s: error: larger than %zu bytes (is this the LRS configuration?)",
-                   path, max);
+        buf_printf(err, "%s: error: larger than %zu bytes (is this the %s?)", path, max,
+                   secret ? "LRS configuration" : "settings file");
         goto out;
     }
     cap = (size_t)size;

@@ -8,6 +8,8 @@
 #include "page_read.h"
 
 #include "buf.h"
+#include "markup.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -28,6 +30,14 @@ typedef struct Reader {
     int warned_blocks;
     int warned_depth;
     int oom;
+    /* What a third-party page shows without scripts (outside <noscript>),
+     * to tell a page built by scripts (see mark_script_built) */
+    int noscript;            /* inside <noscript> (depth) */
+    size_t static_words;
+    int static_things;       /* images, tables, lists, media */
+    /* <audio>/<video> met inside inline content, shown after its block */
+    const xmlNode *pending_media[8];
+    int npending;
 } Reader;
 
 /* Inlines being collected for one paragraph. */
@@ -44,6 +54,20 @@ typedef struct InlineList {
 } InlineList;
 
 /* ---- small helpers -------------------------------------------------------- */
+
+#define MEDIA_NAME_MAX 255      /* bytes of a media file name kept for its notice */
+#define SCRIPT_BUILT_MAX_WORDS 12   /* see mark_script_built() */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 static int is_el(const xmlNode *n, const char *name)
 {
@@ -105,6 +129,17 @@ static int has_class(const xmlNode *n, const char *cls)
     return found;
 }
 
+/* The markup contract's names (markup.h). */
+static int mclass(const xmlNode *n, Markup cls)
+{
+    return has_class(n, markup(cls));
+}
+
+static const char *mattr(Reader *R, const xmlNode *n, Markup name)
+{
+    return attr(R, n, markup(name));
+}
+
 static int attr_int(Reader *R, const xmlNode *n, const char *name, int dflt, int lo, int hi)
 {
     const char *s = attr(R, n, name);
@@ -139,9 +174,9 @@ static xmlNode *find_class(xmlNode *n, const char *tag, const char *cls, int dep
 static int is_hidden_element(const xmlNode *n)
 {
     static const char *const skip[] = {
-        "script", "style", "iframe", "frame", "frameset", "noscript", "template", "object",
+        "script", "style", "iframe", "frame", "frameset", "template", "object",
         "embed", "applet", "head", "title", "meta", "link", "base", "input", "select",
-        "textarea", "button", "option", "svg", "math", "canvas", "audio", "video", "source",
+        "textarea", "button", "option", "svg", "math", "canvas", "source",
         "track", "map", "area", "param", "nav", NULL,
     };
     for (int i = 0; skip[i]; i++)
@@ -150,13 +185,12 @@ static int is_hidden_element(const xmlNode *n)
     if (has_attr(n, "hidden"))
         return 1;
     /* parts of our widgets read by their own handlers, and runtime-filled parts */
-    static const char *const cls[] = {
-        "cp-callout-title", "cp-step-choices", "cp-result", "cp-feedback",
-        "cp-consequence", "cp-prompt", "cp-context-form", "cp-summary-body", "cp-nav",
-        "cp-scenario-title", "cp-explanation", NULL,
+    static const Markup cls[] = {
+        MC_CALLOUT_TITLE, MC_STEP_CHOICES, MC_RESULT, MC_FEEDBACK, MC_CONSEQUENCE, MC_PROMPT,
+        MC_CONTEXT_FORM, MC_SUMMARY_BODY, MC_NAV, MC_SCENARIO_TITLE, MC_EXPLANATION,
     };
-    for (int i = 0; cls[i]; i++)
-        if (has_class(n, cls[i]))
+    for (size_t i = 0; i < sizeof(cls) / sizeof(cls[0]); i++)
+        if (has_class(n, markup(cls[i])))
             return 1;
     return 0;
 }
@@ -169,7 +203,7 @@ static int is_block_element(const xmlNode *n)
         "article", "main", "header", "footer", "aside", "address", "center", "fieldset",
         "form", "details", "summary", "legend", "body", "html", "caption", "hgroup",
         "img", "tr", "td", "th", "thead", "tbody", "tfoot", "menu", "dir", "listing",
-        "xmp", "plaintext", NULL,
+        "xmp", "plaintext", "noscript", "audio", "video", NULL,
     };
     for (int i = 0; blocks[i]; i++)
         if (is_el(n, blocks[i]))
@@ -216,8 +250,8 @@ static unsigned id_bits(const ContextItem *items, int n, const char *list)
 static Audience read_audience(Reader *R, const xmlNode *n)
 {
     Audience a = {0, 0};
-    const char *roles = attr(R, n, "data-cp-roles");
-    const char *settings = attr(R, n, "data-cp-settings");
+    const char *roles = mattr(R, n, MA_ROLES);
+    const char *settings = mattr(R, n, MA_SETTINGS);
     if (roles)
         a.roles = id_bits(R->ctx->roles, R->ctx->nroles, roles);
     if (settings)
@@ -336,6 +370,8 @@ static void il_text(Reader *R, InlineList *il, unsigned style, const char *href,
             j++;
         if (il->space && il->started)
             il_push(R, il, il->space_style, il->space_href, " ", 1);
+        if ((il->space || !il->started) && !R->noscript)
+            R->static_words++;
         il->space = 0;
         il_push(R, il, style, href, s + i, j - i);
         il->started = 1;
@@ -374,6 +410,20 @@ static void collect_inline(Reader *R, xmlNode *n, unsigned style, const char *hr
         const char *alt = attr(R, n, "alt");
         if (alt && *alt)
             il_text(R, il, style, href, alt, strlen(alt));
+        if (!R->noscript)
+            R->static_things = 1;
+        return;
+    }
+    if (is_el(n, "audio") || is_el(n, "video")) {
+        /* a notice block, after the block this text is in */
+        if (R->npending < (int)(sizeof(R->pending_media) / sizeof(R->pending_media[0])))
+            R->pending_media[R->npending++] = n;
+        return;
+    }
+    if (is_el(n, "noscript")) {
+        R->noscript++;
+        collect_children(R, n, style, href, il, depth);
+        R->noscript--;
         return;
     }
     if (is_el(n, "strong") || is_el(n, "b"))
@@ -387,9 +437,10 @@ static void collect_inline(Reader *R, xmlNode *n, unsigned style, const char *hr
         style |= INLINE_STRIKE;
     else if (is_el(n, "a") && has_attr(n, "href")) {
         const char *h = attr(R, n, "href");
-        if (has_class(n, "cp-cite") && h && strncmp(h, "#ref-", 5) == 0) {
+        size_t pre = strlen(markup(MI_REF_PREFIX));
+        if (mclass(n, MC_CITE) && h && h[0] == '#' && strncmp(h + 1, markup(MI_REF_PREFIX), pre) == 0) {
             style |= INLINE_CITE;
-            href = h + 5;
+            href = h + 1 + pre;
         } else if (h && strncasecmp(h, "javascript:", 11) != 0) {
             style |= INLINE_LINK;
             href = h;
@@ -444,6 +495,65 @@ static void append(Block ***tail, Block *b)
         *tail = &(**tail)->next;
 }
 
+/* The name of the file a media element plays: its src, or its first
+ * <source>'s; the last path segment, without parameters, %XX decoded. NULL
+ * when there is none. */
+static const char *media_file(Reader *R, const xmlNode *n)
+{
+    const char *src = attr(R, n, "src");
+    for (const xmlNode *k = n->children; (!src || !*src) && k; k = k->next)
+        if (is_el(k, "source"))
+            src = attr(R, k, "src");
+    if (!src)
+        return NULL;
+    size_t end = strcspn(src, "?#"), start = end;
+    while (start > 0 && src[start - 1] != '/')
+        start--;
+    Buf name = BUF_INIT;
+    for (size_t i = start; i < end; i++) {
+        int hi, lo;
+        if (src[i] == '%' && i + 2 < end && (hi = hexval(src[i + 1])) >= 0
+            && (lo = hexval(src[i + 2])) >= 0 && hi * 16 + lo >= 0x20) {
+            buf_putc(&name, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            buf_putc(&name, src[i]);
+        }
+    }
+    /* undecoded when the escapes do not make UTF-8 text; a long name is cut
+     * at a character boundary */
+    const char *t = utf8_valid(name.data) ? name.data : src + start;
+    size_t len = utf8_valid(name.data) ? name.len : end - start;
+    while (len > MEDIA_NAME_MAX)
+        for (len--; len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80; len--)
+            ;
+    const char *out = len ? course_strndup(R->c, t, len) : NULL;
+    if (len && !out)
+        R->oom = 1;
+    buf_release(&name);
+    return out;
+}
+
+static Block *media_notice(Reader *R, const xmlNode *n)
+{
+    Block *b = new_block(R, BLOCK_NOTICE, n);
+    if (b) {
+        b->u.notice.kind = is_el(n, "audio") ? NOTICE_AUDIO : NOTICE_VIDEO;
+        b->u.notice.file = media_file(R, n);
+        if (!R->noscript)
+            R->static_things = 1;
+    }
+    return b;
+}
+
+/* Notices of the media met inside the inline content just read. */
+static void emit_pending_media(Reader *R, Block ***tail)
+{
+    for (int i = 0; i < R->npending; i++)
+        append(tail, media_notice(R, R->pending_media[i]));
+    R->npending = 0;
+}
+
 static void flush_paragraph(Reader *R, InlineList *il, xmlNode *at, Block ***tail)
 {
     il_end_run(R, il);
@@ -455,6 +565,7 @@ static void flush_paragraph(Reader *R, InlineList *il, xmlNode *at, Block ***tai
         }
     }
     memset(il, 0, sizeof(*il));
+    emit_pending_media(R, tail);
 }
 
 static Block *read_flow_block(Reader *R, xmlNode *n, BlockKind kind, int depth)
@@ -467,6 +578,12 @@ static Block *read_flow_block(Reader *R, xmlNode *n, BlockKind kind, int depth)
 
 static CellAlign cell_align(Reader *R, xmlNode *n)
 {
+    if (mclass(n, MC_ALIGN_LEFT))
+        return ALIGN_LEFT;
+    if (mclass(n, MC_ALIGN_CENTER))
+        return ALIGN_CENTER;
+    if (mclass(n, MC_ALIGN_RIGHT))
+        return ALIGN_RIGHT;
     const char *a = attr(R, n, "align");
     const char *st = attr(R, n, "style");
     const char *s = a ? a : st ? strstr(st, "text-align:") : NULL;
@@ -479,6 +596,26 @@ static CellAlign cell_align(Reader *R, xmlNode *n)
     if (strstr(s, "left"))
         return ALIGN_LEFT;
     return ALIGN_DEFAULT;
+}
+
+/* colspan / rowspan as browsers read them: a number from 1 to max, junk
+ * or 0 being 1, except rowspan="0" ("to the end of the table part"), which
+ * becomes max and is cut to the rows there are when laid out. */
+static int span(Reader *R, xmlNode *n, const char *name, int max)
+{
+    const char *s = attr(R, n, name);
+    if (!s)
+        return 1;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    if (*s < '0' || *s > '9')
+        return 1;
+    long v = 0;
+    for (; *s >= '0' && *s <= '9' && v <= max; s++)
+        v = v * 10 + (*s - '0');
+    if (v == 0)
+        return strcmp(name, "rowspan") == 0 ? max : 1;
+    return v > max ? max : (int)v;
 }
 
 static void read_row(Reader *R, xmlNode *tr, Block ***rows, int in_head)
@@ -499,6 +636,8 @@ static void read_row(Reader *R, xmlNode *tr, Block ***rows, int in_head)
         if (!cell->u.cell.header)
             all_th = 0;
         cell->u.cell.align = cell_align(R, k);
+        cell->u.cell.colspan = span(R, k, "colspan", CELL_MAX_COLSPAN);
+        cell->u.cell.rowspan = span(R, k, "rowspan", CELL_MAX_ROWSPAN);
         cell->text = inline_content(R, k);
         append(&cells, cell);
     }
@@ -512,8 +651,12 @@ static Block *read_table(Reader *R, xmlNode *n, int depth)
     if (!t)
         return NULL;
     Block **rows = &t->children;
+    if (!R->noscript)
+        R->static_things = 1;
     for (xmlNode *k = n->children; k; k = k->next) {
-        if (is_el(k, "tr"))
+        if (is_el(k, "caption") && !t->text)
+            t->text = inline_content(R, k);
+        else if (is_el(k, "tr"))
             read_row(R, k, &rows, 0);
         else if (is_el(k, "thead") || is_el(k, "tbody") || is_el(k, "tfoot"))
             for (xmlNode *r = k->children; r; r = r->next)
@@ -529,6 +672,8 @@ static Block *read_image(Reader *R, xmlNode *img, xmlNode *caption)
     Block *b = new_block(R, BLOCK_IMAGE, img);
     if (!b)
         return NULL;
+    if (!R->noscript)
+        R->static_things = 1;
     b->u.image.src = attr(R, img, "src");
     b->u.image.source = b->u.image.src;
     b->u.image.alt = attr(R, img, "alt");
@@ -553,28 +698,27 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
     }
     b->u.question = q;
     q->at = loc(R, n);
-    q->id = attr(R, n, "data-cp-question");
+    q->id = mattr(R, n, MA_QUESTION);
     if (!q->id)
         q->id = attr(R, n, "id");
-    const char *type = attr(R, n, "data-cp-type");
-    q->type = !type || strcmp(type, "single") == 0 ? QUESTION_SINGLE
-              : strcmp(type, "multiple") == 0      ? QUESTION_MULTIPLE
-              : strcmp(type, "truefalse") == 0     ? QUESTION_TRUEFALSE
-                                                   : QUESTION_SINGLE;
-    if (type && q->type == QUESTION_SINGLE && strcmp(type, "single") != 0)
-        diag_warning(R->d, q->at, "unknown question type '%s' (expected 'single', "
-                     "'multiple' or 'truefalse')", type);
-    q->weight = attr_int(R, n, "data-cp-weight", 1, 1, 100);
-    const char *correct = attr(R, n, "data-cp-correct");
+    const char *type = mattr(R, n, MA_TYPE);
+    q->type = QUESTION_SINGLE;
+    if (type && markup_question_type_from(type, &q->type) < 0)
+        diag_warning(R->d, q->at, "unknown question type '%s' (expected '%s', '%s' or '%s')",
+                     type, markup_question_type(QUESTION_SINGLE),
+                     markup_question_type(QUESTION_MULTIPLE),
+                     markup_question_type(QUESTION_TRUEFALSE));
+    q->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 1, 100);
+    const char *correct = mattr(R, n, MA_CORRECT);
 
-    xmlNode *prompt = find_class(n, "div", "cp-prompt", 0);
+    xmlNode *prompt = find_class(n, "div", markup(MC_PROMPT), 0);
     if (!prompt)
-        prompt = find_class(n, NULL, "cp-prompt", 0);
+        prompt = find_class(n, NULL, markup(MC_PROMPT), 0);
     if (prompt)
         read_flow(R, prompt, &q->prompt, depth + 1);
 
     Choice **tail = &q->choices;
-    for (xmlNode *ch = find_class(n, NULL, "cp-choice", 0); ch;) {
+    for (xmlNode *ch = find_class(n, NULL, markup(MC_CHOICE), 0); ch;) {
         if (q->nchoices >= QUESTION_MAX_CHOICES) {
             diag_warning(R->d, loc(R, ch), "question '%s' has more than %d choices; the "
                          "rest are not shown", q->id ? q->id : "", QUESTION_MAX_CHOICES);
@@ -586,11 +730,11 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
             break;
         }
         c->at = loc(R, ch);
-        const char *cid = attr(R, ch, "data-cp-choice");
+        const char *cid = mattr(R, ch, MA_CHOICE);
         c->id[0] = cid && cid[0] ? cid[0] : (char)('a' + q->nchoices);
         xmlNode *label = find_class(ch, "label", NULL, 0);
         c->text = label ? inline_content(R, label) : inline_content(R, ch);
-        xmlNode *fb = find_class(ch, NULL, "cp-feedback", 0);
+        xmlNode *fb = find_class(ch, NULL, markup(MC_FEEDBACK), 0);
         if (fb)
             read_flow(R, fb, &c->feedback, depth + 1);
         if (correct) {
@@ -605,32 +749,19 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
         /* next cp-choice: a following sibling, or further in the document */
         xmlNode *next = NULL;
         for (xmlNode *s = ch->next; s && !next; s = s->next)
-            if (has_class(s, "cp-choice"))
+            if (mclass(s, MC_CHOICE))
                 next = s;
             else if (s->type == XML_ELEMENT_NODE)
-                next = find_class(s, NULL, "cp-choice", 0);
+                next = find_class(s, NULL, markup(MC_CHOICE), 0);
         ch = next;
     }
     if (q->nchoices == 0)
-        diag_warning(R->d, q->at, "question '%s' has no choices (add div.cp-choice "
-                     "elements)", q->id ? q->id : "");
-    xmlNode *ex = find_class(n, NULL, "cp-explanation", 0);
+        diag_warning(R->d, q->at, "question '%s' has no choices (add div.%s elements)",
+                     q->id ? q->id : "", markup(MC_CHOICE));
+    xmlNode *ex = find_class(n, NULL, markup(MC_EXPLANATION), 0);
     if (ex)
         read_flow(R, ex, &q->explanation, depth + 1);
     return b;
-}
-
-static EndResult end_result(const char *s)
-{
-    if (!s)
-        return END_NONE;
-    if (strcmp(s, "correct") == 0)
-        return END_CORRECT;
-    if (strcmp(s, "partial") == 0)
-        return END_PARTIAL;
-    if (strcmp(s, "wrong") == 0)
-        return END_WRONG;
-    return END_NONE;
 }
 
 static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, int depth)
@@ -639,9 +770,8 @@ static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, in
     for (xmlNode *li = ul->children; li; li = li->next) {
         if (li->type != XML_ELEMENT_NODE)
             continue;
-        xmlNode *btn = has_class(li, "cp-step-choice") ? li
-                                                        : find_class(li, NULL,
-                                                                     "cp-step-choice", 0);
+        xmlNode *btn = mclass(li, MC_STEP_CHOICE) ? li
+                                                   : find_class(li, NULL, markup(MC_STEP_CHOICE), 0);
         if (!btn)
             continue;
         if (sc->nchoices >= SCENARIO_MAX_CHOICES) {
@@ -655,12 +785,12 @@ static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, in
             return;
         }
         c->at = loc(R, btn);
-        const char *code = attr(R, btn, "data-cp-choice");
+        const char *code = mattr(R, btn, MA_CHOICE);
         c->code[0] = code && code[0] ? code[0] : '?';
-        c->target_id = attr(R, btn, "data-cp-target");
+        c->target_id = mattr(R, btn, MA_TARGET);
         c->text = inline_content(R, btn);
         for (xmlNode *k = li->children; k; k = k->next)
-            if (has_class(k, "cp-consequence"))
+            if (mclass(k, MC_CONSEQUENCE))
                 read_flow(R, k, &c->consequence, depth + 1);
         *tail = c;
         tail = &c->next;
@@ -678,18 +808,18 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
     }
     b->u.scenario = sc;
     sc->at = loc(R, n);
-    sc->id = attr(R, n, "data-cp-scenario");
+    sc->id = mattr(R, n, MA_SCENARIO);
     if (!sc->id)
         sc->id = attr(R, n, "id");
-    const char *scored = attr(R, n, "data-cp-scored");
-    sc->scored = scored && (strcmp(scored, "true") == 0 || strcmp(scored, "yes") == 0);
-    sc->weight = attr_int(R, n, "data-cp-weight", 1, 0, 100);
-    xmlNode *title = find_class(n, NULL, "cp-scenario-title", 0);
+    const char *scored = mattr(R, n, MA_SCORED);
+    sc->scored = scored && strcmp(scored, markup(MV_TRUE)) == 0;
+    sc->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 0, 100);
+    xmlNode *title = find_class(n, NULL, markup(MC_SCENARIO_TITLE), 0);
     if (title)
         sc->title = plain_text(R, title);
     Step **tail = &sc->steps;
     for (xmlNode *k = n->children; k; k = k->next) {
-        if (!has_class(k, "cp-step"))
+        if (!mclass(k, MC_STEP))
             continue;
         Step *st = arena_alloc(&R->c->arena, sizeof(*st));
         if (!st) {
@@ -697,11 +827,11 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
             break;
         }
         st->at = loc(R, k);
-        st->id = attr(R, k, "data-cp-step");
-        st->end = end_result(attr(R, k, "data-cp-end"));
+        st->id = mattr(R, k, MA_STEP);
+        st->end = markup_end_from(mattr(R, k, MA_END));
         read_flow(R, k, &st->body, depth + 1);
         for (xmlNode *u = k->children; u; u = u->next)
-            if (has_class(u, "cp-step-choices"))
+            if (mclass(u, MC_STEP_CHOICES))
                 read_step_choices(R, sc, st, u, depth);
         *tail = st;
         tail = &st->next;
@@ -713,13 +843,14 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
                     c->target = t;
             if (!c->target)
                 diag_warning(R->d, c->at, "scenario '%s': choice '%s' leads to unknown "
-                             "step '%s' (set data-cp-target to a data-cp-step)",
+                             "step '%s' (set %s to a %s)",
                              sc->id ? sc->id : "", c->code,
-                             c->target_id ? c->target_id : "");
+                             c->target_id ? c->target_id : "", markup(MA_TARGET),
+                             markup(MA_STEP));
         }
     if (!sc->steps)
-        diag_warning(R->d, sc->at, "scenario '%s' has no steps (add div.cp-step elements)",
-                     sc->id ? sc->id : "");
+        diag_warning(R->d, sc->at, "scenario '%s' has no steps (add div.%s elements)",
+                     sc->id ? sc->id : "", markup(MC_STEP));
     return b;
 }
 
@@ -728,8 +859,8 @@ static Block *read_reflection(Reader *R, xmlNode *n, int depth)
     Block *b = new_block(R, BLOCK_REFLECTION, n);
     if (!b)
         return NULL;
-    b->u.reflection.id = attr(R, n, "data-cp-reflection");
-    xmlNode *p = find_class(n, NULL, "cp-reflection-prompt", 0);
+    b->u.reflection.id = mattr(R, n, MA_REFLECTION);
+    xmlNode *p = find_class(n, NULL, markup(MC_REFLECTION_PROMPT), 0);
     if (p) {
         read_flow(R, p, &b->u.reflection.prompt, depth + 1);
     } else {
@@ -752,8 +883,8 @@ static Block *read_callout(Reader *R, xmlNode *n, int depth)
     Block *b = new_block(R, BLOCK_CALLOUT, n);
     if (!b)
         return NULL;
-    b->u.callout.kind = has_class(n, "cp-warning") ? CALLOUT_WARNING : CALLOUT_KEYFACT;
-    xmlNode *t = find_class(n, NULL, "cp-callout-title", 0);
+    b->u.callout.kind = mclass(n, MC_WARNING) ? CALLOUT_WARNING : CALLOUT_KEYFACT;
+    xmlNode *t = find_class(n, NULL, markup(MC_CALLOUT_TITLE), 0);
     if (t)
         b->u.callout.title = plain_text(R, t);
     else
@@ -783,6 +914,8 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
             b = NULL;       /* empty paragraph: nothing to show */
     } else if (is_el(n, "ul") || is_el(n, "ol") || is_el(n, "menu") || is_el(n, "dir")) {
         b = new_block(R, BLOCK_LIST, n);
+        if (b && !R->noscript)
+            R->static_things = 1;
         if (b) {
             b->u.list.ordered = is_el(n, "ol");
             b->u.list.start = attr_int(R, n, "start", 1, -1000000, 1000000);
@@ -816,23 +949,30 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
         b = read_table(R, n, depth);
     } else if (is_el(n, "img")) {
         b = read_image(R, n, NULL);
+    } else if (is_el(n, "audio") || is_el(n, "video")) {
+        b = media_notice(R, n);
+    } else if (is_el(n, "noscript")) {
+        /* what the page shows a browser without scripts: so do we */
+        R->noscript++;
+        read_flow(R, n, *tail, depth + 1);
+        R->noscript--;
     } else if (is_el(n, "figure")) {
         xmlNode *img = find_class(n, "img", NULL, 0);
         if (img)
             b = read_image(R, img, find_class(n, "figcaption", NULL, 0));
         else
             read_flow(R, n, *tail, depth + 1);
-    } else if (is_el(n, "aside") && has_class(n, "cp-callout")) {
+    } else if (is_el(n, "aside") && mclass(n, MC_CALLOUT)) {
         b = read_callout(R, n, depth);
-    } else if (has_class(n, "cp-only")) {
+    } else if (mclass(n, MC_ONLY)) {
         b = read_flow_block(R, n, BLOCK_GROUP, depth);
-    } else if (has_class(n, "cp-question")) {
+    } else if (mclass(n, MC_QUESTION)) {
         b = read_question(R, n, depth);
-    } else if (has_class(n, "cp-scenario")) {
+    } else if (mclass(n, MC_SCENARIO)) {
         b = read_scenario(R, n, depth);
-    } else if (has_class(n, "cp-reflection")) {
+    } else if (mclass(n, MC_REFLECTION)) {
         b = read_reflection(R, n, depth);
-    } else if (has_class(n, "cp-references") || has_class(n, "cp-ref")) {
+    } else if (mclass(n, MC_REFERENCES) || mclass(n, MC_REF)) {
         read_flow(R, n, *tail, depth + 1);
     } else {
         /* div, section, article, li out of a list, td out of a table…: a
@@ -850,6 +990,7 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
             b->audience = a;
     }
     append(tail, b);
+    emit_pending_media(R, tail);
 }
 
 static void read_flow(Reader *R, xmlNode *parent, Block **list, int depth)
@@ -919,10 +1060,10 @@ static void read_context_labels(Reader *R, xmlNode *form, xmlNode *n, int li, in
                 continue;
             ContextItem *items = NULL;
             int count = 0;
-            if (strcmp(name, "cp-role") == 0) {
+            if (strcmp(name, markup(MN_ROLE)) == 0) {
                 items = R->c->roles;
                 count = R->c->nroles;
-            } else if (strcmp(name, "cp-setting") == 0) {
+            } else if (strcmp(name, markup(MN_SETTING)) == 0) {
                 items = R->c->settings;
                 count = R->c->nsettings;
             }
@@ -960,7 +1101,7 @@ static Page *read_page(Reader *R, xmlNode *sec, const char *dflt_name)
         return NULL;
     }
     p->file = R->file;
-    p->name = attr(R, sec, "data-cp-page");
+    p->name = mattr(R, sec, MA_PAGE);
     if (!p->name)
         p->name = attr(R, sec, "id");
     if (!p->name)
@@ -983,9 +1124,9 @@ static void find_pages(Reader *R, xmlNode *n, CourseLang *lang, Page ***tail, in
     for (xmlNode *k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE || is_el(k, "script") || is_el(k, "style"))
             continue;
-        if (has_class(k, "cp-page")) {
-            if (has_class(k, "cp-context")) {
-                xmlNode *form = find_class(k, NULL, "cp-context-form", 0);
+        if (mclass(k, MC_PAGE)) {
+            if (mclass(k, MC_CONTEXT)) {
+                xmlNode *form = find_class(k, NULL, markup(MC_CONTEXT_FORM), 0);
                 if (form)
                     read_context_labels(R, form, form, (int)(lang - R->c->langs), 0);
             }
@@ -1011,9 +1152,11 @@ static xmlNode *child_el(xmlNode *n, const char *name)
 
 static void read_texts(Reader *R, xmlNode *body, PageDoc *out)
 {
+    const char *prefix = markup(MA_TEXT_PREFIX);
+    size_t plen = strlen(prefix);
     int n = 0;
     for (xmlAttr *a = body->properties; a; a = a->next)
-        if (a->name && strncmp((const char *)a->name, "data-cp-text-", 13) == 0)
+        if (a->name && strncmp((const char *)a->name, prefix, plen) == 0)
             n++;
     if (n == 0)
         return;
@@ -1023,9 +1166,9 @@ static void read_texts(Reader *R, xmlNode *body, PageDoc *out)
         return;
     }
     for (xmlAttr *a = body->properties; a; a = a->next) {
-        if (!a->name || strncmp((const char *)a->name, "data-cp-text-", 13) != 0)
+        if (!a->name || strncmp((const char *)a->name, prefix, plen) != 0)
             continue;
-        out->texts[out->ntexts].key = course_strdup(R->c, (const char *)a->name + 13);
+        out->texts[out->ntexts].key = course_strdup(R->c, (const char *)a->name + plen);
         out->texts[out->ntexts].value = attr(R, body, (const char *)a->name);
         out->ntexts++;
     }
@@ -1087,31 +1230,30 @@ static void read_header(Reader *R, xmlNode *root, PageDoc *out)
     const char *code = attr(R, root, "lang");
     if (!code)
         code = attr(R, root, "xml:lang");
-    if (body && attr(R, body, "data-cp-lang"))
-        code = attr(R, body, "data-cp-lang");
+    if (body && mattr(R, body, MA_LANG))
+        code = mattr(R, body, MA_LANG);
     lang->code = code && *code ? code : "und";
     xmlNode *title = child_el(head, "title");
     if (title)
         lang->title = plain_text(R, title);
 
-    out->ours = body && has_class(body, "cp");
+    out->ours = body && mclass(body, MC_BODY);
     if (out->ours) {
         const char *v;
         if (!c->id)
-            c->id = attr(R, body, "data-cp-module");
+            c->id = mattr(R, body, MA_MODULE);
         if (!c->version)
-            c->version = attr(R, body, "data-cp-version");
-        c->mastery_score = attr_int(R, body, "data-cp-mastery", c->mastery_score, 0, 100);
-        c->duration_minutes = attr_int(R, body, "data-cp-duration", c->duration_minutes, 0,
+            c->version = mattr(R, body, MA_VERSION);
+        c->mastery_score = attr_int(R, body, markup(MA_MASTERY), c->mastery_score, 0, 100);
+        c->duration_minutes = attr_int(R, body, markup(MA_DURATION), c->duration_minutes, 0,
                                        600);
-        v = attr(R, body, "data-cp-scorm");
-        if (v && (strcmp(v, "12") == 0 || strcmp(v, "1.2") == 0))
+        v = mattr(R, body, MA_SCORM);
+        if (v && strcmp(v, markup(MV_SCORM_12)) == 0)
             out->scorm = SCORM_12;
         if (c->nroles == 0)
-            read_context_ids(R, attr(R, body, "data-cp-roles"), c->roles, &c->nroles);
+            read_context_ids(R, mattr(R, body, MA_ROLES), c->roles, &c->nroles);
         if (c->nsettings == 0)
-            read_context_ids(R, attr(R, body, "data-cp-settings"), c->settings,
-                             &c->nsettings);
+            read_context_ids(R, mattr(R, body, MA_SETTINGS), c->settings, &c->nsettings);
         read_texts(R, body, out);
     }
 }
@@ -1126,6 +1268,65 @@ static void read_body_page(Reader *R, xmlNode *body, CourseLang *lang)
         if (!p->title)
             p->title = lang->title;
     }
+}
+
+/* Whether the document loads a script or a frame: <script>, <iframe>,
+ * <frame>, <frameset> anywhere, head included. Walks the tree without
+ * recursion (hostile pages nest deep). */
+static int loads_script_or_frame(xmlNode *root)
+{
+    xmlNode *n = root;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE
+            && (is_el(n, "script") || is_el(n, "iframe") || is_el(n, "frame")
+                || is_el(n, "frameset")))
+            return 1;
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    return 0;
+}
+
+/* A third-party page is built by scripts when it loads a script or a frame
+ * and, read as we read it (no script run, no frame followed), shows outside
+ * <noscript> no image, table, list or media and fewer than
+ * SCRIPT_BUILT_MAX_WORDS words: an empty mount point filled by a bundle, a
+ * "Loading…" line, a frame shell (Articulate Rise and Storyline, Adapt,
+ * iSpring exports look so). Its page then starts with a NOTICE_NEEDS_BROWSER
+ * notice and keeps what little it had (the package's own <noscript> text).
+ * A static page that merely loads the SCORM API script has its words, so it
+ * keeps no notice. */
+static void mark_script_built(Reader *R, xmlNode *root, CourseLang *lang, PageDoc *out)
+{
+    if (R->static_things || R->static_words >= SCRIPT_BUILT_MAX_WORDS
+        || !loads_script_or_frame(root))
+        return;
+    if (!lang->pages) {     /* a frameset has no body */
+        Page *p = arena_alloc(&R->c->arena, sizeof(*p));
+        if (!p) {
+            R->oom = 1;
+            return;
+        }
+        p->file = R->file;
+        p->name = "page";
+        p->title = lang->title;
+        lang->pages = p;
+        lang->npages = 1;
+    }
+    Block *b = new_block(R, BLOCK_NOTICE, root);
+    if (!b)
+        return;
+    b->u.notice.kind = NOTICE_NEEDS_BROWSER;
+    b->next = lang->pages->blocks;
+    lang->pages->blocks = b;
+    out->needs_browser = 1;
 }
 
 int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
@@ -1156,6 +1357,8 @@ int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc
         find_pages(&R, body, lang, &tail, 0);
     if (!lang->pages && body)
         read_body_page(&R, body, lang);
+    if (!out->ours && root)
+        mark_script_built(&R, root, lang, out);
     if (!lang->title && lang->pages)
         lang->title = lang->pages->title;
     if (R.oom)
@@ -1235,7 +1438,7 @@ static void scan_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     xmlSAX2StartElement(ctx, name, atts);
     xmlNode *n = ctxt->node;
     if (S->failed || S->page || !n || n->type != XML_ELEMENT_NODE ||
-        !has_class(n, "cp-page") || !in_page_scope(n))
+        !mclass(n, MC_PAGE) || !in_page_scope(n))
         return;
     /* libxml2 calls back with the cursor on the start tag's '>' */
     size_t at = input_offset(ctxt);
@@ -1288,14 +1491,14 @@ static void scan_page(Scan *S, xmlNode *sec, size_t end)
     slot->start = S->start;
     slot->end = end;
     slot->line = S->line;
-    if (has_class(sec, "cp-context")) {
-        xmlNode *form = find_class(sec, NULL, "cp-context-form", 0);
+    if (mclass(sec, MC_CONTEXT)) {
+        xmlNode *form = find_class(sec, NULL, markup(MC_CONTEXT_FORM), 0);
         if (form)
             read_context_labels(R, form, form, (int)(lang - R->c->langs), 0);
     }
     Page *p = &slot->page;
     p->file = R->file;
-    p->name = attr(R, sec, "data-cp-page");
+    p->name = mattr(R, sec, MA_PAGE);
     if (!p->name)
         p->name = attr(R, sec, "id");
     if (!p->name)
