@@ -66,6 +66,8 @@ wine_setup() {
         rm -rf "$WINEPREFIX"
         mkdir -p "$(dirname "$WINEPREFIX")"
         LC_ALL=C.UTF-8 timeout 300 "$WINE" wineboot -i >/dev/null 2>&1
+        # the registry reaches system.reg when the wineserver ends
+        timeout 120 "$WINESERVER" -w >/dev/null 2>&1
         [ -f "$WINEPREFIX/system.reg" ] || skip_suite "wineboot could not make a Wine prefix"
     fi
     # one wineserver for the whole suite: each program then starts in ~1 s

@@ -41,6 +41,22 @@ menu_dir() {
 }
 DATA=$C/ProgramData/wardplayer/data
 
+# Add/Remove Programs: the version of each Uninstall key naming wardplayer,
+# asked from Wine's registry (system.reg is written only when wineserver ends)
+arp() {
+    wrun reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null |
+        awk '/^HKEY_/ { name = 0 }
+             $1 == "DisplayName" && $3 == "wardplayer" { name = 1 }
+             $1 == "DisplayVersion" { v = $3 }
+             /^$/ { if (name) print v; name = 0; v = "" }
+             END { if (name) print v }'
+}
+# a .lnk holds its arguments in UTF-16, its target in UTF-16 or ANSI
+lnk_has() {
+    python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); s = sys.argv[2]
+sys.exit(s.encode("utf-16-le") not in b and s.encode() not in b)' "$1" "$2"
+}
+
 size=$(du -k "$MSI" | cut -f1)
 check "the MSI is within its budget (${size} KB <= $MSI_BUDGET_KB KB)" test "$size" -le "$MSI_BUDGET_KB"
 
@@ -52,12 +68,14 @@ check "installed: the DLLs beside it" test -f "$INST/SDL2.dll" -a -f "$INST/libs
 check "installed: the DejaVu fonts and their licence" \
     test -f "$INST/fonts/DejaVuSans.ttf" -a -f "$INST/licenses/fonts-dejavu.txt"
 MENU=$(menu_dir)
-check "installed per machine (registered under HKLM)" \
-    grep -q '"DisplayName"="wardplayer"' "$WINEPREFIX/system.reg"
+check "installed per machine (in HKLM's Add/Remove Programs, version $VERSION)" \
+    test "$(arp)" = "$VERSION"
 check "installed: the Start-menu shortcut" test -f "$MENU/wardplayer.lnk"
 check "installed: the kiosk shortcut" test -f "$MENU/wardplayer (kiosk).lnk"
 check "installed: the kiosk shortcut opens the library with --kiosk" \
-    grep -aq -- '--kiosk' "$MENU/wardplayer (kiosk).lnk"
+    lnk_has "$MENU/wardplayer (kiosk).lnk" '--kiosk'
+check "installed: the kiosk shortcut runs the installed program" \
+    lnk_has "$MENU/wardplayer (kiosk).lnk" 'wardplayer.exe'
 check "installed: the module library folder %PROGRAMDATA%\\wardplayer\\modules" \
     test -d "$C/ProgramData/wardplayer/modules"
 EXE='C:\Program Files\wardplayer\wardplayer.exe'
@@ -95,14 +113,8 @@ echo stale >"$INST/left-by-hand.txt"
 wrun msiexec /i "$T/wardplayer-$NEXT.msi" /qn >"$T/upgrade.out" 2>&1
 rc=$?
 check "msiexec upgrades silently" test "$rc" = 0
-# Add/Remove Programs: the Uninstall keys naming wardplayer, with their versions
-arp() {
-    awk '/^\[/ { inu = ($0 ~ /CurrentVersion\\\\Uninstall\\\\\{/); name = 0 }
-         inu && /^"DisplayName"="wardplayer"/ { name = 1 }
-         inu && name && /^"DisplayVersion"=/ { print }' "$WINEPREFIX/system.reg"
-}
 check "after the upgrade one wardplayer is installed, version $NEXT (Add/Remove Programs)" \
-    test "$(arp)" = "\"DisplayVersion\"=\"$NEXT\""
+    test "$(arp)" = "$NEXT"
 check "after the upgrade: the program is there and runs" \
     test "$(wrun "$EXE" --version 2>/dev/null)" = "wardplayer $VERSION"
 check "after the upgrade: the learner data is kept" \

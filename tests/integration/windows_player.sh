@@ -205,9 +205,9 @@ results "$LDATA" >"$T/linux-1"
 results "$WDATA" >"$T/windows-1"
 check "after the interruption: the same results as on Linux" cmp -s "$T/linux-1" "$T/windows-1"
 check "after the interruption: « Hélène Dupré » is stored in UTF-8" \
-    grep -q '^Hélène Dupré|essai-windows|fr|' "$T/windows-1"
+    grep -q '^Hélène Dupré|cp-essai-windows|fr|' "$T/windows-1"
 check "after the interruption: answers were recorded" \
-    [ "$(grep -c '^essai-windows|q' "$T/windows-1")" -ge 2 ]
+    [ "$(grep -c '^cp-essai-windows|q' "$T/windows-1")" -ge 2 ]
 
 play_linux "$LDATA" "$T/session2"
 check "Windows: the resumed session runs to its end" play_windows "$WDATA" "$T/session2"
@@ -218,8 +218,9 @@ check "after the resumed session and the scenario: the same results as on Linux"
 diff "$T/linux-2" "$T/windows-2" | head -10 | sed 's/^/    /'
 check "the resumed attempt went on (one attempt, more answers than before)" \
     bash -c "[ \$(grep -c '^Hélène' '$T/windows-2') = 1 ] &&
-             [ \$(grep -c '^essai-windows|' '$T/windows-2') -gt \$(grep -c '^essai-windows|' '$T/windows-1') ]"
-check "the scenario was played to an end" grep -q '^essai-windows|sc1|' "$T/windows-2"
+             [ \$(grep -c '^cp-essai-windows|' '$T/windows-2') -gt \$(grep -c '^cp-essai-windows|' '$T/windows-1') ]"
+check "the scenario was played to an end (a correct path)" \
+    grep -q '^cp-essai-windows|sc1|choice|.*|correct|' "$T/windows-2"
 
 # ---- exports -----------------------------------------------------------------------
 wrun "$WEXE" --data "$WDATA" --export "$WDATA/résultats.csv" >"$T/export.out" 2>&1
