@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
 #include "export.h"
 #include "lrs_config.h"
+#include "os.h"
 #include "store.h"
 #include "sync.h"
 #include "xapi.h"
@@ -95,20 +95,14 @@ static int parse(int argc, char **argv, Opts *o, int *admin)
     return 0;
 }
 
-/* The data folder as the player finds it: --data, else
- * $XDG_DATA_HOME/wardplayer, else ~/.local/share/wardplayer. */
+/* The data folder as the player finds it: --data, else os_data_dir(). */
 static int data_dir(const Opts *o, Buf *dir)
 {
     if (o->data) {
         buf_puts(dir, o->data);
         return 0;
     }
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        buf_printf(dir, "%s/wardplayer", xdg);
-    else if (home && *home)
-        buf_printf(dir, "%s/.local/share/wardplayer", home);
-    else {
+    if (os_data_dir(dir) < 0) {
         usage_error("no data folder: give --data DIR");
         return -1;
     }
@@ -118,7 +112,7 @@ static int data_dir(const Opts *o, Buf *dir)
 static Store *open_store(const char *dir)
 {
     Buf err = BUF_INIT, notice = BUF_INIT;
-    if (access(dir, F_OK) != 0) {
+    if (!os_exists(dir)) {
         fprintf(stderr, "wardplayer: %s: no such data folder (give the player's folder with "
                         "--data DIR)\n", dir);
         return NULL;
@@ -211,37 +205,34 @@ static int export_pending(Store *s, const char *path)
     }
     Pending p = {json_array(), 0};
     int ret = 1;
-    Buf tmp = BUF_INIT;
+    Buf err = BUF_INIT;
+    char *tmp = NULL;
     FILE *f = NULL;
     if (!p.array || store_outbox_pending(s, add_pending, &p) != 0) {
         fprintf(stderr, "wardplayer: cannot read the outbox: %s\n",
                 p.failed ? "out of memory or a damaged statement" : store_errmsg(s));
         goto out;
     }
-    buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-    f = fopen(tmp.data, "w");
-    if (!f) {
-        fprintf(stderr, "wardplayer: cannot write %s: %s\n", tmp.data, strerror(errno));
-        goto out;
+    /* written whole or not at all: a temporary file beside it, then renamed */
+    f = os_replace_open(path, &tmp, &err);
+    if (!f)
+        goto fail;
+    if (json_dumpf(p.array, f, JSON_INDENT(1)) != 0 || fputc('\n', f) == EOF) {
+        buf_printf(&err, "cannot write %s: %s", tmp, strerror(errno));
+        os_replace_abort(f, tmp);
+        goto fail;
     }
-    int bad = json_dumpf(p.array, f, JSON_INDENT(1)) != 0 || fputc('\n', f) == EOF;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    f = NULL;
-    if (bad || rename(tmp.data, path) != 0) {
-        fprintf(stderr, "wardplayer: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp.data);
-        goto out;
-    }
+    if (os_replace_commit(f, tmp, path, &err) != 0)
+        goto fail;
     printf("exported %zu pending statements to %s\n", json_array_size(p.array), path);
     ret = 0;
+    goto out;
+fail:
+    fprintf(stderr, "wardplayer: %s\n", err.data);
 out:
-    if (f) {
-        fclose(f);
-        remove(tmp.data);
-    }
+    free(tmp);
     json_decref(p.array);
-    buf_release(&tmp);
+    buf_release(&err);
     return ret;
 }
 

@@ -7,17 +7,10 @@
  * is empty, so every command sees the frame the previous one produced. */
 #include "app.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -26,12 +19,11 @@
 #include "buf.h"
 #include "diag.h"
 #include "font.h"
+#include "os.h"
 #include "render.h"
 #include "script.h"
 #include "sync.h"
 #include "ui.h"
-
-extern char **environ;
 
 typedef struct App {
     const AppOptions *o;
@@ -47,7 +39,8 @@ typedef struct App {
     size_t step;
     Uint32 wait_until;
     int rc;
-    pid_t speaker;              /* espeak-ng child, 0 when none */
+    OsChild *speaker;           /* espeak-ng child, NULL when none */
+    int speaking;               /* the child or the system's voice speaks */
     double touch_dy;            /* finger travel since it went down, window pixels */
     int touch_scrolled;         /* of which given to ui_wheel, pixels */
     double touch_path;          /* total distance the finger moved (tap or swipe) */
@@ -92,58 +85,49 @@ static void catch_quit_signals(void)
 
 static void speech_stop(App *a)
 {
-    if (a->speaker > 0) {
-        kill(a->speaker, SIGTERM);
-        waitpid(a->speaker, NULL, 0);
-    }
-    a->speaker = 0;
+    os_child_stop(a->speaker);
+    a->speaker = NULL;
+    os_speech_stop();
+    a->speaking = 0;
 }
 
-/* espeak-ng reads the text from its stdin; the pipe is written once (at most
- * 60 KB, what a pipe takes without blocking) and closed, so the loop never
- * waits on it. */
+/* espeak-ng (or WARDPLAYER_ESPEAK: another program taking the same arguments,
+ * an administrator's wrapper or the tests' recorder) reads the text from its
+ * stdin, written once without blocking, so the loop never waits on it. With
+ * no such program named, Windows speaks with its own voices (os_speech). */
 static void speech_start(App *a, const char *text, const char *lang)
 {
     speech_stop(a);
-    int fd[2];
-    if (pipe(fd) != 0)
-        return;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fd[0], 0);
-    posix_spawn_file_actions_addclose(&fa, fd[1]);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    char voice[8];
-    snprintf(voice, sizeof(voice), "%s", strcmp(lang, "en") == 0 ? "en" : "fr");
-    /* WARDPLAYER_ESPEAK: another speech program taking the same arguments
-     * (an administrator's wrapper; the tests' recorder) */
+    const char *voice = strcmp(lang, "en") == 0 ? "en" : "fr";
     const char *prog = getenv("WARDPLAYER_ESPEAK");
-    if (!prog || !*prog)
-        prog = "espeak-ng";
-    char *argv[] = { (char *)prog, (char *)"-v", voice, NULL };
-    pid_t pid;
-    int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fd[0]);
-    if (rc != 0) {
-        close(fd[1]);
-        fprintf(stderr, "wardplayer: cannot start %s: %s\n", prog, strerror(rc));
-        return;
+    Buf err = BUF_INIT;
+    if (!prog || !*prog) {
+        int rc = os_speech_start(text, voice, &err);
+        if (rc == 0)
+            a->speaking = 1;
+        if (rc < 0)
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+        prog = rc == 1 ? "espeak-ng" : NULL;
     }
-    fcntl(fd[1], F_SETFL, O_NONBLOCK);
-    size_t len = strlen(text);
-    if (len > 60000)
-        len = 60000;
-    ssize_t w = write(fd[1], text, len);
-    (void)w;
-    close(fd[1]);
-    a->speaker = pid;
+    if (prog) {
+        const char *argv[] = { prog, "-v", voice, NULL };
+        a->speaker = os_child_start(argv, text, strlen(text), &err);
+        if (!a->speaker)
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+        a->speaking = a->speaker != NULL;
+    }
+    buf_release(&err);
 }
 
 static void speech_poll(App *a)
 {
-    if (a->speaker > 0 && waitpid(a->speaker, NULL, WNOHANG) == a->speaker)
-        a->speaker = 0;
+    if (a->speaker && !os_child_running(a->speaker)) {
+        os_child_stop(a->speaker);
+        a->speaker = NULL;
+        a->speaking = 0;
+    } else if (!a->speaker && a->speaking && !os_speech_busy()) {
+        a->speaking = 0;
+    }
     const char *lang;
     int stop;
     const char *text = ui_take_speech(a->ui, &lang, &stop);
@@ -341,7 +325,7 @@ static void handle(App *a, const SDL_Event *e)
         if (ui_wants_text(a->ui) && e->key.keysym.sym == SDLK_SPACE)
             break;
         if (map_key(&e->key.keysym, &k)) {
-            if (k == UI_KEY_READ_ALOUD && a->speaker > 0) {
+            if (k == UI_KEY_READ_ALOUD && a->speaking) {
                 speech_stop(a);     /* F5 while reading: stop */
                 break;
             }
@@ -792,7 +776,7 @@ int app_run(const AppOptions *o)
         } else if (o->script) {
             break;      /* a script without quit ends with its last line */
         }
-        if (a.speaker > 0 && (timeout < 0 || timeout > 250))
+        if (a.speaking && (timeout < 0 || timeout > 250))
             timeout = 250;      /* to reap the read-aloud child */
         int idle_wait = idle_tick(&a);
         if (idle_wait >= 0 && (timeout < 0 || idle_wait < timeout))
@@ -808,7 +792,7 @@ int app_run(const AppOptions *o)
                   : timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
         if (got)
             handle(&a, &e);
-        if (a.speaker > 0)
+        if (a.speaking)
             speech_poll(&a);
     }
 out:

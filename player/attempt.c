@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "screen.h"
+#include "os.h"
 
 /* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
  * in a single write(2) on an O_APPEND descriptor with no stdio buffer, so that
@@ -39,9 +40,7 @@ static const char *cmi_el(const Module *m, const char *e12, const char *e2004)
 
 static int64_t mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)os_monotonic_ms();
 }
 
 /* Writes location, progress, score, status and this session's time to the

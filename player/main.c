@@ -3,20 +3,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "admin_cli.h"
 #include "app.h"
 #include "buf.h"
 #include "lrs_config.h"
+#include "os.h"
 #include "check.h"
 #include "settings.h"
 #include "ui.h"
 
+#ifndef WARDPLAYER_VERSION
+#define WARDPLAYER_VERSION "unknown"     /* the Makefile's VERSION */
+#endif
+
 static void usage(FILE *out)
 {
-    fputs("usage: wardplayer [PKG.zip | PACKAGE_DIR | LIBRARY_DIR] [options]\n"
+    fprintf(out, "usage: wardplayer [PKG.zip | PACKAGE_DIR | LIBRARY_DIR] [options]\n"
           "       wardplayer --check PKG.zip\n"
+          "       wardplayer --version\n"
           "  --data DIR          learner store folder (default $XDG_DATA_HOME/wardplayer)\n"
           "  --no-data           keep nothing (no profiles, nothing saved)\n"
           "  --lang fr|en        interface language (default: from LANG)\n"
@@ -35,37 +40,17 @@ static void usage(FILE *out)
           "                      minutes (tests)\n"
           "  --check PKG         print the package's problems; exit 1 if it cannot play\n"
           "  --lrs-config FILE   send results to this LRS in the background (docs/lrs.md;\n"
-          "                      default $WARDPLAYER_LRS_CONFIG, else " LRS_CONFIG_DEFAULT_PATH ")\n"
+          "                      default $WARDPLAYER_LRS_CONFIG, else %s)\n"
           "  --no-sync           no background sending (results stay in the store)\n"
           "  --config FILE       the administrator's settings (default $WARDPLAYER_CONFIG,\n"
-          "                      else " SETTINGS_DEFAULT_PATH ")\n"
+          "                      else %s)\n"
           "administration (no screen):\n" ADMIN_CLI_USAGE,
-          out);
-}
-
-/* mkdir -p; 0 or -1 (errno) */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
+          lrs_config_default_path(), settings_default_path());
 }
 
 int main(int argc, char **argv)
 {
+    os_init(&argc, &argv);
     /* --export, --sync…: the administrators' commands, without a screen */
     int handled = 0;
     int admin_rc = admin_cli_run(argc, argv, &handled);
@@ -89,6 +74,9 @@ int main(int argc, char **argv)
     } while (0)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("wardplayer %s\n", WARDPLAYER_VERSION);
             return 0;
         } else if (strcmp(a, "--data") == 0) {
             TAKE(data);
@@ -182,14 +170,9 @@ int main(int argc, char **argv)
         if (data) {
             buf_puts(&dir, data);
         } else {
-            const char *xdg = getenv("XDG_DATA_HOME");
-            const char *home = getenv("HOME");
-            if (xdg && *xdg)
-                buf_printf(&dir, "%s/wardplayer", xdg);
-            else if (home && *home)
-                buf_printf(&dir, "%s/.local/share/wardplayer", home);
+            os_data_dir(&dir);
         }
-        if (dir.len && make_dirs(dir.data) != 0) {
+        if (dir.len && os_make_data_dir(dir.data) != 0) {
             fprintf(stderr, "wardplayer: cannot create %s: %s\n", dir.data, strerror(errno));
             buf_release(&dir);
             return 1;

@@ -11,6 +11,7 @@
 
 #include <SDL_image.h>
 
+#include "os.h"
 #include "theme.h"
 
 typedef struct ImageEntry {
@@ -525,7 +526,7 @@ static void put_escaped(FILE *f, const char *s, size_t n)
 int render_write_boxes(const Render *R, const char *path, Buf *err)
 {
     const BoxLog *g = &R->log;
-    FILE *f = fopen(path, "w");
+    FILE *f = os_fopen(path, "w");
     if (!f) {
         buf_printf(err, "cannot write %s: %s", path, strerror(errno));
         return -1;

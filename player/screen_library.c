@@ -1,14 +1,13 @@
 /* screen_library: the modules of a library folder, with the learner's status
  * and score in each, and the background sync's line under them. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "screen.h"
+#include "os.h"
 
 #define LIBRARY_MAX_MODULES 500
 
@@ -284,39 +283,39 @@ static int cmp_str(const void *a, const void *b)
 /* path: a zip, an unzipped package, or a folder of zips (sorted by name). */
 int screen_library_scan(Ui *ui, const char *path, Buf *err)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
+    OsStat st;
+    if (os_stat(path, &st) != 0) {
         buf_printf(err, "%s: %s", path, strerror(errno));
         return -1;
     }
-    if (!S_ISDIR(st.st_mode))
+    if (st.kind != OS_FILE_DIR)
         return add_module(ui, path);
     Buf man = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
-    int unzipped = stat(man.data, &st) == 0;
+    int unzipped = os_stat(man.data, &st) == 0;
     buf_release(&man);
     if (unzipped)
         return add_module(ui, path);
-    DIR *d = opendir(path);
+    OsDir *d = os_dir_open(path);
     if (!d) {
         buf_printf(err, "%s: %s", path, strerror(errno));
         return -1;
     }
     char **names = NULL;
     size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < LIBRARY_MAX_MODULES) {
-        if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".zip"))
+    const char *name;
+    while ((name = os_dir_next(d, NULL)) && n < LIBRARY_MAX_MODULES) {
+        if (name[0] == '.' || !has_suffix(name, ".zip"))
             continue;
         char **nn = realloc(names, (n + 1) * sizeof(*nn));
         if (!nn)
             break;
         names = nn;
-        names[n] = strdup(e->d_name);
+        names[n] = strdup(name);
         if (names[n])
             n++;
     }
-    closedir(d);
+    os_dir_close(d);
     qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {
         Buf p = BUF_INIT;

@@ -20,13 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "os.h"
 #include "xapi.h"
 
 #define PIN_OPSLIMIT 2ULL
@@ -145,9 +144,7 @@ static int utf8_ok(const char *s)
 
 static void now_iso(Buf *out)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    cmi_timestamp_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, out);
+    cmi_timestamp_format((int64_t)os_now_ms(), out);
 }
 
 static int begin(Store *s)
@@ -379,26 +376,25 @@ static int configure(Store *s, int *damaged)
 static int move_aside(Store *s, Buf *aside)
 {
     char stamp[32];
-    time_t t = time(NULL);
     struct tm tm;
-    gmtime_r(&t, &tm);
+    os_gmtime((long long)time(NULL), &tm);
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
     for (int i = 0; i < 100; i++) {
         buf_clear(aside);
         buf_printf(aside, "%s.corrupt-%s", s->path, stamp);
         if (i)
             buf_printf(aside, "-%d", i);
-        if (access(aside->data, F_OK) != 0)
+        if (!os_exists(aside->data))
             break;
     }
     /* rename() would replace an existing file: never lose an older copy */
-    if (access(aside->data, F_OK) == 0) {
+    if (os_exists(aside->data)) {
         buf_clear(&s->err);
         buf_printf(&s->err, "cannot move the damaged %s aside: too many copies already "
                    "(move the learners.db.corrupt-* files away)", s->path);
         return -1;
     }
-    if (rename(s->path, aside->data) != 0) {
+    if (os_rename(s->path, aside->data) != 0) {
         int e = errno;
         buf_clear(&s->err);
         buf_printf(&s->err, "cannot move the damaged %s aside: %s", s->path, strerror(e));
@@ -409,8 +405,8 @@ static int move_aside(Store *s, Buf *aside)
         Buf from = BUF_INIT, to = BUF_INIT;
         buf_printf(&from, "%s%s", s->path, sidecars[i]);
         buf_printf(&to, "%s%s", aside->data, sidecars[i]);
-        if (access(from.data, F_OK) == 0)
-            rename(from.data, to.data);
+        if (os_exists(from.data))
+            os_rename(from.data, to.data);
         buf_release(&from);
         buf_release(&to);
     }
@@ -440,14 +436,14 @@ static Store *open_store(const char *dir, int may_repair, Buf *notice, Buf *err)
         set_err(s, -1, "out of memory");
         goto fail;
     }
-    struct stat sb;
+    OsStat sb;
     errno = 0;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+    if (os_stat(dir, &sb) != 0 || sb.kind != OS_FILE_DIR) {
         buf_printf(&s->err, "cannot open the data folder '%s': %s", dir,
                    errno ? strerror(errno) : "not a folder");
         goto fail;
     }
-    if (!may_repair && access(s->path, F_OK) != 0) {
+    if (!may_repair && !os_exists(s->path)) {
         buf_printf(&s->err, "no learner database in '%s' yet", dir);
         goto fail;
     }

@@ -17,8 +17,6 @@
  * makes "send again after any doubt" safe: the only way to lose nothing. */
 #include "sync.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +27,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "os.h"
 #include "xapi.h"
 
 void sync_report_init(SyncReport *r)
@@ -236,9 +235,7 @@ static void nap(const Ctx *x, long ms)
 {
     while (ms > 0 && !cancelled(x)) {
         long step = ms > 50 ? 50 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-        }
+        os_sleep_ms(step);
         ms -= step;
     }
 }
@@ -503,8 +500,6 @@ out:
 }
 
 /* curl_global_init is thread-safe only from libcurl 7.84; once is enough. */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
 static void curl_start(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -528,7 +523,7 @@ int sync_send(const LrsConfig *c, const SyncItem *items, size_t n, const SyncSin
         goto out;
     }
     if (!http) {
-        pthread_once(&curl_once, curl_start);
+        os_once(curl_start);
         cu.h = curl_easy_init();
         cu.c = c;
         cu.cancel = cancel;
@@ -709,7 +704,7 @@ out:
 /* ---- the worker --------------------------------------------------------------- */
 
 struct SyncWorker {
-    pthread_t thread;
+    OsThread *thread;
     char *dir;
     LrsConfig c;
     volatile int cancel;
@@ -720,7 +715,7 @@ struct SyncWorker {
     void *userdata;
 };
 
-static void *worker_main(void *arg)
+static void worker_main(void *arg)
 {
     SyncWorker *w = arg;
     Buf err = BUF_INIT;
@@ -740,7 +735,6 @@ static void *worker_main(void *arg)
     /* after done: the owner may now poll, and its wake-up finds the result */
     if (w->notify)
         w->notify(w->userdata);
-    return NULL;
 }
 
 SyncWorker *sync_worker_start(const char *data_dir, const LrsConfig *c, Buf *err)
@@ -762,9 +756,11 @@ SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
     w->userdata = userdata;
     sync_report_init(&w->r);
     atomic_init(&w->done, 0);
-    int e = pthread_create(&w->thread, NULL, worker_main, w);
-    if (e) {
-        buf_printf(err, "cannot start the sync thread: %s", strerror(e));
+    Buf why = BUF_INIT;
+    w->thread = os_thread_start(worker_main, w, &why);
+    if (!w->thread) {
+        buf_printf(err, "cannot start the sync thread: %s", why.data);
+        buf_release(&why);
         free(w->dir);
         free(w);
         return NULL;
@@ -794,7 +790,7 @@ void sync_worker_free(SyncWorker *w)
     if (!w)
         return;
     w->cancel = 1;
-    pthread_join(w->thread, NULL);
+    os_thread_join(w->thread);
     sync_report_release(&w->r);
     sodium_memzero(&w->c, sizeof w->c);
     free(w->dir);

@@ -8,7 +8,6 @@
 #include "ui.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 
 #include "screen.h"
 #include "theme.h"
+#include "os.h"
 
 /* ---- layout hooks: the learner's state, asked while laying out ----------------- */
 
@@ -409,7 +409,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->trace_fd = -1;
     ui->sync_pending = -1;
     if (o->trace) {
-        ui->trace_fd = open(o->trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        ui->trace_fd = os_open(o->trace, OS_O_WRONLY | OS_O_CREAT | OS_O_APPEND, 0600);
         if (ui->trace_fd < 0) {
             buf_printf(err, "%s: %s", o->trace, strerror(errno));
             goto fail;
@@ -423,7 +423,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->role = ui->setting = -1;
     ui->zoom_pos = -1;
     ui->new_role = ui->new_setting = -1;
-    const char *lang = o->lang ? o->lang : getenv("LANG");
+    const char *lang = o->lang ? o->lang : os_ui_language();
     ui->lang = ui->base_lang = msg_lang(lang, MSG_LANG_FR);
     buf_init(&ui->title);
     buf_init(&ui->where);

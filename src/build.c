@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "os.h"
 #include "assets.h"
 #include "buf.h"
 #include "html_write.h"
@@ -195,12 +195,12 @@ static int make_dir(const char *path, Diag *d)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(b.data, 0755) < 0 && errno != EEXIST)
+        if (os_mkdir(b.data, 0755) < 0)
             rc = diag_error(d, srcloc(b.data, 0, 0), "cannot create the folder: %s",
                             strerror(errno));
         *p = '/';
     }
-    if (rc == 0 && mkdir(b.data, 0755) < 0 && errno != EEXIST)
+    if (rc == 0 && os_mkdir(b.data, 0755) < 0)
         rc = diag_error(d, srcloc(path, 0, 0), "cannot create the output folder: %s",
                         strerror(errno));
     buf_release(&b);

@@ -16,19 +16,17 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "le.h"
+#include "os.h"
 #include "utf8.h"
 #include "zip_fixup.h"
 #include "zip_method.h"
@@ -286,25 +284,25 @@ static int write_entry(struct archive *a, Sink *sink, const PackageEntry *e,
     char chunk[65536];
     size_t head = 0;   /* bytes of a file already in chunk, not yet written */
     if (!e->data) {
-        fd = e->file ? open(e->file, O_RDONLY | O_CLOEXEC) : -1;
-        struct stat st;
-        if (fd < 0 || fstat(fd, &st) != 0) {
+        fd = e->file ? os_open(e->file, OS_O_RDONLY, 0) : -1;
+        OsStat st;
+        if (fd < 0 || os_fstat(fd, &st) != 0) {
             diag_error(d, srcloc(e->file ? e->file : label, 0, 0),
                        "cannot read '%s' for zip entry '%s': %s", e->file ? e->file : "(none)",
                        e->name, e->file ? strerror(errno) : "no data and no file given");
             goto out;
         }
-        if (!S_ISREG(st.st_mode)) {
+        if (st.kind != OS_FILE_REGULAR) {
             diag_error(d, srcloc(e->file, 0, 0), "'%s' is not a regular file "
                        "(a package can only hold files)", e->file);
             goto out;
         }
-        if (e->size && (unsigned long long)st.st_size != e->size) {
+        if (e->size && st.size != e->size) {
             diag_error(d, srcloc(e->file, 0, 0), "'%s' changed since it was checked "
                        "(build again)", e->file);
             goto out;
         }
-        size = (size_t)st.st_size;
+        size = (size_t)st.size;
         ssize_t r = read_full(fd, chunk, ZIP_METHOD_SAMPLE);
         if (r < 0) {
             diag_error(d, srcloc(e->file, 0, 0), "cannot read '%s': %s", e->file,
@@ -479,20 +477,19 @@ static void remove_stale_temporaries(const char *path)
     else
         buf_puts(&dir, ".");
     buf_printf(&prefix, "%s.tmp-", base);
-    DIR *dh = dir.failed || prefix.failed ? NULL : opendir(dir.data);
+    OsDir *dh = dir.failed || prefix.failed ? NULL : os_dir_open(dir.data);
     if (!dh)
         goto out;
-    struct dirent *e;
-    while ((e = readdir(dh))) {
-        if (strncmp(e->d_name, prefix.data, prefix.len) != 0 ||
-            strlen(e->d_name) != prefix.len + 6)
+    const char *name;
+    while ((name = os_dir_next(dh, NULL))) {
+        if (strncmp(name, prefix.data, prefix.len) != 0 || strlen(name) != prefix.len + 6)
             continue;
         buf_clear(&victim);
-        buf_printf(&victim, "%s/%s", dir.data, e->d_name);
+        buf_printf(&victim, "%s/%s", dir.data, name);
         if (!victim.failed)
-            unlink(victim.data);
+            os_remove(victim.data);
     }
-    closedir(dh);
+    os_dir_close(dh);
 out:
     buf_release(&dir);
     buf_release(&prefix);
@@ -509,7 +506,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         return diag_error(d, srcloc(path, 0, 0), "out of memory");
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp-XXXXXX", 12);
-    fd = mkstemp(tmp);
+    fd = os_mkstemp(tmp);
     if (fd < 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot create a temporary file beside '%s': %s "
                    "(check that the folder exists and is writable)", path, strerror(errno));
@@ -529,7 +526,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
                    why ? why : strerror(errno));
         goto out;
     }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+    if (os_fchmod(fd, 0644) != 0 || os_fsync(fd) != 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
         goto out;
     }
@@ -539,27 +536,11 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         goto out;
     }
     fd = -1;
-    if (rename(tmp, path) != 0) {
+    if (os_rename(tmp, path) != 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot replace '%s': %s", path, strerror(errno));
         goto out;
     }
-    /* Make the rename itself durable. */
-    char *slash = strrchr(tmp, '/');
-    if (slash) {
-        *slash = '\0';
-        int dfd = open(slash == tmp ? "/" : tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        *slash = '/';
-    } else {
-        int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    }
+    os_sync_parent(path);       /* the rename itself, durable */
     free(tmp);
     sink_release(&disk);
     remove_stale_temporaries(path);
@@ -567,7 +548,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
 out:
     if (fd >= 0)
         close(fd);
-    unlink(tmp);
+    os_remove(tmp);
     free(tmp);
     sink_release(&disk);
     return rc;
@@ -598,7 +579,7 @@ static int source_read(const Source *s, unsigned long long off, void *dst, size_
     }
     size_t done = 0;
     while (done < n) {
-        ssize_t r = pread(s->fd, (char *)dst + done, n - done, (off_t)(off + done));
+        ssize_t r = (ssize_t)os_pread(s->fd, (char *)dst + done, n - done, off + done);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -756,7 +737,7 @@ static int looks_like_zip_start(const Package *p)
             return 0;
         memcpy(sig, p->mem, 4);
     } else {
-        int fd = open(p->path, O_RDONLY | O_CLOEXEC);
+        int fd = os_open(p->path, OS_O_RDONLY, 0);
         if (fd < 0)
             return 0;
         ssize_t r = read(fd, sig, 4);
@@ -793,17 +774,17 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
     /* Size and a readable source first: clearer messages than libarchive's. */
     Source src = { p->mem, p->memsize, -1, p->memsize };
     if (p->path) {
-        src.fd = open(p->path, O_RDONLY | O_CLOEXEC);
-        struct stat st;
-        if (src.fd < 0 || fstat(src.fd, &st) != 0) {
+        src.fd = os_open(p->path, OS_O_RDONLY, 0);
+        OsStat st;
+        if (src.fd < 0 || os_fstat(src.fd, &st) != 0) {
             diag_error(d, at, "cannot open the package: %s", strerror(errno));
             goto fail;
         }
-        if (!S_ISREG(st.st_mode)) {
+        if (st.kind != OS_FILE_REGULAR) {
             diag_error(d, at, "not a regular file (give the path of a .zip file)");
             goto fail;
         }
-        src.size = (unsigned long long)st.st_size;
+        src.size = st.size;
     }
     if (src.size == 0) {
         diag_error(d, at, "the file is empty, not a zip (export the package again)");
@@ -871,7 +852,9 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         if (type == AE_IFDIR) {
             size_t l = strlen(name);
             const char *why;
-            char *dir = l && name[l - 1] == '/' ? strndup(name, l - 1) : strdup(name);
+            char *dir = strdup(name);       /* without its trailing '/' */
+            if (dir && l && dir[l - 1] == '/')
+                dir[l - 1] = '\0';
             if (dir && *dir && !package_name_ok(dir, &why)) {
                 diag_error(d, at, "folder entry '%s': %s (rebuild the zip with relative "
                            "paths inside the package)", name, why);
@@ -1134,7 +1117,7 @@ static la_ssize_t window_read(struct archive *a, void *ud, const void **out)
 {
     Window *w = ud;
     for (;;) {
-        ssize_t r = pread(w->fd, w->buf, sizeof(w->buf), (off_t)w->pos);
+        ssize_t r = (ssize_t)os_pread(w->fd, w->buf, sizeof(w->buf), w->pos);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {

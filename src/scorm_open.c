@@ -1,10 +1,11 @@
 /* scorm_open: container (zip or folder) > files index > manifest > contents.
  *
  * A zip goes through package.c, which refuses hostile archives. A folder is
- * walked with lstat-like calls: only regular files count, a link or a
- * device is refused with the zip's words, and the zip's size limits apply,
- * so an unzipped package gets the verdict its zip would. A file is read
- * only if the walk listed it, and opened with O_NOFOLLOW.
+ * walked with lstat-like calls relative to each open folder (os_dir_*_at):
+ * only regular files count, a link or a device is refused with the zip's
+ * words, and the zip's size limits apply, so an unzipped package gets the
+ * verdict its zip would. A file is read only if the walk listed it, and
+ * opened without following a link.
  *
  * Without imsmanifest.xml at the root the reader says what the package is
  * instead: a manifest with the wrong case, a cmi5 course (cmi5.xml at the
@@ -12,17 +13,15 @@
  * (the usual mistake of zipping the folder instead of its contents). */
 #include "scorm_open.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "os.h"
 
 #define MANIFEST_NAME "imsmanifest.xml"
 #define MANIFEST_MAX_BYTES (16u << 20)
@@ -82,23 +81,17 @@ static int add_file(ScormPackage *p, const char *name, unsigned long long size, 
     return 0;
 }
 
-/* Walks dirfd (the folder rel, "" at the top). Returns -1 to stop. */
-static int walk(ScormPackage *p, int dirfd, const char *rel, int depth, Diag *d)
+/* Walks dir (the folder rel, "" at the top) and closes it. Returns -1 to
+ * stop. Entries are looked at relative to the open folder, never through a
+ * link (os_dir_lstat_at, os_dir_open_at). */
+static int walk(ScormPackage *p, OsDir *dir, const char *rel, int depth, Diag *d)
 {
     SrcLoc at = srcloc(p->label, 0, 0);
-    DIR *dir = fdopendir(dirfd);
-    if (!dir) {
-        close(dirfd);
-        return diag_error(d, at, "cannot read the folder '%s': %s", *rel ? rel : ".",
-                          strerror(errno));
-    }
     int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(dir))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
+    const char *entry;
+    while (rc == 0 && (entry = os_dir_next(dir, NULL))) {
         char name[4096];
-        if ((size_t)snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "", e->d_name)
+        if ((size_t)snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "", entry)
             >= sizeof(name)) {
             diag_error(d, at, "a path in the folder is too long ('%.60s...')", name);
             continue;
@@ -108,43 +101,43 @@ static int walk(ScormPackage *p, int dirfd, const char *rel, int depth, Diag *d)
             diag_error(d, at, "'%s': %s (rename it)", name, why);
             continue;
         }
-        struct stat st;
-        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        OsStat st;
+        if (os_dir_lstat_at(dir, entry, &st) != 0) {
             diag_error(d, at, "cannot read '%s': %s", name, strerror(errno));
             continue;
         }
-        if (S_ISDIR(st.st_mode)) {
+        if (st.kind == OS_FILE_DIR) {
             if (depth >= FOLDER_MAX_DEPTH) {
                 diag_error(d, at, "'%s' is nested more than %d folders deep (not a course "
                            "package)", name, FOLDER_MAX_DEPTH);
                 continue;
             }
-            int fd = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (fd < 0) {
+            OsDir *sub = os_dir_open_at(dir, entry);
+            if (!sub) {
                 diag_error(d, at, "cannot read the folder '%s': %s", name, strerror(errno));
                 continue;
             }
-            rc = walk(p, fd, name, depth + 1, d);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = add_file(p, name, (unsigned long long)st.st_size, d);
+            rc = walk(p, sub, name, depth + 1, d);
+        } else if (st.kind == OS_FILE_REGULAR) {
+            rc = add_file(p, name, st.size, d);
         } else {
             diag_error(d, at, "'%s' is a %s, not a regular file (a package may only contain "
                        "files; replace links by copies)", name,
-                       S_ISLNK(st.st_mode) ? "symbolic link" : "special file");
+                       st.kind == OS_FILE_LINK ? "symbolic link" : "special file");
         }
     }
-    closedir(dir);
+    os_dir_close(dir);
     return rc;
 }
 
 static int open_folder(ScormPackage *p, Diag *d)
 {
     size_t errors = d->errors;
-    int fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    OsDir *dir = os_dir_open(p->dir);
+    if (!dir)
         return diag_error(d, srcloc(p->label, 0, 0), "cannot open the package: %s",
                           strerror(errno));
-    if (walk(p, fd, "", 0, d) != 0 || d->errors > errors)
+    if (walk(p, dir, "", 0, d) != 0 || d->errors > errors)
         return -1;
     if (p->nfiles)
         qsort(p->files, p->nfiles, sizeof(*p->files), cmp_info);
@@ -157,13 +150,13 @@ static int read_folder_file(ScormPackage *p, const PackageFileInfo *fi, unsigned
     SrcLoc at = srcloc(p->label, 0, 0);
     Buf path = BUF_INIT;
     buf_printf(&path, "%s/%s", p->dir, fi->name);
-    int fd = path.failed ? -1 : open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = path.failed ? -1 : os_open(path.data, OS_O_RDONLY | OS_O_NOFOLLOW, 0);
     buf_release(&path);
     if (fd < 0)
         return diag_error(d, at, "cannot read '%s': %s", fi->name, strerror(errno));
-    struct stat st;
+    OsStat st;
     int rc = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (os_fstat(fd, &st) != 0 || st.kind != OS_FILE_REGULAR) {
         rc = diag_error(d, at, "cannot read '%s': not a regular file any more", fi->name);
         goto out;
     }
@@ -398,8 +391,8 @@ ScormPackage *scorm_open(const char *path, Diag *d)
     ScormPackage *p = new_package(path, d);
     if (!p)
         return NULL;
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    OsStat st;
+    if (os_stat(path, &st) == 0 && st.kind == OS_FILE_DIR) {
         p->dir = p->label;
         if (open_folder(p, d) != 0) {
             scorm_close(p);

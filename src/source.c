@@ -7,13 +7,12 @@
 
 #include "source_lint.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
+#include "os.h"
 #include "buf.h"
 #include "source_md.h"
 #include "source_util.h"
@@ -75,17 +74,17 @@ static int cmp_str(const void *a, const void *b)
 /* The .md file names of dir, sorted; NULL-terminated array, free() each and it. */
 static char **list_md(const char *dir, int *err)
 {
-    DIR *dp = opendir(dir);
+    OsDir *dp = os_dir_open(dir);
     if (!dp) {
         *err = errno;
         return NULL;
     }
     size_t n = 0, cap = 16;
     char **names = malloc(cap * sizeof(*names));
-    struct dirent *de;
-    while (names && (de = readdir(dp))) {
-        size_t len = strlen(de->d_name);
-        if (len < 3 || strcasecmp(de->d_name + len - 3, ".md") != 0)
+    const char *entry;
+    while (names && (entry = os_dir_next(dp, NULL))) {
+        size_t len = strlen(entry);
+        if (len < 3 || strcasecmp(entry + len - 3, ".md") != 0)
             continue;
         if (n + 1 >= cap) {
             cap += cap / 2;
@@ -99,11 +98,11 @@ static char **list_md(const char *dir, int *err)
             }
             names = nn;
         }
-        if (!(names[n] = strdup(de->d_name)))
+        if (!(names[n] = strdup(entry)))
             break;
         n++;
     }
-    closedir(dp);
+    os_dir_close(dp);
     if (!names) {
         *err = ENOMEM;
         return NULL;
@@ -418,8 +417,8 @@ static void read_pages(Course *c, Diag *d, const char *dir, int meta_ok)
                            lang_name(lang), lang);
             continue;
         }
-        struct stat st;
-        if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode)) {
+        OsStat st;
+        if (os_lstat(file, &st) == 0 && st.kind == OS_FILE_LINK) {
             diag_error(d, srcloc(file, 0, 0), "page is a symbolic link (copy the file itself "
                        "into the module folder)");
             continue;

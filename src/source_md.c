@@ -18,10 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <md4c.h>
 
+#include "os.h"
 #include "buf.h"
 #include "image.h"
 #include "source_util.h"
@@ -430,20 +430,20 @@ static void make_image(Run *r, Block *b)
     } else {
         Buf path = BUF_INIT;
         buf_printf(&path, "%s/%s", p->m->dir, src);
-        struct stat st;
+        OsStat st;
         if (path.failed) {
             oom(p);
-        } else if (lstat(path.data, &st) == 0 && S_ISLNK(st.st_mode)) {
+        } else if (os_lstat(path.data, &st) == 0 && st.kind == OS_FILE_LINK) {
             diag_error(p->d, at, "image '%s' is a symbolic link (copy the file itself into "
                        "the module folder)", src);
-        } else if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode)) {
+        } else if (os_stat(path.data, &st) != 0 || st.kind != OS_FILE_REGULAR) {
             diag_error(p->d, at, "image file '%s' not found (check the name and case, or add "
                        "the file to the module folder)", src);
         } else {
-            if ((unsigned long long)st.st_size > IMAGE_WARN_BYTES)
+            if (st.size > IMAGE_WARN_BYTES)
                 diag_warning(p->d, at, "image '%s' is %.1f MB (reduce it below 2 MB: it is "
                              "loaded on slow ward PCs)", src,
-                             (double)st.st_size / (1024.0 * 1024.0));
+                             (double)st.size / (1024.0 * 1024.0));
             /* the checks the build needs (format, header, pixel size, SVG
              * rendering), so that check reports them too; the build then
              * reuses what they found */
