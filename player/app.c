@@ -57,29 +57,8 @@ typedef struct App {
 /* ---- leaving: signals and the window's close button -------------------------- */
 
 /* SDL turns SIGTERM and SIGINT into SDL_QUIT, as it does the window's close
- * button; a kiosk must ignore the button but obey the session manager. This
- * handler, put in front of SDL's, notes that a signal came, then lets SDL's
- * own (async-signal-safe) handler wake the loop. */
-static volatile sig_atomic_t quit_signal;
-static struct sigaction sdl_term, sdl_int;
-
-static void on_quit_signal(int sig)
-{
-    quit_signal = sig;
-    const struct sigaction *next = sig == SIGTERM ? &sdl_term : &sdl_int;
-    if (next->sa_handler != SIG_DFL && next->sa_handler != SIG_IGN && next->sa_handler)
-        next->sa_handler(sig);
-}
-
-static void catch_quit_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_quit_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, &sdl_term);
-    sigaction(SIGINT, &sa, &sdl_int);
-}
+ * button; a kiosk must ignore the button but obey the session manager:
+ * os_catch_quit_signals() notes which one it was. */
 
 /* ---- read aloud ---------------------------------------------------------- */
 
@@ -313,7 +292,7 @@ static void handle(App *a, const SDL_Event *e)
     case SDL_QUIT:
         /* a kiosk ignores its close button (and the learners' Alt+F4), never
          * the session manager's SIGTERM or SIGINT */
-        if (!a->o->kiosk || quit_signal)
+        if (!a->o->kiosk || os_quit_signal())
             a->quit = 1;
         break;
     case SDL_KEYDOWN:
@@ -681,7 +660,7 @@ int app_run(const AppOptions *o)
         goto out;
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
-    catch_quit_signals();
+    os_catch_quit_signals();
     /* no ALLOW_HIGHDPI: mouse coordinates and pixels then stay the same */
     Uint32 flags = o->headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
     if (o->kiosk && !o->headless)
@@ -800,9 +779,8 @@ out:
      * session manager): what is not saved yet is saved before exit */
     if (a.ui)
         ui_save(a.ui);
-    if (quit_signal && o->stats)
-        fprintf(stderr, "wardplayer: %s: saved, quitting\n",
-                quit_signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (os_quit_signal() && o->stats)
+        fprintf(stderr, "wardplayer: %s: saved, quitting\n", os_quit_signal());
     if (o->stats)
         fprintf(stderr, "wardplayer: %ld frames drawn\n", a.frames);
     if (a.sync && o->stats)

@@ -74,7 +74,7 @@ static int curriculum_rank(const Ui *ui, const char *key)
 {
     Buf path = BUF_INIT;
     buf_printf(&path, "%s/curriculum.txt", ui->o.path);
-    FILE *f = fopen(path.data, "r");
+    FILE *f = os_fopen(path.data, "r");
     buf_release(&path);
     if (!f)
         return -1;

@@ -206,6 +206,19 @@ int os_child_running(OsChild *c);
 /* Ends it (SIGTERM / TerminateProcess), waits for it and frees it. NULL ok. */
 void os_child_stop(OsChild *c);
 
+/* ---- the session manager asking the program to end ----------------------------- */
+
+/* POSIX: puts a handler in front of the SIGTERM and SIGINT handlers already
+ * installed (SDL's, which turn them into SDL_QUIT): it notes the signal, then
+ * calls the one it replaced, so a kiosk that ignores its window's close
+ * button still obeys the session manager. Call once, after SDL_Init.
+ * Windows: nothing to install (a session's end reaches the program through
+ * its window), and os_quit_signal() stays NULL. */
+void os_catch_quit_signals(void);
+/* "SIGTERM" or "SIGINT" once such a signal came (async-signal-safe to test),
+ * NULL otherwise. */
+const char *os_quit_signal(void);
+
 /* ---- speech (Windows' own voices) ------------------------------------------------- */
 
 /* Windows: speaks text (UTF-8) with the system's voice for lang ("fr", "en"),

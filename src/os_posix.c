@@ -564,6 +564,34 @@ void os_speech_stop(void)
 {
 }
 
+/* ---- the session manager asking the program to end ----------------------------- */
+
+static volatile sig_atomic_t quit_signal;
+static struct sigaction prev_term, prev_int;
+
+static void on_quit_signal(int sig)
+{
+    quit_signal = sig;
+    const struct sigaction *next = sig == SIGTERM ? &prev_term : &prev_int;
+    if (next->sa_handler != SIG_DFL && next->sa_handler != SIG_IGN && next->sa_handler)
+        next->sa_handler(sig);
+}
+
+void os_catch_quit_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_quit_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &prev_term);
+    sigaction(SIGINT, &sa, &prev_int);
+}
+
+const char *os_quit_signal(void)
+{
+    return quit_signal == SIGTERM ? "SIGTERM" : quit_signal == SIGINT ? "SIGINT" : NULL;
+}
+
 /* ---- shared libraries ------------------------------------------------------------ */
 
 int os_library_dir_of(const void *addr, Buf *out)

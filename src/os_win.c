@@ -1198,6 +1198,17 @@ void os_speech_stop(void)
         ISpVoice_Speak(voice, NULL, SPF_PURGEBEFORESPEAK, NULL);
 }
 
+/* ---- the session manager asking the program to end ----------------------------- */
+
+void os_catch_quit_signals(void)
+{
+}
+
+const char *os_quit_signal(void)
+{
+    return NULL;
+}
+
 /* ---- shared libraries --------------------------------------------------------------- */
 
 int os_library_dir_of(const void *addr, Buf *out)
