@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -668,6 +669,38 @@ static sqlite3 *open_set_aside(const char *dir, Buf *err)
     }
     buf_release(&path);
     return db;
+}
+
+int sync_set_aside_forget(const char *data_dir, const char *account, size_t *removed,
+                          Buf *err)
+{
+    *removed = 0;
+    Buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", data_dir, SYNC_SET_ASIDE_FILE);
+    int exists = access(path.data, F_OK) == 0;
+    buf_release(&path);
+    if (!exists)
+        return 0;
+    sqlite3 *db = open_set_aside(data_dir, err);
+    if (!db)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "DELETE FROM set_aside WHERE"
+                                    " json_extract(json, '$.actor.account.name') = ?1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc == SQLITE_OK)
+        *removed = (size_t)sqlite3_changes(db);
+    else
+        buf_printf(err, "cannot clean the set-aside list: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 int sync_outbox(Store *s, const char *data_dir, const LrsConfig *c, int retry_set_aside,
