@@ -103,6 +103,24 @@ $(BUILD)/gen/assets_data.c: $(ASSET_FILES) tools/embed-assets
 $(BUILD)/gen/assets_data.o: $(BUILD)/gen/assets_data.c
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
+# The interface words: one gettext catalogue per language (src/msg.LL.po),
+# compiled into the ids header every user of msg.h needs and the tables
+# src/msg.c includes. Objects wait for them (order-only: -MMD then tracks who
+# really includes them).
+MSG_PO := $(sort $(wildcard src/msg.*.po))
+MSG_GEN := $(BUILD)/gen/msg_ids.h $(BUILD)/gen/msg_table.inc
+
+$(BUILD)/gen/msg_ids.h: $(MSG_PO) tools/po2c
+	@mkdir -p $(@D)
+	tools/po2c --ids $(MSG_PO) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/msg_table.inc: $(MSG_PO) tools/po2c
+	@mkdir -p $(@D)
+	tools/po2c --table $(MSG_PO) > $@.tmp && mv $@.tmp $@
+
+$(LIB_OBJ) $(PLAYER_OBJ) $(BUILD)/src/coursepack.o $(BUILD)/player/main.o \
+    $(TEST_SRC:%.c=$(BUILD)/%.o) $(TEST_SUPPORT_OBJ): | $(MSG_GEN)
+
 $(BUILD)/libcourse.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "buf.h"
 #include "lrs_config.h"
+#include "check.h"
 #include "ui.h"
 
 static void usage(FILE *out)

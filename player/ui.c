@@ -21,8 +21,10 @@
 #include "cmi.h"
 #include "course.h"
 #include "manifest.h"
+#include "msg.h"
 #include "package.h"
 #include "page_read.h"
+#include "scorm_open.h"
 #include "store.h"
 #include "theme.h"
 #include "validate.h"
@@ -65,16 +67,16 @@ typedef struct ModPage {
 
 typedef struct Module {
     char *path;
-    int is_dir;
-    Package *pkg;
-    Manifest *man;
+    ScormPackage *pkg;      /* the shared reader (validate's): zip or folder */
+    Manifest *man;          /* borrowed from pkg */
     Course *course;         /* ours: index.html read; third-party: titles */
     PageDoc doc;
     char *index_html;       /* ours: index.html, whose pages page_build() reads when shown */
     size_t index_len;
     int ours;
     int opened;
-    char *error;            /* why it cannot be played, or NULL */
+    int data_checked;       /* validate_data() ran (when the module was first opened) */
+    char *error;            /* why it cannot be played (validate's words), or NULL */
     const char *title, *lang, *id, *version;
     ModPage *pages;
     int npages;
@@ -104,8 +106,8 @@ struct Ui {
     unsigned gen;
     int scroll, focus;
     int width, height, scale, theme;
-    int en;                 /* interface language: 0 fr, 1 en */
-    int base_en;            /* the chosen one (a module's language wins while it is open) */
+    MsgLang lang;           /* interface language */
+    MsgLang base_lang;      /* the chosen one (a module's language wins while it is open) */
     Store *store;
     StoreLearner *learners;
     size_t nlearners;
@@ -129,88 +131,18 @@ struct Ui {
 
 /* ---- words ------------------------------------------------------------------ */
 
-enum {
-    W_LIBRARY, W_CONTENTS, W_PREV, W_NEXT, W_PAGE_OF, W_PROFILES, W_NEW_PROFILE, W_NAME,
-    W_STAFF, W_PIN, W_CREATE, W_PIN_FOR, W_OPEN, W_BAD_PIN, W_NO_MODULES, W_SEEN,
-    W_CANNOT_OPEN, W_HINT_PAGE, W_HINT_LIST, W_EXTERNAL, W_MINUTES, W_STATUS_NEW,
-    W_SUBMIT, W_CORRECT, W_WRONG, W_RESTART, W_SAVE, W_SAVED, W_SUMMARY, W_SCORE, W_PASSED,
-    W_FAILED, W_IN_PROGRESS, W_PAGES_SEEN, W_CONTEXT, W_ROLE, W_SETTING, W_EVERYONE,
-    W_GUEST, W_NAME_NEEDED, W_PIN_FORMAT, W_SAVE_FAILED, W_CONTINUE, W_PIN_ENTER,
-    W_SYNC_WAITING, W_SYNC_SENT, W_COUNT
-};
-
-static const char *const WORDS[2][W_COUNT] = {
-    {
-        "Bibliothèque", "Sommaire", "Précédent", "Suivant", "Page %d sur %d",
-        "Qui êtes-vous ?", "Nouveau profil", "Nom et prénom", "Matricule (facultatif)",
-        "Code à 4 chiffres (facultatif)", "Créer le profil", "Code de %s", "Ouvrir",
-        "Code incorrect.", "Aucun module dans ce dossier.", "vu",
-        "Impossible d'ouvrir ce module", "← → pages · Tab choisir · Entrée valider · "
-        "Échap sommaire · Ctrl + / − taille · F2 contraste · F5 lecture",
-        "↑ ↓ défiler · Tab choisir · Entrée ouvrir · Ctrl + / − taille · F2 contraste",
-        "Lien externe : %s (à ouvrir sur un poste connecté)", "%d min", "à commencer",
-        "Valider", "Bonne réponse.", "Réponse incorrecte.", "Recommencer", "Enregistrer",
-        "Enregistré", "Bilan", "Score : %d %%", "Réussi", "Non réussi", "En cours",
-        "Pages vues : %d sur %d", "Votre contexte", "Votre fonction", "Votre service",
-        "Tout afficher", "Continuer sans profil", "Indiquez votre nom.",
-        "Le code doit avoir 4 chiffres.", "Non enregistré : %s", "Continuer",
-        "Code à 4 chiffres", "Résultats en attente d'envoi : %ld", "Résultats envoyés",
-    },
-    {
-        "Library", "Contents", "Previous", "Next", "Page %d of %d", "Who are you?",
-        "New profile", "Full name", "Staff id (optional)", "4-digit PIN (optional)",
-        "Create profile", "PIN for %s", "Open", "Wrong PIN.", "No module in this folder.",
-        "seen", "Cannot open this module", "← → pages · Tab select · Enter confirm · "
-        "Esc contents · Ctrl + / − size · F2 contrast · F5 read aloud",
-        "↑ ↓ scroll · Tab select · Enter open · Ctrl + / − size · F2 contrast",
-        "External link: %s (open it on a connected computer)", "%d min", "not started",
-        "Submit", "Correct.", "Not quite.", "Play again", "Save", "Saved", "Summary",
-        "Score: %d%%", "Passed", "Not passed", "In progress", "Pages seen: %d of %d",
-        "Your context", "Your role", "Your setting", "Show everything",
-        "Continue without a profile", "Please give your name.", "The PIN must be 4 digits.",
-        "Not saved: %s", "Continue", "4-digit PIN", "Results waiting to be sent: %ld",
-        "Results sent",
-    },
-};
-
-static const char *W(const Ui *ui, int w)
+/* Every word comes from the message catalogue (msg.h), the one the page
+ * writer puts into our packages. */
+static const char *W(const Ui *ui, MsgId id)
 {
-    return WORDS[ui->en][w];
+    return msg_get(ui->lang, id);
 }
 
 /* ---- modules: reading files ---------------------------------------------------- */
 
 static int mod_read(Module *m, const char *name, Buf *out, Diag *d)
 {
-    if (m->pkg)
-        return package_read(m->pkg, name, UI_FILE_MAX, out, d);
-    const char *why = NULL;
-    if (!package_name_ok(name, &why))
-        return diag_error(d, srcloc(name, 0, 0), "unsafe file name in package (%s)", why);
-    Buf path = BUF_INIT;
-    buf_printf(&path, "%s/%s", m->path, name);
-    FILE *f = fopen(path.data, "rb");
-    int rc = -1;
-    if (!f) {
-        diag_error(d, srcloc(path.data, 0, 0), "cannot open: %s", strerror(errno));
-        goto out;
-    }
-    char chunk[65536];
-    size_t n, total = 0;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        total += n;
-        if (total > UI_FILE_MAX) {
-            diag_error(d, srcloc(path.data, 0, 0), "file larger than %u bytes", UI_FILE_MAX);
-            goto out;
-        }
-        buf_append(out, chunk, n);
-    }
-    rc = out->failed ? diag_error(d, srcloc(path.data, 0, 0), "out of memory") : 0;
-out:
-    if (f)
-        fclose(f);
-    buf_release(&path);
-    return rc;
+    return scorm_read(m->pkg, name, UI_FILE_MAX, out, d);
 }
 
 static char *diag_text(const Diag *d)
@@ -230,30 +162,29 @@ static char *diag_text(const Diag *d)
     return buf_detach(&b, NULL);
 }
 
-static void flatten_items(Module *m, const ManifestItem *items, size_t n, int depth)
+/* Third-party: one page per entry of the organization that launches a file
+ * of the package, in the manifest's order. */
+static void list_pages(Module *m)
 {
-    for (size_t i = 0; i < n && depth < 16; i++) {
-        const ManifestItem *it = &items[i];
-        if (it->identifierref && it->isvisible) {
-            const ManifestResource *r = manifest_find_resource(m->man, it->identifierref);
-            const char *href = NULL;
-            if (r && r->href &&
-                manifest_resolve(m->man, r, r->href, &href) == MANIFEST_PATH_OK && href) {
-                ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
-                if (!np)
-                    return;
-                m->pages = np;
-                memset(&m->pages[m->npages], 0, sizeof(ModPage));
-                m->pages[m->npages].title = it->title ? it->title : href;
-                m->pages[m->npages].href = href;
-                m->npages++;
-            }
-        }
-        flatten_items(m, it->children, it->nchildren, depth + 1);
+    size_t n;
+    const ScormItem *items = scorm_items(m->pkg, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].href)
+            continue;
+        ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
+        if (!np)
+            return;
+        m->pages = np;
+        memset(&m->pages[m->npages], 0, sizeof(ModPage));
+        m->pages[m->npages].title = items[i].title ? items[i].title : items[i].href;
+        m->pages[m->npages].href = items[i].href;
+        m->npages++;
     }
 }
 
-/* Opens the package enough to list it: manifest, and for ours index.html. */
+/* Opens the package enough to list it: the shared reader and validate's
+ * rules (so the player refuses what `coursepack validate` refuses, with the
+ * same words), then for ours index.html. */
 static int mod_open(Module *m)
 {
     if (m->opened)
@@ -261,31 +192,19 @@ static int mod_open(Module *m)
     m->opened = 1;
     Diag d = DIAG_INIT;
     Buf b = BUF_INIT;
-    if (!m->is_dir) {
-        m->pkg = package_open(m->path, NULL, &d);
-        if (!m->pkg)
-            goto fail;
-    }
-    if (mod_read(m, "imsmanifest.xml", &b, &d) < 0)
+    m->pkg = scorm_open(m->path, &d);
+    if (!m->pkg || validate_rules(m->pkg, NULL, &d) != 0)
         goto fail;
-    m->man = manifest_read(b.data, b.len, "imsmanifest.xml", &d);
-    if (!m->man)
-        goto fail;
-    const ManifestOrganization *org = manifest_default_org(m->man);
+    m->man = scorm_manifest(m->pkg);
     m->course = course_new();
     if (!m->course) {
         diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
         goto fail;
     }
     /* ours: the one SCO is index.html with body.cp */
-    const char *launch = NULL;
-    if (org && org->nitems > 0 && org->items[0].identifierref) {
-        const ManifestResource *r = manifest_find_resource(m->man, org->items[0].identifierref);
-        if (r && r->href)
-            manifest_resolve(m->man, r, r->href, &launch);
-    }
-    if (launch && strcmp(launch, "index.html") == 0) {
-        buf_clear(&b);
+    size_t nitems;
+    const ScormItem *items = scorm_items(m->pkg, &nitems);
+    if (nitems == 1 && items[0].href && strcmp(items[0].href, "index.html") == 0) {
         if (mod_read(m, "index.html", &b, &d) == 0 &&
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
@@ -309,15 +228,17 @@ static int mod_open(Module *m)
         }
     }
     if (!m->ours) {
-        if (org)
-            flatten_items(m, org->items, org->nitems, 0);
+        const ManifestOrganization *org = scorm_organization(m->pkg);
+        list_pages(m);
         m->title = org && org->title ? org->title : m->man->identifier;
         m->id = m->man->identifier;
         m->version = m->man->version;
         m->lang = "";
         if (m->npages == 0) {
-            diag_error(&d, srcloc("imsmanifest.xml", 0, 0),
-                       "no page to show (the organization has no item with a launch file)");
+            diag_error(&d, srcloc(scorm_manifest_label(m->pkg), 0, 0),
+                       "no page the player can show: every item of the organization "
+                       "launches a web address or nothing (open this package in the "
+                       "LMS)");
             goto fail;
         }
     }
@@ -331,6 +252,22 @@ fail:
     buf_release(&b);
     diag_release(&d);
     return -1;
+}
+
+/* When a module is first opened: every file's data, as validate checks it
+ * (not while listing the library: a large package would slow it down). */
+static int mod_check_data(Module *m)
+{
+    if (mod_open(m) < 0)
+        return -1;
+    if (m->data_checked)
+        return 0;
+    m->data_checked = 1;
+    Diag d = DIAG_INIT;
+    if (validate_data(m->pkg, &d) != 0)
+        m->error = diag_text(&d);
+    diag_release(&d);
+    return m->error ? -1 : 0;
 }
 
 /* A third-party page is read when first shown. */
@@ -388,8 +325,7 @@ static void mod_release(Module *m)
     cmi_free(m->cmi);
     course_free(m->course);
     free(m->index_html);
-    manifest_free(m->man);
-    package_close(m->pkg);
+    scorm_close(m->pkg);
     free(m->error);
     free(m->path);
 }
@@ -489,13 +425,9 @@ static const char *hook_word(void *ud, const char *key)
     const char *w = m && m->ours ? page_doc_text(&m->doc, key, NULL) : NULL;
     if (w)
         return w;
-    static const struct { const char *key; int w; } map[] = {
-        { "submit", W_SUBMIT }, { "correct", W_CORRECT }, { "wrong", W_WRONG },
-        { "restart", W_RESTART }, { "save", W_SAVE }, { "saved", W_SAVED },
-    };
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (strcmp(map[i].key, key) == 0)
-            return W(ui, map[i].w);
+    for (int i = 0; i < MSG_COUNT; i++)
+        if (msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+            return W(ui, (MsgId)i);
     return NULL;
 }
 
@@ -509,7 +441,7 @@ static void notice(Ui *ui, const char *fmt, const char *arg)
 
 static void store_failed(Ui *ui)
 {
-    notice(ui, W(ui, W_SAVE_FAILED), store_errmsg(ui->store));
+    notice(ui, W(ui, MSG_PLAYER_SAVE_FAILED), store_errmsg(ui->store));
 }
 
 /* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
@@ -963,9 +895,9 @@ static int lib_status(const StoreAttempt *a, void *ud)
 static void screen_library(Gen *g)
 {
     Ui *ui = g->ui;
-    gen_heading(g, 1, W(ui, W_LIBRARY));
+    gen_heading(g, 1, W(ui, MSG_PLAYER_LIBRARY));
     if (ui->nmods == 0)
-        gen_para(g, NULL, NULL, W(ui, W_NO_MODULES), 0);
+        gen_para(g, NULL, NULL, W(ui, MSG_PLAYER_NO_MODULES), 0);
     for (int i = 0; i < ui->nmods; i++) {
         Module *m = &ui->mods[i];
         mod_open(m);
@@ -975,7 +907,7 @@ static void screen_library(Gen *g)
         if (m->error) {
             const char *base = strrchr(m->path, '/');
             gen_para(g, base ? base + 1 : m->path, NULL, NULL, 0);
-            gen_para(g, NULL, NULL, W(ui, W_CANNOT_OPEN), INLINE_EM);
+            gen_para(g, NULL, NULL, W(ui, MSG_PLAYER_CANNOT_OPEN), INLINE_EM);
             buf_release(&line);
             continue;
         }
@@ -985,7 +917,7 @@ static void screen_library(Gen *g)
         buf_printf(&line, " \xc2\xb7 SCORM %s", ed12 ? "1.2" : "2004");
         if (m->course && m->course->duration_minutes > 0) {
             buf_puts(&line, " \xc2\xb7 ");
-            buf_printf(&line, W(ui, W_MINUTES), m->course->duration_minutes);
+            buf_printf(&line, W(ui, MSG_PLAYER_MINUTES), m->course->duration_minutes);
         }
         /* the learner's status and score, from the store */
         if (ui->store && store_current_learner(ui->store)) {
@@ -993,13 +925,13 @@ static void screen_library(Gen *g)
             store_foreach_attempt(ui->store, store_current_learner(ui->store), lib_status,
                                   &st);
             if (!st.found)
-                buf_printf(&line, " \xc2\xb7 %s", W(ui, W_STATUS_NEW));
+                buf_printf(&line, " \xc2\xb7 %s", W(ui, MSG_PLAYER_STATUS_NEW));
             else
                 buf_printf(&line, " \xc2\xb7 %s", strcmp(st.success, "passed") == 0
-                                                      ? W(ui, W_PASSED)
+                                                      ? W(ui, MSG_PLAYER_STATUS_PASSED)
                                                   : strcmp(st.success, "failed") == 0
-                                                      ? W(ui, W_FAILED)
-                                                      : W(ui, W_IN_PROGRESS));
+                                                      ? W(ui, MSG_PLAYER_STATUS_FAILED)
+                                                      : W(ui, MSG_PLAYER_STATUS_IN_PROGRESS));
             if (st.found && st.has_score)
                 buf_printf(&line, " (%d %%)", st.score);
         }
@@ -1011,9 +943,9 @@ static void screen_library(Gen *g)
     if (ui->sync_pending >= 0) {
         Buf t = BUF_INIT;
         if (ui->sync_pending > 0)
-            buf_printf(&t, W(ui, W_SYNC_WAITING), ui->sync_pending);
+            buf_printf(&t, W(ui, MSG_PLAYER_SYNC_WAITING), ui->sync_pending);
         else
-            buf_puts(&t, W(ui, W_SYNC_SENT));
+            buf_puts(&t, W(ui, MSG_PLAYER_SYNC_SENT));
         gen_para(g, NULL, NULL, t.data, INLINE_EM);
         buf_release(&t);
     }
@@ -1022,37 +954,38 @@ static void screen_library(Gen *g)
 static void screen_profiles(Gen *g)
 {
     Ui *ui = g->ui;
-    gen_heading(g, 1, W(ui, W_PROFILES));
+    gen_heading(g, 1, W(ui, MSG_PLAYER_PROFILES));
     free(ui->learners);
     ui->learners = NULL;
     ui->nlearners = 0;
     if (store_learner_list(ui->store, &ui->learners, &ui->nlearners) != 0)
         store_failed(ui);
     for (size_t i = 0; i < ui->nlearners; i++) {
-        char href[48];
+        char href[48], pin[32];
         snprintf(href, sizeof(href), "ui:profile:%lld", (long long)ui->learners[i].id);
-        gen_para(g, ui->learners[i].name, href,
-                 ui->learners[i].has_pin ? (ui->en ? "  (PIN)" : "  (code)") : NULL, INLINE_EM);
+        snprintf(pin, sizeof pin, "  %s", W(ui, MSG_PLAYER_HAS_PIN));
+        gen_para(g, ui->learners[i].name, href, ui->learners[i].has_pin ? pin : NULL,
+                 INLINE_EM);
     }
     gen_block(g, BLOCK_RULE);
-    gen_para(g, W(ui, W_NEW_PROFILE), "ui:new-profile", NULL, 0);
-    gen_para(g, W(ui, W_GUEST), "ui:guest", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_NEW_PROFILE), "ui:new-profile", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_GUEST), "ui:guest", NULL, 0);
 }
 
 static void screen_new_profile(Gen *g)
 {
     Ui *ui = g->ui;
-    gen_heading(g, 1, W(ui, W_NEW_PROFILE));
-    gen_field(g, 0, W(ui, W_NAME));
-    gen_field(g, 1, W(ui, W_STAFF));
-    gen_field(g, 2, W(ui, W_PIN));
+    gen_heading(g, 1, W(ui, MSG_PLAYER_NEW_PROFILE));
+    gen_field(g, 0, W(ui, MSG_PLAYER_NAME));
+    gen_field(g, 1, W(ui, MSG_PLAYER_STAFF_ID));
+    gen_field(g, 2, W(ui, MSG_PLAYER_PIN));
     /* roles and settings: those of the first module that has some */
     ui->ctx_mod = NULL;
     for (int pass = 0; pass < 2 && !ui->ctx_mod; pass++)     /* the interface language first */
         for (int i = 0; i < ui->nmods && !ui->ctx_mod; i++) {
             Module *m = &ui->mods[i];
             if (mod_open(m) == 0 && m->course && (m->course->nroles || m->course->nsettings) &&
-                (pass == 1 || (m->lang && strcmp(m->lang, ui->en ? "en" : "fr") == 0)))
+                (pass == 1 || (m->lang && strcmp(m->lang, msg_lang_code(ui->lang)) == 0)))
                 ui->ctx_mod = m;
         }
     const Module *m = ui->ctx_mod;
@@ -1060,7 +993,7 @@ static void screen_new_profile(Gen *g)
         const Course *c = m->course;
         int li = m->doc.lang ? (int)(m->doc.lang - c->langs) : 0;
         if (c->nroles)
-            gen_heading(g, 2, W(ui, W_ROLE));
+            gen_heading(g, 2, W(ui, MSG_DOC_ROLE));
         for (int i = 0; i < c->nroles; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:new-role:%d", i);
@@ -1068,7 +1001,7 @@ static void screen_new_profile(Gen *g)
                      ui->new_role == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
         }
         if (c->nsettings)
-            gen_heading(g, 2, W(ui, W_SETTING));
+            gen_heading(g, 2, W(ui, MSG_DOC_SETTING));
         for (int i = 0; i < c->nsettings; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:new-setting:%d", i);
@@ -1078,7 +1011,7 @@ static void screen_new_profile(Gen *g)
         }
         gen_block(g, BLOCK_RULE);
     }
-    gen_para(g, W(ui, W_CREATE), "ui:create-profile", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_CREATE_PROFILE), "ui:create-profile", NULL, 0);
 }
 
 static void screen_pin(Gen *g)
@@ -1089,11 +1022,11 @@ static void screen_pin(Gen *g)
         if (ui->learners[i].id == ui->pin_for)
             name = ui->learners[i].name;
     Buf t = BUF_INIT;
-    buf_printf(&t, W(ui, W_PIN_FOR), name);
+    buf_printf(&t, W(ui, MSG_PLAYER_PIN_FOR), name);
     gen_heading(g, 1, t.data);
     buf_release(&t);
-    gen_field(g, 2, W(ui, W_PIN_ENTER));
-    gen_para(g, W(ui, W_OPEN), "ui:login", NULL, 0);
+    gen_field(g, 2, W(ui, MSG_PLAYER_PIN_ENTER));
+    gen_para(g, W(ui, MSG_PLAYER_OPEN), "ui:login", NULL, 0);
 }
 
 static void screen_toc(Gen *g)
@@ -1101,7 +1034,7 @@ static void screen_toc(Gen *g)
     Ui *ui = g->ui;
     Module *m = cur(ui);
     gen_heading(g, 1, m->title);
-    gen_heading(g, 2, W(ui, W_CONTENTS));
+    gen_heading(g, 2, W(ui, MSG_PLAYER_CONTENTS));
     Block *list = gen_block(g, BLOCK_LIST);
     if (!list)
         return;
@@ -1122,7 +1055,7 @@ static void screen_toc(Gen *g)
         snprintf(href, sizeof(href), "ui:page:%d", i);
         Buf after = BUF_INIT;
         if (m->pages[i].seen)
-            buf_printf(&after, "  \xe2\x9c\x93 %s", W(ui, W_SEEN));
+            buf_printf(&after, "  \xe2\x9c\x93 %s", W(ui, MSG_PLAYER_SEEN));
         gen_para(&sub, m->pages[i].title ? m->pages[i].title : "\xe2\x80\x94", href,
                  after.data, INLINE_EM);
         buf_release(&after);
@@ -1135,9 +1068,9 @@ static void screen_context(Gen *g)
     Module *m = cur(ui);
     Course *c = m->course;
     int li = m->doc.lang ? (int)(m->doc.lang - c->langs) : 0;
-    gen_heading(g, 1, W(ui, W_CONTEXT));
+    gen_heading(g, 1, W(ui, MSG_DOC_CONTEXT_TITLE));
     if (c->nroles) {
-        gen_heading(g, 2, W(ui, W_ROLE));
+        gen_heading(g, 2, W(ui, MSG_DOC_ROLE));
         for (int i = 0; i < c->nroles; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:role:%d", i);
@@ -1146,7 +1079,7 @@ static void screen_context(Gen *g)
         }
     }
     if (c->nsettings) {
-        gen_heading(g, 2, W(ui, W_SETTING));
+        gen_heading(g, 2, W(ui, MSG_DOC_SETTING));
         for (int i = 0; i < c->nsettings; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:setting:%d", i);
@@ -1156,29 +1089,31 @@ static void screen_context(Gen *g)
         }
     }
     gen_block(g, BLOCK_RULE);
-    gen_para(g, W(ui, W_EVERYONE), "ui:context-all", NULL, 0);
-    gen_para(g, W(ui, W_CONTINUE), "ui:next", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_EVERYONE), "ui:context-all", NULL, 0);
+    gen_para(g, W(ui, MSG_DOC_CONTEXT_SUBMIT), "ui:next", NULL, 0);
 }
 
 static void screen_summary(Gen *g)
 {
     Ui *ui = g->ui;
     Module *m = cur(ui);
-    gen_heading(g, 1, m->pages[ui->page].title ? m->pages[ui->page].title : W(ui, W_SUMMARY));
+    gen_heading(g, 1, m->pages[ui->page].title ? m->pages[ui->page].title : W(ui, MSG_DOC_SUMMARY));
     int max = 0, all = 0;
     int score = module_score(ui, m, &max, &all);
     Buf t = BUF_INIT;
     if (max > 0) {
         int pct = score * 100 / max;
-        buf_printf(&t, W(ui, W_SCORE), pct);
+        char n[16];
+        snprintf(n, sizeof n, "%d", pct);
+        msg_fill(&t, W(ui, MSG_PAGE_SCORE), n, NULL);
         gen_para(g, NULL, NULL, t.data, INLINE_STRONG);
         buf_clear(&t);
         if (all) {
             int pass = pct >= m->course->mastery_score;
-            buf_printf(&t, "%s (%d %%)", pass ? W(ui, W_PASSED) : W(ui, W_FAILED),
+            buf_printf(&t, "%s (%d %%)", pass ? W(ui, MSG_PLAYER_STATUS_PASSED) : W(ui, MSG_PLAYER_STATUS_FAILED),
                        m->course->mastery_score);
         } else {
-            buf_puts(&t, W(ui, W_IN_PROGRESS));
+            buf_puts(&t, W(ui, MSG_PLAYER_STATUS_IN_PROGRESS));
         }
         gen_para(g, NULL, NULL, t.data, 0);
         buf_clear(&t);
@@ -1193,20 +1128,27 @@ static void screen_summary(Gen *g)
         shown++;
         seen += m->pages[i].seen;
     }
-    buf_printf(&t, W(ui, W_PAGES_SEEN), seen, shown);
+    char a[16], b[16];
+    snprintf(a, sizeof a, "%d", seen);
+    snprintf(b, sizeof b, "%d", shown);
+    msg_fill(&t, W(ui, MSG_PAGE_SEEN), a, b);
     gen_para(g, NULL, NULL, t.data, 0);
     buf_release(&t);
     gen_block(g, BLOCK_RULE);
-    gen_para(g, W(ui, W_CONTENTS), "ui:toc", NULL, 0);
-    gen_para(g, W(ui, W_LIBRARY), "ui:library", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_CONTENTS), "ui:toc", NULL, 0);
+    gen_para(g, W(ui, MSG_PLAYER_LIBRARY), "ui:library", NULL, 0);
 }
 
 static void page_of(Ui *ui)
 {
     buf_clear(&ui->where);
     Module *m = cur(ui);
-    if (m && ui->screen == SCR_PAGE)
-        buf_printf(&ui->where, W(ui, W_PAGE_OF), ui->page + 1, m->npages);
+    if (m && ui->screen == SCR_PAGE) {
+        char a[16], b[16];
+        snprintf(a, sizeof a, "%d", ui->page + 1);
+        snprintf(b, sizeof b, "%d", m->npages);
+        msg_fill(&ui->where, W(ui, MSG_PAGE_PROGRESS), a, b);
+    }
 }
 
 /* Builds the blocks of the current screen (a fresh scratch course). */
@@ -1298,7 +1240,7 @@ static void mark_seen(Ui *ui)
 static void go(Ui *ui, Screen s)
 {
     if (s == SCR_LIBRARY || s == SCR_PROFILES)
-        ui->en = ui->base_en;
+        ui->lang = ui->base_lang;
     ui->screen = s;
     ui->scroll = 0;
     ui->speech_stop = 1;    /* what was being read aloud has left the screen */
@@ -1339,8 +1281,11 @@ static int open_module(Ui *ui, int i)
     if (i < 0 || i >= ui->nmods)
         return 0;
     Module *m = &ui->mods[i];
-    if (mod_open(m) < 0) {
-        notice(ui, "%s", m->error);
+    if (mod_check_data(m) < 0) {
+        /* the learner gets the short reason; the administrator's details
+           (what `wardplayer --check` prints) go to the log */
+        notice(ui, "%s", W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE));
+        fprintf(stderr, "wardplayer: %s\n", m->error);
         return 1;
     }
     ui->cur = i;
@@ -1358,7 +1303,7 @@ static int open_module(Ui *ui, int i)
         }
     }
     if (m->ours && m->doc.lang && m->doc.lang->code)
-        ui->en = strcmp(m->doc.lang->code, "en") == 0;
+        ui->lang = msg_lang(m->doc.lang->code, ui->lang);
     /* resume where the learner was */
     int start = 0;
     if (m->cmi) {
@@ -1399,12 +1344,12 @@ static int create_profile(Ui *ui)
     while (*name == ' ')
         name++;
     if (!*name) {
-        notice(ui, "%s", W(ui, W_NAME_NEEDED));
+        notice(ui, "%s", W(ui, MSG_PLAYER_NAME_NEEDED));
         return 1;
     }
     const char *pin = ui->field[2].len ? ui->field[2].data : NULL;
     if (pin && (strlen(pin) != 4 || strspn(pin, "0123456789") != 4)) {
-        notice(ui, "%s", W(ui, W_PIN_FORMAT));
+        notice(ui, "%s", W(ui, MSG_PLAYER_PIN_FORMAT));
         return 1;
     }
     int64_t id = 0;
@@ -1447,7 +1392,7 @@ static int follow(Ui *ui, const char *href)
         int rc = store_login(ui->store, ui->pin_for, ui->field[2].data);
         buf_clear(&ui->field[2]);
         if (rc == STORE_BAD_PIN) {
-            notice(ui, "%s", W(ui, W_BAD_PIN));
+            notice(ui, "%s", W(ui, MSG_PLAYER_BAD_PIN));
             build(ui);
             return 1;
         }
@@ -1527,7 +1472,7 @@ static int follow(Ui *ui, const char *href)
                 strcmp(m->pages[i].page->name, "_references") == 0)
                 return go_page(ui, i);
     }
-    notice(ui, W(ui, W_EXTERNAL), href);
+    notice(ui, W(ui, MSG_PLAYER_EXTERNAL), href);
     return 1;
 }
 
@@ -1620,7 +1565,7 @@ static int has_suffix(const char *s, const char *suf)
     return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-static int add_module(Ui *ui, const char *path, int is_dir)
+static int add_module(Ui *ui, const char *path)
 {
     if (ui->nmods >= UI_MAX_MODULES)
         return 0;
@@ -1630,7 +1575,6 @@ static int add_module(Ui *ui, const char *path, int is_dir)
     ui->mods = n;
     memset(&ui->mods[ui->nmods], 0, sizeof(Module));
     ui->mods[ui->nmods].path = strdup(path);
-    ui->mods[ui->nmods].is_dir = is_dir;
     if (!ui->mods[ui->nmods].path)
         return -1;
     ui->nmods++;
@@ -1651,13 +1595,13 @@ static int open_library(Ui *ui, const char *path, Buf *err)
         return -1;
     }
     if (!S_ISDIR(st.st_mode))
-        return add_module(ui, path, 0);
+        return add_module(ui, path);
     Buf man = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
     int unzipped = stat(man.data, &st) == 0;
     buf_release(&man);
     if (unzipped)
-        return add_module(ui, path, 1);
+        return add_module(ui, path);
     DIR *d = opendir(path);
     if (!d) {
         buf_printf(err, "%s: %s", path, strerror(errno));
@@ -1682,7 +1626,7 @@ static int open_library(Ui *ui, const char *path, Buf *err)
     for (size_t i = 0; i < n; i++) {
         Buf p = BUF_INIT;
         buf_printf(&p, "%s/%s", path, names[i]);
-        add_module(ui, p.data, 0);
+        add_module(ui, p.data);
         buf_release(&p);
         free(names[i]);
     }
@@ -1718,7 +1662,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->zoom_pos = -1;
     ui->new_role = ui->new_setting = -1;
     const char *lang = o->lang ? o->lang : getenv("LANG");
-    ui->en = ui->base_en = lang && strncmp(lang, "en", 2) == 0;
+    ui->lang = ui->base_lang = msg_lang(lang, MSG_LANG_FR);
     buf_init(&ui->title);
     buf_init(&ui->where);
     buf_init(&ui->hint);
@@ -1836,15 +1780,15 @@ static void show_focus(Ui *ui)
  * taken, the right and the wrong answer. Bullets and empty boxes are silent. */
 static const char *marker_word(const Ui *ui, const char *glyph, size_t len)
 {
-    static const struct { const char *glyph, *fr, *en; } words[] = {
-        { "\xe2\x97\x89", "choisie :", "selected:" },          /* ◉ */
-        { "\xe2\x98\x91", "cochée :", "checked:" },            /* ☑ */
-        { "\xe2\x9c\x93", "bonne réponse.", "right answer." }, /* ✓ */
-        { "\xe2\x9c\x97", "mauvaise réponse.", "wrong answer." }, /* ✗ */
+    static const struct { const char *glyph; MsgId said; } words[] = {
+        { "\xe2\x97\x89", MSG_PLAYER_SAY_SELECTED },   /* ◉ */
+        { "\xe2\x98\x91", MSG_PLAYER_SAY_CHECKED },    /* ☑ */
+        { "\xe2\x9c\x93", MSG_PLAYER_SAY_RIGHT },      /* ✓ */
+        { "\xe2\x9c\x97", MSG_PLAYER_SAY_WRONG },      /* ✗ */
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (len == strlen(words[i].glyph) && memcmp(glyph, words[i].glyph, len) == 0)
-            return ui->en ? words[i].en : words[i].fr;
+            return W(ui, words[i].said);
     return NULL;
 }
 
@@ -1966,7 +1910,7 @@ int ui_key(Ui *ui, UiKey key)
         go(ui, SCR_LIBRARY);
         return 1;
     case UI_KEY_LANGUAGE:
-        ui->en = ui->base_en = !ui->en;
+        ui->lang = ui->base_lang = ui->lang == MSG_LANG_FR ? MSG_LANG_EN : MSG_LANG_FR;
         build(ui);
         return 1;
     case UI_KEY_READ_ALOUD: {
@@ -2110,14 +2054,14 @@ const UiView *ui_view(Ui *ui)
     v->title = ui->title.data;
     v->where = ui->where.data;
     buf_clear(&ui->hint);
-    buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? W_HINT_PAGE : W_HINT_LIST));
+    buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? MSG_PLAYER_HINT_PAGE : MSG_PLAYER_HINT_LIST));
     v->hint = ui->hint.data;
     v->notice = ui->notice.len ? ui->notice.data : NULL;
     if (ui->screen == SCR_PAGE) {
         int bw = ui->width / 6 > 120 ? ui->width / 6 : 120;
         /* at 200 % in a small window the labels outgrow a sixth of it: the
          * buttons widen (up to a third) rather than clip their labels */
-        const char *labels[] = { W(ui, W_PREV), W(ui, W_NEXT), W(ui, W_CONTENTS) };
+        const char *labels[] = { W(ui, MSG_PAGE_PREV), W(ui, MSG_PAGE_NEXT), W(ui, MSG_PLAYER_CONTENTS) };
         for (int i = 0; i < 3; i++) {
             int need = ui->m->measure(ui->m->ud, FONT_ID(FACE_BOLD, SIZE_SMALL), labels[i],
                                       strlen(labels[i])) + 32;
@@ -2131,9 +2075,9 @@ const UiView *ui_view(Ui *ui)
         if (m && ui->page + 1 < m->npages)
             v->next_r = (LayoutRect){ ui->width - bw, y, bw, v->bar_h };
         v->toc_r = (LayoutRect){ ui->width - bw, 0, bw, v->bar_h };
-        v->prev_label = W(ui, W_PREV);
-        v->next_label = W(ui, W_NEXT);
-        v->toc_label = W(ui, W_CONTENTS);
+        v->prev_label = W(ui, MSG_PAGE_PREV);
+        v->next_label = W(ui, MSG_PAGE_NEXT);
+        v->toc_label = W(ui, MSG_PLAYER_CONTENTS);
     }
     return v;
 }
@@ -2163,7 +2107,7 @@ const char *ui_take_speech(Ui *ui, const char **lang, int *stop)
     *stop = ui->speech_stop;
     ui->speech_stop = 0;
     Module *m = cur(ui);
-    *lang = m && m->lang && *m->lang ? m->lang : ui->en ? "en" : "fr";
+    *lang = m && m->lang && *m->lang ? m->lang : msg_lang_code(ui->lang);
     if (!ui->speech_ready)
         return NULL;
     ui->speech_ready = 0;
@@ -2195,31 +2139,15 @@ int ui_wants_text(const Ui *ui)
     return ui->text_target >= 0;
 }
 
-int ui_check(const char *path, Buf *out)
+int ui_module_problem(const char *path, Buf *out)
 {
-    Diag d = DIAG_INIT;
-    struct stat st;
-    int is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-    int rc = is_dir ? 0 : validate_package(path, NULL, &d);
-    diag_sort(&d);
-    for (size_t i = 0; i < d.count; i++) {
-        char *t = diag_format(&d.msgs[i]);
-        if (t) {
-            buf_printf(out, "%s\n", t);
-            free(t);
-        }
+    Module m = { 0 };
+    m.path = strdup(path);
+    int rc = 0;
+    if (mod_check_data(&m) < 0) {
+        buf_printf(out, "%s\n", m.error);
+        rc = -1;
     }
-    if (rc == 0) {
-        /* the player must also be able to show it */
-        Module m = { 0 };
-        m.path = strdup(path);
-        m.is_dir = is_dir;
-        if (mod_open(&m) < 0) {
-            buf_printf(out, "%s\n", m.error);
-            rc = -1;
-        }
-        mod_release(&m);
-    }
-    diag_release(&d);
+    mod_release(&m);
     return rc;
 }

@@ -101,8 +101,9 @@ int ui_set_sync_status(Ui *ui, long pending);
 /* Whether the current screen is a text box waiting for typing. */
 int ui_wants_text(const Ui *ui);
 
-/* Problems of a package (or every package of a folder) into d, as
- * `wardplayer --check` prints them. Returns 0 when it can be played. */
-int ui_check(const char *path, Buf *out);
+/* Whether the player can open the package at path (a zip, or an unzipped
+ * package folder): returns 0, or -1 with why (validate's errors, one per
+ * line) appended to out. `wardplayer --check` (check.h) uses it. */
+int ui_module_problem(const char *path, Buf *out);
 
 #endif

@@ -2,7 +2,7 @@
  * <section class="cp-page"> per page, following docs/package-format.md.
  * Everything the runtime (cp-runtime.js) and the player's page reader need is
  * in data-cp-* attributes and cp-* classes; interface words come from the
- * fr/en tables below and reach the runtime as data-cp-text-* on <body>.
+ * message catalogue (msg.h) and reach the runtime as data-cp-text-* on <body>.
  * Polyglot rules kept here: every element closed, void elements self-closed,
  * non-void elements never self-closed (<textarea></textarea>), explicit
  * <tbody>, attributes quoted and escaped with buf_append_xml. */
@@ -12,94 +12,20 @@
 #include <string.h>
 #include <strings.h>
 
+#include "msg.h"
+
 /* ---- interface words ------------------------------------------------------ */
 
-/* French typography: U+00A0 before ':' and inside « », U+202F before ; ! ? */
-#define NBSP "\xc2\xa0"
-#define NNBSP "\xe2\x80\xaf"
-
-typedef enum WordId {
-    W_NEXT, W_PREV, W_SUBMIT, W_CORRECT, W_WRONG, W_PARTIAL, W_PASSED, W_FAILED,
-    W_SCORE, W_PROGRESS, W_CHOOSE, W_SAVE, W_SAVED, W_EMPTY, W_FINISH, W_FINISHED,
-    W_SEEN, W_PENDING, W_CONTEXT_REQUIRED, W_RESTART, W_BACK, W_PREVIEW,
-    W_ENDED, W_NOSCORE,
-    W_BODY_COUNT,           /* the words above go to <body data-cp-text-*> */
-    W_CONTEXT_TITLE = W_BODY_COUNT, W_CONTEXT_INTRO, W_ROLE, W_SETTING,
-    W_CONTEXT_SUBMIT, W_REFERENCES, W_SUMMARY, W_KEYFACT, W_WARNING, W_SCENARIO,
-    W_ANSWER, W_QUESTION, W_NAV, W_SKIP, W_FIGURE,
-    W_COUNT
-} WordId;
-
-typedef struct Word {
-    const char *key;        /* data-cp-text-<key> */
-    const char *fr;
-    const char *en;
-} Word;
-
-/* %1 and %2 are filled in by the runtime. */
-static const Word words[W_COUNT] = {
-    [W_NEXT] = { "next", "Suivant", "Next" },
-    [W_PREV] = { "prev", "Précédent", "Previous" },
-    [W_SUBMIT] = { "submit", "Valider", "Submit" },
-    [W_CORRECT] = { "correct", "Bonne réponse.", "Correct." },
-    [W_WRONG] = { "wrong", "Réponse incorrecte.", "Incorrect." },
-    [W_PARTIAL] = { "partial", "Réponse en partie juste.", "Partly right." },
-    [W_PASSED] = { "passed", "Module réussi.", "You passed this module." },
-    [W_FAILED] = { "failed", "Module non validé" NBSP ": le seuil est de %1" NNBSP "%.",
-                   "Not passed: the pass mark is %1%." },
-    [W_SCORE] = { "score", "Score" NBSP ": %1" NNBSP "%", "Score: %1%" },
-    [W_PROGRESS] = { "progress", "Page %1 sur %2", "Page %1 of %2" },
-    [W_CHOOSE] = { "choose", "Choisissez une réponse avant de valider.",
-                   "Choose an answer before submitting." },
-    [W_SAVE] = { "save", "Enregistrer", "Save" },
-    [W_SAVED] = { "saved", "Réponse enregistrée.", "Answer saved." },
-    [W_EMPTY] = { "empty", "Écrivez votre réponse avant d" "\xe2\x80\x99" "enregistrer.",
-                  "Write your answer before saving." },
-    [W_FINISH] = { "finish", "Terminer le module", "Finish the module" },
-    [W_FINISHED] = { "finished", "Module terminé. Vous pouvez fermer cette fenêtre.",
-                     "Module finished. You may close this window." },
-    [W_SEEN] = { "seen", "Pages vues" NBSP ": %1 sur %2", "Pages seen: %1 of %2" },
-    [W_PENDING] = { "pending", "Questions restant à traiter" NBSP ": %1",
-                    "Questions still to answer: %1" },
-    [W_CONTEXT_REQUIRED] = { "context-required",
-                             "Indiquez votre fonction et votre lieu d" "\xe2\x80\x99"
-                             "exercice pour continuer.",
-                             "Choose your role and your setting to continue." },
-    [W_RESTART] = { "restart", "Recommencer", "Start again" },
-    [W_BACK] = { "back", "Retour à la page", "Back to the page" },
-    [W_PREVIEW] = { "preview",
-                    "Mode aperçu" NBSP ": aucune plateforme de formation, vos réponses "
-                    "ne sont pas enregistrées.",
-                    "Preview mode: no learning platform, your answers are not recorded." },
-    [W_ENDED] = { "ended", "Fin du scénario.", "End of the scenario." },
-    [W_NOSCORE] = { "noscore", "Ce module n" "\xe2\x80\x99" "est pas noté.",
-                    "This module is not scored." },
-    [W_CONTEXT_TITLE] = { NULL, "Votre contexte", "Your context" },
-    [W_CONTEXT_INTRO] = { NULL, "Ce module s" "\xe2\x80\x99" "adapte à votre fonction et à votre "
-                          "lieu d" "\xe2\x80\x99" "exercice.",
-                          "This module adapts to your role and your setting." },
-    [W_ROLE] = { NULL, "Votre fonction", "Your role" },
-    [W_SETTING] = { NULL, "Votre lieu d" "\xe2\x80\x99" "exercice", "Your setting" },
-    [W_CONTEXT_SUBMIT] = { NULL, "Continuer", "Continue" },
-    [W_REFERENCES] = { NULL, "Références", "References" },
-    [W_SUMMARY] = { NULL, "Bilan", "Summary" },
-    [W_KEYFACT] = { NULL, "À retenir", "Key fact" },
-    [W_WARNING] = { NULL, "Attention", "Warning" },
-    [W_SCENARIO] = { NULL, "Mise en situation", "Scenario" },
-    [W_ANSWER] = { NULL, "Votre réponse (%d caractères au plus)",
-                   "Your answer (at most %d characters)" },
-    [W_QUESTION] = { NULL, "Question", "Question" },
-    [W_NAV] = { NULL, "Navigation dans le module", "Module navigation" },
-    [W_SKIP] = { NULL, "Aller au contenu", "Skip to content" },
-    [W_FIGURE] = { NULL, "Figure", "Figure" },
-};
+/* Every word comes from the message catalogue (msg.h); the "page." ones go to
+ * <body data-cp-text-*>, where the runtime reads them (%1 and %2 filled in
+ * there). */
 
 /* ---- the writer ----------------------------------------------------------- */
 
 typedef struct Writer {
     const Course *c;
     int lang;
-    int fr;                 /* page language is French */
+    MsgLang words;          /* the catalogue of the page language */
     ScormEdition ed;
     Buf *out;
     Diag *d;
@@ -107,9 +33,9 @@ typedef struct Writer {
     int level;              /* last heading level written in this section */
 } Writer;
 
-static const char *word(const Writer *w, WordId id)
+static const char *word(const Writer *w, MsgId id)
 {
-    return w->fr ? words[id].fr : words[id].en;
+    return msg_get(w->words, id);
 }
 
 static void put(Writer *w, const char *s)
@@ -538,7 +464,7 @@ static void callout(Writer *w, const Block *b)
 {
     int warn = b->u.callout.kind == CALLOUT_WARNING;
     const char *title = b->u.callout.title ? b->u.callout.title
-                                           : word(w, warn ? W_WARNING : W_KEYFACT);
+                                           : word(w, warn ? MSG_DOC_WARNING : MSG_DOC_KEYFACT);
     put(w, warn ? "<aside class=\"cp-callout cp-warning\" role=\"note\""
                 : "<aside class=\"cp-callout cp-keyfact\" role=\"note\"");
     attr(w, "aria-label", title);
@@ -603,7 +529,7 @@ static void question(Writer *w, const Block *b)
         if (q->prompt)
             inlines(w, q->prompt->text, q->prompt->at, 1);
         else
-            putx(w, word(w, W_QUESTION));
+            putx(w, word(w, MSG_DOC_QUESTION));
         put(w, "</legend>\n");
     }
     const char *input = q->type == QUESTION_MULTIPLE ? "checkbox" : "radio";
@@ -638,7 +564,7 @@ static void question(Writer *w, const Block *b)
         put(w, "</div>\n");
     }
     put(w, "<button type=\"submit\" class=\"cp-submit\">");
-    putx(w, word(w, W_SUBMIT));
+    putx(w, word(w, MSG_PAGE_SUBMIT));
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n");
@@ -680,7 +606,7 @@ static void scenario(Writer *w, const Block *b)
     buf_printf(&id, "%s-title", s->id);
     Audience everyone = {0, 0};
     heading(w, 2, "cp-scenario-title", id.data, NULL,
-            s->title ? s->title : word(w, W_SCENARIO), s->at, everyone);
+            s->title ? s->title : word(w, MSG_DOC_SCENARIO), s->at, everyone);
     buf_release(&id);
     int level = w->level;
     for (const Step *st = s->steps; st; st = st->next) {
@@ -714,7 +640,7 @@ static void scenario(Writer *w, const Block *b)
     }
     w->level = level;
     put(w, "<button type=\"button\" class=\"cp-restart\" hidden=\"hidden\">");
-    putx(w, word(w, W_RESTART));
+    putx(w, word(w, MSG_PAGE_RESTART));
     put(w, "</button>\n");
     result_line(w);
     put(w, "</div>\n");
@@ -737,7 +663,7 @@ static void reflection(Writer *w, const Block *b)
     putx(w, r->id);
     put(w, "-text\">");
     Buf lab = BUF_INIT;
-    buf_printf(&lab, word(w, W_ANSWER), max);
+    buf_printf(&lab, word(w, MSG_DOC_ANSWER), max);
     putx(w, lab.data);
     buf_release(&lab);
     put(w, "</label>\n<textarea id=\"");
@@ -748,7 +674,7 @@ static void reflection(Writer *w, const Block *b)
     put(w, " rows=\"5\" aria-describedby=\"");
     putx(w, r->id);
     put(w, "-prompt\"></textarea>\n<button type=\"submit\" class=\"cp-submit\">");
-    putx(w, word(w, W_SAVE));
+    putx(w, word(w, MSG_PAGE_SAVE));
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n");
@@ -895,7 +821,7 @@ static void page(Writer *w, const Page *p)
     put(w, "</section>\n");
 }
 
-static void context_group(Writer *w, const char *name, WordId legend, const ContextItem *items,
+static void context_group(Writer *w, const char *name, MsgId legend, const ContextItem *items,
                           int n)
 {
     put(w, "<fieldset class=\"cp-context-group\">\n<legend>");
@@ -920,16 +846,16 @@ static void context_section(Writer *w)
 {
     Audience everyone = {0, 0};
     section_open(w, "_context", "cp-context", everyone);
-    section_title(w, "_context", NULL, word(w, W_CONTEXT_TITLE), srcloc(NULL, 0, 0));
+    section_title(w, "_context", NULL, word(w, MSG_DOC_CONTEXT_TITLE), srcloc(NULL, 0, 0));
     put(w, "<p>");
-    putx(w, word(w, W_CONTEXT_INTRO));
+    putx(w, word(w, MSG_DOC_CONTEXT_INTRO));
     put(w, "</p>\n<form class=\"cp-context-form\">\n");
     if (w->c->nroles)
-        context_group(w, "cp-role", W_ROLE, w->c->roles, w->c->nroles);
+        context_group(w, "cp-role", MSG_DOC_ROLE, w->c->roles, w->c->nroles);
     if (w->c->nsettings)
-        context_group(w, "cp-setting", W_SETTING, w->c->settings, w->c->nsettings);
+        context_group(w, "cp-setting", MSG_DOC_SETTING, w->c->settings, w->c->nsettings);
     put(w, "<button type=\"submit\" class=\"cp-submit\">");
-    putx(w, word(w, W_CONTEXT_SUBMIT));
+    putx(w, word(w, MSG_DOC_CONTEXT_SUBMIT));
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n</section>\n");
@@ -953,7 +879,7 @@ static void references_section(Writer *w)
 {
     Audience everyone = {0, 0};
     section_open(w, "_references", "cp-references", everyone);
-    section_title(w, "_references", NULL, word(w, W_REFERENCES), srcloc(NULL, 0, 0));
+    section_title(w, "_references", NULL, word(w, MSG_DOC_REFERENCES), srcloc(NULL, 0, 0));
     put(w, "<ol class=\"cp-ref-list\">\n");
     for (int i = 0; i < w->c->nrefs; i++) {
         const Reference *r = &w->c->refs[i];
@@ -984,7 +910,7 @@ static void references_section(Writer *w)
         put(w, "</li>\n");
     }
     put(w, "</ol>\n<button type=\"button\" class=\"cp-back\" hidden=\"hidden\">");
-    putx(w, word(w, W_BACK));
+    putx(w, word(w, MSG_PAGE_BACK));
     put(w, "</button>\n</section>\n");
 }
 
@@ -992,10 +918,10 @@ static void summary_section(Writer *w)
 {
     Audience everyone = {0, 0};
     section_open(w, "_summary", "cp-summary", everyone);
-    section_title(w, "_summary", NULL, word(w, W_SUMMARY), srcloc(NULL, 0, 0));
+    section_title(w, "_summary", NULL, word(w, MSG_DOC_SUMMARY), srcloc(NULL, 0, 0));
     put(w, "<div class=\"cp-summary-body\" role=\"status\"></div>\n"
            "<button type=\"button\" class=\"cp-finish\">");
-    putx(w, word(w, W_FINISH));
+    putx(w, word(w, MSG_PAGE_FINISH));
     put(w, "</button>\n</section>\n");
 }
 
@@ -1006,7 +932,7 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
                           "(build one of the languages of <languages>)", lang,
                           c->id ? c->id : "");
     const CourseLang *L = &c->langs[lang];
-    Writer w = { c, lang, strcmp(L->code, "fr") == 0, ed, out, d, 0, 1 };
+    Writer w = { c, lang, msg_lang(L->code, MSG_LANG_EN), ed, out, d, 0, 1 };
 
     put(&w, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"");
     attr(&w, "lang", L->code);
@@ -1039,13 +965,15 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
         context_ids(&w, c->settings, c->nsettings, 0);
         put(&w, "\"");
     }
-    for (int i = 0; i < W_BODY_COUNT; i++) {
-        buf_printf(out, "\n      data-cp-text-%s=\"", words[i].key);
-        putx(&w, word(&w, (WordId)i));
+    for (int i = 0; i < MSG_COUNT; i++) {
+        if (!msg_runtime_key((MsgId)i))
+            continue;
+        buf_printf(out, "\n      data-cp-text-%s=\"", msg_runtime_key((MsgId)i));
+        putx(&w, word(&w, (MsgId)i));
         put(&w, "\"");
     }
     put(&w, ">\n<a class=\"cp-skip\" href=\"#cp-main\">");
-    putx(&w, word(&w, W_SKIP));
+    putx(&w, word(&w, MSG_DOC_SKIP));
     put(&w, "</a>\n<header class=\"cp-header\">\n<p class=\"cp-module-title\">");
     putx(&w, L->title ? L->title : c->id);
     put(&w, "</p>\n<p class=\"cp-banner\" role=\"status\" hidden=\"hidden\"></p>\n"
@@ -1058,12 +986,12 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
         references_section(&w);
     summary_section(&w);
     put(&w, "</main>\n<nav class=\"cp-nav\"");
-    attr(&w, "aria-label", word(&w, W_NAV));
+    attr(&w, "aria-label", word(&w, MSG_DOC_NAV));
     put(&w, ">\n<button type=\"button\" class=\"cp-prev\">");
-    putx(&w, word(&w, W_PREV));
+    putx(&w, word(&w, MSG_PAGE_PREV));
     put(&w, "</button>\n<span class=\"cp-progress\" aria-live=\"polite\"></span>\n"
             "<button type=\"button\" class=\"cp-next\">");
-    putx(&w, word(&w, W_NEXT));
+    putx(&w, word(&w, MSG_PAGE_NEXT));
     put(&w, "</button>\n</nav>\n<script src=\"runtime/cp-runtime.js\"></script>\n"
             "</body>\n</html>\n");
     return w.errors ? -1 : 0;

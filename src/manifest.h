@@ -128,6 +128,9 @@ typedef struct Manifest {
 /* Parses xml[0..len) (label names it in messages, e.g. "pkg.zip: imsmanifest.xml").
  * Never loads anything from the network or the disk; a DOCTYPE that declares
  * entities is refused (XXE, billion laughs). Unknown elements are ignored.
+ * Identifiers, identifierrefs, organizations/@default, hrefs and xml:base
+ * are kept whitespace-collapsed, as their schema types (xs:ID, xs:IDREF,
+ * xs:anyURI) define them: identifier="  SCO1 " is SCO1.
  * Returns a new Manifest (manifest_free() it) or NULL with messages in d
  * (not well-formed, entity declarations, no <manifest> root). */
 Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d);

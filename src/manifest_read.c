@@ -41,10 +41,49 @@ static const char *attr(Reader *r, xmlNode *n, const char *name)
     return s;
 }
 
+/* A copy of v with XML Schema's whiteSpace="collapse" applied: runs of
+ * space, tab, CR and LF become one space, and none is left at either end. */
+static const char *dup_collapsed(Reader *r, const xmlChar *v)
+{
+    if (!v)
+        return NULL;
+    const char *s = (const char *)v;
+    char *c = arena_alloc(&r->m->arena, strlen(s) + 1);
+    if (!c) {
+        r->failed = 1;
+        return NULL;
+    }
+    size_t o = 0;
+    int space = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space)
+            c[o++] = ' ';
+        space = 0;
+        c[o++] = *s;
+    }
+    c[o] = '\0';
+    return c;
+}
+
+/* An attribute typed xs:ID, xs:IDREF or xs:anyURI (identifier, identifierref,
+ * default, href): its value is compared after whitespace collapse, as the
+ * schemas and ADL's checker do ("  SCO1 " is SCO1). */
+static const char *token_attr(Reader *r, xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    const char *s = dup_collapsed(r, v);
+    xmlFree(v);
+    return s;
+}
+
 static const char *xml_base(Reader *r, xmlNode *n)
 {
     xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"base", XML_XML_NAMESPACE);
-    const char *s = dup_str(r, v);
+    const char *s = dup_collapsed(r, v);
     xmlFree(v);
     return s;
 }
@@ -150,8 +189,8 @@ static void read_sequencing(Reader *r, xmlNode *seq, ManifestItem *it)
 
 static void read_item(Reader *r, xmlNode *n, ManifestItem *it, int depth)
 {
-    it->identifier = attr(r, n, "identifier");
-    it->identifierref = attr(r, n, "identifierref");
+    it->identifier = token_attr(r, n, "identifier");
+    it->identifierref = token_attr(r, n, "identifierref");
     it->parameters = attr(r, n, "parameters");
     const char *vis = attr(r, n, "isvisible");
     it->isvisible = !(vis && (strcmp(vis, "false") == 0 || strcmp(vis, "0") == 0));
@@ -182,7 +221,7 @@ static void read_item(Reader *r, xmlNode *n, ManifestItem *it, int depth)
 
 static void read_org(Reader *r, xmlNode *n, ManifestOrganization *o)
 {
-    o->identifier = attr(r, n, "identifier");
+    o->identifier = token_attr(r, n, "identifier");
     o->line = (int)xmlGetLineNo(n);
     for (xmlNode *c = n->children; c; c = c->next) {
         if (is_cp(r, c, "title") && !o->title)
@@ -203,9 +242,9 @@ static void read_org(Reader *r, xmlNode *n, ManifestOrganization *o)
 
 static void read_resource(Reader *r, xmlNode *n, ManifestResource *res)
 {
-    res->identifier = attr(r, n, "identifier");
+    res->identifier = token_attr(r, n, "identifier");
     res->type = attr(r, n, "type");
-    res->href = attr(r, n, "href");
+    res->href = token_attr(r, n, "href");
     res->base = xml_base(r, n);
     res->line = (int)xmlGetLineNo(n);
     /* adlcp:scormType (2004) or adlcp:scormtype (1.2), in whichever ADL CP
@@ -231,10 +270,10 @@ static void read_resource(Reader *r, xmlNode *n, ManifestResource *res)
     size_t nf = 0, nd = 0;
     for (xmlNode *c = n->children; c; c = c->next) {
         if (is_cp(r, c, "file")) {
-            res->files[nf].href = attr(r, c, "href");
+            res->files[nf].href = token_attr(r, c, "href");
             res->files[nf++].line = (int)xmlGetLineNo(c);
         } else if (is_cp(r, c, "dependency")) {
-            res->deps[nd].identifierref = attr(r, c, "identifierref");
+            res->deps[nd].identifierref = token_attr(r, c, "identifierref");
             res->deps[nd++].line = (int)xmlGetLineNo(c);
         }
     }
@@ -243,7 +282,7 @@ static void read_resource(Reader *r, xmlNode *n, ManifestResource *res)
 static void read_root(Reader *r, xmlNode *root)
 {
     Manifest *m = r->m;
-    m->identifier = attr(r, root, "identifier");
+    m->identifier = token_attr(r, root, "identifier");
     m->version = attr(r, root, "version");
     m->base = xml_base(r, root);
     m->line = (int)xmlGetLineNo(root);
@@ -259,7 +298,7 @@ static void read_root(Reader *r, xmlNode *root)
             }
         } else if (is_cp(r, c, "organizations") && !m->organizations_line) {
             m->organizations_line = (int)xmlGetLineNo(c);
-            m->default_org = attr(r, c, "default");
+            m->default_org = token_attr(r, c, "default");
             m->norgs = count_cp(r, c, "organization");
             m->orgs = alloc_array(r, m->norgs, sizeof(*m->orgs));
             if (!m->orgs) {

@@ -32,9 +32,6 @@
 #include "zip_fixup.h"
 #include "zip_method.h"
 
-#define DEFAULT_MAX_ENTRIES 20000
-#define DEFAULT_MAX_ENTRY (256ull << 20)
-#define DEFAULT_MAX_TOTAL (1ull << 30)
 #define DEFAULT_MAX_RATIO 200
 #define RATIO_MIN_SIZE (16ull << 20)   /* smaller entries cannot hurt: the caps hold */
 #define NO_OFFSET (~0ull)     /* local header offset unknown */
@@ -814,11 +811,11 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
     if (limits)
         p->lim = *limits;
     if (!p->lim.max_entries)
-        p->lim.max_entries = DEFAULT_MAX_ENTRIES;
+        p->lim.max_entries = PACKAGE_MAX_ENTRIES;
     if (!p->lim.max_entry_size)
-        p->lim.max_entry_size = DEFAULT_MAX_ENTRY;
+        p->lim.max_entry_size = PACKAGE_MAX_ENTRY_SIZE;
     if (!p->lim.max_total_size)
-        p->lim.max_total_size = DEFAULT_MAX_TOTAL;
+        p->lim.max_total_size = PACKAGE_MAX_TOTAL_SIZE;
     if (!p->lim.max_ratio)
         p->lim.max_ratio = DEFAULT_MAX_RATIO;
 

@@ -37,11 +37,16 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
 int package_write_zip_memory(const PackageEntry *entries, size_t n, long long mtime,
                              Buf *out, Diag *d);
 
+/* The default read limits: a zip's, and an unzipped package folder's too. */
+#define PACKAGE_MAX_ENTRIES 20000
+#define PACKAGE_MAX_ENTRY_SIZE (256ull << 20)
+#define PACKAGE_MAX_TOTAL_SIZE (1ull << 30)
+
 /* Limits applied when reading; a zero member means the default shown. */
 typedef struct PackageLimits {
-    size_t max_entries;                 /* 0 = 20000 */
-    unsigned long long max_entry_size;  /* 0 = 256 MiB uncompressed */
-    unsigned long long max_total_size;  /* 0 = 1 GiB uncompressed */
+    size_t max_entries;                 /* 0 = PACKAGE_MAX_ENTRIES */
+    unsigned long long max_entry_size;  /* 0 = PACKAGE_MAX_ENTRY_SIZE, uncompressed */
+    unsigned long long max_total_size;  /* 0 = PACKAGE_MAX_TOTAL_SIZE, uncompressed */
     unsigned max_ratio;                 /* 0 = 200 (uncompressed / compressed), for
                                            entries above 16 MiB */
 } PackageLimits;

@@ -19,8 +19,8 @@
 #include "buf.h"
 #include "manifest.h"
 #include "package.h"
+#include "scorm_open.h"
 
-#define MANIFEST_MAX_BYTES (16u << 20)
 #define MAX_UNLISTED_SHOWN 10
 
 /* ---- schema validation ------------------------------------------------------ */
@@ -188,7 +188,7 @@ out:
 
 typedef struct Check {
     Manifest *m;
-    Package *p;
+    ScormPackage *p;
     Diag *d;
     const char *label;          /* "<zip>: imsmanifest.xml" */
     const char *zip_label;      /* "<zip>" */
@@ -269,27 +269,68 @@ static const char *check_href(Check *c, const ManifestResource *r, const char *h
         return NULL;
     }
     add_listed(c, path);
-    if (!package_find(c->p, path)) {
+    if (!scorm_find(c->p, path)) {
         const char *other = NULL;
-        for (size_t i = 0; i < package_count(c->p) && !other; i++) {
-            if (strcasecmp(package_file(c->p, i)->name, path) == 0)
-                other = package_file(c->p, i)->name;
+        for (size_t i = 0; i < scorm_file_count(c->p) && !other; i++) {
+            if (strcasecmp(scorm_file(c->p, i)->name, path) == 0)
+                other = scorm_file(c->p, i)->name;
         }
         if (other) {
             add_listed(c, other);
-            diag_error(c->d, at_line(c, line), "resource '%s' %s '%s', but the zip has '%s': "
+            diag_error(c->d, at_line(c, line), "resource '%s' %s '%s', but the %s has '%s': "
                        "names are case-sensitive on most LMS servers (make the href and the "
                        "file name match exactly)", rid, is_launch ? "launches" : "lists", path,
-                       other);
+                       scorm_container(c->p), other);
         } else if (is_launch)
             diag_error(c->d, at_line(c, line), "resource '%s' launches '%s', which is not in "
-                       "the zip (add the file or fix the href)", rid, path);
+                       "the %s (add the file or fix the href)", rid, path, scorm_container(c->p));
         else
             diag_error(c->d, at_line(c, line), "resource '%s' lists the file '%s', which is "
-                       "not in the zip (add the file or remove the <file> element)", rid, path);
+                       "not in the %s (add the file or remove the <file> element)", rid, path,
+                       scorm_container(c->p));
         return NULL;
     }
     return path;
+}
+
+/* Whether a resource r depends on, directly or not, lists path in a <file>
+ * (ADL's checker follows dependencies before requiring the launch file's
+ * <file>). A work list, not recursion: chains and cycles stay cheap. */
+static int listed_by_dependency(Check *c, const ManifestResource *r, const char *path)
+{
+    size_t n = c->m->nresources;
+    unsigned char *seen = calloc(n ? n : 1, 1);
+    size_t *todo = malloc((n ? n : 1) * sizeof(*todo));
+    size_t ntodo = 0;
+    int found = 0;
+    if (!seen || !todo)
+        goto out;
+    seen[r - c->m->resources] = 1;
+    const ManifestResource *from = r;
+    for (;;) {
+        for (size_t i = 0; i < from->ndeps; i++) {
+            const ManifestResource *t = manifest_find_resource(c->m, from->deps[i].identifierref);
+            if (t && !seen[t - c->m->resources]) {
+                seen[t - c->m->resources] = 1;
+                todo[ntodo++] = (size_t)(t - c->m->resources);
+            }
+        }
+        if (!ntodo)
+            break;
+        from = &c->m->resources[todo[--ntodo]];
+        for (size_t i = 0; i < from->nfiles && !found; i++) {
+            const char *same = NULL;
+            found = from->files[i].href
+                    && manifest_resolve(c->m, from, from->files[i].href, &same) == MANIFEST_PATH_OK
+                    && strcmp(same, path) == 0;
+        }
+        if (found)
+            break;
+    }
+out:
+    free(seen);
+    free(todo);
+    return found;
 }
 
 static void check_resource(Check *c, const ManifestResource *r)
@@ -355,14 +396,18 @@ static void check_resource(Check *c, const ManifestResource *r)
             && strncmp(r->href, f->href, strlen(f->href)) == 0)
             launch_listed = 1;
     }
+    if (r->href && launch && !launch_listed)
+        launch_listed = listed_by_dependency(c, r, launch);
     if (r->href && launch && !launch_listed) {
+        int cut = (int)strcspn(r->href, "?#");
         if (c->scorm2004)
-            diag_error(c->d, at, "resource '%s' launches '%s' but has no <file href=\"%s\"/> "
-                       "(SCORM 2004 requires it; add the <file> element)", rid, r->href,
-                       r->href);
+            diag_error(c->d, at, "resource '%s' launches '%s' but has no <file href=\"%.*s\"/>, "
+                       "itself or through its dependencies (SCORM 2004 requires it; add the "
+                       "<file> element)", rid, r->href, cut, r->href);
         else
             diag_warning(c->d, at, "resource '%s' launches '%s' but does not list it in a "
-                         "<file> element (add <file href=\"%s\"/>)", rid, r->href, r->href);
+                         "<file> element, itself or through its dependencies (add <file "
+                         "href=\"%.*s\"/>)", rid, r->href, cut, r->href);
     }
     for (size_t i = 0; i < r->ndeps; i++) {
         const ManifestDependency *dep = &r->deps[i];
@@ -566,126 +611,84 @@ static void check_manifest(Check *c, const char *xml, size_t len, const char *sc
     if (c->nlisted)
         qsort(c->listed, c->nlisted, sizeof(*c->listed), cmp_str);
     size_t unlisted = 0;
-    for (size_t i = 0; i < package_count(c->p); i++) {
-        const char *name = package_file(c->p, i)->name;
+    const char *box = scorm_container(c->p);
+    for (size_t i = 0; i < scorm_file_count(c->p); i++) {
+        const char *name = scorm_file(c->p, i)->name;
         if (strcmp(name, "imsmanifest.xml") == 0 || ends_with_ci(name, ".xsd")
             || ends_with_ci(name, ".dtd"))
             continue;
         if (c->nlisted && bsearch(&name, c->listed, c->nlisted, sizeof(*c->listed), cmp_str))
             continue;
         if (++unlisted <= MAX_UNLISTED_SHOWN)
-            diag_warning(c->d, srcloc(c->zip_label, 0, 0), "the zip file '%s' is not listed in "
+            diag_warning(c->d, srcloc(c->zip_label, 0, 0), "the %s file '%s' is not listed in "
                          "the manifest (list it in a <file> element, or remove it from the "
-                         "zip)", name);
+                         "%s)", strcmp(box, "zip") == 0 ? "zip" : "folder's", name, box);
     }
     if (unlisted > MAX_UNLISTED_SHOWN)
-        diag_warning(c->d, srcloc(c->zip_label, 0, 0), "%zu more files of the zip are not listed "
-                     "in the manifest", unlisted - MAX_UNLISTED_SHOWN);
+        diag_warning(c->d, srcloc(c->zip_label, 0, 0), "%zu more files of the %s are not listed "
+                     "in the manifest", unlisted - MAX_UNLISTED_SHOWN, box);
 }
 
-/* Inflates every file (one at a time, never to disk) so that damaged data
- * (bad checksum) and files larger than their header says, which an LMS
- * would choke on, are found here. */
-static void check_contents(Package *p, const char *zip_label, Diag *d)
+int validate_data(ScormPackage *p, Diag *d)
 {
+    size_t errors = d->errors;
+    const char *label = scorm_label(p);
     Buf b = BUF_INIT;
-    for (size_t i = 0; i < package_count(p); i++) {
-        const PackageFileInfo *f = package_file(p, i);
+    for (size_t i = 0; i < scorm_file_count(p); i++) {
+        const PackageFileInfo *f = scorm_file(p, i);
         buf_clear(&b);
         size_t cap = f->size ? (size_t)f->size : 1;
-        if (package_read(p, f->name, cap, &b, d) != 0)
+        if (scorm_read(p, f->name, cap, &b, d) != 0)
             continue;   /* the message says why */
         if (b.len != f->size)
-            diag_error(d, srcloc(zip_label, 0, 0), "'%s' has %zu bytes but its header says "
+            diag_error(d, srcloc(label, 0, 0), "'%s' has %zu bytes but its header says "
                        "%llu (the zip is damaged; rebuild it)", f->name, b.len, f->size);
     }
     buf_release(&b);
+    return d->errors > errors ? -1 : 0;
 }
 
-static int validate_opened(Package *p, const char *zip_label, const char *schemas_dir, Diag *d)
+int validate_rules(ScormPackage *p, const char *schemas_dir, Diag *d)
 {
     size_t errors = d->errors;
-    Buf xml = BUF_INIT;
-    Manifest *m = NULL;
-    char *label = NULL;
+    Manifest *m = scorm_manifest(p);
+    size_t len = 0;
+    const char *xml = scorm_manifest_xml(p, &len);
     Check c = {0};
-    if (!package_find(p, "imsmanifest.xml")) {
-        const char *nested = NULL, *wrongcase = NULL;
-        for (size_t i = 0; i < package_count(p); i++) {
-            const char *n = package_file(p, i)->name;
-            const char *slash = strrchr(n, '/');
-            const char *base = slash ? slash + 1 : n;
-            if (strcasecmp(base, "imsmanifest.xml") != 0)
-                continue;
-            if (!slash && !wrongcase)
-                wrongcase = n;
-            else if (slash && (!nested || strlen(n) < strlen(nested)))
-                nested = n;
-        }
-        if (wrongcase)
-            diag_error(d, srcloc(zip_label, 0, 0), "the manifest is named '%s'; it must be "
-                       "exactly 'imsmanifest.xml' in lower case (rename it)", wrongcase);
-        else if (nested)
-            diag_error(d, srcloc(zip_label, 0, 0), "imsmanifest.xml is in the folder '%.*s', "
-                       "not at the root of the zip (zip the contents of that folder, not the "
-                       "folder itself)", (int)(strrchr(nested, '/') - nested + 1), nested);
-        else
-            diag_error(d, srcloc(zip_label, 0, 0), "the zip has no imsmanifest.xml, so it is "
-                       "not a SCORM package (export the course again as SCORM)");
-        goto out;
-    }
-    size_t llen = strlen(zip_label) + 32;
-    label = malloc(llen);
-    if (!label) {
-        diag_error(d, srcloc(zip_label, 0, 0), "out of memory");
-        goto out;
-    }
-    snprintf(label, llen, "%s: imsmanifest.xml", zip_label);
-    if (package_read(p, "imsmanifest.xml", MANIFEST_MAX_BYTES, &xml, d) != 0)
-        goto out;
-    m = manifest_read(xml.data, xml.len, label, d);
-    if (!m)
-        goto out;
     c.m = m;
     c.p = p;
     c.d = d;
-    c.label = label;
-    c.zip_label = zip_label;
+    c.label = scorm_manifest_label(p);
+    c.zip_label = scorm_label(p);
     c.res_used = calloc(m->nresources ? m->nresources : 1, 1);
-    if (!c.res_used) {
-        diag_error(d, srcloc(label, 0, 0), "out of memory");
-        goto out;
-    }
-    check_manifest(&c, xml.data, xml.len, schemas_dir);
-    check_contents(p, zip_label, d);
-out:
+    if (!c.res_used)
+        return diag_error(d, srcloc(c.label, 0, 0), "out of memory");
+    check_manifest(&c, xml, len, schemas_dir);
     free(c.listed);
     free(c.ids);
     free(c.id_lines);
     free(c.res_used);
-    manifest_free(m);
-    free(label);
-    buf_release(&xml);
     return d->errors > errors ? -1 : 0;
 }
 
-int validate_package(const char *zip_path, const char *schemas_dir, Diag *d)
+static int validate_opened(ScormPackage *p, const char *schemas_dir, Diag *d)
 {
-    Package *p = package_open(zip_path, NULL, d);
     if (!p)
         return -1;
-    int rc = validate_opened(p, zip_path, schemas_dir, d);
-    package_close(p);
-    return rc;
+    size_t errors = d->errors;
+    validate_rules(p, schemas_dir, d);
+    validate_data(p, d);
+    scorm_close(p);
+    return d->errors > errors ? -1 : 0;
+}
+
+int validate_package(const char *path, const char *schemas_dir, Diag *d)
+{
+    return validate_opened(scorm_open(path, d), schemas_dir, d);
 }
 
 int validate_package_memory(const void *zip, size_t size, const char *label,
                             const char *schemas_dir, Diag *d)
 {
-    Package *p = package_open_memory(zip, size, label, NULL, d);
-    if (!p)
-        return -1;
-    int rc = validate_opened(p, label, schemas_dir, d);
-    package_close(p);
-    return rc;
+    return validate_opened(scorm_open_memory(zip, size, label, d), schemas_dir, d);
 }

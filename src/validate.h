@@ -1,7 +1,9 @@
-/* validate: checks any SCORM zip (ours or a third party's) the way an LMS
- * administrator needs: manifest at the root, well-formed, schema-valid (when
- * schemas are given), edition and schemaversion, references resolving, every
- * referenced file present, every file listed. */
+/* validate: checks any SCORM package (ours or a third party's; a zip, or the
+ * folder it unzips to) the way an LMS administrator needs, on the package
+ * reader the player shares (scorm_open.h): manifest at the root,
+ * well-formed, schema-valid (when schemas are given), edition and
+ * schemaversion, references resolving, every referenced file present,
+ * every file listed. */
 #ifndef VALIDATE_H
 #define VALIDATE_H
 
@@ -9,17 +11,30 @@
 
 #include "diag.h"
 
-/* Validates the zip at zip_path. schemas_dir is a folder like
+typedef struct ScormPackage ScormPackage;
+
+/* Validates the package at path: a zip, or a folder holding an unzipped
+ * package (checked as its zip would be). schemas_dir is a folder like
  * /work/shared/scorm/xsd (with local/, scorm12/, scorm2004-4th/); NULL skips
  * schema validation. Problems go to d as errors (the package will fail or
  * misbehave in an LMS) or warnings (allowed, but worth a look), located at
  * "<zip>: imsmanifest.xml:<line>" where possible. Returns 0 when there is no
  * error (warnings allowed), -1 otherwise. */
-int validate_package(const char *zip_path, const char *schemas_dir, Diag *d);
+int validate_package(const char *path, const char *schemas_dir, Diag *d);
 
 /* The same for a zip in memory; label names it in messages. */
 int validate_package_memory(const void *zip, size_t size, const char *label,
                             const char *schemas_dir, Diag *d);
+
+/* The two halves of validate_package, for a package scorm_open() read (the
+ * player's open path runs them too, so it agrees with validate):
+ * validate_rules checks the manifest against the SCORM rules (and the schemas
+ * when schemas_dir is not NULL); validate_data inflates every file, one at a
+ * time and never to disk, so that damaged data (a bad checksum, a file
+ * larger than its header says), which an LMS would choke on, is found. Each
+ * returns 0 when it added no error, -1 otherwise. */
+int validate_rules(ScormPackage *p, const char *schemas_dir, Diag *d);
+int validate_data(ScormPackage *p, Diag *d);
 
 /* Validates a manifest document against the official schemas of its edition
  * (detected from its namespace) under schemas_dir. Messages located at label:line.

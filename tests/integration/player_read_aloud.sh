@@ -128,7 +128,7 @@ printf 'key Right\nkey Right\nkey Right\nkey Tab\nkey Tab\nkey Return\nkey Tab\n
 speak "$D" "$FR" "$TMP/ans.txt"
 if [ -n "$(only "$D" text)" ] && in_order "$(only "$D" text)" \
     "Elle attribue la priorité définitive du patient." \
-    "choisie : Elle propose une priorité que les soignants vérifient. bonne réponse." \
+    $'choisie\xc2\xa0: Elle propose une priorité que les soignants vérifient. bonne réponse.' \
     "Elle remplace l’examen clinique à l’accueil." &&
     ! grep -q "mauvaise réponse" "$(only "$D" text)"; then
     ok "an answered question says which choice was taken and that it is right"

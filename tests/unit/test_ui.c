@@ -128,7 +128,7 @@ static void test_ui__question_answered_once_with_feedback(void **state)
     assert_true(has_text(ui, "Bonne réponse."));
     assert_int_equal(ntargets(ui), 0);                     /* answered once */
     ui_key(ui, UI_KEY_NEXT);
-    assert_true(has_text(ui, "Score : 100 %"));
+    assert_true(has_text(ui, "Score\u00a0: 100\u202f%"));
     assert_true(has_text(ui, "Réussi"));
     ui_free(ui);
 }
@@ -198,7 +198,7 @@ static void test_ui__answer_committed_before_the_screen_moves_on(void **state)
     char dir[] = "/tmp/test_ui.XXXXXX";
     assert_non_null(mkdtemp(dir));
     Ui *ui = open_ui(dir);
-    assert_true(has_text(ui, "Qui êtes-vous ?"));
+    assert_true(has_text(ui, "Qui êtes-vous\u202f?"));
     /* new profile: name only */
     assert_true(ui_key(ui, UI_KEY_TAB));
     assert_true(ui_key(ui, UI_KEY_ACTIVATE));

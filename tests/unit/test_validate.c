@@ -419,8 +419,8 @@ static void test_validate__references(void **state)
                                  "shared/style.css" };
     assert_int_equal(run(nofile, "imsmanifest.xml", more, 6, NULL, &d), -1);
     expect_msg(&d, "pkg.zip: imsmanifest.xml:39: error: resource 'res_card' launches "
-               "'card.pdf' but has no <file href=\"card.pdf\"/> (SCORM 2004 requires it; add "
-               "the <file> element)");
+               "'card.pdf' but has no <file href=\"card.pdf\"/>, itself or through its "
+               "dependencies (SCORM 2004 requires it; add the <file> element)");
     free(nofile);
     diag_release(&d);
 }
@@ -703,6 +703,164 @@ static void test_validate__file_larger_than_its_header(void **state)
     buf_release(&z);
 }
 
+
+/* ---- validating like ADL (issue 16.3) ------------------------------------- */
+
+/* A SCORM 2004 package whose SCOs start from one shared launcher page with
+ * launch parameters, listed only in a shared resource they depend on. */
+static const char launcher2004[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<manifest identifier=\"fr.chu.asepsie\" version=\"3\"\n"
+    "  xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
+    "  xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\">\n"
+    "  <metadata><schema>ADL SCORM</schema>"
+    "<schemaversion>2004 4th Edition</schemaversion></metadata>\n"
+    "  <organizations default=\"asepsie\">\n"
+    "    <organization identifier=\"asepsie\">\n"
+    "      <title>Asepsie au bloc</title>\n"
+    "      <item identifier=\"i_lavage\" identifierref=\"sco_lavage\"><title>Lavage</title>"
+    "</item>\n"
+    "      <item identifier=\"i_quiz\" identifierref=\"sco_quiz\"><title>Quiz</title></item>\n"
+    "    </organization>\n"
+    "  </organizations>\n"
+    "  <resources>\n"
+    "    <resource identifier=\"sco_lavage\" type=\"webcontent\" adlcp:scormType=\"sco\" "
+    "href=\"commun/lanceur.html?sco=lavage&amp;mode=normal\">\n"              /* 14 */
+    "      <file href=\"lavage/etapes.js\"/>\n"
+    "      <dependency identifierref=\"commun\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"sco_quiz\" type=\"webcontent\" adlcp:scormType=\"sco\" "
+    "href=\"commun/evaluation.html\">\n"                                      /* 18 */
+    "      <dependency identifierref=\"commun\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"commun\" type=\"webcontent\" adlcp:scormType=\"asset\">\n"
+    "      <file href=\"commun/lanceur.html\"/>\n"
+    "      <dependency identifierref=\"pages\"/>\n"
+    "    </resource>\n"
+    "    <resource identifier=\"pages\" type=\"webcontent\" adlcp:scormType=\"asset\">\n"
+    "      <file href=\"commun/evaluation.html\"/>\n"
+    "      <dependency identifierref=\"commun\"/>\n"
+    "    </resource>\n"
+    "  </resources>\n"
+    "</manifest>\n";
+
+static const char *const launcher_files[] = {
+    "commun/lanceur.html", "commun/evaluation.html", "lavage/etapes.js",
+};
+
+static void test_validate__launch_parameters_and_dependencies(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    /* a query string on the launch href; the file listed by a dependency */
+    assert_int_equal(run(launcher2004, "imsmanifest.xml", launcher_files, 3, NULL, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 0);
+    diag_release(&d);
+    /* the same with the official schemas */
+    assert_int_equal(run(launcher2004, "imsmanifest.xml", launcher_files, 3, XSD, &d), 0);
+    assert_int_equal(d.errors, 0);
+    diag_release(&d);
+    /* listed nowhere, even through the (circular) dependencies: still refused */
+    char *unlisted = edit(launcher2004, "      <file href=\"commun/evaluation.html\"/>\n", "");
+    assert_int_equal(run(unlisted, "imsmanifest.xml", launcher_files, 3, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:18: error: resource 'sco_quiz' launches "
+               "'commun/evaluation.html' but has no <file href=\"commun/evaluation.html\"/>, "
+               "itself or through its dependencies (SCORM 2004 requires it; add the <file> "
+               "element)");
+    free(unlisted);
+    diag_release(&d);
+    /* in the zip? the query string is not part of the file name */
+    const char *const no_launcher[] = { "commun/evaluation.html", "lavage/etapes.js" };
+    assert_int_equal(run(launcher2004, "imsmanifest.xml", no_launcher, 2, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:14: error: resource 'sco_lavage' launches "
+               "'commun/lanceur.html', which is not in the zip (add the file or fix the href)");
+    diag_release(&d);
+}
+
+static void test_validate__launch_listed_by_dependency_12(void **state)
+{
+    (void)state;
+    /* SCORM 1.2: the launch file of r1 listed only by the shared resource */
+    char *m = edit(golf12, "      <file href=\"one/index.html\"/>\n", "");
+    char *m2 = edit(m, "<file href=\"lib/APIWrapper.js\"/>",
+                    "<file href=\"lib/APIWrapper.js\"/><file href=\"one/index.html\"/>");
+    Diag d = DIAG_INIT;
+    assert_int_equal(run(m2, "imsmanifest.xml", golf12_files, 4, NULL, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 0);
+    diag_release(&d);
+    free(m);
+    free(m2);
+}
+
+/* xs:ID and xs:IDREF collapse whitespace: "  X  " is X. */
+static void test_validate__identifiers_whitespace_collapsed(void **state)
+{
+    (void)state;
+    char *m = edit(launcher2004, "<organization identifier=\"asepsie\">",
+                   "<organization identifier=\"   asepsie   \">");
+    char *m2 = edit(m, "identifierref=\"sco_quiz\"", "identifierref=\"  sco_quiz\n    \"");
+    char *m3 = edit(m2, "<dependency identifierref=\"pages\"/>",
+                    "<dependency identifierref=\" pages \"/>");
+    char *m4 = edit(m3, "<resource identifier=\"sco_lavage\"",
+                    "<resource identifier=\"\tsco_lavage \"");
+    Diag d = DIAG_INIT;
+    assert_int_equal(run(m4, "imsmanifest.xml", launcher_files, 3, NULL, &d), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.warnings, 0);
+    diag_release(&d);
+    assert_int_equal(run(m4, "imsmanifest.xml", launcher_files, 3, XSD, &d), 0);
+    assert_int_equal(d.errors, 0);
+    diag_release(&d);
+    /* the same identifier twice, once with spaces: a duplicate */
+    char *dup = edit(launcher2004, "<item identifier=\"i_quiz\"", "<item identifier=\" i_lavage\"");
+    assert_int_equal(run(dup, "imsmanifest.xml", launcher_files, 3, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: imsmanifest.xml:10: error: identifier 'i_lavage' is used again "
+               "(first on line 9); every identifier in a manifest must be unique (rename one "
+               "of them)");
+    diag_release(&d);
+    free(dup);
+    free(m);
+    free(m2);
+    free(m3);
+    free(m4);
+}
+
+/* Zips of other formats are named for what they are. */
+static void test_validate__cmi5_and_aicc_named(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    const char *const cmi5[] = { "cmi5.xml", "au1/index.html" };
+    assert_int_equal(run(NULL, NULL, cmi5, 2, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: error: this zip is a cmi5 course (cmi5.xml at its root), not a "
+               "SCORM package (import it into the LMS as cmi5, or export the course again as "
+               "SCORM 1.2 or 2004)");
+    assert_int_equal(d.errors, 1);
+    diag_release(&d);
+    const char *const aicc[] = { "hygiene.au", "hygiene.cst", "hygiene.crs", "hygiene.des",
+                                 "lesson/page1.html" };
+    assert_int_equal(run(NULL, NULL, aicc, 5, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: error: this zip is an AICC course (hygiene.crs, hygiene.au, "
+               "hygiene.des, hygiene.cst), not a SCORM package (import it into the LMS as "
+               "AICC, or export the course again as SCORM 1.2 or 2004)");
+    assert_int_equal(d.errors, 1);
+    diag_release(&d);
+    /* a Sun audio file alone (.au) is no AICC course */
+    const char *const audio[] = { "sons/alarme.au", "index.html" };
+    assert_int_equal(run(NULL, NULL, audio, 2, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: error: the zip has no imsmanifest.xml, so it is not a SCORM "
+               "package (export the course again as SCORM)");
+    diag_release(&d);
+    /* a SCORM package that also carries AICC files is read as SCORM */
+    const char *const both[] = { "Playing/Playing.html", "Playing/ball flight.jpg",
+                                 "Etiquette/Course.html", "card.pdf", "shared/scormfunctions.js",
+                                 "shared/style.css", "golf.crs" };
+    assert_int_equal(run(golf2004, "imsmanifest.xml", both, 7, NULL, &d), 0);
+    diag_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -722,6 +880,10 @@ int main(void)
         cmocka_unit_test(test_validate__many_unlisted_summarised),
         cmocka_unit_test(test_validate__schema_folder_missing),
         cmocka_unit_test(test_validate__file_larger_than_its_header),
+        cmocka_unit_test(test_validate__launch_parameters_and_dependencies),
+        cmocka_unit_test(test_validate__launch_listed_by_dependency_12),
+        cmocka_unit_test(test_validate__identifiers_whitespace_collapsed),
+        cmocka_unit_test(test_validate__cmi5_and_aicc_named),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
