@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "lrs_config.h"
 #include "check.h"
+#include "log.h"
 #include "ui.h"
 
 static void usage(FILE *out)
@@ -36,6 +37,22 @@ static void usage(FILE *out)
           "  --no-sync           no background sending (results stay in the store)\n"
           "administration (no screen):\n" ADMIN_CLI_USAGE,
           out);
+}
+
+/* Whether path names one package (a zip, or a folder with an
+ * imsmanifest.xml) rather than a library folder of packages. */
+static int one_package(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    if (S_ISREG(st.st_mode))
+        return 1;
+    Buf m = BUF_INIT;
+    buf_printf(&m, "%s/imsmanifest.xml", path);
+    int is = S_ISDIR(st.st_mode) && stat(m.data, &st) == 0;
+    buf_release(&m);
+    return is;
 }
 
 /* mkdir -p; 0 or -1 (errno) */
@@ -152,6 +169,20 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* one package that cannot be played: exit 1 with its problems, as
+     * documented, rather than a window with nothing to show */
+    if (one_package(o.path)) {
+        Buf out = BUF_INIT;
+        int bad = ui_check(o.path, &out);
+        if (bad) {
+            fprintf(stderr, "wardplayer: cannot play '%s':\n%s", o.path, out.data);
+            if (out.len && out.data[out.len - 1] != '\n')
+                fputc('\n', stderr);
+        }
+        buf_release(&out);
+        if (bad)
+            return 1;
+    }
     Buf dir = BUF_INIT;
     if (!no_data) {
         if (data) {
@@ -170,6 +201,9 @@ int main(int argc, char **argv)
             return 1;
         }
         o.data_dir = dir.len ? dir.data : NULL;
+        /* the technical detail of what the learner is told goes here */
+        if (o.data_dir)
+            log_open(o.data_dir);
     }
     /* a bad LRS configuration must not keep learners out: the results then
      * wait in the store, and the message says what to fix */
@@ -189,6 +223,7 @@ int main(int argc, char **argv)
         buf_release(&err);
     }
     int rc = app_run(&o);
+    log_close();
     lrs_config_wipe(&lrs);
     buf_release(&dir);
     return rc;
