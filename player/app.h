@@ -25,6 +25,8 @@ typedef struct AppOptions {
     int boxes;                  /* test hook: each screenshot X.png also writes X.boxes,
                                    the boxes drawn in that frame (tools/check-layout) */
     const char *trace;          /* committed answers are appended here (ui.h; tests) */
+    long idle_timeout_ms;       /* log the learner out after this long without input
+                                   (settings.h); 0: never */
 } AppOptions;
 
 /* Runs the player until it quits. Returns the process exit code: 0, 1 when

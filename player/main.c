@@ -11,6 +11,7 @@
 #include "lrs_config.h"
 #include "check.h"
 #include "log.h"
+#include "settings.h"
 #include "ui.h"
 
 static void usage(FILE *out)
@@ -35,6 +36,8 @@ static void usage(FILE *out)
           "  --lrs-config FILE   send results to this LRS in the background (docs/lrs.md;\n"
           "                      default $WARDPLAYER_LRS_CONFIG, else " LRS_CONFIG_DEFAULT_PATH ")\n"
           "  --no-sync           no background sending (results stay in the store)\n"
+          "  --config FILE       the administrator's settings (default $WARDPLAYER_CONFIG,\n"
+          "                      else " SETTINGS_DEFAULT_PATH ")\n"
           "administration (no screen):\n" ADMIN_CLI_USAGE,
           out);
 }
@@ -84,7 +87,7 @@ int main(int argc, char **argv)
     if (handled)
         return admin_rc;
     AppOptions o = { 0 };
-    const char *data = NULL, *check = NULL, *lrs_path = NULL;
+    const char *data = NULL, *check = NULL, *lrs_path = NULL, *config = NULL;
     int no_data = 0, no_sync = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -109,6 +112,8 @@ int main(int argc, char **argv)
             no_sync = 1;
         } else if (strcmp(a, "--lrs-config") == 0) {
             TAKE(lrs_path);
+        } else if (strcmp(a, "--config") == 0) {
+            TAKE(config);
         } else if (strcmp(a, "--lang") == 0) {
             TAKE(o.lang);
         } else if (strcmp(a, "--kiosk") == 0) {
@@ -183,6 +188,14 @@ int main(int argc, char **argv)
         if (bad)
             return 1;
     }
+    /* a bad settings file must not keep learners out either: what it says
+     * wrong keeps its default, and the message says what to fix */
+    Settings settings;
+    Buf serr = BUF_INIT;
+    if (settings_load(&settings, config, &serr) < 0)
+        fprintf(stderr, "wardplayer: %s\n(the other settings keep their defaults)\n", serr.data);
+    buf_release(&serr);
+    o.idle_timeout_ms = (long)settings.idle_timeout_minutes * 60000;
     Buf dir = BUF_INIT;
     if (!no_data) {
         if (data) {

@@ -492,7 +492,7 @@ check "invariant with the LRS down" invariant "$G1" "$G2"
 gui_library "$G2" lib-waiting
 cp "$T/gui.out" "$T/out-gui2b"
 check "LRS down: the library says 7 results wait to be sent" \
-    grep -q "	Résultats en attente d'envoi : 7$" "$T/lib-waiting.boxes"
+    grep -q "	Résultats en attente d’envoi : 7$" "$T/lib-waiting.boxes"
 ctl '{"mode":"pass"}'
 printf 'wait 4000\nquit\n' >"$T/idle.txt"
 gui "$G2" "$T/idle.txt"

@@ -254,7 +254,7 @@ static void test_check__player_opens_what_validate_accepts(void **state)
                 fail_msg("%s: the player shows '%s', not page %s", f->name,
                          v->where ? v->where : "(nothing)", want);
         } else {
-            if (!v->notice || !strstr(v->notice, "Impossible d'ouvrir ce module"))
+            if (!v->notice || !strstr(v->notice, "Impossible d\xe2\x80\x99ouvrir ce module"))
                 fail_msg("%s: notice '%s'", f->name, v->notice ? v->notice : "(none)");
             assert_null(strstr(v->notice, "error"));
             assert_null(strstr(v->notice, dir));

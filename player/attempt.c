@@ -1,0 +1,276 @@
+/* attempt: the learner's attempt at a module in the store. Each answer is
+ * one committed transaction before the screen shows its feedback; the CMI
+ * model (location, score, status, time) follows every page change. Resuming
+ * restores the answers, the scenario paths and the pages seen. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "screen.h"
+
+/* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
+ * in a single write(2) on an O_APPEND descriptor with no stdio buffer, so that
+ * a test killing the player with SIGKILL knows which answers the learner saw
+ * confirmed (control characters in the text are written as '?'). */
+static void trace_answer(Ui *ui, int64_t attempt, const char *item, const char *response)
+{
+    if (ui->trace_fd < 0)
+        return;
+    Buf line = BUF_INIT;
+    buf_printf(&line, "answer\t%lld\t%s\t%s", (long long)attempt, item,
+               response ? response : "");
+    for (size_t i = 0; i < line.len; i++)
+        if ((unsigned char)line.data[i] < 0x20 && line.data[i] != '\t')
+            line.data[i] = '?';
+    buf_puts(&line, "\n");
+    if (line.data && write(ui->trace_fd, line.data, line.len) != (ssize_t)line.len)
+        fprintf(stderr, "wardplayer: --trace: %s\n", strerror(errno));
+    buf_release(&line);
+}
+
+static const char *cmi_el(const Module *m, const char *e12, const char *e2004)
+{
+    return cmi_edition(m->cmi) == SCORM_12 ? e12 : e2004;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes location, progress, score, status and this session's time to the
+ * attempt's CMI model. */
+void attempt_save_progress(Ui *ui, Module *m, const char *location)
+{
+    if (!ui->store || !m->attempt || !m->cmi)
+        return;
+    if (location)
+        cmi_set(m->cmi, cmi_el(m, "cmi.core.lesson_location", "cmi.location"), location);
+    int max = 0, all = 0;
+    int score = module_score(m, ui->role, ui->setting, &max, &all);
+    int seen = 0, shown = 0;
+    for (int i = 0; i < m->npages; i++) {
+        const Page *p = m->pages[i].page;
+        /* a page this learner's role and setting hide is not waited for */
+        if (p && !audience_includes(p->audience, ui->role, ui->setting))
+            continue;
+        shown++;
+        seen += m->pages[i].seen;
+    }
+    char v[32];
+    if (max > 0 && all) {
+        int pct = score * 100 / max;
+        snprintf(v, sizeof(v), "%d", pct);
+        cmi_set(m->cmi, cmi_el(m, "cmi.core.score.raw", "cmi.score.raw"), v);
+        cmi_set(m->cmi, cmi_el(m, "cmi.core.score.min", "cmi.score.min"), "0");
+        cmi_set(m->cmi, cmi_el(m, "cmi.core.score.max", "cmi.score.max"), "100");
+        int passed = pct >= (m->course ? m->course->mastery_score : 0);
+        if (cmi_edition(m->cmi) == SCORM_12) {
+            cmi_set(m->cmi, "cmi.core.lesson_status", passed ? "passed" : "failed");
+        } else {
+            snprintf(v, sizeof(v), "%.2f", pct / 100.0);
+            cmi_set(m->cmi, "cmi.score.scaled", v);
+            cmi_set(m->cmi, "cmi.success_status", passed ? "passed" : "failed");
+        }
+    } else if (cmi_edition(m->cmi) == SCORM_12) {
+        cmi_set(m->cmi, "cmi.core.lesson_status",
+                max == 0 && seen == shown ? "completed" : "incomplete");
+    }
+    if (cmi_edition(m->cmi) == SCORM_2004) {
+        snprintf(v, sizeof(v), "%.3f", shown ? (double)seen / shown : 1.0);
+        cmi_set(m->cmi, "cmi.progress_measure", v);
+        cmi_set(m->cmi, "cmi.completion_status", seen == shown ? "completed" : "incomplete");
+    }
+    /* the store adds this session's time to the total: the duration of the
+     * attempt's statements */
+    Buf t = BUF_INIT;
+    if (cmi_edition(m->cmi) == SCORM_12)
+        cmi_timespan_format(mono_ms() - m->session_t0, &t);
+    else
+        cmi_duration_format(mono_ms() - m->session_t0, &t);
+    if (!t.failed)
+        cmi_set(m->cmi, cmi_el(m, "cmi.core.session_time", "cmi.session_time"), t.data);
+    buf_release(&t);
+    if (store_cmi_save(ui->store, m->attempt, m->cmi) != 0)
+        ui_store_failed(ui);
+    else
+        ui->results_recorded++;     /* a status change adds its statement */
+}
+
+static void choice_ids(const Question *q, unsigned sel, Buf *out, const char *sep)
+{
+    int k = 0;
+    for (const Choice *c = q->choices; c; c = c->next, k++)
+        if ((sel >> k) & 1) {
+            if (out->len)
+                buf_puts(out, sep);
+            buf_puts(out, c->id);
+        }
+}
+
+/* Returns 0 when saved (or when there is no store). */
+int attempt_record_question(Ui *ui, Module *m, const QState *s)
+{
+    if (!ui->store || !m->attempt)
+        return 0;
+    const Question *q = s->q;
+    Buf resp = BUF_INIT, pattern = BUF_INIT;
+    unsigned want = 0;
+    int k = 0;
+    for (const Choice *c = q->choices; c; c = c->next, k++)
+        if (c->correct)
+            want |= 1u << k;
+    int tf = q->type == QUESTION_TRUEFALSE;
+    if (tf) {
+        buf_puts(&resp, s->sel & 1 ? "true" : "false");
+        buf_puts(&pattern, want & 1 ? "true" : "false");
+    } else {
+        choice_ids(q, s->sel, &resp, "[,]");
+        choice_ids(q, want, &pattern, "[,]");
+    }
+    char *desc = q->prompt ? inline_plain_text(q->prompt->text) : NULL;
+    StoreAnswer a = {
+        .item_id = q->id, .type = tf ? "true-false" : "choice", .description = desc,
+        .response = resp.data, .correct_pattern = pattern.data,
+        .result = s->sel == want ? "correct" : "incorrect", .weight = q->weight,
+    };
+    int rc = store_answer_record(ui->store, m->attempt, &a);
+    if (rc == 0)
+        trace_answer(ui, m->attempt, a.item_id, a.response);
+    ui->results_recorded += rc == 0;
+    free(desc);
+    buf_release(&resp);
+    buf_release(&pattern);
+    if (rc != 0) {
+        ui_store_failed(ui);
+        return -1;
+    }
+    attempt_save_progress(ui, m, NULL);
+    return 0;
+}
+
+void attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
+{
+    if (!ui->store || !m->attempt)
+        return;
+    Buf resp = BUF_INIT;
+    for (int i = 0; i < s->n; i++)
+        buf_printf(&resp, "%s%s", i ? "[,]" : "", s->path[i]->code);
+    StoreAnswer a = {
+        .item_id = s->s->id, .type = "choice", .description = s->s->title,
+        .response = resp.data,
+        .result = !s->s->scored ? "neutral" : end == END_CORRECT ? "correct" : "incorrect",
+        .weight = s->s->scored ? s->s->weight : 0,
+    };
+    if (store_answer_record(ui->store, m->attempt, &a) != 0)
+        ui_store_failed(ui);
+    else {
+        trace_answer(ui, m->attempt, a.item_id, a.response);
+        ui->results_recorded++;
+    }
+    buf_release(&resp);
+}
+
+void attempt_record_reflection(Ui *ui, Module *m, RState *s)
+{
+    if (!ui->store || !m->attempt)
+        return;
+    StoreAnswer a = {
+        .item_id = s->r->id, .type = "long-fill-in", .response = s->text.data,
+        .result = "neutral",
+    };
+    if (store_answer_record(ui->store, m->attempt, &a) != 0)
+        ui_store_failed(ui);
+    else {
+        trace_answer(ui, m->attempt, a.item_id, a.response);
+        ui->results_recorded++;
+    }
+}
+
+static int restore_answer(const StoreAnswer *a, void *ud)
+{
+    Module *m = ud;
+    Block *b;
+    if ((b = module_find_item(m, a->item_id, BLOCK_QUESTION))) {
+        QState *s = module_qstate(m, b->u.question);
+        if (!s)
+            return 0;
+        s->sel = 0;
+        int k = 0;
+        for (const Choice *c = b->u.question->choices; c; c = c->next, k++) {
+            int on;
+            if (b->u.question->type == QUESTION_TRUEFALSE)
+                on = (k == 0) == (strcmp(a->response, "true") == 0);
+            else    /* "a[,]c": ids are single letters, separators are not */
+                on = strchr(a->response, c->id[0]) != NULL;
+            if (on)
+                s->sel |= 1u << k;
+        }
+        s->answered = 1;
+    } else if ((b = module_find_item(m, a->item_id, BLOCK_SCENARIO))) {
+        SState *s = module_sstate(m, b->u.scenario);
+        if (!s || s->recorded)
+            return 0;
+        const Step *st = b->u.scenario->steps;
+        for (const char *p = a->response; *p && st && s->n < MODULE_MAX_PATH; p++) {
+            if (*p == '[' || *p == ',' || *p == ']')
+                continue;
+            const StepChoice *c = st->choices;
+            while (c && c->code[0] != *p)
+                c = c->next;
+            if (!c)
+                break;
+            s->path[s->n++] = c;
+            st = c->target;
+        }
+        s->recorded = 1;
+        s->first_end = st ? st->end : END_NONE;
+    } else if ((b = module_find_item(m, a->item_id, BLOCK_REFLECTION))) {
+        RState *s = module_rstate(m, &b->u.reflection);
+        if (s) {
+            buf_clear(&s->text);
+            buf_puts(&s->text, a->response ? a->response : "");
+            s->saved = 1;
+        }
+    }
+    return 0;
+}
+
+/* Starts or resumes the learner's attempt at the current module. */
+void attempt_begin(Ui *ui, Module *m)
+{
+    if (!ui->store || !store_current_learner(ui->store) || m->attempt)
+        return;
+    ScormEdition ed = m->ours ? m->doc.scorm : (m->man->edition == MANIFEST_EDITION_12
+                                                    ? SCORM_12 : SCORM_2004);
+    int resumed = 0;
+    if (store_attempt_begin(ui->store, m->id ? m->id : m->path, m->version ? m->version : "",
+                            m->lang ? m->lang : "", ed, &m->attempt, &resumed) != 0) {
+        ui_store_failed(ui);
+        m->attempt = 0;
+        return;
+    }
+    ui->results_recorded += !resumed;   /* a new attempt's "attempted" statement */
+    m->cmi = cmi_new(ed);
+    m->session_t0 = mono_ms();
+    if (m->cmi && resumed && store_cmi_load(ui->store, m->attempt, m->cmi) == 0) {
+        cmi_end_session(m->cmi);    /* the last session's time joins total_time */
+        cmi_begin_session(m->cmi);
+    }
+    if (resumed) {
+        for (int i = 0; i < m->npages && !m->ours; i++)
+            module_page(m, i);     /* ours: module_find_item() builds the pages answered */
+        store_foreach_answer(ui->store, m->attempt, restore_answer, m);
+        for (int i = 0; i < m->npages; i++) {
+            const char *name = m->pages[i].page && m->pages[i].page->name
+                                   ? m->pages[i].page->name : m->pages[i].href;
+            if (name && store_page_was_seen(ui->store, m->attempt, name) == 1)
+                m->pages[i].seen = 1;
+        }
+    }
+}

@@ -1,0 +1,330 @@
+/* module: a package read for the player, in memory (zip entries or files of
+ * an unzipped folder, never extracted). Our own packages are one index.html
+ * whose pages are listed when opened and built when first shown; a
+ * third-party package's organization lists its pages, each read when first
+ * shown. */
+#include "module.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+#define MODULE_FILE_MAX (64u << 20)
+
+int module_read(Module *m, const char *name, Buf *out, Diag *d)
+{
+    return scorm_read(m->pkg, name, MODULE_FILE_MAX, out, d);
+}
+
+static char *diag_text(const Diag *d)
+{
+    Buf b = BUF_INIT;
+    for (size_t i = 0; i < d->count; i++) {
+        if (d->msgs[i].level != DIAG_ERROR)
+            continue;
+        char *t = diag_format(&d->msgs[i]);
+        if (t) {
+            buf_printf(&b, "%s%s", b.len ? "\n" : "", t);
+            free(t);
+        }
+    }
+    if (!b.len)
+        buf_puts(&b, "unknown error");
+    return buf_detach(&b, NULL);
+}
+
+/* Third-party: one page per entry of the organization that launches a file
+ * of the package, in the manifest's order. */
+static void list_pages(Module *m)
+{
+    size_t n;
+    const ScormItem *items = scorm_items(m->pkg, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i].href)
+            continue;
+        ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
+        if (!np)
+            return;
+        m->pages = np;
+        memset(&m->pages[m->npages], 0, sizeof(ModPage));
+        m->pages[m->npages].title = items[i].title ? items[i].title : items[i].href;
+        m->pages[m->npages].href = items[i].href;
+        m->npages++;
+    }
+}
+
+int module_open(Module *m)
+{
+    if (m->opened)
+        return m->error ? -1 : 0;
+    m->opened = 1;
+    Diag d = DIAG_INIT;
+    Buf b = BUF_INIT;
+    m->pkg = scorm_open(m->path, &d);
+    if (!m->pkg || validate_rules(m->pkg, NULL, &d) != 0)
+        goto fail;
+    m->man = scorm_manifest(m->pkg);
+    m->course = course_new();
+    if (!m->course) {
+        diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
+        goto fail;
+    }
+    /* ours: the one SCO is index.html with body.cp */
+    size_t nitems;
+    const ScormItem *items = scorm_items(m->pkg, &nitems);
+    if (nitems == 1 && items[0].href && strcmp(items[0].href, "index.html") == 0) {
+        if (module_read(m, "index.html", &b, &d) == 0 &&
+            page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
+            m->doc.ours) {
+            m->ours = 1;
+            m->index_html = buf_detach(&b, &m->index_len);
+            CourseLang *L = m->doc.lang;
+            m->title = L->title;
+            m->lang = L->code;
+            m->id = m->man->identifier ? m->man->identifier : m->course->id;
+            m->version = m->course->version;
+            for (Page *p = L->pages; p; p = p->next) {
+                ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
+                if (!np)
+                    break;
+                m->pages = np;
+                memset(&m->pages[m->npages], 0, sizeof(ModPage));
+                m->pages[m->npages].page = p;
+                m->pages[m->npages].title = p->title ? p->title : p->name;
+                m->npages++;
+            }
+        }
+    }
+    if (!m->ours) {
+        const ManifestOrganization *org = scorm_organization(m->pkg);
+        list_pages(m);
+        m->title = org && org->title ? org->title : m->man->identifier;
+        m->id = m->man->identifier;
+        m->version = m->man->version;
+        m->lang = "";
+        if (m->npages == 0) {
+            diag_error(&d, srcloc(scorm_manifest_label(m->pkg), 0, 0),
+                       "no page the player can show: every item of the organization "
+                       "launches a web address or nothing (open this package in the "
+                       "LMS)");
+            goto fail;
+        }
+    }
+    if (!m->title)
+        m->title = m->path;
+    buf_release(&b);
+    diag_release(&d);
+    return 0;
+fail:
+    m->error = diag_text(&d);
+    buf_release(&b);
+    diag_release(&d);
+    return -1;
+}
+
+int module_check_data(Module *m)
+{
+    if (module_open(m) < 0)
+        return -1;
+    if (m->data_checked)
+        return 0;
+    m->data_checked = 1;
+    Diag d = DIAG_INIT;
+    if (validate_data(m->pkg, &d) != 0)
+        m->error = diag_text(&d);
+    diag_release(&d);
+    return m->error ? -1 : 0;
+}
+
+const Page *module_page(Module *m, int i)
+{
+    ModPage *mp = &m->pages[i];
+    if (m->ours && !page_built(&m->doc, i)) {
+        /* ours: listed when opened, built when first needed */
+        Diag d = DIAG_INIT;
+        if (page_build(m->course, &m->doc, i, m->index_html, m->index_len, &d) != 0) {
+            char *t = diag_text(&d);
+            fprintf(stderr, "wardplayer: %s\n", t ? t : "cannot read the page");
+            free(t);
+        }
+        diag_release(&d);
+    }
+    if (mp->page || !mp->href)
+        return mp->page;
+    Diag d = DIAG_INIT;
+    Buf b = BUF_INIT;
+    mp->own = course_new();
+    if (mp->own && module_read(m, mp->href, &b, &d) == 0) {
+        PageDoc doc;
+        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages)
+            mp->page = doc.lang->pages;
+    }
+    if (!mp->page && mp->own) {
+        /* show why, as a page */
+        char *t = diag_text(&d);
+        Block *p = course_new_block(mp->own, BLOCK_PARAGRAPH, srcloc(NULL, 0, 0));
+        Page *pg = arena_alloc(&mp->own->arena, sizeof(*pg));
+        if (p && pg && t) {
+            p->text = course_new_inline(mp->own, 0, t, strlen(t));
+            pg->blocks = p;
+            pg->title = mp->title;
+            mp->page = pg;
+        }
+        free(t);
+    }
+    buf_release(&b);
+    diag_release(&d);
+    return mp->page;
+}
+
+void module_release(Module *m)
+{
+    for (int i = 0; i < m->npages; i++)
+        course_free(m->pages[i].own);
+    free(m->pages);
+    for (int i = 0; i < m->nrs; i++)
+        buf_release(&m->rs[i].text);
+    free(m->qs);
+    free(m->ss);
+    free(m->rs);
+    cmi_free(m->cmi);
+    course_free(m->course);
+    free(m->index_html);
+    scorm_close(m->pkg);
+    free(m->error);
+    free(m->path);
+}
+
+QState *module_qstate(Module *m, const Question *q)
+{
+    for (int i = 0; i < m->nqs; i++)
+        if (m->qs[i].q == q)
+            return &m->qs[i];
+    QState *n = realloc(m->qs, (size_t)(m->nqs + 1) * sizeof(*n));
+    if (!n)
+        return NULL;
+    m->qs = n;
+    memset(&m->qs[m->nqs], 0, sizeof(QState));
+    m->qs[m->nqs].q = q;
+    return &m->qs[m->nqs++];
+}
+
+SState *module_sstate(Module *m, const Scenario *s)
+{
+    for (int i = 0; i < m->nss; i++)
+        if (m->ss[i].s == s)
+            return &m->ss[i];
+    SState *n = realloc(m->ss, (size_t)(m->nss + 1) * sizeof(*n));
+    if (!n)
+        return NULL;
+    m->ss = n;
+    memset(&m->ss[m->nss], 0, sizeof(SState));
+    m->ss[m->nss].s = s;
+    return &m->ss[m->nss++];
+}
+
+RState *module_rstate(Module *m, const Reflection *r)
+{
+    for (int i = 0; i < m->nrs; i++)
+        if (m->rs[i].r == r)
+            return &m->rs[i];
+    RState *n = realloc(m->rs, (size_t)(m->nrs + 1) * sizeof(*n));
+    if (!n)
+        return NULL;
+    m->rs = n;
+    memset(&m->rs[m->nrs], 0, sizeof(RState));
+    m->rs[m->nrs].r = r;
+    buf_init(&m->rs[m->nrs].text);
+    return &m->rs[m->nrs++];
+}
+
+/* ---- scoring: the player's own, until src/score replaces it ---------------- */
+
+Block *module_find_item(Module *m, const char *id, BlockKind kind)
+{
+    for (int i = 0; i < m->npages; i++) {
+        if (m->ours && !page_built(&m->doc, i)) {
+            /* build only the page that lists the item */
+            int n, has = 0;
+            const PageItem *it = page_items(&m->doc, i, &n);
+            for (int k = 0; k < n && !has; k++)
+                has = it[k].kind == kind && it[k].id && strcmp(it[k].id, id) == 0;
+            if (!has)
+                continue;
+            module_page(m, i);
+        }
+        for (Block *b = m->pages[i].page ? m->pages[i].page->blocks : NULL; b; b = b->next) {
+            if (b->kind == BLOCK_QUESTION && kind == BLOCK_QUESTION && b->u.question->id &&
+                strcmp(b->u.question->id, id) == 0)
+                return b;
+            if (b->kind == BLOCK_SCENARIO && kind == BLOCK_SCENARIO && b->u.scenario->id &&
+                strcmp(b->u.scenario->id, id) == 0)
+                return b;
+            if (b->kind == BLOCK_REFLECTION && kind == BLOCK_REFLECTION &&
+                b->u.reflection.id && strcmp(b->u.reflection.id, id) == 0)
+                return b;
+        }
+    }
+    return NULL;
+}
+
+int module_score(Module *m, int role, int setting, int *max_out, int *answered_all)
+{
+    int score2 = 0, max = 0, all = 1;     /* score2: twice the score (partial = half) */
+    for (int i = 0; i < m->npages; i++) {
+        const Page *p = m->pages[i].page;
+        if (!p || !audience_includes(p->audience, role, setting))
+            continue;
+        if (m->ours && !page_built(&m->doc, i)) {
+            /* never shown, so nothing on it is answered: only its weights count */
+            int n;
+            const PageItem *it = page_items(&m->doc, i, &n);
+            for (int k = 0; k < n; k++)
+                if (audience_includes(it[k].audience, role, setting) &&
+                    (it[k].kind == BLOCK_QUESTION ||
+                     (it[k].kind == BLOCK_SCENARIO && it[k].scored))) {
+                    max += it[k].weight;
+                    all = 0;
+                }
+            continue;
+        }
+        for (const Block *b = p->blocks; b; b = b->next) {
+            if (!audience_includes(b->audience, role, setting))
+                continue;
+            if (b->kind == BLOCK_QUESTION) {
+                const Question *q = b->u.question;
+                QState *s = module_qstate(m, q);
+                max += q->weight;
+                if (!s || !s->answered) {
+                    all = 0;
+                    continue;
+                }
+                unsigned want = 0;
+                int k = 0;
+                for (const Choice *c = q->choices; c; c = c->next, k++)
+                    if (c->correct)
+                        want |= 1u << k;
+                if (s->sel == want)
+                    score2 += 2 * q->weight;
+            } else if (b->kind == BLOCK_SCENARIO && b->u.scenario->scored) {
+                const Scenario *sc = b->u.scenario;
+                SState *s = module_sstate(m, sc);
+                max += sc->weight;
+                if (!s || !s->recorded) {
+                    all = 0;
+                    continue;
+                }
+                /* the first path played counts */
+                score2 += s->first_end == END_CORRECT   ? 2 * sc->weight
+                          : s->first_end == END_PARTIAL ? sc->weight
+                                                        : 0;
+            }
+        }
+    }
+    *max_out = max;
+    *answered_all = all;
+    return score2 / 2;
+}
