@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "screen.h"
 
 /* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
@@ -96,8 +97,9 @@ void attempt_save_progress(Ui *ui, Module *m, const char *location)
     if (!t.failed)
         cmi_set(m->cmi, cmi_el(m, "cmi.core.session_time", "cmi.session_time"), t.data);
     buf_release(&t);
-    if (store_cmi_save(ui->store, m->attempt, m->cmi) != 0)
-        ui_store_failed(ui);
+    int rc = store_cmi_save(ui->store, m->attempt, m->cmi);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
     else
         ui->results_recorded++;     /* a status change adds its statement */
 }
@@ -113,7 +115,6 @@ static void choice_ids(const Question *q, unsigned sel, Buf *out, const char *se
         }
 }
 
-/* Returns 0 when saved (or when there is no store). */
 int attempt_record_question(Ui *ui, Module *m, const QState *s)
 {
     if (!ui->store || !m->attempt)
@@ -147,49 +148,63 @@ int attempt_record_question(Ui *ui, Module *m, const QState *s)
     buf_release(&resp);
     buf_release(&pattern);
     if (rc != 0) {
-        ui_store_failed(ui);
-        return -1;
+        ui_answer_failed(ui, rc);
+        return rc;
     }
     attempt_save_progress(ui, m, NULL);
     return 0;
 }
 
-void attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
+/* A scenario's result as the module score counts its ending: right earns
+ * all, a partial ending half (a SCORM real, "0.5": the store, the CSV and
+ * the xAPI statement read the same fraction, store_result_score), wrong
+ * nothing. */
+static const char *scenario_result(const Scenario *sc, EndResult end)
+{
+    if (!sc->scored)
+        return "neutral";
+    return end == END_CORRECT ? "correct" : end == END_PARTIAL ? "0.5" : "incorrect";
+}
+
+int attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
 {
     if (!ui->store || !m->attempt)
-        return;
+        return 0;
     Buf resp = BUF_INIT;
     for (int i = 0; i < s->n; i++)
         buf_printf(&resp, "%s%s", i ? "[,]" : "", s->path[i]->code);
     StoreAnswer a = {
         .item_id = s->s->id, .type = "choice", .description = s->s->title,
-        .response = resp.data,
-        .result = !s->s->scored ? "neutral" : end == END_CORRECT ? "correct" : "incorrect",
+        .response = resp.data, .result = scenario_result(s->s, end),
         .weight = s->s->scored ? s->s->weight : 0,
     };
-    if (store_answer_record(ui->store, m->attempt, &a) != 0)
-        ui_store_failed(ui);
+    int rc = store_answer_record(ui->store, m->attempt, &a);
+    if (rc != 0)
+        ui_answer_failed(ui, rc);
     else {
         trace_answer(ui, m->attempt, a.item_id, a.response);
         ui->results_recorded++;
     }
     buf_release(&resp);
+    return rc;
 }
 
-void attempt_record_reflection(Ui *ui, Module *m, RState *s)
+int attempt_record_reflection(Ui *ui, Module *m, RState *s)
 {
     if (!ui->store || !m->attempt)
-        return;
+        return 0;
     StoreAnswer a = {
         .item_id = s->r->id, .type = "long-fill-in", .response = s->text.data,
         .result = "neutral",
     };
-    if (store_answer_record(ui->store, m->attempt, &a) != 0)
-        ui_store_failed(ui);
+    int rc = store_answer_record(ui->store, m->attempt, &a);
+    if (rc != 0)
+        ui_answer_failed(ui, rc);
     else {
         trace_answer(ui, m->attempt, a.item_id, a.response);
         ui->results_recorded++;
     }
+    return rc;
 }
 
 static int restore_answer(const StoreAnswer *a, void *ud)
@@ -241,19 +256,30 @@ static int restore_answer(const StoreAnswer *a, void *ud)
     return 0;
 }
 
-/* Starts or resumes the learner's attempt at the current module. */
-void attempt_begin(Ui *ui, Module *m)
+int attempt_begin(Ui *ui, Module *m, int take_over)
 {
     if (!ui->store || !store_current_learner(ui->store) || m->attempt)
-        return;
+        return 0;
     ScormEdition ed = m->ours ? m->doc.scorm : (m->man->edition == MANIFEST_EDITION_12
                                                     ? SCORM_12 : SCORM_2004);
     int resumed = 0;
-    if (store_attempt_begin(ui->store, m->id ? m->id : m->path, m->version ? m->version : "",
-                            m->lang ? m->lang : "", ed, &m->attempt, &resumed) != 0) {
-        ui_store_failed(ui);
+    int rc = store_attempt_begin(ui->store, m->id ? m->id : m->path,
+                                 m->version ? m->version : "", m->lang ? m->lang : "", ed,
+                                 &m->attempt, &resumed);
+    if (rc == STORE_IN_USE && take_over) {
+        rc = store_attempt_take_over(ui->store, m->attempt);
+        if (rc == 0)
+            log_msg("attempt %lld taken over from another player", (long long)m->attempt);
+    }
+    if (rc == STORE_IN_USE) {
+        ui->in_use_attempt = m->attempt;
         m->attempt = 0;
-        return;
+        return rc;
+    }
+    if (rc != 0) {
+        ui_store_failed(ui, rc);
+        m->attempt = 0;
+        return rc;
     }
     ui->results_recorded += !resumed;   /* a new attempt's "attempted" statement */
     m->cmi = cmi_new(ed);
@@ -273,4 +299,5 @@ void attempt_begin(Ui *ui, Module *m)
                 m->pages[i].seen = 1;
         }
     }
+    return 0;
 }

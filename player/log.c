@@ -23,9 +23,11 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int fd = -1;
 static char *path;          /* owned */
 
+static int may_create;       /* the folder is this account's own */
+
 static int open_file(void)
 {
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | (may_create ? O_CREAT : 0), 0600);
     return fd < 0 ? -1 : 0;
 }
 
@@ -39,6 +41,11 @@ int log_open(const char *dir)
     path = NULL;
     int rc = 0;
     if (dir) {
+        /* a file of this account in a folder another account owns (a shared
+         * data folder) would lock that account out of it later: use only a
+         * log that is already there */
+        struct stat st;
+        may_create = stat(dir, &st) == 0 && st.st_uid == geteuid();
         Buf p = BUF_INIT;
         buf_printf(&p, "%s/%s", dir, LOG_FILE);
         path = buf_detach(&p, NULL);

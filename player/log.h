@@ -13,8 +13,10 @@
 #define LOG_FILE "wardplayer.log"
 #define LOG_MAX_BYTES (256 * 1024)
 
-/* Starts writing to dir/wardplayer.log (created 0600). dir NULL, or a
- * folder that cannot take the file: stderr only. Returns 0, or -1 when the
+/* Starts writing to dir/wardplayer.log (created 0600, only in a folder
+ * this account owns: a shared folder takes no file of ours unless it has
+ * one already). dir NULL, or a folder that cannot take the file: stderr
+ * only. Returns 0, or -1 when the
  * file could not be opened (the log still goes to stderr). */
 int log_open(const char *dir);
 

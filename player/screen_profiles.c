@@ -14,8 +14,9 @@ void screen_profiles_build(Gen *g)
     free(ui->learners);
     ui->learners = NULL;
     ui->nlearners = 0;
-    if (store_learner_list(ui->store, &ui->learners, &ui->nlearners) != 0)
-        ui_store_failed(ui);
+    int rc = store_learner_list(ui->store, &ui->learners, &ui->nlearners);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
     for (size_t i = 0; i < ui->nlearners; i++) {
         char href[48], pin[32];
         snprintf(href, sizeof(href), "ui:profile:%lld", (long long)ui->learners[i].id);
@@ -111,9 +112,15 @@ static int create_profile(Ui *ui)
     const Course *c = ui->ctx_mod ? ui->ctx_mod->course : NULL;
     const char *role = c && ui->new_role >= 0 ? c->roles[ui->new_role].id : NULL;
     const char *setting = c && ui->new_setting >= 0 ? c->settings[ui->new_setting].id : NULL;
-    if (store_learner_add(ui->store, name, ui->field[1].data, role, setting, pin, &id) != 0 ||
-        store_login(ui->store, id, pin) != 0) {
-        ui_store_failed(ui);
+    int rc = store_learner_add(ui->store, name, ui->field[1].data, role, setting, pin, &id);
+    if (rc == 0)
+        rc = store_login(ui->store, id, pin);
+    if (rc == STORE_INVALID) {
+        ui_notice(ui, "%s", W(ui, MSG_PLAYER_PROFILE_INVALID));
+        return 1;
+    }
+    if (rc != 0) {
+        ui_store_failed(ui, rc);
         return 1;
     }
     for (int i = 0; i < 3; i++)
@@ -132,8 +139,9 @@ int screen_profiles_follow(Ui *ui, const char *href)
                 ui_go(ui, SCR_PIN);
                 return 1;
             }
-        if (store_login(ui->store, n, NULL) != 0) {
-            ui_store_failed(ui);
+        int rc = store_login(ui->store, n, NULL);
+        if (rc != 0) {
+            ui_store_failed(ui, rc);
             return 1;
         }
         return after_login(ui);
@@ -146,8 +154,16 @@ int screen_profiles_follow(Ui *ui, const char *href)
             ui_build(ui);
             return 1;
         }
+        if (rc == STORE_PIN_WAIT) {
+            /* not a save that failed: the profile waits, and says how long */
+            char wait[128];
+            snprintf(wait, sizeof wait, W(ui, MSG_PLAYER_PIN_WAIT), store_pin_wait(ui->store));
+            ui_notice(ui, "%s", wait);
+            ui_build(ui);
+            return 1;
+        }
         if (rc != 0) {
-            ui_store_failed(ui);
+            ui_store_failed(ui, rc);
             return 1;
         }
         return after_login(ui);

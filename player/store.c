@@ -155,6 +155,11 @@ const char *store_path(const Store *s)
     return s->path;
 }
 
+int store_last_code(const Store *s)
+{
+    return s->code;
+}
+
 int store_pin_wait(const Store *s)
 {
     return s->pin_wait;
@@ -1343,13 +1348,17 @@ static int writer_check(Store *s, int64_t attempt, int take)
 }
 
 /* Inside a write transaction: the attempt belongs to the open profile and
- * this session is still its writer (a row of another live session means it
- * was taken over; no row, or a dead session's, is ours again). */
+ * this session is still its writer. Only store_attempt_begin and
+ * store_attempt_take_over make a session the writer: a row of another
+ * session (alive, or dead after writing), or none at all (a player that
+ * took it over and has closed since), means what this session shows is no
+ * longer the attempt's state, and it writes nothing more. */
 static int own_attempt(Store *s, int64_t attempt)
 {
     if (!s->learner)
         return set_err(s, STORE_LOCKED, "no profile is open");
-    sqlite3_stmt *st = prep(s, "SELECT learner FROM attempts WHERE id = ?1");
+    sqlite3_stmt *st = prep(s, "SELECT a.learner, v.session FROM attempts a"
+                               " LEFT JOIN live_attempts v ON v.attempt = a.id WHERE a.id = ?1");
     if (!st)
         return last_code(s);
     if (bind_int(s, st, 1, attempt) < 0) {
@@ -1361,18 +1370,15 @@ static int own_attempt(Store *s, int64_t attempt)
     if (rc == SQLITE_ROW) {
         if (sqlite3_column_int64(st, 0) != s->learner)
             ret = set_err(s, STORE_LOCKED, "the attempt belongs to another profile");
+        else if (s->session[0] && strcmp(col_text(st, 1), s->session) != 0)
+            ret = set_err(s, STORE_TAKEN_OVER, "another player took this attempt over: "
+                                               "nothing was written");
     } else if (rc == SQLITE_DONE) {
         ret = set_err(s, STORE_NOT_FOUND, "no such attempt");
     } else {
         ret = db_fail(s, "cannot read the attempt");
     }
     sqlite3_finalize(st);
-    if (ret)
-        return ret;
-    ret = writer_check(s, attempt, 0);
-    if (ret == STORE_IN_USE)
-        ret = set_err(s, STORE_TAKEN_OVER, "another player took this attempt over: "
-                                           "nothing was written");
     return ret;
 }
 
@@ -1796,11 +1802,10 @@ int store_attempt_close(Store *s, int64_t attempt)
     int rc = begin_attempt_write(s, attempt);
     if (rc)
         return rc;
+    /* the session stays its writer (the summary may still save) until it
+     * lets go, at logout or close */
     rc = run_ints(s, "UPDATE attempts SET closed = 1 WHERE id = ?1", attempt, 0, NULL,
                   "cannot close the attempt");
-    if (rc == 0)
-        rc = run_ints(s, "DELETE FROM live_attempts WHERE attempt = ?1", attempt, 0, NULL,
-                      "cannot close the attempt");
     return end_write(s, rc);
 }
 
@@ -2021,11 +2026,12 @@ int store_purge_finished(Store *s, int days, size_t *n)
     int rc = exec(s, "CREATE TEMP TABLE IF NOT EXISTS purge(id INTEGER PRIMARY KEY);"
                      "DELETE FROM purge");
     if (rc == 0)
-        rc = run_ints(s, "INSERT INTO purge SELECT a.id FROM attempts a WHERE a.closed = 1"
+        rc = run_ints(s, "INSERT INTO purge SELECT a.id FROM attempts a WHERE"
+                         " (a.closed = 1 OR a.completion = 'completed'"
+                         "  OR a.success IN ('passed', 'failed'))"
                          " AND julianday(a.updated) < julianday('now') - ?1"
                          " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.attempt = a.id"
-                         "  AND o.sent_at IS NULL)"
-                         " AND NOT EXISTS (SELECT 1 FROM live_attempts v WHERE v.attempt = a.id)",
+                         "  AND o.sent_at IS NULL)",
                       days, 0, n, "cannot choose the attempts to remove");
     if (rc == 0)
         rc = exec(s, "DELETE FROM outbox WHERE attempt IN (SELECT id FROM purge);"

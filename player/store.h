@@ -159,6 +159,9 @@ void store_close(Store *s);                         /* accepts NULL */
  * logs, never for learners; borrowed. */
 const char *store_errmsg(const Store *s);
 
+/* The StoreCode of the last error (what store_errmsg() details). */
+int store_last_code(const Store *s);
+
 /* After STORE_PIN_WAIT: the seconds the profile still waits. */
 int store_pin_wait(const Store *s);
 
@@ -279,9 +282,10 @@ int store_learner_find(Store *s, const char *who, StoreLearner **out, size_t *n)
  * in learners.db. *statements counts the statements removed. */
 int store_learner_forget(Store *s, int64_t learner_id, size_t *attempts, size_t *statements);
 
-/* Removes finished attempts last changed more than days ago whose statements
- * were all sent (an attempt still waiting to reach the LRS stays), with their
- * answers, values, pages and sent statements. *n counts the attempts. */
+/* Removes finished attempts (closed, completed, passed or failed) last
+ * changed more than days ago whose statements were all sent (an attempt
+ * still waiting to reach the LRS stays), with their answers, values, pages
+ * and sent statements. *n counts the attempts. */
 int store_purge_finished(Store *s, int days, size_t *n);
 
 #endif

@@ -53,7 +53,7 @@ printf 'wait 50\nscreenshot %s\nquit\n' "$T/lib.png" >"$T/l.txt"
 timeout $((60 * SLOW)) "$PLAYER" --headless "$T/lib" --no-data --boxes --script "$T/l.txt" \
     >"$T/out" 2>&1
 rc=$?
-if [ $rc = 0 ] && has_text "$T/lib.boxes" "ne peut pas être ouvert" &&
+if [ $rc = 0 ] && has_text "$T/lib.boxes" "Impossible d’ouvrir ce module" &&
     has_text "$T/lib.boxes" "Prévenez" && clean_text "$T/lib.boxes" &&
     ! screen_text "$T/lib.boxes" | grep -q "escapes"; then
     ok "a library with a broken package: the learner reads in French that it cannot open and whom to tell"
