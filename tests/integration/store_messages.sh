@@ -61,4 +61,15 @@ else
     not_ok "a library with a broken package: the learner reads in French that it cannot open and whom to tell (exit $rc)" \
         "$(screen_text "$T/lib.boxes")"
 fi
+
+# ---- no screen puts technical text into a message ----------------------------------
+# (what a learner reads comes from the catalogue; test_msg_people checks the
+# catalogue itself for SQL, library error texts, paths and English)
+leaks=$(grep -nE "(ui_)?notice\(ui|&ui->notice" player/*.c |
+    grep -E "store_errmsg|strerror|->error|err\.data|SDL_GetError|diag_|sqlite3_" || true)
+if [ -z "$leaks" ]; then
+    ok "no notice of the player is filled with a store, system or library error text"
+else
+    not_ok "no notice of the player is filled with a store, system or library error text" "$leaks"
+fi
 finish
