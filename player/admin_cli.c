@@ -16,6 +16,7 @@
 
 #include "export.h"
 #include "lrs_config.h"
+#include "settings.h"
 #include "store.h"
 #include "store_salvage.h"
 #include "sync.h"
@@ -23,7 +24,7 @@
 
 typedef struct Opts {
     const char *data, *export_to, *sync_file, *config, *endpoint, *username;
-    const char *forget, *pending_how, *pending_file;
+    const char *forget, *pending_how, *pending_file, *settings;
     int pending, sync, retry_set_aside, repair, yes;
 } Opts;
 
@@ -87,6 +88,8 @@ static int parse(int argc, char **argv, Opts *o, int *admin)
             field = &o->data;
         else if (strcmp(a, "--lrs-config") == 0)
             field = &o->config;
+        else if (strcmp(a, "--config") == 0)
+            field = &o->settings;
         else if (strcmp(a, "--lrs-endpoint") == 0)
             field = &o->endpoint;
         else if (strcmp(a, "--lrs-username") == 0)
@@ -400,6 +403,25 @@ static int run_sync(Store *s, const char *dir, const LrsConfig *c, int retry_set
     return rc;
 }
 
+/* retention_days (the administrator's settings): once statements have gone,
+ * the finished attempts older than that leave the store. */
+static void retention(Store *s, const char *settings_path)
+{
+    Settings st;
+    Buf err = BUF_INIT;
+    if (settings_load(&st, settings_path, &err) < 0)
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+    size_t n = 0;
+    if (st.retention_days > 0) {
+        if (store_purge_finished(s, st.retention_days, &n) != 0)
+            fprintf(stderr, "wardplayer: retention: %s\n", store_errmsg(s));
+        else if (n)
+            printf("removed %zu finished attempts older than %d days, all sent "
+                   "(retention_days)\n", n, st.retention_days);
+    }
+    buf_release(&err);
+}
+
 static int repair(const char *dir)
 {
     Buf err = BUF_INIT;
@@ -628,6 +650,7 @@ int admin_cli_run(int argc, char **argv, int *handled)
         buf_release(&err);
     } else {
         rc = run_sync(s, dir.data, &c, o.retry_set_aside);
+        retention(s, o.settings);
     }
 out:
     store_close(s);

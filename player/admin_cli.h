@@ -9,7 +9,8 @@
  *                      at start too); the damaged file is kept
  *   --forget LEARNER [--pending send|export FILE.json|discard] [--yes]
  *                      remove a learner's profile, results and statements
- *   --data DIR, --lrs-config FILE, --lrs-endpoint URL, --lrs-username NAME
+ *   --data DIR, --lrs-config FILE, --lrs-endpoint URL, --lrs-username NAME,
+ *   --config FILE (the administrator's settings: retention_days, applied after --sync)
  * A store that is missing or damaged makes every command fail (exit 1) with
  * a message: none of them ever reports success on nothing, and only the
  * player and --repair ever replace a damaged store.

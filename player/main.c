@@ -12,6 +12,7 @@
 #include "check.h"
 #include "log.h"
 #include "settings.h"
+#include "store.h"
 #include "ui.h"
 
 static void usage(FILE *out)
@@ -56,6 +57,26 @@ static int one_package(const char *path)
     int is = S_ISDIR(st.st_mode) && stat(m.data, &st) == 0;
     buf_release(&m);
     return is;
+}
+
+/* retention_days: finished attempts older than that, all sent, leave the
+ * store at start. The store as it is: a missing, busy or damaged one is the
+ * player's to deal with on its screen, not here. */
+static void purge_old_attempts(const char *dir, int days)
+{
+    int code = 0;
+    Buf err = BUF_INIT;
+    Store *s = store_open_with(dir, 0, &code, NULL, &err);
+    size_t n = 0;
+    if (s && store_purge_finished(s, days, &n) != 0)
+        log_msg("retention: %s", store_errmsg(s));
+    else if (!s && code != STORE_NOT_FOUND)
+        log_msg("retention: %s", err.data);
+    else if (n)
+        log_msg("retention: removed %zu finished attempts older than %d days, all sent", n,
+                days);
+    store_close(s);
+    buf_release(&err);
 }
 
 /* mkdir -p; 0 or -1 (errno) */
@@ -217,6 +238,8 @@ int main(int argc, char **argv)
         /* the technical detail of what the learner is told goes here */
         if (o.data_dir)
             log_open(o.data_dir);
+        if (o.data_dir && settings.retention_days > 0)
+            purge_old_attempts(o.data_dir, settings.retention_days);
     }
     /* a bad LRS configuration must not keep learners out: the results then
      * wait in the store, and the message says what to fix */
