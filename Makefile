@@ -140,8 +140,19 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(BUILD)/libplayer
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) $^ $(TEST_LIBS) $(PLAYER_LIBS) $(LIB_LIBS) -lm -o $@
 
+# Programs the test suites run (tests/tools/x.c -> $(BUILD)/tests/tools/x), e.g.
+# the C scorer that tests/runtime/parity.test.mjs compares with the browser's.
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+
+$(BUILD)/tests/tools/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(BUILD)/libcourse.a
+	$(CC) $(ALL_LDFLAGS) $^ $(LIB_LIBS) -lm -o $@
+
 # ---- tests --------------------------------------------------------------------
-test: $(PROGRAMS) $(TEST_BIN)
+test: $(PROGRAMS) $(TEST_BIN) $(TEST_TOOLS)
 	BUILD=$(BUILD) SHARED=$(SHARED) SANITIZE=$(SANITIZE) tests/run
 
 check:

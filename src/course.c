@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "score.h"
 
 Course *course_new(void)
 {
@@ -173,26 +174,21 @@ int course_walk_blocks(Block *list, BlockVisitor fn, void *userdata)
     return walk(list, 0, fn, userdata);
 }
 
-static int max_score_blocks(const Block *list, int role, int setting)
+typedef struct MaxScore {
+    int role, setting, sum;
+} MaxScore;
+
+static int add_weight(const ScoreItem *it, void *ud)
 {
-    int sum = 0;
-    for (const Block *b = list; b; b = b->next) {
-        if (!audience_includes(b->audience, role, setting))
-            continue;
-        if (b->kind == BLOCK_QUESTION)
-            sum += b->u.question->weight;
-        else if (b->kind == BLOCK_SCENARIO && b->u.scenario->scored)
-            sum += b->u.scenario->weight;
-        sum += max_score_blocks(b->children, role, setting);
-    }
-    return sum;
+    MaxScore *m = ud;
+    if (it->scored && score_item_shown(it, m->role, m->setting))
+        m->sum += it->weight;
+    return 0;
 }
 
 int course_max_score(const Page *pages, int role, int setting)
 {
-    int sum = 0;
-    for (const Page *p = pages; p; p = p->next)
-        if (audience_includes(p->audience, role, setting))
-            sum += max_score_blocks(p->blocks, role, setting);
-    return sum;
+    MaxScore m = { role, setting, 0 };
+    score_walk(pages, add_weight, &m);
+    return m.sum;
 }

@@ -271,7 +271,7 @@ int course_walk_blocks(Block *list, BlockVisitor fn, void *userdata);
 
 /* Score a learner can reach on a page list: sums the weights of questions
  * and scored scenarios the learner is shown (role/setting as in
- * audience_includes). */
+ * audience_includes), nested ones included (score.h's walker). */
 int course_max_score(const Page *pages, int role, int setting);
 
 #endif

@@ -1,8 +1,9 @@
-/* html_write: writes the module as one polyglot XHTML5 document, one
- * <section class="cp-page"> per page, following docs/package-format.md.
- * Everything the runtime (cp-runtime.js) and the player's page reader need is
- * in data-cp-* attributes and cp-* classes; interface words come from the
- * message catalogue (msg.h) and reach the runtime as data-cp-text-* on <body>.
+/* html_write: writes the module as one polyglot XHTML5 document, one page
+ * section per page, following docs/package-format.md. Everything the runtime
+ * and the player's page reader need is in the attributes and classes of the
+ * markup contract, whose names come from markup.h and nowhere else; interface
+ * words come from the message catalogue (msg.h) and reach the runtime as body
+ * attributes (markup MA_TEXT_PREFIX + key).
  * Polyglot rules kept here: every element closed, void elements self-closed,
  * non-void elements never self-closed (<textarea></textarea>), explicit
  * <tbody>, attributes quoted and escaped with buf_append_xml. */
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "markup.h"
 #include "msg.h"
 
 /* ---- interface words ------------------------------------------------------ */
@@ -62,6 +64,42 @@ static void attr_int(Writer *w, const char *name, int value)
     buf_printf(w->out, " %s=\"%d\"", name, value);
 }
 
+#define NO_MARKUP MARKUP_COUNT
+
+/* ` class="a"`, or ` class="a b"` (b NO_MARKUP: none). */
+static void classes(Writer *w, Markup a, Markup b)
+{
+    buf_printf(w->out, " class=\"%s", markup(a));
+    if (b != NO_MARKUP)
+        buf_printf(w->out, " %s", markup(b));
+    buf_putc(w->out, '"');
+}
+
+/* `<tag class="a b"`: the start tag, left open for more attributes. */
+static void open_tag(Writer *w, const char *tag, Markup a, Markup b)
+{
+    buf_printf(w->out, "<%s", tag);
+    classes(w, a, b);
+}
+
+static void mattr(Writer *w, Markup name, const char *value)
+{
+    attr(w, markup(name), value);
+}
+
+static void mattr_int(Writer *w, Markup name, int value)
+{
+    attr_int(w, markup(name), value);
+}
+
+/* ` id="<prefix><name>"` */
+static void id_attr(Writer *w, Markup prefix, const char *name)
+{
+    buf_printf(w->out, " id=\"%s", markup(prefix));
+    putx(w, name);
+    buf_putc(w->out, '"');
+}
+
 static void context_ids(Writer *w, const ContextItem *items, int n, unsigned mask)
 {
     int first = 1;
@@ -75,19 +113,21 @@ static void context_ids(Writer *w, const ContextItem *items, int n, unsigned mas
     }
 }
 
-/* data-cp-roles / data-cp-settings of a limited page or block. */
+/* ` <name>="id,id"` */
+static void context_attr(Writer *w, Markup name, const ContextItem *items, int n, unsigned mask)
+{
+    buf_printf(w->out, " %s=\"", markup(name));
+    context_ids(w, items, n, mask);
+    buf_putc(w->out, '"');
+}
+
+/* MA_ROLES / MA_SETTINGS of a limited page or block. */
 static void audience_attrs(Writer *w, Audience a)
 {
-    if (a.roles) {
-        put(w, " data-cp-roles=\"");
-        context_ids(w, w->c->roles, w->c->nroles, a.roles);
-        buf_putc(w->out, '"');
-    }
-    if (a.settings) {
-        put(w, " data-cp-settings=\"");
-        context_ids(w, w->c->settings, w->c->nsettings, a.settings);
-        buf_putc(w->out, '"');
-    }
+    if (a.roles)
+        context_attr(w, MA_ROLES, w->c->roles, w->c->nroles, a.roles);
+    if (a.settings)
+        context_attr(w, MA_SETTINGS, w->c->settings, w->c->nsettings, a.settings);
 }
 
 static const char *context_label(const Writer *w, const ContextItem *it)
@@ -136,7 +176,8 @@ static void inlines(Writer *w, const Inline *in, SrcLoc at, int links)
                            "<references> in module.xml or correct the id)", in->href);
                 w->errors++;
             } else {
-                put(w, "<a class=\"cp-cite\" href=\"#ref-");
+                open_tag(w, "a", MC_CITE, NO_MARKUP);
+                buf_printf(w->out, " href=\"#%s", markup(MI_REF_PREFIX));
                 putx(w, r->id);
                 put(w, "\"");
                 attr(w, "title", r->text);
@@ -363,6 +404,16 @@ static void heading(Writer *w, int level, const char *cls, const char *id,
     buf_printf(w->out, "</h%d>\n", l);
 }
 
+static void align_class(Writer *w, CellAlign a)
+{
+    if (a == ALIGN_LEFT)
+        classes(w, MC_ALIGN_LEFT, NO_MARKUP);
+    else if (a == ALIGN_CENTER)
+        classes(w, MC_ALIGN_CENTER, NO_MARKUP);
+    else if (a == ALIGN_RIGHT)
+        classes(w, MC_ALIGN_RIGHT, NO_MARKUP);
+}
+
 static void table(Writer *w, const Block *b)
 {
     put(w, "<table");
@@ -376,12 +427,7 @@ static void table(Writer *w, const Block *b)
             put(w, "<tr>");
             for (const Block *cell = row->children; cell; cell = cell->next) {
                 put(w, "<th scope=\"col\"");
-                if (cell->u.cell.align == ALIGN_LEFT)
-                    put(w, " class=\"cp-left\"");
-                else if (cell->u.cell.align == ALIGN_CENTER)
-                    put(w, " class=\"cp-center\"");
-                else if (cell->u.cell.align == ALIGN_RIGHT)
-                    put(w, " class=\"cp-right\"");
+                align_class(w, cell->u.cell.align);
                 put(w, ">");
                 inlines(w, cell->text, cell->at, 1);
                 put(w, "</th>");
@@ -398,12 +444,7 @@ static void table(Writer *w, const Block *b)
             buf_printf(w->out, "<%s", tag);
             if (cell->u.cell.header)
                 put(w, " scope=\"row\"");
-            if (cell->u.cell.align == ALIGN_LEFT)
-                put(w, " class=\"cp-left\"");
-            else if (cell->u.cell.align == ALIGN_CENTER)
-                put(w, " class=\"cp-center\"");
-            else if (cell->u.cell.align == ALIGN_RIGHT)
-                put(w, " class=\"cp-right\"");
+            align_class(w, cell->u.cell.align);
             put(w, ">");
             inlines(w, cell->text, cell->at, 1);
             buf_printf(w->out, "</%s>", tag);
@@ -442,7 +483,7 @@ static void list(Writer *w, const Block *b)
 static void image(Writer *w, const Block *b)
 {
     const Image *im = &b->u.image;
-    put(w, "<figure class=\"cp-figure\"");
+    open_tag(w, "figure", MC_FIGURE, NO_MARKUP);
     audience_attrs(w, b->audience);
     put(w, ">\n<img");
     attr(w, "src", im->src ? im->src : im->source);
@@ -465,32 +506,42 @@ static void callout(Writer *w, const Block *b)
     int warn = b->u.callout.kind == CALLOUT_WARNING;
     const char *title = b->u.callout.title ? b->u.callout.title
                                            : word(w, warn ? MSG_DOC_WARNING : MSG_DOC_KEYFACT);
-    put(w, warn ? "<aside class=\"cp-callout cp-warning\" role=\"note\""
-                : "<aside class=\"cp-callout cp-keyfact\" role=\"note\"");
+    open_tag(w, "aside", MC_CALLOUT, warn ? MC_WARNING : MC_KEYFACT);
+    put(w, " role=\"note\"");
     attr(w, "aria-label", title);
     audience_attrs(w, b->audience);
-    put(w, ">\n<p class=\"cp-callout-title\">");
+    put(w, ">\n");
+    open_tag(w, "p", MC_CALLOUT_TITLE, NO_MARKUP);
+    put(w, ">");
     putx(w, title);
     put(w, "</p>\n");
     blocks(w, b->children);
     put(w, "</aside>\n");
 }
 
+static void submit_button(Writer *w, MsgId label)
+{
+    put(w, "<button type=\"submit\"");
+    classes(w, MC_SUBMIT, NO_MARKUP);
+    put(w, ">");
+    putx(w, word(w, label));
+}
+
 static void result_line(Writer *w)
 {
-    put(w, "<p class=\"cp-result\" role=\"status\" aria-live=\"polite\"></p>\n");
+    open_tag(w, "p", MC_RESULT, NO_MARKUP);
+    put(w, " role=\"status\" aria-live=\"polite\"></p>\n");
 }
 
 static void question(Writer *w, const Block *b)
 {
     const Question *q = b->u.question;
-    static const char *types[] = { "single", "multiple", "truefalse" };
-    put(w, "<form class=\"cp-question\"");
+    open_tag(w, "form", MC_QUESTION, NO_MARKUP);
     attr(w, "id", q->id);
-    attr(w, "data-cp-question", q->id);
-    attr(w, "data-cp-type", types[q->type]);
-    attr_int(w, "data-cp-weight", q->weight);
-    put(w, " data-cp-correct=\"");
+    mattr(w, MA_QUESTION, q->id);
+    mattr(w, MA_TYPE, markup_question_type(q->type));
+    mattr_int(w, MA_WEIGHT, q->weight);
+    buf_printf(w->out, " %s=\"", markup(MA_CORRECT));
     int first = 1;
     for (const Choice *ch = q->choices; ch; ch = ch->next) {
         if (!ch->correct)
@@ -503,7 +554,7 @@ static void question(Writer *w, const Block *b)
     buf_putc(w->out, '"');
     Buf desc = BUF_INIT;
     html_question_description(q, &desc);
-    attr(w, "data-cp-description", desc.data);
+    mattr(w, MA_DESCRIPTION, desc.data);
     if (desc.failed)
         w->out->failed = 1;
     buf_release(&desc);
@@ -514,7 +565,7 @@ static void question(Writer *w, const Block *b)
      * it, anything longer in a div that labels the fieldset. */
     int simple = !q->prompt || (q->prompt->kind == BLOCK_PARAGRAPH && !q->prompt->next);
     if (!simple) {
-        put(w, "<div class=\"cp-prompt\"");
+        open_tag(w, "div", MC_PROMPT, NO_MARKUP);
         buf_printf(w->out, " id=\"");
         putx(w, q->id);
         put(w, "-prompt\">\n");
@@ -523,7 +574,9 @@ static void question(Writer *w, const Block *b)
         putx(w, q->id);
         put(w, "-prompt\">\n");
     } else {
-        put(w, "<fieldset>\n<legend class=\"cp-prompt\" id=\"");
+        put(w, "<fieldset>\n");
+        open_tag(w, "legend", MC_PROMPT, NO_MARKUP);
+        put(w, " id=\"");
         putx(w, q->id);
         put(w, "-prompt\">");
         if (q->prompt)
@@ -534,8 +587,8 @@ static void question(Writer *w, const Block *b)
     }
     const char *input = q->type == QUESTION_MULTIPLE ? "checkbox" : "radio";
     for (const Choice *ch = q->choices; ch; ch = ch->next) {
-        put(w, "<div class=\"cp-choice\"");
-        attr(w, "data-cp-choice", ch->id);
+        open_tag(w, "div", MC_CHOICE, NO_MARKUP);
+        mattr(w, MA_CHOICE, ch->id);
         buf_printf(w->out, ">\n<input type=\"%s\"", input);
         attr(w, "name", q->id);
         put(w, " id=\"");
@@ -551,49 +604,40 @@ static void question(Writer *w, const Block *b)
         put(w, "\">");
         inlines(w, ch->text, ch->at, 1);
         put(w, "</label>\n");
-        put(w, "<div class=\"cp-feedback\"");
-        attr(w, "data-cp-feedback", ch->id);
+        open_tag(w, "div", MC_FEEDBACK, NO_MARKUP);
+        mattr(w, MA_FEEDBACK, ch->id);
         put(w, " hidden=\"hidden\">\n");
         blocks(w, ch->feedback);
         put(w, "</div>\n</div>\n");
     }
     put(w, "</fieldset>\n");
     if (q->explanation) {
-        put(w, "<div class=\"cp-explanation\" hidden=\"hidden\">\n");
+        open_tag(w, "div", MC_EXPLANATION, NO_MARKUP);
+        put(w, " hidden=\"hidden\">\n");
         blocks(w, q->explanation);
         put(w, "</div>\n");
     }
-    put(w, "<button type=\"submit\" class=\"cp-submit\">");
-    putx(w, word(w, MSG_PAGE_SUBMIT));
+    submit_button(w, MSG_PAGE_SUBMIT);
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n");
 }
 
-static const char *end_name(EndResult e)
-{
-    switch (e) {
-    case END_CORRECT: return "correct";
-    case END_PARTIAL: return "partial";
-    case END_WRONG: return "wrong";
-    default: return NULL;
-    }
-}
-
 static void scenario(Writer *w, const Block *b)
 {
     const Scenario *s = b->u.scenario;
-    put(w, "<div class=\"cp-scenario\" role=\"group\"");
+    open_tag(w, "div", MC_SCENARIO, NO_MARKUP);
+    put(w, " role=\"group\"");
     attr(w, "id", s->id);
-    attr(w, "data-cp-scenario", s->id);
-    put(w, s->scored ? " data-cp-scored=\"true\"" : " data-cp-scored=\"false\"");
-    attr_int(w, "data-cp-weight", s->scored ? s->weight : 0);
+    mattr(w, MA_SCENARIO, s->id);
+    mattr(w, MA_SCORED, markup(s->scored ? MV_TRUE : MV_FALSE));
+    mattr_int(w, MA_WEIGHT, s->scored ? s->weight : 0);
     Buf t = BUF_INIT;
     html_scenario_best(s, &t);
-    attr(w, "data-cp-best", t.data);
+    mattr(w, MA_BEST, t.data);
     buf_clear(&t);
     html_scenario_description(s, &t);
-    attr(w, "data-cp-description", t.data);
+    mattr(w, MA_DESCRIPTION, t.data);
     if (t.failed)
         w->out->failed = 1;
     buf_release(&t);
@@ -605,31 +649,34 @@ static void scenario(Writer *w, const Block *b)
     Buf id = BUF_INIT;
     buf_printf(&id, "%s-title", s->id);
     Audience everyone = {0, 0};
-    heading(w, 2, "cp-scenario-title", id.data, NULL,
+    heading(w, 2, markup(MC_SCENARIO_TITLE), id.data, NULL,
             s->title ? s->title : word(w, MSG_DOC_SCENARIO), s->at, everyone);
     buf_release(&id);
     int level = w->level;
     for (const Step *st = s->steps; st; st = st->next) {
         w->level = level;
-        put(w, st->choices ? "<div class=\"cp-step\"" : "<div class=\"cp-step cp-end\"");
-        attr(w, "data-cp-step", st->id);
-        if (!st->choices && end_name(st->end))
-            attr(w, "data-cp-end", end_name(st->end));
+        open_tag(w, "div", MC_STEP, st->choices ? NO_MARKUP : MC_END);
+        mattr(w, MA_STEP, st->id);
+        if (!st->choices && markup_end(st->end))
+            mattr(w, MA_END, markup_end(st->end));
         put(w, " tabindex=\"-1\"");
         if (st != s->steps)
             put(w, " hidden=\"hidden\"");
         put(w, ">\n");
         blocks(w, st->body);
         if (st->choices) {
-            put(w, "<ul class=\"cp-step-choices\">\n");
+            open_tag(w, "ul", MC_STEP_CHOICES, NO_MARKUP);
+            put(w, ">\n");
             for (const StepChoice *ch = st->choices; ch; ch = ch->next) {
-                put(w, "<li><button type=\"button\" class=\"cp-step-choice\"");
-                attr(w, "data-cp-choice", ch->code);
-                attr(w, "data-cp-target", ch->target ? ch->target->id : ch->target_id);
+                put(w, "<li><button type=\"button\"");
+                classes(w, MC_STEP_CHOICE, NO_MARKUP);
+                mattr(w, MA_CHOICE, ch->code);
+                mattr(w, MA_TARGET, ch->target ? ch->target->id : ch->target_id);
                 put(w, ">");
                 inlines(w, ch->text, ch->at, 0);
-                put(w, "</button>\n<div class=\"cp-consequence\"");
-                attr(w, "data-cp-consequence", ch->code);
+                put(w, "</button>\n");
+                open_tag(w, "div", MC_CONSEQUENCE, NO_MARKUP);
+                mattr(w, MA_CONSEQUENCE, ch->code);
                 put(w, " hidden=\"hidden\">\n");
                 blocks(w, ch->consequence);
                 put(w, "</div></li>\n");
@@ -639,7 +686,9 @@ static void scenario(Writer *w, const Block *b)
         put(w, "</div>\n");
     }
     w->level = level;
-    put(w, "<button type=\"button\" class=\"cp-restart\" hidden=\"hidden\">");
+    put(w, "<button type=\"button\"");
+    classes(w, MC_RESTART, NO_MARKUP);
+    put(w, " hidden=\"hidden\">");
     putx(w, word(w, MSG_PAGE_RESTART));
     put(w, "</button>\n");
     result_line(w);
@@ -650,12 +699,14 @@ static void reflection(Writer *w, const Block *b)
 {
     const Reflection *r = &b->u.reflection;
     int max = r->max_chars > 0 ? r->max_chars : 500;
-    put(w, "<form class=\"cp-reflection\"");
+    open_tag(w, "form", MC_REFLECTION, NO_MARKUP);
     attr(w, "id", r->id);
-    attr(w, "data-cp-reflection", r->id);
-    attr_int(w, "data-cp-max", max);
+    mattr(w, MA_REFLECTION, r->id);
+    mattr_int(w, MA_MAX, max);
     audience_attrs(w, b->audience);
-    put(w, ">\n<div class=\"cp-reflection-prompt\" id=\"");
+    put(w, ">\n");
+    open_tag(w, "div", MC_REFLECTION_PROMPT, NO_MARKUP);
+    put(w, " id=\"");
     putx(w, r->id);
     put(w, "-prompt\">\n");
     blocks(w, r->prompt);
@@ -673,8 +724,8 @@ static void reflection(Writer *w, const Block *b)
     attr_int(w, "maxlength", max);
     put(w, " rows=\"5\" aria-describedby=\"");
     putx(w, r->id);
-    put(w, "-prompt\"></textarea>\n<button type=\"submit\" class=\"cp-submit\">");
-    putx(w, word(w, MSG_PAGE_SAVE));
+    put(w, "-prompt\"></textarea>\n");
+    submit_button(w, MSG_PAGE_SAVE);
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n");
@@ -747,7 +798,7 @@ static void block(Writer *w, const Block *b)
         callout(w, b);
         break;
     case BLOCK_GROUP:
-        put(w, "<div class=\"cp-only\"");
+        open_tag(w, "div", MC_ONLY, NO_MARKUP);
         audience_attrs(w, b->audience);
         put(w, ">\n");
         blocks(w, b->children);
@@ -775,19 +826,14 @@ static void blocks(Writer *w, const Block *list)
 
 /* ---- sections ------------------------------------------------------------------ */
 
-static void section_open(Writer *w, const char *name, const char *cls, Audience a)
+/* cls: the generated section's class (MC_CONTEXT…), or NO_MARKUP. */
+static void section_open(Writer *w, const char *name, Markup cls, Audience a)
 {
-    put(w, "<section class=\"cp-page");
-    if (cls) {
-        buf_putc(w->out, ' ');
-        put(w, cls);
-    }
-    put(w, "\" id=\"page-");
-    putx(w, name);
-    put(w, "\"");
-    attr(w, "data-cp-page", name);
+    open_tag(w, "section", MC_PAGE, cls);
+    id_attr(w, MI_PAGE_PREFIX, name);
+    mattr(w, MA_PAGE, name);
     audience_attrs(w, a);
-    put(w, " aria-labelledby=\"h-");
+    buf_printf(w->out, " aria-labelledby=\"%s", markup(MI_HEADING_PREFIX));
     putx(w, name);
     put(w, "\">\n");
     w->level = 1;
@@ -796,9 +842,9 @@ static void section_open(Writer *w, const char *name, const char *cls, Audience 
 static void section_title(Writer *w, const char *name, const Inline *text, const char *plain,
                           SrcLoc at)
 {
-    put(w, "<h1 id=\"h-");
-    putx(w, name);
-    put(w, "\" tabindex=\"-1\">");
+    put(w, "<h1");
+    id_attr(w, MI_HEADING_PREFIX, name);
+    put(w, " tabindex=\"-1\">");
     if (text)
         inlines(w, text, at, 1);
     else
@@ -808,7 +854,7 @@ static void section_title(Writer *w, const char *name, const Inline *text, const
 
 static void page(Writer *w, const Page *p)
 {
-    section_open(w, p->name, NULL, p->audience);
+    section_open(w, p->name, NO_MARKUP, p->audience);
     const Block *b = p->blocks;
     if (b && b->kind == BLOCK_HEADING && b->u.heading.level == 1 && !b->audience.roles &&
         !b->audience.settings) {
@@ -821,15 +867,17 @@ static void page(Writer *w, const Page *p)
     put(w, "</section>\n");
 }
 
-static void context_group(Writer *w, const char *name, MsgId legend, const ContextItem *items,
+static void context_group(Writer *w, Markup group, MsgId legend, const ContextItem *items,
                           int n)
 {
-    put(w, "<fieldset class=\"cp-context-group\">\n<legend>");
+    const char *name = markup(group);
+    open_tag(w, "fieldset", MC_CONTEXT_GROUP, NO_MARKUP);
+    put(w, ">\n<legend>");
     putx(w, word(w, legend));
     put(w, "</legend>\n");
     for (int i = 0; i < n; i++) {
-        buf_printf(w->out, "<div class=\"cp-choice\">\n<input type=\"radio\" name=\"%s\" id=\"%s-",
-                   name, name);
+        open_tag(w, "div", MC_CHOICE, NO_MARKUP);
+        buf_printf(w->out, ">\n<input type=\"radio\" name=\"%s\" id=\"%s-", name, name);
         putx(w, items[i].id);
         buf_putc(w->out, '"');
         attr(w, "value", items[i].id);
@@ -845,17 +893,19 @@ static void context_group(Writer *w, const char *name, MsgId legend, const Conte
 static void context_section(Writer *w)
 {
     Audience everyone = {0, 0};
-    section_open(w, "_context", "cp-context", everyone);
-    section_title(w, "_context", NULL, word(w, MSG_DOC_CONTEXT_TITLE), srcloc(NULL, 0, 0));
+    const char *name = markup(MV_PAGE_CONTEXT);
+    section_open(w, name, MC_CONTEXT, everyone);
+    section_title(w, name, NULL, word(w, MSG_DOC_CONTEXT_TITLE), srcloc(NULL, 0, 0));
     put(w, "<p>");
     putx(w, word(w, MSG_DOC_CONTEXT_INTRO));
-    put(w, "</p>\n<form class=\"cp-context-form\">\n");
+    put(w, "</p>\n");
+    open_tag(w, "form", MC_CONTEXT_FORM, NO_MARKUP);
+    put(w, ">\n");
     if (w->c->nroles)
-        context_group(w, "cp-role", MSG_DOC_ROLE, w->c->roles, w->c->nroles);
+        context_group(w, MN_ROLE, MSG_DOC_ROLE, w->c->roles, w->c->nroles);
     if (w->c->nsettings)
-        context_group(w, "cp-setting", MSG_DOC_SETTING, w->c->settings, w->c->nsettings);
-    put(w, "<button type=\"submit\" class=\"cp-submit\">");
-    putx(w, word(w, MSG_DOC_CONTEXT_SUBMIT));
+        context_group(w, MN_SETTING, MSG_DOC_SETTING, w->c->settings, w->c->nsettings);
+    submit_button(w, MSG_DOC_CONTEXT_SUBMIT);
     put(w, "</button>\n");
     result_line(w);
     put(w, "</form>\n</section>\n");
@@ -878,14 +928,16 @@ static void doi_href(Writer *w, const char *doi)
 static void references_section(Writer *w)
 {
     Audience everyone = {0, 0};
-    section_open(w, "_references", "cp-references", everyone);
-    section_title(w, "_references", NULL, word(w, MSG_DOC_REFERENCES), srcloc(NULL, 0, 0));
-    put(w, "<ol class=\"cp-ref-list\">\n");
+    const char *name = markup(MV_PAGE_REFERENCES);
+    section_open(w, name, MC_REFERENCES, everyone);
+    section_title(w, name, NULL, word(w, MSG_DOC_REFERENCES), srcloc(NULL, 0, 0));
+    open_tag(w, "ol", MC_REF_LIST, NO_MARKUP);
+    put(w, ">\n");
     for (int i = 0; i < w->c->nrefs; i++) {
         const Reference *r = &w->c->refs[i];
-        put(w, "<li class=\"cp-ref\" id=\"ref-");
-        putx(w, r->id);
-        put(w, "\">");
+        open_tag(w, "li", MC_REF, NO_MARKUP);
+        id_attr(w, MI_REF_PREFIX, r->id);
+        put(w, ">");
         putx(w, r->text);
         if (r->doi) {
             put(w, " <a href=\"https://doi.org/");
@@ -909,7 +961,9 @@ static void references_section(Writer *w)
         }
         put(w, "</li>\n");
     }
-    put(w, "</ol>\n<button type=\"button\" class=\"cp-back\" hidden=\"hidden\">");
+    put(w, "</ol>\n<button type=\"button\"");
+    classes(w, MC_BACK, NO_MARKUP);
+    put(w, " hidden=\"hidden\">");
     putx(w, word(w, MSG_PAGE_BACK));
     put(w, "</button>\n</section>\n");
 }
@@ -917,10 +971,13 @@ static void references_section(Writer *w)
 static void summary_section(Writer *w)
 {
     Audience everyone = {0, 0};
-    section_open(w, "_summary", "cp-summary", everyone);
-    section_title(w, "_summary", NULL, word(w, MSG_DOC_SUMMARY), srcloc(NULL, 0, 0));
-    put(w, "<div class=\"cp-summary-body\" role=\"status\"></div>\n"
-           "<button type=\"button\" class=\"cp-finish\">");
+    const char *name = markup(MV_PAGE_SUMMARY);
+    section_open(w, name, MC_SUMMARY, everyone);
+    section_title(w, name, NULL, word(w, MSG_DOC_SUMMARY), srcloc(NULL, 0, 0));
+    open_tag(w, "div", MC_SUMMARY_BODY, NO_MARKUP);
+    put(w, " role=\"status\"></div>\n<button type=\"button\"");
+    classes(w, MC_FINISH, NO_MARKUP);
+    put(w, ">");
     putx(w, word(w, MSG_PAGE_FINISH));
     put(w, "</button>\n</section>\n");
 }
@@ -947,37 +1004,40 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
         attr(&w, "content", L->description);
         put(&w, "/>\n");
     }
-    put(&w, "<link rel=\"stylesheet\" href=\"runtime/cp.css\"/>\n</head>\n<body class=\"cp\"");
-    attr(&w, "data-cp-module", c->id);
-    attr(&w, "data-cp-version", c->version);
-    attr(&w, "data-cp-lang", L->code);
-    attr_int(&w, "data-cp-mastery", c->mastery_score);
+    put(&w, "<link rel=\"stylesheet\" href=\"runtime/cp.css\"/>\n</head>\n");
+    open_tag(&w, "body", MC_BODY, NO_MARKUP);
+    mattr(&w, MA_MODULE, c->id);
+    mattr(&w, MA_VERSION, c->version);
+    mattr(&w, MA_LANG, L->code);
+    mattr_int(&w, MA_MASTERY, c->mastery_score);
     if (c->duration_minutes > 0)
-        attr_int(&w, "data-cp-duration", c->duration_minutes);
-    put(&w, ed == SCORM_2004 ? " data-cp-scorm=\"2004\"" : " data-cp-scorm=\"12\"");
-    if (c->nroles) {
-        put(&w, " data-cp-roles=\"");
-        context_ids(&w, c->roles, c->nroles, 0);
-        put(&w, "\"");
-    }
-    if (c->nsettings) {
-        put(&w, " data-cp-settings=\"");
-        context_ids(&w, c->settings, c->nsettings, 0);
-        put(&w, "\"");
-    }
+        mattr_int(&w, MA_DURATION, c->duration_minutes);
+    mattr(&w, MA_SCORM, markup(ed == SCORM_2004 ? MV_SCORM_2004 : MV_SCORM_12));
+    if (c->nroles)
+        context_attr(&w, MA_ROLES, c->roles, c->nroles, 0);
+    if (c->nsettings)
+        context_attr(&w, MA_SETTINGS, c->settings, c->nsettings, 0);
     for (int i = 0; i < MSG_COUNT; i++) {
         if (!msg_runtime_key((MsgId)i))
             continue;
-        buf_printf(out, "\n      data-cp-text-%s=\"", msg_runtime_key((MsgId)i));
+        buf_printf(out, "\n      %s%s=\"", markup(MA_TEXT_PREFIX), msg_runtime_key((MsgId)i));
         putx(&w, word(&w, (MsgId)i));
         put(&w, "\"");
     }
-    put(&w, ">\n<a class=\"cp-skip\" href=\"#cp-main\">");
+    put(&w, ">\n");
+    open_tag(&w, "a", MC_SKIP, NO_MARKUP);
+    buf_printf(out, " href=\"#%s\">", markup(MI_MAIN));
     putx(&w, word(&w, MSG_DOC_SKIP));
-    put(&w, "</a>\n<header class=\"cp-header\">\n<p class=\"cp-module-title\">");
+    put(&w, "</a>\n");
+    open_tag(&w, "header", MC_HEADER, NO_MARKUP);
+    put(&w, ">\n");
+    open_tag(&w, "p", MC_MODULE_TITLE, NO_MARKUP);
+    put(&w, ">");
     putx(&w, L->title ? L->title : c->id);
-    put(&w, "</p>\n<p class=\"cp-banner\" role=\"status\" hidden=\"hidden\"></p>\n"
-            "</header>\n<main id=\"cp-main\">\n");
+    put(&w, "</p>\n");
+    open_tag(&w, "p", MC_BANNER, NO_MARKUP);
+    buf_printf(out, " role=\"status\" hidden=\"hidden\"></p>\n</header>\n<main id=\"%s\">\n",
+               markup(MI_MAIN));
     if (c->nroles || c->nsettings)
         context_section(&w);
     for (const Page *p = L->pages; p; p = p->next)
@@ -985,12 +1045,18 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     if (c->nrefs)
         references_section(&w);
     summary_section(&w);
-    put(&w, "</main>\n<nav class=\"cp-nav\"");
+    put(&w, "</main>\n");
+    open_tag(&w, "nav", MC_NAV, NO_MARKUP);
     attr(&w, "aria-label", word(&w, MSG_DOC_NAV));
-    put(&w, ">\n<button type=\"button\" class=\"cp-prev\">");
+    put(&w, ">\n<button type=\"button\"");
+    classes(&w, MC_PREV, NO_MARKUP);
+    put(&w, ">");
     putx(&w, word(&w, MSG_PAGE_PREV));
-    put(&w, "</button>\n<span class=\"cp-progress\" aria-live=\"polite\"></span>\n"
-            "<button type=\"button\" class=\"cp-next\">");
+    put(&w, "</button>\n");
+    open_tag(&w, "span", MC_PROGRESS, NO_MARKUP);
+    put(&w, " aria-live=\"polite\"></span>\n<button type=\"button\"");
+    classes(&w, MC_NEXT, NO_MARKUP);
+    put(&w, ">");
     putx(&w, word(&w, MSG_PAGE_NEXT));
     put(&w, "</button>\n</nav>\n<script src=\"runtime/cp-runtime.js\"></script>\n"
             "</body>\n</html>\n");

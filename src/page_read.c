@@ -8,6 +8,7 @@
 #include "page_read.h"
 
 #include "buf.h"
+#include "markup.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -105,6 +106,17 @@ static int has_class(const xmlNode *n, const char *cls)
     return found;
 }
 
+/* The markup contract's names (markup.h). */
+static int mclass(const xmlNode *n, Markup cls)
+{
+    return has_class(n, markup(cls));
+}
+
+static const char *mattr(Reader *R, const xmlNode *n, Markup name)
+{
+    return attr(R, n, markup(name));
+}
+
 static int attr_int(Reader *R, const xmlNode *n, const char *name, int dflt, int lo, int hi)
 {
     const char *s = attr(R, n, name);
@@ -150,13 +162,12 @@ static int is_hidden_element(const xmlNode *n)
     if (has_attr(n, "hidden"))
         return 1;
     /* parts of our widgets read by their own handlers, and runtime-filled parts */
-    static const char *const cls[] = {
-        "cp-callout-title", "cp-step-choices", "cp-result", "cp-feedback",
-        "cp-consequence", "cp-prompt", "cp-context-form", "cp-summary-body", "cp-nav",
-        "cp-scenario-title", "cp-explanation", NULL,
+    static const Markup cls[] = {
+        MC_CALLOUT_TITLE, MC_STEP_CHOICES, MC_RESULT, MC_FEEDBACK, MC_CONSEQUENCE, MC_PROMPT,
+        MC_CONTEXT_FORM, MC_SUMMARY_BODY, MC_NAV, MC_SCENARIO_TITLE, MC_EXPLANATION,
     };
-    for (int i = 0; cls[i]; i++)
-        if (has_class(n, cls[i]))
+    for (size_t i = 0; i < sizeof(cls) / sizeof(cls[0]); i++)
+        if (has_class(n, markup(cls[i])))
             return 1;
     return 0;
 }
@@ -216,8 +227,8 @@ static unsigned id_bits(const ContextItem *items, int n, const char *list)
 static Audience read_audience(Reader *R, const xmlNode *n)
 {
     Audience a = {0, 0};
-    const char *roles = attr(R, n, "data-cp-roles");
-    const char *settings = attr(R, n, "data-cp-settings");
+    const char *roles = mattr(R, n, MA_ROLES);
+    const char *settings = mattr(R, n, MA_SETTINGS);
     if (roles)
         a.roles = id_bits(R->ctx->roles, R->ctx->nroles, roles);
     if (settings)
@@ -387,9 +398,10 @@ static void collect_inline(Reader *R, xmlNode *n, unsigned style, const char *hr
         style |= INLINE_STRIKE;
     else if (is_el(n, "a") && has_attr(n, "href")) {
         const char *h = attr(R, n, "href");
-        if (has_class(n, "cp-cite") && h && strncmp(h, "#ref-", 5) == 0) {
+        size_t pre = strlen(markup(MI_REF_PREFIX));
+        if (mclass(n, MC_CITE) && h && h[0] == '#' && strncmp(h + 1, markup(MI_REF_PREFIX), pre) == 0) {
             style |= INLINE_CITE;
-            href = h + 5;
+            href = h + 1 + pre;
         } else if (h && strncasecmp(h, "javascript:", 11) != 0) {
             style |= INLINE_LINK;
             href = h;
@@ -467,6 +479,12 @@ static Block *read_flow_block(Reader *R, xmlNode *n, BlockKind kind, int depth)
 
 static CellAlign cell_align(Reader *R, xmlNode *n)
 {
+    if (mclass(n, MC_ALIGN_LEFT))
+        return ALIGN_LEFT;
+    if (mclass(n, MC_ALIGN_CENTER))
+        return ALIGN_CENTER;
+    if (mclass(n, MC_ALIGN_RIGHT))
+        return ALIGN_RIGHT;
     const char *a = attr(R, n, "align");
     const char *st = attr(R, n, "style");
     const char *s = a ? a : st ? strstr(st, "text-align:") : NULL;
@@ -553,28 +571,27 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
     }
     b->u.question = q;
     q->at = loc(R, n);
-    q->id = attr(R, n, "data-cp-question");
+    q->id = mattr(R, n, MA_QUESTION);
     if (!q->id)
         q->id = attr(R, n, "id");
-    const char *type = attr(R, n, "data-cp-type");
-    q->type = !type || strcmp(type, "single") == 0 ? QUESTION_SINGLE
-              : strcmp(type, "multiple") == 0      ? QUESTION_MULTIPLE
-              : strcmp(type, "truefalse") == 0     ? QUESTION_TRUEFALSE
-                                                   : QUESTION_SINGLE;
-    if (type && q->type == QUESTION_SINGLE && strcmp(type, "single") != 0)
-        diag_warning(R->d, q->at, "unknown question type '%s' (expected 'single', "
-                     "'multiple' or 'truefalse')", type);
-    q->weight = attr_int(R, n, "data-cp-weight", 1, 1, 100);
-    const char *correct = attr(R, n, "data-cp-correct");
+    const char *type = mattr(R, n, MA_TYPE);
+    q->type = QUESTION_SINGLE;
+    if (type && markup_question_type_from(type, &q->type) < 0)
+        diag_warning(R->d, q->at, "unknown question type '%s' (expected '%s', '%s' or '%s')",
+                     type, markup_question_type(QUESTION_SINGLE),
+                     markup_question_type(QUESTION_MULTIPLE),
+                     markup_question_type(QUESTION_TRUEFALSE));
+    q->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 1, 100);
+    const char *correct = mattr(R, n, MA_CORRECT);
 
-    xmlNode *prompt = find_class(n, "div", "cp-prompt", 0);
+    xmlNode *prompt = find_class(n, "div", markup(MC_PROMPT), 0);
     if (!prompt)
-        prompt = find_class(n, NULL, "cp-prompt", 0);
+        prompt = find_class(n, NULL, markup(MC_PROMPT), 0);
     if (prompt)
         read_flow(R, prompt, &q->prompt, depth + 1);
 
     Choice **tail = &q->choices;
-    for (xmlNode *ch = find_class(n, NULL, "cp-choice", 0); ch;) {
+    for (xmlNode *ch = find_class(n, NULL, markup(MC_CHOICE), 0); ch;) {
         if (q->nchoices >= QUESTION_MAX_CHOICES) {
             diag_warning(R->d, loc(R, ch), "question '%s' has more than %d choices; the "
                          "rest are not shown", q->id ? q->id : "", QUESTION_MAX_CHOICES);
@@ -586,11 +603,11 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
             break;
         }
         c->at = loc(R, ch);
-        const char *cid = attr(R, ch, "data-cp-choice");
+        const char *cid = mattr(R, ch, MA_CHOICE);
         c->id[0] = cid && cid[0] ? cid[0] : (char)('a' + q->nchoices);
         xmlNode *label = find_class(ch, "label", NULL, 0);
         c->text = label ? inline_content(R, label) : inline_content(R, ch);
-        xmlNode *fb = find_class(ch, NULL, "cp-feedback", 0);
+        xmlNode *fb = find_class(ch, NULL, markup(MC_FEEDBACK), 0);
         if (fb)
             read_flow(R, fb, &c->feedback, depth + 1);
         if (correct) {
@@ -605,32 +622,19 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
         /* next cp-choice: a following sibling, or further in the document */
         xmlNode *next = NULL;
         for (xmlNode *s = ch->next; s && !next; s = s->next)
-            if (has_class(s, "cp-choice"))
+            if (mclass(s, MC_CHOICE))
                 next = s;
             else if (s->type == XML_ELEMENT_NODE)
-                next = find_class(s, NULL, "cp-choice", 0);
+                next = find_class(s, NULL, markup(MC_CHOICE), 0);
         ch = next;
     }
     if (q->nchoices == 0)
-        diag_warning(R->d, q->at, "question '%s' has no choices (add div.cp-choice "
-                     "elements)", q->id ? q->id : "");
-    xmlNode *ex = find_class(n, NULL, "cp-explanation", 0);
+        diag_warning(R->d, q->at, "question '%s' has no choices (add div.%s elements)",
+                     q->id ? q->id : "", markup(MC_CHOICE));
+    xmlNode *ex = find_class(n, NULL, markup(MC_EXPLANATION), 0);
     if (ex)
         read_flow(R, ex, &q->explanation, depth + 1);
     return b;
-}
-
-static EndResult end_result(const char *s)
-{
-    if (!s)
-        return END_NONE;
-    if (strcmp(s, "correct") == 0)
-        return END_CORRECT;
-    if (strcmp(s, "partial") == 0)
-        return END_PARTIAL;
-    if (strcmp(s, "wrong") == 0)
-        return END_WRONG;
-    return END_NONE;
 }
 
 static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, int depth)
@@ -639,9 +643,8 @@ static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, in
     for (xmlNode *li = ul->children; li; li = li->next) {
         if (li->type != XML_ELEMENT_NODE)
             continue;
-        xmlNode *btn = has_class(li, "cp-step-choice") ? li
-                                                        : find_class(li, NULL,
-                                                                     "cp-step-choice", 0);
+        xmlNode *btn = mclass(li, MC_STEP_CHOICE) ? li
+                                                   : find_class(li, NULL, markup(MC_STEP_CHOICE), 0);
         if (!btn)
             continue;
         if (sc->nchoices >= SCENARIO_MAX_CHOICES) {
@@ -655,12 +658,12 @@ static void read_step_choices(Reader *R, Scenario *sc, Step *st, xmlNode *ul, in
             return;
         }
         c->at = loc(R, btn);
-        const char *code = attr(R, btn, "data-cp-choice");
+        const char *code = mattr(R, btn, MA_CHOICE);
         c->code[0] = code && code[0] ? code[0] : '?';
-        c->target_id = attr(R, btn, "data-cp-target");
+        c->target_id = mattr(R, btn, MA_TARGET);
         c->text = inline_content(R, btn);
         for (xmlNode *k = li->children; k; k = k->next)
-            if (has_class(k, "cp-consequence"))
+            if (mclass(k, MC_CONSEQUENCE))
                 read_flow(R, k, &c->consequence, depth + 1);
         *tail = c;
         tail = &c->next;
@@ -678,18 +681,18 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
     }
     b->u.scenario = sc;
     sc->at = loc(R, n);
-    sc->id = attr(R, n, "data-cp-scenario");
+    sc->id = mattr(R, n, MA_SCENARIO);
     if (!sc->id)
         sc->id = attr(R, n, "id");
-    const char *scored = attr(R, n, "data-cp-scored");
-    sc->scored = scored && (strcmp(scored, "true") == 0 || strcmp(scored, "yes") == 0);
-    sc->weight = attr_int(R, n, "data-cp-weight", 1, 0, 100);
-    xmlNode *title = find_class(n, NULL, "cp-scenario-title", 0);
+    const char *scored = mattr(R, n, MA_SCORED);
+    sc->scored = scored && strcmp(scored, markup(MV_TRUE)) == 0;
+    sc->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 0, 100);
+    xmlNode *title = find_class(n, NULL, markup(MC_SCENARIO_TITLE), 0);
     if (title)
         sc->title = plain_text(R, title);
     Step **tail = &sc->steps;
     for (xmlNode *k = n->children; k; k = k->next) {
-        if (!has_class(k, "cp-step"))
+        if (!mclass(k, MC_STEP))
             continue;
         Step *st = arena_alloc(&R->c->arena, sizeof(*st));
         if (!st) {
@@ -697,11 +700,11 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
             break;
         }
         st->at = loc(R, k);
-        st->id = attr(R, k, "data-cp-step");
-        st->end = end_result(attr(R, k, "data-cp-end"));
+        st->id = mattr(R, k, MA_STEP);
+        st->end = markup_end_from(mattr(R, k, MA_END));
         read_flow(R, k, &st->body, depth + 1);
         for (xmlNode *u = k->children; u; u = u->next)
-            if (has_class(u, "cp-step-choices"))
+            if (mclass(u, MC_STEP_CHOICES))
                 read_step_choices(R, sc, st, u, depth);
         *tail = st;
         tail = &st->next;
@@ -713,13 +716,14 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
                     c->target = t;
             if (!c->target)
                 diag_warning(R->d, c->at, "scenario '%s': choice '%s' leads to unknown "
-                             "step '%s' (set data-cp-target to a data-cp-step)",
+                             "step '%s' (set %s to a %s)",
                              sc->id ? sc->id : "", c->code,
-                             c->target_id ? c->target_id : "");
+                             c->target_id ? c->target_id : "", markup(MA_TARGET),
+                             markup(MA_STEP));
         }
     if (!sc->steps)
-        diag_warning(R->d, sc->at, "scenario '%s' has no steps (add div.cp-step elements)",
-                     sc->id ? sc->id : "");
+        diag_warning(R->d, sc->at, "scenario '%s' has no steps (add div.%s elements)",
+                     sc->id ? sc->id : "", markup(MC_STEP));
     return b;
 }
 
@@ -728,8 +732,8 @@ static Block *read_reflection(Reader *R, xmlNode *n, int depth)
     Block *b = new_block(R, BLOCK_REFLECTION, n);
     if (!b)
         return NULL;
-    b->u.reflection.id = attr(R, n, "data-cp-reflection");
-    xmlNode *p = find_class(n, NULL, "cp-reflection-prompt", 0);
+    b->u.reflection.id = mattr(R, n, MA_REFLECTION);
+    xmlNode *p = find_class(n, NULL, markup(MC_REFLECTION_PROMPT), 0);
     if (p) {
         read_flow(R, p, &b->u.reflection.prompt, depth + 1);
     } else {
@@ -752,8 +756,8 @@ static Block *read_callout(Reader *R, xmlNode *n, int depth)
     Block *b = new_block(R, BLOCK_CALLOUT, n);
     if (!b)
         return NULL;
-    b->u.callout.kind = has_class(n, "cp-warning") ? CALLOUT_WARNING : CALLOUT_KEYFACT;
-    xmlNode *t = find_class(n, NULL, "cp-callout-title", 0);
+    b->u.callout.kind = mclass(n, MC_WARNING) ? CALLOUT_WARNING : CALLOUT_KEYFACT;
+    xmlNode *t = find_class(n, NULL, markup(MC_CALLOUT_TITLE), 0);
     if (t)
         b->u.callout.title = plain_text(R, t);
     else
@@ -822,17 +826,17 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
             b = read_image(R, img, find_class(n, "figcaption", NULL, 0));
         else
             read_flow(R, n, *tail, depth + 1);
-    } else if (is_el(n, "aside") && has_class(n, "cp-callout")) {
+    } else if (is_el(n, "aside") && mclass(n, MC_CALLOUT)) {
         b = read_callout(R, n, depth);
-    } else if (has_class(n, "cp-only")) {
+    } else if (mclass(n, MC_ONLY)) {
         b = read_flow_block(R, n, BLOCK_GROUP, depth);
-    } else if (has_class(n, "cp-question")) {
+    } else if (mclass(n, MC_QUESTION)) {
         b = read_question(R, n, depth);
-    } else if (has_class(n, "cp-scenario")) {
+    } else if (mclass(n, MC_SCENARIO)) {
         b = read_scenario(R, n, depth);
-    } else if (has_class(n, "cp-reflection")) {
+    } else if (mclass(n, MC_REFLECTION)) {
         b = read_reflection(R, n, depth);
-    } else if (has_class(n, "cp-references") || has_class(n, "cp-ref")) {
+    } else if (mclass(n, MC_REFERENCES) || mclass(n, MC_REF)) {
         read_flow(R, n, *tail, depth + 1);
     } else {
         /* div, section, article, li out of a list, td out of a table…: a
@@ -919,10 +923,10 @@ static void read_context_labels(Reader *R, xmlNode *form, xmlNode *n, int li, in
                 continue;
             ContextItem *items = NULL;
             int count = 0;
-            if (strcmp(name, "cp-role") == 0) {
+            if (strcmp(name, markup(MN_ROLE)) == 0) {
                 items = R->c->roles;
                 count = R->c->nroles;
-            } else if (strcmp(name, "cp-setting") == 0) {
+            } else if (strcmp(name, markup(MN_SETTING)) == 0) {
                 items = R->c->settings;
                 count = R->c->nsettings;
             }
@@ -960,7 +964,7 @@ static Page *read_page(Reader *R, xmlNode *sec, const char *dflt_name)
         return NULL;
     }
     p->file = R->file;
-    p->name = attr(R, sec, "data-cp-page");
+    p->name = mattr(R, sec, MA_PAGE);
     if (!p->name)
         p->name = attr(R, sec, "id");
     if (!p->name)
@@ -983,9 +987,9 @@ static void find_pages(Reader *R, xmlNode *n, CourseLang *lang, Page ***tail, in
     for (xmlNode *k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE || is_el(k, "script") || is_el(k, "style"))
             continue;
-        if (has_class(k, "cp-page")) {
-            if (has_class(k, "cp-context")) {
-                xmlNode *form = find_class(k, NULL, "cp-context-form", 0);
+        if (mclass(k, MC_PAGE)) {
+            if (mclass(k, MC_CONTEXT)) {
+                xmlNode *form = find_class(k, NULL, markup(MC_CONTEXT_FORM), 0);
                 if (form)
                     read_context_labels(R, form, form, (int)(lang - R->c->langs), 0);
             }
@@ -1011,9 +1015,11 @@ static xmlNode *child_el(xmlNode *n, const char *name)
 
 static void read_texts(Reader *R, xmlNode *body, PageDoc *out)
 {
+    const char *prefix = markup(MA_TEXT_PREFIX);
+    size_t plen = strlen(prefix);
     int n = 0;
     for (xmlAttr *a = body->properties; a; a = a->next)
-        if (a->name && strncmp((const char *)a->name, "data-cp-text-", 13) == 0)
+        if (a->name && strncmp((const char *)a->name, prefix, plen) == 0)
             n++;
     if (n == 0)
         return;
@@ -1023,9 +1029,9 @@ static void read_texts(Reader *R, xmlNode *body, PageDoc *out)
         return;
     }
     for (xmlAttr *a = body->properties; a; a = a->next) {
-        if (!a->name || strncmp((const char *)a->name, "data-cp-text-", 13) != 0)
+        if (!a->name || strncmp((const char *)a->name, prefix, plen) != 0)
             continue;
-        out->texts[out->ntexts].key = course_strdup(R->c, (const char *)a->name + 13);
+        out->texts[out->ntexts].key = course_strdup(R->c, (const char *)a->name + plen);
         out->texts[out->ntexts].value = attr(R, body, (const char *)a->name);
         out->ntexts++;
     }
@@ -1087,31 +1093,30 @@ static void read_header(Reader *R, xmlNode *root, PageDoc *out)
     const char *code = attr(R, root, "lang");
     if (!code)
         code = attr(R, root, "xml:lang");
-    if (body && attr(R, body, "data-cp-lang"))
-        code = attr(R, body, "data-cp-lang");
+    if (body && mattr(R, body, MA_LANG))
+        code = mattr(R, body, MA_LANG);
     lang->code = code && *code ? code : "und";
     xmlNode *title = child_el(head, "title");
     if (title)
         lang->title = plain_text(R, title);
 
-    out->ours = body && has_class(body, "cp");
+    out->ours = body && mclass(body, MC_BODY);
     if (out->ours) {
         const char *v;
         if (!c->id)
-            c->id = attr(R, body, "data-cp-module");
+            c->id = mattr(R, body, MA_MODULE);
         if (!c->version)
-            c->version = attr(R, body, "data-cp-version");
-        c->mastery_score = attr_int(R, body, "data-cp-mastery", c->mastery_score, 0, 100);
-        c->duration_minutes = attr_int(R, body, "data-cp-duration", c->duration_minutes, 0,
+            c->version = mattr(R, body, MA_VERSION);
+        c->mastery_score = attr_int(R, body, markup(MA_MASTERY), c->mastery_score, 0, 100);
+        c->duration_minutes = attr_int(R, body, markup(MA_DURATION), c->duration_minutes, 0,
                                        600);
-        v = attr(R, body, "data-cp-scorm");
-        if (v && (strcmp(v, "12") == 0 || strcmp(v, "1.2") == 0))
+        v = mattr(R, body, MA_SCORM);
+        if (v && strcmp(v, markup(MV_SCORM_12)) == 0)
             out->scorm = SCORM_12;
         if (c->nroles == 0)
-            read_context_ids(R, attr(R, body, "data-cp-roles"), c->roles, &c->nroles);
+            read_context_ids(R, mattr(R, body, MA_ROLES), c->roles, &c->nroles);
         if (c->nsettings == 0)
-            read_context_ids(R, attr(R, body, "data-cp-settings"), c->settings,
-                             &c->nsettings);
+            read_context_ids(R, mattr(R, body, MA_SETTINGS), c->settings, &c->nsettings);
         read_texts(R, body, out);
     }
 }
@@ -1235,7 +1240,7 @@ static void scan_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     xmlSAX2StartElement(ctx, name, atts);
     xmlNode *n = ctxt->node;
     if (S->failed || S->page || !n || n->type != XML_ELEMENT_NODE ||
-        !has_class(n, "cp-page") || !in_page_scope(n))
+        !mclass(n, MC_PAGE) || !in_page_scope(n))
         return;
     /* libxml2 calls back with the cursor on the start tag's '>' */
     size_t at = input_offset(ctxt);
@@ -1288,14 +1293,14 @@ static void scan_page(Scan *S, xmlNode *sec, size_t end)
     slot->start = S->start;
     slot->end = end;
     slot->line = S->line;
-    if (has_class(sec, "cp-context")) {
-        xmlNode *form = find_class(sec, NULL, "cp-context-form", 0);
+    if (mclass(sec, MC_CONTEXT)) {
+        xmlNode *form = find_class(sec, NULL, markup(MC_CONTEXT_FORM), 0);
         if (form)
             read_context_labels(R, form, form, (int)(lang - R->c->langs), 0);
     }
     Page *p = &slot->page;
     p->file = R->file;
-    p->name = attr(R, sec, "data-cp-page");
+    p->name = mattr(R, sec, MA_PAGE);
     if (!p->name)
         p->name = attr(R, sec, "id");
     if (!p->name)

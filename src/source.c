@@ -5,6 +5,8 @@
  * scenario graphs, audiences). */
 #include "source.h"
 
+#include "source_lint.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -491,5 +493,6 @@ Course *source_read_module(const char *dir, Diag *d)
     free(xml);
     read_pages(c, d, dir, meta_ok);
     check_module(c, d);
+    source_lint_assessment(c, d);
     return c;
 }

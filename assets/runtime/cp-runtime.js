@@ -181,19 +181,33 @@
                  complete: answered === items.length };
     }
 
-    /* What to report. sc = computeScore(); allSeen: every shown page seen. */
-    function computeStatus(sc, mastery, allSeen) {
-        var success = 'unknown';
-        if (sc.scored > 0 && sc.complete)
-            success = sc.raw >= mastery ? 'passed' : 'failed';
-        var completion = allSeen ? 'completed' : 'incomplete';
-        /* 1.2 has one status: passed/failed once every scored item is
-         * answered; completed only for a module with nothing scored */
-        var lesson = success !== 'unknown' ? success
-            : sc.scored === 0 && allSeen ? 'completed' : 'incomplete';
-        /* done: nothing left to do, the attempt may end (exit normal) */
-        var done = allSeen && (sc.scored === 0 || success !== 'unknown');
-        return { lesson: lesson, completion: completion, success: success, done: done };
+    /* What to report, docs/package-format.md "What the runtime reports".
+     * sc = computeScore(); pathSeen: the learner's path is known (context
+     * chosen) and every page of it was seen. The attempt is done when the
+     * path is seen and every scored item on it answered; before that nothing
+     * is completed, passed or failed, whatever the answers so far. */
+    function computeStatus(sc, mastery, pathSeen) {
+        var done = !!pathSeen && sc.complete;
+        var success = done && sc.scored > 0 ? (sc.raw >= mastery ? 'passed' : 'failed') : 'unknown';
+        return {
+            lesson: !done ? 'incomplete' : sc.scored > 0 ? success : 'completed',   /* 1.2 */
+            completion: done ? 'completed' : 'incomplete',                        /* 2004 */
+            success: success,
+            done: done
+        };
+    }
+
+    /* 2004 progress_measure: pages seen and scored items answered, out of
+     * those of the learner's path; 0 until the path is known, 1 only when
+     * done (4 decimals). */
+    function computeProgress(pages, seen, sc, known, done) {
+        if (done)
+            return 1;
+        if (!known)
+            return 0;
+        var total = pages + sc.scored;
+        var p = total > 0 ? (seen + sc.answered) / total : 0;
+        return Math.min(0.9999, Math.round(p * 10000) / 10000);
     }
 
     function sameSet(a, b) {
@@ -253,14 +267,24 @@
         return '[' + id + '] ' + text;
     }
 
+    /* SCORM 1.2 cmi.comments: what to send for one more reflection when the
+     * LMS already holds `held` -- the new entry only, after a new line when
+     * something is held. The 1.2 data model accumulates comments (Moodle
+     * appends each value it is given); sending the whole text again would
+     * store the earlier reflections twice. */
+    function commentAddition(held, id, text) {
+        return (held ? '\n' : '') + commentEntry(id, text);
+    }
+
     var pure = {
         formatTime12: formatTime12, formatDuration2004: formatDuration2004,
         timestamp2004: timestamp2004, time12: time12,
         encodeSuspend: encodeSuspend, decodeSuspend: decodeSuspend,
         formatResponse: formatResponse, interactionType: interactionType,
         formatResult: formatResult, computeScore: computeScore,
-        computeStatus: computeStatus, sameSet: sameSet, parseContext: parseContext,
-        parseComments: parseComments, commentEntry: commentEntry
+        computeStatus: computeStatus, computeProgress: computeProgress, sameSet: sameSet,
+        parseContext: parseContext, parseComments: parseComments, commentEntry: commentEntry,
+        commentAddition: commentAddition
     };
 
     /* eslint-disable-next-line no-undef */
@@ -485,7 +509,8 @@
     var startTime = Date.now();
     var restoring = false;
     var results = { q: {}, n: {} };          /* index -> 'correct'|'partial'|'wrong'|'neutral' */
-    var comments12 = '';
+    var comments12 = '';                     /* 1.2 cmi.comments as the LMS holds them */
+    var lmsFinal = false;                    /* the LMS had a final status at launch */
 
     /* ---- audience ---------------------------------------------------------------- */
 
@@ -552,21 +577,30 @@
         return items;
     }
 
-    function allSeen() {
-        var shown = shownIndexes();
-        return shown.every(function (i) { return state.seen[i]; });
+    /* Every page of the learner's path seen; false until the path is known
+     * (the chooser answered), since until then it is not. */
+    function pathSeen() {
+        return contextChosen && shownIndexes().every(function (i) { return state.seen[i]; });
     }
 
-    function seenRatio() {
+    /* Where the attempt stands: score, status, progress. */
+    function standing() {
+        var sc = computeScore(scoredItems());
+        var st = computeStatus(sc, MASTERY, pathSeen());
         var shown = shownIndexes();
         var seen = shown.filter(function (i) { return state.seen[i]; }).length;
-        return shown.length ? seen / shown.length : 1;
+        return { score: sc, status: st,
+                 progress: computeProgress(shown.length, seen, sc, contextChosen, st.done) };
     }
 
+    /* Score and status only once the result is final (done): an LMS shows
+     * whatever a commit holds, and Moodle 1.2 turns any score below the pass
+     * mark into "failed" at LMSFinish. Before that, the commits carry the
+     * bookmark, the suspend data and, in 2004, the progress. A final status
+     * the LMS already had when the session started is never lowered. */
     function report() {
-        var sc = computeScore(scoredItems());
-        var st = computeStatus(sc, MASTERY, allSeen());
-        if (sc.raw !== null && sc.answered > 0) {
+        var now = standing(), sc = now.score, st = now.status;
+        if (st.done && sc.raw !== null) {
             setChanged(E.min, '0');
             setChanged(E.max, '100');
             setChanged(E.raw, String(sc.raw));
@@ -574,17 +608,20 @@
                 setChanged('cmi.score.scaled', String(Math.round(sc.raw * 100) / 10000));
         }
         if (ED === '2004') {
-            setChanged('cmi.progress_measure', String(Math.round(seenRatio() * 10000) / 10000));
-            setChanged('cmi.completion_status', st.completion);
+            if (st.done || !lmsFinal) {
+                setChanged('cmi.progress_measure', String(now.progress));
+                setChanged('cmi.completion_status', st.completion);
+            }
             if (st.success !== 'unknown')
                 setChanged('cmi.success_status', st.success);
-        } else {
+        } else if (st.done || !lmsFinal) {
             setChanged('cmi.core.lesson_status', st.lesson);
         }
-        setChanged(E.exit, exitValue(finished || st.done));
-        return { score: sc, status: st };
+        setChanged(E.exit, exitValue(st.done));
+        return now;
     }
 
+    /* suspend until the attempt is done: the LMS keeps it open for a resume */
     function exitValue(done) {
         return done ? (ED === '2004' ? 'normal' : '') : 'suspend';
     }
@@ -861,11 +898,26 @@
             set(p + 'location', id);
             set(p + 'timestamp', timestamp2004(new Date()));
         } else {
-            comments12 += (comments12 ? '\n' : '') + commentEntry(id, text);
-            set('cmi.comments', comments12);
+            saveComment12(id, text);
         }
         showReflection(form, text);
         commit();
+    }
+
+    /* Sends the new entry only (see commentAddition). An LMS that replaces
+     * cmi.comments instead of adding to it (scorm-again does) would then hold
+     * the last reflection alone: reading the value back tells which kind this
+     * LMS is, and a replacing one gets the whole text, so every reflection
+     * still comes back on resume. */
+    function saveComment12(id, text) {
+        var add = commentAddition(comments12, id, text);
+        var all = comments12 + add;
+        if (!set('cmi.comments', add))
+            return;
+        var held = get('cmi.comments');
+        if (comments12 && held === add && set('cmi.comments', all))
+            held = all;
+        comments12 = held && held.length >= all.length ? held : all;
     }
 
     function restoreReflections() {
@@ -989,8 +1041,7 @@
         var out = summarySection.querySelector('.cp-summary-body');
         if (!out)
             return;
-        var sc = computeScore(scoredItems());
-        var st = computeStatus(sc, MASTERY, allSeen());
+        var now = standing(), sc = now.score, st = now.status;
         var lines = [];
         if (!lms.live)
             lines.push(txt('preview'));
@@ -999,9 +1050,9 @@
         } else {
             if (sc.raw !== null && sc.answered > 0)
                 lines.push(txt('score', String(sc.raw).replace('.', COMMA ? ',' : '.')));
-            if (sc.complete)
+            if (st.done)
                 lines.push(st.success === 'passed' ? txt('passed') : txt('failed', MASTERY));
-            else
+            else if (!sc.complete)
                 lines.push(txt('pending', sc.scored - sc.answered));
         }
         var shown = shownIndexes();
@@ -1018,14 +1069,15 @@
 
     /* ---- the end of the session ----------------------------------------------------------------- */
 
-    function terminate(done) {
+    /* Ends the session: exit says whether the attempt is done (the finish
+     * button on an unfinished attempt still leaves it open for a resume). */
+    function terminate() {
         if (lms.terminated)
             return;
         if (lms.live) {
             var t = Date.now() - startTime;
             set(E.session, ED === '2004' ? formatDuration2004(t) : formatTime12(t));
-            var st = computeStatus(computeScore(scoredItems()), MASTERY, allSeen());
-            setChanged(E.exit, exitValue(done || st.done));
+            report();
             commit();
             lmsCall(F.finish, 'Terminate');
         }
@@ -1038,7 +1090,8 @@
             return;
         persist();
         finished = true;
-        terminate(true);
+        var done = standing().status.done;
+        terminate();
         var btn = summarySection && summarySection.querySelector('.cp-finish');
         if (btn)
             btn.disabled = true;
@@ -1050,7 +1103,7 @@
         if (out) {
             var p = document.createElement('p');
             p.className = 'cp-finished';
-            p.textContent = txt('finished');
+            p.textContent = txt(done ? 'finished' : 'suspended');
             out.appendChild(p);
         }
     }
@@ -1074,10 +1127,12 @@
         if (lms.live) {
             if (ED === '2004') {
                 var cs = get('cmi.completion_status');
+                lmsFinal = cs === 'completed';
                 if (cs === 'unknown' || cs === 'not attempted' || cs === '')
                     set('cmi.completion_status', 'incomplete');
             } else {
                 var ls = get('cmi.core.lesson_status');
+                lmsFinal = ls === 'passed' || ls === 'failed' || ls === 'completed';
                 if (ls === 'not attempted' || ls === '')
                     set('cmi.core.lesson_status', 'incomplete');
             }
@@ -1195,7 +1250,7 @@
             else if (e.key === 'ArrowLeft')
                 step(-1);
         });
-        window.addEventListener('pagehide', function () { terminate(finished); });
+        window.addEventListener('pagehide', terminate);
         document.addEventListener('visibilitychange', function () {
             if (document.visibilityState === 'hidden' && !lms.terminated)
                 commit();

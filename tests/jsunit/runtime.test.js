@@ -106,21 +106,40 @@ test('score: weights, partial is half, only answered count as got', () => {
     assert.equal(rt.computeScore([]).raw, null);
 });
 
-test('status: passed/failed once all answered, completion on pages seen', () => {
+test('status: nothing completed, passed or failed before the path is seen and every item answered', () => {
     const all = rt.computeScore([{ weight: 1, result: 'correct' }, { weight: 1, result: 'wrong' }]);
+    /* every item answered, a page of the path not seen yet: no verdict */
     assert.deepEqual(rt.computeStatus(all, 50, false),
-                     { lesson: 'passed', completion: 'incomplete', success: 'passed', done: false });
+                     { lesson: 'incomplete', completion: 'incomplete', success: 'unknown', done: false });
     assert.deepEqual(rt.computeStatus(all, 80, true),
                      { lesson: 'failed', completion: 'completed', success: 'failed', done: true });
-    /* scored items left: 1.2 stays incomplete even with every page seen */
+    assert.deepEqual(rt.computeStatus(all, 50, true),
+                     { lesson: 'passed', completion: 'completed', success: 'passed', done: true });
+    /* the path seen, a scored item left: still nothing final in either edition */
     const some = rt.computeScore([{ weight: 1, result: 'correct' }, { weight: 1, result: null }]);
     assert.deepEqual(rt.computeStatus(some, 50, true),
-                     { lesson: 'incomplete', completion: 'completed', success: 'unknown', done: false });
+                     { lesson: 'incomplete', completion: 'incomplete', success: 'unknown', done: false });
     assert.equal(rt.computeStatus(some, 50, false).lesson, 'incomplete');
-    /* nothing scored: completed once every page is seen */
+    /* nothing scored: completed once every page of the path is seen */
     assert.deepEqual(rt.computeStatus(rt.computeScore([]), 80, true),
                      { lesson: 'completed', completion: 'completed', success: 'unknown', done: true });
     assert.equal(rt.computeStatus(rt.computeScore([]), 80, false).lesson, 'incomplete');
+    /* the pass mark is inclusive */
+    const half = rt.computeScore([{ weight: 1, result: 'correct' }, { weight: 1, result: 'wrong' }]);
+    assert.equal(rt.computeStatus(half, 50, true).success, 'passed');
+});
+
+test('2004 progress: 0 until the path is known, below 1 until done, 1 when done', () => {
+    const none = rt.computeScore([{ weight: 1, result: null }, { weight: 2, result: null }]);
+    assert.equal(rt.computeProgress(1, 1, none, false, false), 0);     /* on the chooser */
+    assert.equal(rt.computeProgress(5, 2, none, true, false), 0.2857); /* 2 of 5 pages, 0 of 2 items */
+    const one = rt.computeScore([{ weight: 1, result: 'wrong' }, { weight: 2, result: null }]);
+    assert.equal(rt.computeProgress(5, 5, one, true, false), 0.8571);  /* every page, 1 of 2 items */
+    /* never rounded up to 1 before the end */
+    const many = rt.computeScore(Array.from({ length: 19999 }, () => ({ weight: 1, result: 'correct' }))
+        .concat([{ weight: 1, result: null }]));
+    assert.equal(rt.computeProgress(1, 1, many, true, false), 0.9999);
+    assert.equal(rt.computeProgress(5, 5, rt.computeScore([]), true, true), 1);
 });
 
 test('context from launch data or query string', () => {
@@ -128,6 +147,14 @@ test('context from launch data or query string', () => {
     assert.deepEqual(rt.parseContext('?lang=fr&role=physician'), { role: 'physician' });
     assert.deepEqual(rt.parseContext('role=%E0'), {});
     assert.deepEqual(rt.parseContext(''), {});
+});
+
+test('1.2 comments: the new entry only, after a new line when the LMS holds some', () => {
+    assert.equal(rt.commentAddition('', 'r-a', 'first'), '[r-a] first');
+    assert.equal(rt.commentAddition('[r-a] first', 'r-b', 'second'), '\n[r-b] second');
+    /* what an LMS that appends then holds reads back as both reflections */
+    const held = rt.commentAddition('', 'r-a', 'first') + rt.commentAddition('[r-a] first', 'r-b', 'two\nlines');
+    assert.deepEqual(rt.parseComments(held, ['r-a', 'r-b']), { 'r-a': 'first', 'r-b': 'two\nlines' });
 });
 
 test('1.2 comments read back per reflection', () => {

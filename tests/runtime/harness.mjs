@@ -116,7 +116,9 @@ export function describePackage(dir, name = dir) {
     if (!edition) throw new Error(`${name}: imsmanifest.xml names neither SCORM 1.2 (adlcp_rootv1p2) nor 2004 (adlcp_v1p3)`);
     const res = /<resource\b[^>]*\bhref="([^"]+)"/.exec(xml);
     if (!res) throw new Error(`${name}: imsmanifest.xml has no <resource href="..."> to launch`);
-    return { dir, edition, href: res[1], name };
+    // SCORM 1.2: the pass mark an LMS hands the SCO as cmi.student_data.mastery_score
+    const mastery = /<adlcp:masteryscore>\s*([0-9.]+)\s*<\/adlcp:masteryscore>/.exec(xml);
+    return { dir, edition, href: res[1], name, masteryScore: mastery ? mastery[1] : null };
 }
 
 /* Builds a package directory from a fixture folder and a runtime file (the
@@ -165,7 +167,9 @@ export function removeDir(dir) {
 
 /* Opens the LMS page, launches the package's SCO in a frame (or its own
  * window) and returns a session: { page, frame, lms(), console, ... }. */
-export async function launch(browser, server, pkg, { mode = 'frame', flat = null, viewport } = {}) {
+/* personality: see lms.html (comments 'append', masteryOverride, masteryScore,
+ * dropOnClose); LMS.moodle12 and LMS.moodle2004 below are the usual ones. */
+export async function launch(browser, server, pkg, { mode = 'frame', flat = null, viewport, personality = null } = {}) {
     const { context, page, release } = await pooledPage(browser, viewport);
     const consoleErrors = [];
     const unwatch = [];
@@ -181,7 +185,7 @@ export async function launch(browser, server, pkg, { mode = 'frame', flat = null
     const url = server.mount(pkg.dir) + pkg.href;
     let scoPage = page;
     const popup = mode === 'window' ? page.waitForEvent('popup', { timeout: 15000 }) : null;
-    await page.evaluate((o) => window.lms.launch(o), { edition: pkg.edition, url, mode, flat });
+    await page.evaluate((o) => window.lms.launch(o), { edition: pkg.edition, url, mode, flat, personality });
     let frame;
     if (mode === 'window') {
         scoPage = await popup;
@@ -199,6 +203,12 @@ export async function launch(browser, server, pkg, { mode = 'frame', flat = null
         mark: (what) => page.evaluate((w) => window.lms.mark(w), what),
         lms: () => page.evaluate(() => window.lms.state()),
         async close() { await page.evaluate(() => window.lms.close()); await settle(page); },
+        /* the learner closes the SCO's own window (mode 'window') */
+        async closeWindow() {
+            await page.evaluate(() => window.lms.beginClose());
+            await scoPage.close({ runBeforeUnload: true });
+            await settle(page, 300);
+        },
         async dispose() {
             unwatch.forEach((f) => f());
             if (scoPage !== page) await scoPage.close().catch(() => {});
@@ -410,6 +420,7 @@ export async function learn(s, items, { who, stopAt = null, keyboard = false, re
                 if (!(await sc.isVisible())) continue;
                 const start = sc.locator('.cp-step').first();
                 if (!(await start.isVisible())) continue;                       // played before
+                if (await start.locator('.cp-step-choice:disabled').count()) continue;  // its first path shown again on resume
                 await s.mark(`play ${it.id} ${it.pick.join('')}`);
                 for (const code of it.pick) {
                     const btn = sc.locator(`.cp-step-choice[data-cp-choice="${code}"]`);
@@ -424,8 +435,9 @@ export async function learn(s, items, { who, stopAt = null, keyboard = false, re
             if (!(await r.isVisible())) continue;
             const ta = r.locator('textarea');
             if ((await ta.inputValue()) !== '') continue;
-            await s.mark(`reflect ${await r.getAttribute('data-cp-reflection')}`);
-            await act.type(ta, reflect);
+            const rid = await r.getAttribute('data-cp-reflection');
+            await s.mark(`reflect ${rid}`);
+            await act.type(ta, typeof reflect === 'function' ? reflect(rid) : reflect);
             await act.press(r.locator('button[type="submit"], button').first(), 'Enter');
         }
         if (stopAt && name === stopAt) break;
@@ -727,6 +739,101 @@ export function checkStored(state, edition) {
         }
     }
     return p;
+}
+
+// ---- what the LMS stored, commit by commit ----------------------------------
+
+/* The LMS personalities of lms.html, as tests name them. Moodle's are the
+ * documented behaviours of mod/scorm (see lms.html); `lastCommit` adds the
+ * browser's refusal of requests made while the SCO's window closes. */
+export function personality(name, pkg, { lastCommit = false } = {}) {
+    const base = name === 'moodle' && pkg.edition === '12'
+        ? { name: 'Moodle (SCORM 1.2)', comments: 'append', masteryOverride: true, masteryScore: pkg.masteryScore }
+        : name === 'moodle' ? { name: 'Moodle (SCORM 2004)' }
+        : { name: 'scorm-again' };
+    return lastCommit ? { ...base, name: `${base.name}, last commit before the window closes`, dropOnClose: true } : base;
+}
+
+/* The elements an administrator reads in the LMS's report, from one stored
+ * snapshot (scorm-again's flattened CMI), as strings ('' when unset). */
+export function storedView(data, edition) {
+    const g = (k) => (data[k] === undefined || data[k] === null ? '' : String(data[k]));
+    return edition === '12'
+        ? { status: g('cmi.core.lesson_status'), raw: g('cmi.core.score.raw'), exit: g('cmi.core.exit'),
+            comments: g('cmi.comments'), location: g('cmi.core.lesson_location') }
+        : { completion: g('cmi.completion_status'), success: g('cmi.success_status'), raw: g('cmi.score.raw'),
+            scaled: g('cmi.score.scaled'), progress: g('cmi.progress_measure'), exit: g('cmi.exit'),
+            location: g('cmi.location') };
+}
+
+/* What the LMS holds once the session is over: its last stored snapshot. */
+export function stored(state, edition) {
+    const r = state.records[state.records.length - 1];
+    return r ? storedView(r.data, edition) : null;
+}
+
+/* Every snapshot the LMS stored must tell the truth at its moment: until the
+ * learner's action named `doneAt` (a mark; null = never in this session),
+ * nothing completed, passed or failed, no score, exit suspend (2004: progress
+ * below 1); from that action on, the final result `outcome` ({verdict:
+ * 'passed'|'failed'|null, raw}). */
+export function checkRecords(state, edition, { doneAt = null, outcome = null } = {}) {
+    const problems = [];
+    if (!state.records.length) return ['the LMS stored nothing: no Commit reached it'];
+    const mark = doneAt === null ? null : state.calls.find((c) => c.mark === doneAt);
+    if (doneAt !== null && !mark) problems.push(`the learner never did "${doneAt}"`);
+    const doneSeq = mark ? mark.seq : Infinity;
+    const near = (a, b) => Math.abs(Number(a) - b) <= 0.5;
+    for (const r of state.records) {
+        const v = storedView(r.data, edition);
+        const when = `stored at the ${r.fn} after "${r.after || 'launch'}"`;
+        const say = (k, want) => problems.push(`${when}: ${k} is ${JSON.stringify(v[k])}, expected ${want}`);
+        if (r.seq < doneSeq) {
+            if (edition === '12') {
+                if (['completed', 'passed', 'failed', 'browsed'].includes(v.status)) say('status', '"incomplete" (the learner has not finished)');
+                if (v.raw !== '') say('raw', 'no score before the result is final');
+                if (v.exit !== 'suspend') say('exit', '"suspend"');
+            } else {
+                if (v.completion === 'completed') say('completion', '"incomplete" (the learner has not finished)');
+                if (v.success !== 'unknown' && v.success !== '') say('success', '"unknown" before the result is final');
+                if (v.raw !== '') say('raw', 'no score before the result is final');
+                if (v.progress !== '' && !(Number(v.progress) >= 0 && Number(v.progress) < 1)) say('progress', 'below 1');
+                if (v.exit !== 'suspend') say('exit', '"suspend"');
+            }
+        } else if (outcome) {
+            if (edition === '12') {
+                const want = outcome.verdict || 'completed';
+                if (v.status !== want) say('status', `"${want}"`);
+                if (outcome.verdict && !near(v.raw, outcome.raw)) say('raw', outcome.raw.toFixed(2));
+                if (v.exit !== '') say('exit', '"" (the attempt is over)');
+            } else {
+                if (v.completion !== 'completed') say('completion', '"completed"');
+                if ((outcome.verdict || 'unknown') !== v.success) say('success', `"${outcome.verdict || 'unknown'}"`);
+                if (outcome.verdict && !near(v.raw, outcome.raw)) say('raw', outcome.raw.toFixed(2));
+                if (Number(v.progress) !== 1) say('progress', '1');
+                if (v.exit !== 'normal') say('exit', '"normal"');
+            }
+        }
+    }
+    return problems;
+}
+
+/* Items planned `how` ('right'|'wrong'|'mixed'), with some answered otherwise:
+ * picks maps an id to 'right' | 'wrong' | 'partial' (scenario ending kind). */
+export function planWith(mod, who, how, picks = {}) {
+    const right = plan(mod, who, 'right'), wrong = plan(mod, who, 'wrong'), mixed = plan(mod, who, 'mixed');
+    const base = how === 'right' ? right : how === 'wrong' ? wrong : mixed;
+    return base.map((it) => {
+        const p = picks[it.id];
+        if (!p) return it;
+        if (it.kind === 'q') return (p === 'right' ? right : wrong).find((x) => x.id === it.id);
+        const sc = mod.scenarios.find((x) => x.id === it.id);
+        const kind = p === 'right' ? 'correct' : p;
+        const path = scenarioPath(sc, kind, sc.best);
+        if (!path) throw new Error(`scenario ${it.id} has no ${kind} ending`);
+        const earned = !sc.scored ? 0 : kind === 'correct' ? sc.weight : kind === 'partial' ? sc.weight / 2 : 0;
+        return { ...it, pick: path.path, end: path.end, ok: kind === 'correct', earned };
+    });
 }
 
 /* Which page is shown and which answers are visible (after a relaunch). */

@@ -62,7 +62,8 @@ for (const ed of ['12', '2004']) {
 
 describe('the harness names a broken runtime', { concurrency: 2 }, () => {
     test('wrong status value ("complete") -> scorm-again error on lesson_status', T, async () => {
-        const p = pkg('12', patch("set(K.status, s);", "set(K.status, s === 'incomplete' ? s : 'complete');"));
+        const p = pkg('12', patch("set(K.status, verdict || (finished ? 'completed' : 'incomplete'));",
+            "set(K.status, finished ? 'complete' : 'incomplete');"));
         const r = await R.completeRun(browser, server, p, 'right');
         assert.ok(r.problems.some((m) => /LMSSetValue\("cmi\.core\.lesson_status", "complete"\) -> scorm-again error 405/.test(m)),
             r.problems.join('\n'));
@@ -110,6 +111,18 @@ describe('the harness names a broken runtime', { concurrency: 2 }, () => {
         const p = pkg('12', patch("return ed === '12' ? (codes[0] === 'a' ? 't' : 'f')", "return ed === '12' ? (codes[0] === 'a' ? 'true' : 'false')"));
         const r = await R.completeRun(browser, server, p, 'right');
         assert.ok(r.problems.some((m) => /interaction q-always-right: student_response is "false", expected "f"/.test(m)), r.problems.join('\n'));
+    });
+    test('an interim score (an LMS shows it as the grade; Moodle 1.2 turns it into "failed")', T, async () => {
+        const p = pkg('12', patch('if (finished && sc.items) {', 'if (sc.items) {'));
+        const r = await R.resumeRun(browser, server, p);
+        assert.ok(r.problems.some((m) => /^first attempt: stored at the LMSCommit after "answer q-lab-accuracy b": raw is "\d+(\.\d+)?", expected no score before the result is final$/.test(m)),
+            r.problems.join('\n'));
+    });
+    test('a verdict before the end (2004 success_status once every item is answered)', T, async () => {
+        const p = pkg('2004', patch("var verdict = finished && sc.items ?", 'var verdict = sc.done && sc.items ?'));
+        const r = await R.completeRun(browser, server, p, 'right');
+        assert.ok(r.problems.some((m) => /^stored at the Commit after "play sc-night-triage ad": success is "passed", expected "unknown" before the result is final$/.test(m)),
+            r.problems.join('\n'));
     });
     test('a resume that forgets the answers', T, async () => {
         const p = pkg('2004', patch('if (resume) decode(', 'if (false) decode('));
@@ -170,6 +183,33 @@ describe('the checks on recorded calls (no browser)', () => {
                      flat: { 'cmi.success_status': 'unknown', 'cmi.score.raw': 80 } };
         assert.deepEqual(H.checkStored(st, '2004'),
             ['scorm-again stored cmi.success_status = "unknown", but the SCO last set "passed"']);
+    });
+    test('what the LMS stored at each commit', () => {
+        const snap = (seq, after, data) => ({ seq, fn: 'LMSCommit', after, data });
+        const st = {
+            calls: [{ seq: 5, mark: 'next from 04' }],
+            records: [
+                snap(1, null, { 'cmi.core.lesson_status': 'incomplete', 'cmi.core.score.raw': '', 'cmi.core.exit': 'suspend' }),
+                snap(3, 'answer q', { 'cmi.core.lesson_status': 'failed', 'cmi.core.score.raw': '40', 'cmi.core.exit': 'suspend' }),
+                snap(6, 'next from 04', { 'cmi.core.lesson_status': 'passed', 'cmi.core.score.raw': '90', 'cmi.core.exit': '' }),
+            ],
+        };
+        assert.deepEqual(H.checkRecords(st, '12', { doneAt: 'next from 04', outcome: { verdict: 'passed', raw: 90 } }), [
+            'stored at the LMSCommit after "answer q": status is "failed", expected "incomplete" (the learner has not finished)',
+            'stored at the LMSCommit after "answer q": raw is "40", expected no score before the result is final',
+        ]);
+        assert.deepEqual(H.checkRecords(st, '12', { doneAt: 'next from 04', outcome: { verdict: 'failed', raw: 40 } }).slice(2), [
+            'stored at the LMSCommit after "next from 04": status is "passed", expected "failed"',
+            'stored at the LMSCommit after "next from 04": raw is "90", expected 40.00',
+        ]);
+        assert.deepEqual(H.checkRecords({ calls: [], records: [] }, '2004'), ['the LMS stored nothing: no Commit reached it']);
+        const v04 = { 'cmi.completion_status': 'completed', 'cmi.success_status': 'unknown', 'cmi.score.raw': '',
+                      'cmi.progress_measure': '1', 'cmi.exit': 'normal' };
+        assert.deepEqual(H.checkRecords({ calls: [], records: [snap(1, null, v04)] }, '2004'), [
+            'stored at the LMSCommit after "launch": completion is "completed", expected "incomplete" (the learner has not finished)',
+            'stored at the LMSCommit after "launch": progress is "1", expected below 1',
+            'stored at the LMSCommit after "launch": exit is "normal", expected "suspend"',
+        ]);
     });
     test('calls before Initialize, wrong arguments', () => {
         const st = { calls: [call('LMSGetValue', ['cmi.core.entry'], 0, '301'), call('LMSInitialize', ['x']), call('LMSFinish', [''])], logs: [] };

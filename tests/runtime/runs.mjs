@@ -43,10 +43,16 @@ export async function completeRun(browser, server, pkg, how, { mode = 'frame', k
                 await s.page.waitForTimeout(200);
             } else problems.push('no visible .cp-finish button on the summary page');
         }
-        if (mode === 'window') { await s.scoPage.close({ runBeforeUnload: true }); await s.page.waitForTimeout(300); }
+        if (mode === 'window') await s.closeWindow();
         else await s.close();
         const st = await s.lms();
         problems.push(...allChecks(st, pkg.edition, items, finalOutcome(mod, items)));
+        // Every commit the LMS stored: unfinished until the summary is reached
+        // (every page seen, every item answered), final from then on.
+        const out = finalOutcome(mod, items);
+        problems.push(...H.checkRecords(st, pkg.edition, {
+            doneAt: walk.visited.length > 1 ? `next from ${walk.visited[walk.visited.length - 2]}` : null,
+            outcome: { verdict: out.verdict, raw: out.raw } }));
         problems.push(...s.consoleErrors);
         return { problems, mod, items, state: st };
     } finally {
@@ -88,12 +94,10 @@ export async function resumeRun(browser, server, pkg) {
         first = await s1.lms();
         problems.push(...H.checkCalls(first, pkg.edition, { closed: true }).map((p) => `first attempt: ${p}`));
         problems.push(...H.checkCommits(first, pkg.edition).map((p) => `first attempt: ${p}`));
-        const done = items.filter((i) => answeredBefore.includes(i.id));
-        const all = items.length === done.length;
+        // Half-way, pages are left to see: no verdict and no score yet, whatever was answered.
         problems.push(...H.checkOutcome(first, pkg.edition, {
-            raw: all ? H.expectedRaw(items) : null,
-            verdict: all && scoredItems(items).length ? (H.expectedRaw(items) >= mod.mastery ? 'passed' : 'failed') : null,
-            completed: false, finished: false }).map((p) => `first attempt: ${p}`));
+            raw: null, verdict: null, completed: false, finished: false }).map((p) => `first attempt: ${p}`));
+        problems.push(...H.checkRecords(first, pkg.edition).map((p) => `first attempt: ${p}`));
         problems.push(...s1.consoleErrors);
     } finally {
         await s1.dispose();

@@ -1,7 +1,10 @@
-/* The broken-module corpus: each folder of tests/broken/ is a small module
+/* The broken-module corpora: each folder of tests/broken/ is a small module
  * with mistakes, and its expected.txt lists, one per line, every message
  * source_read_module must give (errors and warnings, sorted by place, file
- * names relative to the folder). A mismatch prints a diff. */
+ * names relative to the folder). A mismatch prints a diff. tests/lint/ is the
+ * same for the assessment lint: valid modules whose expected.txt holds only
+ * warnings (or nothing, for the balanced one), so no case may have an error.
+ * The unit tests of the lint's chance computation come last. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +21,13 @@
 #include "diag.h"
 #include "source.h"
 
-#define CORPUS TEST_SRCDIR "/tests/broken"
+#include "source_lint.h"
+
+typedef struct Case {
+    const char *corpus;     /* tests/broken or tests/lint */
+    char *name;             /* owned */
+    int want_errors;        /* broken: at least one error; lint: none */
+} Case;
 
 typedef struct Lines {
     char **v;
@@ -97,9 +106,10 @@ static void print_diff(const Lines *a, const Lines *b)
 
 static void run_case(void **state)
 {
-    const char *name = *state;
+    const Case *k = *state;
+    const char *name = k->name;
     char dir[1024], path[1100];
-    snprintf(dir, sizeof(dir), "%s/%s", CORPUS, name);
+    snprintf(dir, sizeof(dir), "%s/%s", k->corpus, name);
     snprintf(path, sizeof(path), "%s/expected.txt", dir);
     Lines want = read_expected(path);
     Diag d = DIAG_INIT;
@@ -118,8 +128,7 @@ static void run_case(void **state)
     for (size_t i = 0; same && i < want.n; i++)
         same = strcmp(want.v[i], got.v[i]) == 0;
     if (!same) {
-        print_error("tests/broken/%s: messages differ from expected.txt (- expected, + got):\n",
-                    name);
+        print_error("%s: messages differ from expected.txt (- expected, + got):\n", dir);
         print_diff(&want, &got);
     }
     size_t errors = d.errors;
@@ -128,51 +137,107 @@ static void run_case(void **state)
     lines_free(&want);
     lines_free(&got);
     assert_true(same);
-    assert_true(errors > 0);
+    if (k->want_errors)
+        assert_true(errors > 0);
+    else
+        assert_int_equal(errors, 0);
 }
 
-static int cmp_name(const void *a, const void *b)
+static int cmp_case(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const Case *x = a, *y = b;
+    int c = strcmp(x->corpus, y->corpus);
+    return c ? c : strcmp(x->name, y->name);
 }
 
-int main(void)
+/* Appends every folder of corpus to *cases; -1 when it cannot be listed. */
+static int list_corpus(const char *corpus, int want_errors, Case **cases, size_t *n)
 {
-    DIR *dp = opendir(CORPUS);
+    DIR *dp = opendir(corpus);
     if (!dp) {
-        fprintf(stderr, "cannot open %s\n", CORPUS);
-        return 1;
+        fprintf(stderr, "cannot open %s\n", corpus);
+        return -1;
     }
-    char **names = NULL;
-    size_t n = 0;
     struct dirent *de;
     while ((de = readdir(dp))) {
         if (de->d_name[0] == '.')
             continue;
         char p[1024];
         struct stat st;
-        snprintf(p, sizeof(p), "%s/%s", CORPUS, de->d_name);
+        snprintf(p, sizeof(p), "%s/%s", corpus, de->d_name);
         if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
-        names = realloc(names, (n + 1) * sizeof(*names));
-        if (!names || !(names[n] = strdup(de->d_name)))
-            return 1;
-        n++;
+        Case *nc = realloc(*cases, (*n + 1) * sizeof(**cases));
+        if (!nc)
+            break;
+        *cases = nc;
+        nc[*n] = (Case){ corpus, strdup(de->d_name), want_errors };
+        if (!nc[*n].name)
+            break;
+        (*n)++;
     }
     closedir(dp);
-    qsort(names, n, sizeof(*names), cmp_name);
-    struct CMUnitTest *tests = calloc(n ? n : 1, sizeof(*tests));
+    return 0;
+}
+
+/* ---- the lint's chance: P(X >= k) for a sum of Bernoulli(p[i]) -------------- */
+
+static void test_source_lint__tail_of_fair_coins(void **state)
+{
+    (void)state;
+    double half[4] = { 0.5, 0.5, 0.5, 0.5 };
+    assert_float_equal(source_lint_tail(half, 4, 4), 1.0 / 16, 1e-12);
+    assert_float_equal(source_lint_tail(half, 4, 3), 5.0 / 16, 1e-12);
+    assert_float_equal(source_lint_tail(half, 4, 0), 1.0, 1e-12);
+    assert_float_equal(source_lint_tail(half, 4, 5), 0.0, 1e-12);
+}
+
+static void test_source_lint__tail_of_unequal_items(void **state)
+{
+    (void)state;
+    /* two items, p = 1/2 and 1/4: P(both) = 1/8, P(at least one) = 1 - 1/2*3/4 */
+    double p[2] = { 0.5, 0.25 };
+    assert_float_equal(source_lint_tail(p, 2, 2), 0.125, 1e-12);
+    assert_float_equal(source_lint_tail(p, 2, 1), 1.0 - 0.375, 1e-12);
+    /* 6 of 6 four-choice items in one position: 4^-6 */
+    double q[6] = { 0.25, 0.25, 0.25, 0.25, 0.25, 0.25 };
+    assert_float_equal(source_lint_tail(q, 6, 6), 1.0 / 4096, 1e-12);
+}
+
+int main(void)
+{
+    Case *cases = NULL;
+    size_t n = 0;
+    if (list_corpus(TEST_SRCDIR "/tests/broken", 1, &cases, &n) != 0 ||
+        list_corpus(TEST_SRCDIR "/tests/lint", 0, &cases, &n) != 0)
+        return 1;
+    qsort(cases, n, sizeof(*cases), cmp_case);
+    struct CMUnitTest *tests = calloc(n + 2, sizeof(*tests));
     if (!tests)
         return 1;
+    char **names = calloc(n ? n : 1, sizeof(*names));
+    if (!names)
+        return 1;
     for (size_t i = 0; i < n; i++) {
+        const char *base = strrchr(cases[i].corpus, '/') + 1;
+        size_t len = strlen(base) + strlen(cases[i].name) + 2;
+        names[i] = malloc(len);
+        if (!names[i])
+            return 1;
+        snprintf(names[i], len, "%s/%s", base, cases[i].name);
         tests[i].name = names[i];
         tests[i].test_func = run_case;
-        tests[i].initial_state = names[i];
+        tests[i].initial_state = &cases[i];
     }
-    int rc = _cmocka_run_group_tests("broken_sources", tests, n, NULL, NULL);
-    for (size_t i = 0; i < n; i++)
+    tests[n] = (struct CMUnitTest)cmocka_unit_test(test_source_lint__tail_of_fair_coins);
+    tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(test_source_lint__tail_of_unequal_items);
+    int rc = _cmocka_run_group_tests("broken_sources", tests, n + 2, NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
         free(names[i]);
+        free(cases[i].name);
+    }
     free(names);
+    free(cases);
     free(tests);
     return rc;
 }

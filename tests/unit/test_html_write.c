@@ -399,7 +399,7 @@ static void test_html_write__content_blocks(void **state)
     /* list, table, figure, callouts, group */
     assert_str(&doc, "//h:section[2]/h:ul/h:li", "item");
     assert_count(&doc, "//h:section[2]/h:table/h:thead/h:tr/h:th[@scope='col']", 1);
-    assert_str(&doc, "//h:section[2]/h:table/h:tbody/h:tr/h:td[@class='cp-right']", "val");
+    assert_str(&doc, "//h:section[2]/h:table/h:tbody/h:tr/h:td[@class='cp-align-right']", "val");
     assert_str(&doc, "//h:figure[@class='cp-figure']/h:img/@src", "img/workflow.png");
     assert_str(&doc, "//h:figure/h:img/@alt", "Le parcours");
     assert_str(&doc, "//h:figure/h:img/@width", "800");

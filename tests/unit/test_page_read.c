@@ -20,7 +20,7 @@ static const char OURS[] =
     "<head><meta charset=\"utf-8\"/><title>L'outil n'est jamais neutre</title>\n"
     "<style>body{color:red}</style></head>\n"
     "<body class=\"cp\" data-cp-module=\"ai-never-neutral\" data-cp-version=\"1.2.0\"\n"
-    "      data-cp-lang=\"fr\" data-cp-mastery=\"80\" data-cp-scorm=\"1.2\"\n"
+    "      data-cp-lang=\"fr\" data-cp-mastery=\"80\" data-cp-scorm=\"12\"\n"
     "      data-cp-roles=\"physician,chief\" data-cp-settings=\"ed,imaging\"\n"
     "      data-cp-text-next=\"Suivant\" data-cp-text-submit=\"Valider\">\n"
     "<main id=\"cp-main\">\n"
