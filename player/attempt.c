@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "score.h"
 #include "screen.h"
 
 /* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
@@ -115,6 +116,24 @@ static void choice_ids(const Question *q, unsigned sel, Buf *out, const char *se
         }
 }
 
+/* The stored result of an item, from the one scorer (score.h): right earns
+ * all, a partial ending half -- a SCORM real, "0.5", that the store, the CSV
+ * and the xAPI statement read as the same fraction (store_result_score) --
+ * wrong nothing. */
+static const char *result_word(ScoreResult r)
+{
+    switch (r) {
+    case SCORE_CORRECT:
+        return "correct";
+    case SCORE_PARTIAL:
+        return "0.5";
+    case SCORE_WRONG:
+        return "incorrect";
+    default:
+        return "neutral";
+    }
+}
+
 int attempt_record_question(Ui *ui, Module *m, const QState *s)
 {
     if (!ui->store || !m->attempt)
@@ -138,7 +157,7 @@ int attempt_record_question(Ui *ui, Module *m, const QState *s)
     StoreAnswer a = {
         .item_id = q->id, .type = tf ? "true-false" : "choice", .description = desc,
         .response = resp.data, .correct_pattern = pattern.data,
-        .result = s->sel == want ? "correct" : "incorrect", .weight = q->weight,
+        .result = result_word(score_question(q, s->sel)), .weight = q->weight,
     };
     int rc = store_answer_record(ui->store, m->attempt, &a);
     if (rc == 0)
@@ -155,18 +174,7 @@ int attempt_record_question(Ui *ui, Module *m, const QState *s)
     return 0;
 }
 
-/* A scenario's result as the module score counts its ending: right earns
- * all, a partial ending half (a SCORM real, "0.5": the store, the CSV and
- * the xAPI statement read the same fraction, store_result_score), wrong
- * nothing. */
-static const char *scenario_result(const Scenario *sc, EndResult end)
-{
-    if (!sc->scored)
-        return "neutral";
-    return end == END_CORRECT ? "correct" : end == END_PARTIAL ? "0.5" : "incorrect";
-}
-
-int attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
+int attempt_record_scenario(Ui *ui, Module *m, SState *s)
 {
     if (!ui->store || !m->attempt)
         return 0;
@@ -175,7 +183,9 @@ int attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
         buf_printf(&resp, "%s%s", i ? "[,]" : "", s->path[i]->code);
     StoreAnswer a = {
         .item_id = s->s->id, .type = "choice", .description = s->s->title,
-        .response = resp.data, .result = scenario_result(s->s, end),
+        .response = resp.data,
+        .result = s->s->scored && s->n ? result_word(score_scenario(s->s, s->path[s->n - 1]->target))
+                                       : "neutral",
         .weight = s->s->scored ? s->s->weight : 0,
     };
     int rc = store_answer_record(ui->store, m->attempt, &a);

@@ -114,7 +114,7 @@ void attempt_save_progress(Ui *ui, Module *m, const char *location);
  * learner having chosen so), else a StoreCode after saying so: the screen
  * must then not move on as if it had been saved. */
 int attempt_record_question(Ui *ui, Module *m, const QState *s);
-int attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end);
+int attempt_record_scenario(Ui *ui, Module *m, SState *s);  /* its path so far ends it */
 int attempt_record_reflection(Ui *ui, Module *m, RState *s);
 
 /* ---- the screens ------------------------------------------------------------------ */

@@ -211,7 +211,7 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         const Step *to = x->step_choice->target;
         if ((!to || !to->choices) && !s->recorded) {
             /* an ending is shown only once it is saved */
-            if (attempt_record_scenario(ui, m, s, to ? to->end : END_NONE) != 0) {
+            if (attempt_record_scenario(ui, m, s) != 0) {
                 s->n--;
                 return 1;
             }
