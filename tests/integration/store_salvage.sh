@@ -93,7 +93,7 @@ salvaged() {        # KIND DATA WANT UNSENT_IDS_FILE
     check "$kind: the new store passes integrity_check" \
         [ "$(q "$data/learners.db" 'pragma integrity_check')" = ok ]
     if has_text "$T/$kind.boxes" "Alice Martin" && has_text "$T/$kind.boxes" "Bruno Petit" &&
-        has_text "$T/$kind.boxes" "récupér" && clean_text "$T/$kind.boxes"; then
+        has_text "$T/$kind.boxes" "Récupérés" && clean_text "$T/$kind.boxes"; then
         ok "$kind: the player starts with the recovered profiles and says so in French"
     else
         not_ok "$kind: the player starts with the recovered profiles and says so in French" \
