@@ -838,9 +838,19 @@ int sync_use_home_page(const char *data_dir, const LrsConfig *c, Buf *err)
 {
     if (!c->home_page[0])
         return 0;
-    Store *s = store_open(data_dir, NULL, err);
-    if (!s)
-        return -1;
+    /* the player's own connection has created, checked or salvaged the
+     * store already: this one only writes a setting into it */
+    int code = 0;
+    Buf why = BUF_INIT;
+    Store *s = store_open_with(data_dir, 0, &code, NULL, &why);
+    if (!s) {
+        /* no store (the learner goes on without saving): nothing to set */
+        if (code != STORE_NOT_FOUND)
+            buf_puts(err, why.data);
+        buf_release(&why);
+        return code == STORE_NOT_FOUND ? 0 : -1;
+    }
+    buf_release(&why);
     Buf cur = BUF_INIT;
     int rc = store_setting_get(s, "xapi.home_page", XAPI_DEFAULT_HOME_PAGE, &cur);
     if (rc == 0 && strcmp(cur.data, c->home_page) != 0)
