@@ -195,19 +195,19 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    /* one package that cannot be played: exit 1 with its problems, as
-     * documented, rather than a window with nothing to show */
+    /* one package that cannot be played: its problems on stderr and exit 1,
+     * as documented; the window still opens and tells the learner (a
+     * desktop shortcut shows no stderr) */
+    int bad_package = 0;
     if (one_package(o.path)) {
         Buf out = BUF_INIT;
-        int bad = ui_check(o.path, &out);
-        if (bad) {
+        bad_package = ui_check(o.path, &out) != 0;
+        if (bad_package) {
             fprintf(stderr, "wardplayer: cannot play '%s':\n%s", o.path, out.data);
             if (out.len && out.data[out.len - 1] != '\n')
                 fputc('\n', stderr);
         }
         buf_release(&out);
-        if (bad)
-            return 1;
     }
     /* a bad settings file must not keep learners out either: what it says
      * wrong keeps its default, and the message says what to fix */
@@ -259,6 +259,8 @@ int main(int argc, char **argv)
         buf_release(&err);
     }
     int rc = app_run(&o);
+    if (rc == 0 && bad_package)
+        rc = 1;
     log_close();
     lrs_config_wipe(&lrs);
     buf_release(&dir);
