@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "score.h"
 #include "screen.h"
 #include "os.h"
 
@@ -55,7 +57,7 @@ void attempt_save_progress(Ui *ui, Module *m, const char *location)
         cmi_set(m->cmi, cmi_el(m, "cmi.core.lesson_location", "cmi.location"), location);
     ScoreOutcome o;
     if (module_score(m, ui->role, ui->setting, &o) != 0) {
-        ui_store_failed(ui);
+        ui_store_failed(ui, STORE_ERROR);      /* out of memory */
         return;
     }
     int seen = 0, shown = 0;
@@ -99,8 +101,9 @@ void attempt_save_progress(Ui *ui, Module *m, const char *location)
     if (!t.failed)
         cmi_set(m->cmi, cmi_el(m, "cmi.core.session_time", "cmi.session_time"), t.data);
     buf_release(&t);
-    if (store_cmi_save(ui->store, m->attempt, m->cmi) != 0)
-        ui_store_failed(ui);
+    int rc = store_cmi_save(ui->store, m->attempt, m->cmi);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
     else
         ui->results_recorded++;     /* a status change adds its statement */
 }
@@ -116,7 +119,24 @@ static void choice_ids(const Question *q, unsigned sel, Buf *out, const char *se
         }
 }
 
-/* Returns 0 when saved (or when there is no store). */
+/* The stored result of an item, from the one scorer (score.h): right earns
+ * all, a partial ending half -- a SCORM real, "0.5", that the store, the CSV
+ * and the xAPI statement read as the same fraction (store_result_score) --
+ * wrong nothing. */
+static const char *result_word(ScoreResult r)
+{
+    switch (r) {
+    case SCORE_CORRECT:
+        return "correct";
+    case SCORE_PARTIAL:
+        return "0.5";
+    case SCORE_WRONG:
+        return "incorrect";
+    default:
+        return "neutral";
+    }
+}
+
 int attempt_record_question(Ui *ui, Module *m, const QState *s)
 {
     if (!ui->store || !m->attempt)
@@ -140,7 +160,7 @@ int attempt_record_question(Ui *ui, Module *m, const QState *s)
     StoreAnswer a = {
         .item_id = q->id, .type = tf ? "true-false" : "choice", .description = desc,
         .response = resp.data, .correct_pattern = pattern.data,
-        .result = s->sel == want ? "correct" : "incorrect", .weight = q->weight,
+        .result = result_word(score_question(q, s->sel)), .weight = q->weight,
     };
     int rc = store_answer_record(ui->store, m->attempt, &a);
     if (rc == 0)
@@ -150,49 +170,54 @@ int attempt_record_question(Ui *ui, Module *m, const QState *s)
     buf_release(&resp);
     buf_release(&pattern);
     if (rc != 0) {
-        ui_store_failed(ui);
-        return -1;
+        ui_answer_failed(ui, rc);
+        return rc;
     }
     attempt_save_progress(ui, m, NULL);
     return 0;
 }
 
-void attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end)
+int attempt_record_scenario(Ui *ui, Module *m, SState *s)
 {
     if (!ui->store || !m->attempt)
-        return;
+        return 0;
     Buf resp = BUF_INIT;
     for (int i = 0; i < s->n; i++)
         buf_printf(&resp, "%s%s", i ? "[,]" : "", s->path[i]->code);
     StoreAnswer a = {
         .item_id = s->s->id, .type = "choice", .description = s->s->title,
         .response = resp.data,
-        .result = !s->s->scored ? "neutral" : end == END_CORRECT ? "correct" : "incorrect",
+        .result = s->s->scored && s->n ? result_word(score_scenario(s->s, s->path[s->n - 1]->target))
+                                       : "neutral",
         .weight = s->s->scored ? s->s->weight : 0,
     };
-    if (store_answer_record(ui->store, m->attempt, &a) != 0)
-        ui_store_failed(ui);
+    int rc = store_answer_record(ui->store, m->attempt, &a);
+    if (rc != 0)
+        ui_answer_failed(ui, rc);
     else {
         trace_answer(ui, m->attempt, a.item_id, a.response);
         ui->results_recorded++;
     }
     buf_release(&resp);
+    return rc;
 }
 
-void attempt_record_reflection(Ui *ui, Module *m, RState *s)
+int attempt_record_reflection(Ui *ui, Module *m, RState *s)
 {
     if (!ui->store || !m->attempt)
-        return;
+        return 0;
     StoreAnswer a = {
         .item_id = s->r->id, .type = "long-fill-in", .response = s->text.data,
         .result = "neutral",
     };
-    if (store_answer_record(ui->store, m->attempt, &a) != 0)
-        ui_store_failed(ui);
+    int rc = store_answer_record(ui->store, m->attempt, &a);
+    if (rc != 0)
+        ui_answer_failed(ui, rc);
     else {
         trace_answer(ui, m->attempt, a.item_id, a.response);
         ui->results_recorded++;
     }
+    return rc;
 }
 
 static int restore_answer(const StoreAnswer *a, void *ud)
@@ -244,19 +269,30 @@ static int restore_answer(const StoreAnswer *a, void *ud)
     return 0;
 }
 
-/* Starts or resumes the learner's attempt at the current module. */
-void attempt_begin(Ui *ui, Module *m)
+int attempt_begin(Ui *ui, Module *m, int take_over)
 {
     if (!ui->store || !store_current_learner(ui->store) || m->attempt)
-        return;
+        return 0;
     ScormEdition ed = m->ours ? m->doc.scorm : (m->man->edition == MANIFEST_EDITION_12
                                                     ? SCORM_12 : SCORM_2004);
     int resumed = 0;
-    if (store_attempt_begin(ui->store, m->id ? m->id : m->path, m->version ? m->version : "",
-                            m->lang ? m->lang : "", ed, &m->attempt, &resumed) != 0) {
-        ui_store_failed(ui);
+    int rc = store_attempt_begin(ui->store, m->id ? m->id : m->path,
+                                 m->version ? m->version : "", m->lang ? m->lang : "", ed,
+                                 &m->attempt, &resumed);
+    if (rc == STORE_IN_USE && take_over) {
+        rc = store_attempt_take_over(ui->store, m->attempt);
+        if (rc == 0)
+            log_msg("attempt %lld taken over from another player", (long long)m->attempt);
+    }
+    if (rc == STORE_IN_USE) {
+        ui->in_use_attempt = m->attempt;
         m->attempt = 0;
-        return;
+        return rc;
+    }
+    if (rc != 0) {
+        ui_store_failed(ui, rc);
+        m->attempt = 0;
+        return rc;
     }
     ui->results_recorded += !resumed;   /* a new attempt's "attempted" statement */
     m->cmi = cmi_new(ed);
@@ -276,6 +312,7 @@ void attempt_begin(Ui *ui, Module *m)
                 m->pages[i].seen = 1;
         }
     }
+    return 0;
 }
 
 void attempt_save_all(Ui *ui, Module *m)
@@ -297,11 +334,12 @@ int attempt_new(Ui *ui, Module *m)
     if (!ui->store || !m->attempt)
         return -1;
     attempt_save_all(ui, m);
-    if (store_attempt_close(ui->store, m->attempt) != 0) {
-        ui_store_failed(ui);
+    int rc = store_attempt_close(ui->store, m->attempt);
+    if (rc != 0) {
+        ui_store_failed(ui, rc);
         return -1;
     }
     module_forget_learner(m);
-    attempt_begin(ui, m);
+    attempt_begin(ui, m, 0);
     return m->attempt ? 0 : -1;
 }

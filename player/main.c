@@ -10,7 +10,9 @@
 #include "lrs_config.h"
 #include "os.h"
 #include "check.h"
+#include "log.h"
 #include "settings.h"
+#include "store.h"
 #include "ui.h"
 
 #ifndef WARDPLAYER_VERSION
@@ -46,6 +48,42 @@ static void usage(FILE *out)
           "                      else %s)\n"
           "administration (no screen):\n" ADMIN_CLI_USAGE,
           lrs_config_default_path(), settings_default_path());
+}
+
+/* Whether path names one package (a zip, or a folder with an
+ * imsmanifest.xml) rather than a library folder of packages. */
+static int one_package(const char *path)
+{
+    OsStat st;
+    if (os_stat(path, &st) != 0)
+        return 0;
+    if (st.kind == OS_FILE_REGULAR)
+        return 1;
+    Buf m = BUF_INIT;
+    buf_printf(&m, "%s/imsmanifest.xml", path);
+    int is = st.kind == OS_FILE_DIR && os_exists(m.data);
+    buf_release(&m);
+    return is;
+}
+
+/* retention_days: finished attempts older than that, all sent, leave the
+ * store at start. The store as it is: a missing, busy or damaged one is the
+ * player's to deal with on its screen, not here. */
+static void purge_old_attempts(const char *dir, int days)
+{
+    int code = 0;
+    Buf err = BUF_INIT;
+    Store *s = store_open_with(dir, 0, &code, NULL, &err);
+    size_t n = 0;
+    if (s && store_purge_finished(s, days, &n) != 0)
+        log_msg("retention: %s", store_errmsg(s));
+    else if (!s && code != STORE_NOT_FOUND)
+        log_msg("retention: %s", err.data);
+    else if (n)
+        log_msg("retention: removed %zu finished attempts older than %d days, all sent", n,
+                days);
+    store_close(s);
+    buf_release(&err);
 }
 
 int main(int argc, char **argv)
@@ -157,6 +195,20 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* one package that cannot be played: its problems on stderr and exit 1,
+     * as documented; the window still opens and tells the learner (a
+     * desktop shortcut shows no stderr) */
+    int bad_package = 0;
+    if (one_package(o.path)) {
+        Buf out = BUF_INIT;
+        bad_package = ui_check(o.path, &out) != 0;
+        if (bad_package) {
+            fprintf(stderr, "wardplayer: cannot play '%s':\n%s", o.path, out.data);
+            if (out.len && out.data[out.len - 1] != '\n')
+                fputc('\n', stderr);
+        }
+        buf_release(&out);
+    }
     /* a bad settings file must not keep learners out either: what it says
      * wrong keeps its default, and the message says what to fix */
     Settings settings;
@@ -178,6 +230,11 @@ int main(int argc, char **argv)
             return 1;
         }
         o.data_dir = dir.len ? dir.data : NULL;
+        /* the technical detail of what the learner is told goes here */
+        if (o.data_dir)
+            log_open(o.data_dir);
+        if (o.data_dir && settings.retention_days > 0)
+            purge_old_attempts(o.data_dir, settings.retention_days);
     }
     /* a bad LRS configuration must not keep learners out: the results then
      * wait in the store, and the message says what to fix */
@@ -197,6 +254,9 @@ int main(int argc, char **argv)
         buf_release(&err);
     }
     int rc = app_run(&o);
+    if (rc == 0 && bad_package)
+        rc = 1;
+    log_close();
     lrs_config_wipe(&lrs);
     buf_release(&dir);
     return rc;

@@ -490,16 +490,49 @@ void render_frame(Render *R, const UiView *v)
     for (int i = 0; i < v->nbuttons; i++)
         button(R, v->buttons[i].r, v->buttons[i].label, v->bar_h, v->buttons[i].primary);
     if (v->notice) {
-        size_t len = strlen(v->notice);
-        int nw = font_measure(R->fonts, bf, v->notice, len);
+        /* wrapped at spaces over as many lines as it needs (up to
+         * NOTICE_LINES), never cut inside a word that fits a line */
+        enum { NOTICE_LINES = 8 };
+        size_t start[NOTICE_LINES], len[NOTICE_LINES];
+        size_t nlen = strlen(v->notice);
+        int nw = font_measure(R->fonts, bf, v->notice, nlen);
         int w = nw + 32 < v->width - 16 ? nw + 32 : v->width - 16;
+        int lines = 0, widest = 0;
+        for (size_t at = 0; at < nlen && lines < NOTICE_LINES;) {
+            while (at < nlen && v->notice[at] == ' ')
+                at++;
+            size_t fit = layout_fit(&R->measure, bf, v->notice + at, nlen - at, w - 32, 1);
+            size_t take = fit, next = at + fit;
+            if (at + fit < nlen && v->notice[at + fit] != ' ') {
+                size_t k = fit;
+                while (k > 0 && v->notice[at + k - 1] != ' ')
+                    k--;
+                if (k > 0) {                /* back to the last space */
+                    take = k - 1;
+                    next = at + k;
+                }
+            }
+            if (take == 0 && next == at)
+                break;
+            start[lines] = at;
+            len[lines] = take;
+            int lw = font_measure(R->fonts, bf, v->notice + at, take);
+            widest = lw > widest ? lw : widest;
+            lines++;
+            at = next;
+        }
+        if (lines > 1)
+            w = widest + 32;
+        int h = lines > 1 ? lines * th + 16 : v->bar_h;
         int x = (v->width - w) / 2;
-        int y = by - v->bar_h - 8;
-        fill(R, x, y, w, v->bar_h, COLOR_WARNING_BG);
-        frame(R, x, y, w, v->bar_h, 2, COLOR_WARNING_BAR);
-        size_t fit = layout_fit(&R->measure, bf, v->notice, len, w - 32, 0);
-        text_box(R, x + 16, y, w - 32, v->bar_h);
-        text(R, bf, v->notice, fit, x + 16, y + (v->bar_h - th) / 2, COLOR_TEXT);
+        int y = by - h - 8;
+        fill(R, x, y, w, h, COLOR_WARNING_BG);
+        frame(R, x, y, w, h, 2, COLOR_WARNING_BAR);
+        for (int i = 0; i < lines; i++) {
+            int ly = lines > 1 ? y + 8 + i * th : y + (v->bar_h - th) / 2;
+            text_box(R, x + 16, lines > 1 ? ly : y, w - 32, lines > 1 ? th : v->bar_h);
+            text(R, bf, v->notice + start[i], len[i], x + 16, ly, COLOR_TEXT);
+        }
     }
 }
 

@@ -18,6 +18,8 @@
 
 typedef enum Screen {
     SCR_LIBRARY, SCR_PROFILES, SCR_NEW_PROFILE, SCR_PIN, SCR_TOC, SCR_PAGE,
+    SCR_STORE,              /* the store cannot be written: say so, offer to go on without */
+    SCR_IN_USE,             /* the learner's module is open in another player */
 } Screen;
 
 /* The form fields of the ui's own screens (ui->field, ui->fields). */
@@ -55,6 +57,10 @@ struct Ui {
     MsgLang lang;           /* interface language */
     MsgLang base_lang;      /* the chosen one (a module's language wins while it is open) */
     Store *store;
+    int store_code;         /* why the store could not open (SCR_STORE), 0 */
+    int nosave;             /* the learner chose to go on without saving */
+    int in_use_mod;         /* SCR_IN_USE: the module, and its attempt in use */
+    int64_t in_use_attempt;
     StoreLearner *learners; /* every profile, most recently active first */
     size_t nlearners;
     char (*last_active)[32];    /* per learner: ISO date of the last attempt update, or "" */
@@ -98,7 +104,11 @@ void ui_go(Ui *ui, Screen s);               /* shows s from its top */
 void ui_build(Ui *ui);                      /* rebuilds the current screen's blocks */
 int ui_follow(Ui *ui, const char *href);    /* a link: 1 when the screen changed */
 void ui_notice(Ui *ui, const char *fmt, const char *arg);  /* the line over the bottom bar */
-void ui_store_failed(Ui *ui);               /* says the store refused a write */
+/* Says, in words, that the store refused a write (rc: its StoreCode) and
+ * logs the technical detail: an answer (ui_answer_failed) or another
+ * change (a profile, a page seen, the progress). */
+void ui_store_failed(Ui *ui, int rc);
+void ui_answer_failed(Ui *ui, int rc);
 /* Logs the learner in (0) or says why not (the PIN screen's message). */
 int ui_login(Ui *ui, int64_t learner, const char *pin);
 /* After a login (or "without a profile"): the library, or the one module. */
@@ -136,13 +146,20 @@ void screen_note(Gen *g, const char *text, int warning);
 
 /* ---- attempt.c: the learner's attempt in the store ------------------------------ */
 
-void attempt_begin(Ui *ui, Module *m);      /* starts or resumes it, restoring answers */
+/* Starts or resumes it, restoring answers. Returns 0 (also when there is no
+ * store), STORE_IN_USE when another player has it open (the module is then
+ * left closed: ui->in_use_attempt holds the attempt), another code on
+ * failure (said already). take_over: make it this player's even so. */
+int attempt_begin(Ui *ui, Module *m, int take_over);
 /* Location (page name, or NULL: unchanged), progress, score, status and this
  * session's time, committed. */
 void attempt_save_progress(Ui *ui, Module *m, const char *location);
-int attempt_record_question(Ui *ui, Module *m, const QState *s);   /* 0 saved */
-void attempt_record_scenario(Ui *ui, Module *m, SState *s, EndResult end);
-void attempt_record_reflection(Ui *ui, Module *m, RState *s);
+/* Each returns 0 when the answer is saved (or when nothing is saved, the
+ * learner having chosen so), else a StoreCode after saying so: the screen
+ * must then not move on as if it had been saved. */
+int attempt_record_question(Ui *ui, Module *m, const QState *s);
+int attempt_record_scenario(Ui *ui, Module *m, SState *s);  /* its path so far ends it */
+int attempt_record_reflection(Ui *ui, Module *m, RState *s);
 /* Before the learner leaves (switch, time-out, quit): reflections typed but
  * not saved are saved, and the session's time and place. */
 void attempt_save_all(Ui *ui, Module *m);
@@ -165,6 +182,7 @@ int screen_profiles_follow(Ui *ui, const char *href);  /* -1: not its link */
 
 /* screen_module.c: a module's pages, its context page, its questions. */
 int screen_module_open(Ui *ui, int i);      /* opens module i at the page left */
+int screen_module_take_over(Ui *ui, int i); /* the same, taking it from another player */
 /* The pages this learner sees (role, setting): how many, and the place of
  * page among them (1-based; 0 when page is hidden). */
 int screen_module_count(Ui *ui, Module *m, int page, int *place);
@@ -176,6 +194,15 @@ void screen_module_build_context(Gen *g);
 /* A choice, submit, scenario step, restart or save target activated. */
 int screen_module_activate(Ui *ui, const LayoutTarget *x, int t);
 int screen_module_follow(Ui *ui, const char *href);    /* -1: not its link */
+
+/* screen_store.c: what the player says when the store fails it. open
+ * opens ui->o.data_dir's store: on failure it shows SCR_STORE (the reason in
+ * words, "try again", "continue without saving") and returns 0; 1 when the
+ * store is open. */
+int screen_store_open(Ui *ui);
+void screen_store_build(Gen *g);
+void screen_store_build_in_use(Gen *g);
+int screen_store_follow(Ui *ui, const char *href);     /* -1: not its link */
 
 void screen_contents_build(Gen *g);         /* screen_contents.c */
 void screen_summary_build(Gen *g);          /* screen_summary.c */

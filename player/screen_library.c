@@ -200,7 +200,7 @@ void screen_library_build(Gen *g)
         if (m->error) {
             const char *base = strrchr(m->path, '/');
             screen_para(g, base ? base + 1 : m->path, NULL, NULL, 0);
-            screen_para(g, NULL, NULL, W(ui, MSG_PLAYER_CANNOT_OPEN), INLINE_EM);
+            screen_para(g, NULL, NULL, W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE), INLINE_EM);
             continue;
         }
         char href[32];

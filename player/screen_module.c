@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "screen.h"
 
 static int page_shown(Ui *ui, Module *m, int i);
@@ -48,12 +49,14 @@ void screen_module_mark_seen(Ui *ui)
         return;
     ModPage *mp = &m->pages[ui->page];
     const char *name = mp->page && mp->page->name ? mp->page->name : mp->href;
+    int rc = 0;
     if (ui->store && m->attempt && name && !mp->seen &&
-        store_page_seen(ui->store, m->attempt, name) != 0)
-        ui_store_failed(ui);
+        (rc = store_page_seen(ui->store, m->attempt, name)) != 0)
+        ui_store_failed(ui, rc);
     mp->seen = 1;
-    /* the bookmark follows every page change */
-    if (ui->store && m->attempt && name)
+    /* the bookmark follows every page change (not right after a refusal:
+     * a second wait on a store that just said no helps no one) */
+    if (ui->store && m->attempt && name && rc == 0)
         attempt_save_progress(ui, m, name);
 }
 
@@ -85,7 +88,7 @@ int screen_module_step(Ui *ui, int dir)
     return 0;
 }
 
-int screen_module_open(Ui *ui, int i)
+static int open_module(Ui *ui, int i, int take_over)
 {
     if (i < 0 || i >= ui->nmods)
         return 0;
@@ -94,7 +97,7 @@ int screen_module_open(Ui *ui, int i)
         /* the learner gets the short reason; the administrator's details
            (what `wardplayer --check` prints) go to the log */
         ui_notice(ui, "%s", W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE));
-        fprintf(stderr, "wardplayer: %s\n", m->error);
+        log_msg("%s", m->error);
         return 1;
     }
     ui->cur = i;
@@ -102,7 +105,13 @@ int screen_module_open(Ui *ui, int i)
     ui->setting = -1;
     for (int k = 0; k < m->npages && !m->ours; k++)
         module_page(m, k);         /* ours: built when shown */
-    attempt_begin(ui, m);
+    if (attempt_begin(ui, m, take_over) == STORE_IN_USE) {
+        /* open in another player: the learner decides (screen_store.c) */
+        ui->in_use_mod = i;
+        ui->cur = -1;
+        ui_go(ui, SCR_IN_USE);
+        return 1;
+    }
     /* learner context from the profile; a role or setting this module does
      * not declare (a nurse in a module written for physicians and heads of
      * department) shows every page: nothing is hidden from her */
@@ -130,6 +139,16 @@ int screen_module_open(Ui *ui, int i)
     return screen_module_go_page(ui, start);
 }
 
+int screen_module_open(Ui *ui, int i)
+{
+    return open_module(ui, i, 0);
+}
+
+int screen_module_take_over(Ui *ui, int i)
+{
+    return open_module(ui, i, 1);
+}
+
 static void set_context(Ui *ui)
 {
     Module *m = ui_module(ui);
@@ -137,8 +156,9 @@ static void set_context(Ui *ui)
         return;
     const char *role = ui->role >= 0 ? m->course->roles[ui->role].id : "";
     const char *setting = ui->setting >= 0 ? m->course->settings[ui->setting].id : "";
-    if (store_learner_set_context(ui->store, role, setting) != 0)
-        ui_store_failed(ui);
+    int rc = store_learner_set_context(ui->store, role, setting);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
 }
 
 void screen_module_build_context(Gen *g)
@@ -212,9 +232,13 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         s->path[s->n++] = x->step_choice;
         const Step *to = x->step_choice->target;
         if ((!to || !to->choices) && !s->recorded) {
+            /* an ending is shown only once it is saved */
+            if (attempt_record_scenario(ui, m, s) != 0) {
+                s->n--;
+                return 1;
+            }
             s->recorded = 1;
             s->first_end = to ? to->end : END_NONE;
-            attempt_record_scenario(ui, m, s, to ? to->end : END_NONE);
             attempt_save_progress(ui, m, NULL);
         }
         ui->gen++;
@@ -233,8 +257,7 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         RState *s = m ? module_rstate(m, x->reflection) : NULL;
         if (!s)
             return 0;
-        s->saved = 1;
-        attempt_record_reflection(ui, m, s);
+        s->saved = attempt_record_reflection(ui, m, s) == 0;
         ui->gen++;
         return 1;
     }

@@ -49,8 +49,9 @@ static void load_learners(Ui *ui)
     ui->learners = NULL;
     ui->last_active = NULL;
     ui->nlearners = 0;
-    if (store_learner_list(ui->store, &ui->learners, &ui->nlearners) != 0) {
-        ui_store_failed(ui);
+    int rc = store_learner_list(ui->store, &ui->learners, &ui->nlearners);
+    if (rc != 0) {
+        ui_store_failed(ui, rc);
         return;
     }
     if (ui->nlearners == 0)
@@ -191,11 +192,14 @@ static void login_failed(Ui *ui, int rc)
 {
     if (rc == STORE_BAD_PIN)
         ui_notice(ui, "%s", W(ui, MSG_PLAYER_BAD_PIN));
-    else if (rc == STORE_PIN_WAIT)
-        /* TODO(issue 13): the time to retry, once the store says how long */
-        ui_notice(ui, "%s", W(ui, MSG_PLAYER_PIN_WAIT_SHORT));
-    else
-        ui_store_failed(ui);
+    else if (rc == STORE_PIN_WAIT) {
+        /* not a save that failed: the profile waits, and says how long */
+        char wait[128];
+        snprintf(wait, sizeof wait, W(ui, MSG_PLAYER_PIN_WAIT), store_pin_wait(ui->store));
+        ui_notice(ui, "%s", wait);
+    } else {
+        ui_store_failed(ui, rc);
+    }
 }
 
 static int create_profile(Ui *ui)
@@ -215,12 +219,17 @@ static int create_profile(Ui *ui)
     int64_t id = 0;
     const char *role = ui->new_role >= 0 ? ui->roles[ui->new_role].id : NULL;
     const char *setting = ui->new_setting >= 0 ? ui->settings[ui->new_setting].id : NULL;
-    if (store_learner_add(ui->store, name, ui->field[UI_FIELD_STAFF].data, role, setting, pin,
-                          &id) != 0) {
-        ui_store_failed(ui);
+    int rc = store_learner_add(ui->store, name, ui->field[UI_FIELD_STAFF].data, role, setting,
+                               pin, &id);
+    if (rc == STORE_INVALID) {
+        ui_notice(ui, "%s", W(ui, MSG_PLAYER_PROFILE_INVALID));
         return 1;
     }
-    int rc = ui_login(ui, id, pin);
+    if (rc != 0) {
+        ui_store_failed(ui, rc);
+        return 1;
+    }
+    rc = ui_login(ui, id, pin);
     if (rc != 0) {
         login_failed(ui, rc);
         return 1;

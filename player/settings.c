@@ -23,6 +23,7 @@ typedef struct IntKey {
 static const IntKey keys[] = {
     {"idle_timeout_minutes", offsetof(Settings, idle_timeout_minutes), 0, 1440,
      "idle_timeout_minutes = 10"},
+    {"retention_days", offsetof(Settings, retention_days), 0, 3650, "retention_days = 365"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -15,6 +15,9 @@
 typedef struct Settings {
     int idle_timeout_minutes;   /* log the learner out after this long without input,
                                    saving first; 0 = never; 0..1440 (10) */
+    int retention_days;         /* finished attempts older than this, once every statement
+                                   of theirs is sent, are removed (store_purge_finished);
+                                   0 = kept for ever; 0..3650 (0) */
 } Settings;
 
 /* Where the file is when neither --config nor $WARDPLAYER_CONFIG names one:

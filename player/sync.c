@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -665,6 +666,38 @@ static sqlite3 *open_set_aside(const char *dir, Buf *err)
     return db;
 }
 
+int sync_set_aside_forget(const char *data_dir, const char *account, size_t *removed,
+                          Buf *err)
+{
+    *removed = 0;
+    Buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", data_dir, SYNC_SET_ASIDE_FILE);
+    int exists = access(path.data, F_OK) == 0;
+    buf_release(&path);
+    if (!exists)
+        return 0;
+    sqlite3 *db = open_set_aside(data_dir, err);
+    if (!db)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "DELETE FROM set_aside WHERE"
+                                    " json_extract(json, '$.actor.account.name') = ?1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc == SQLITE_OK)
+        *removed = (size_t)sqlite3_changes(db);
+    else
+        buf_printf(err, "cannot clean the set-aside list: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 int sync_outbox(Store *s, const char *data_dir, const LrsConfig *c, int retry_set_aside,
                 SyncHttpFn http, void *http_ud, const volatile int *cancel, SyncReport *r,
                 Buf *err)
@@ -801,9 +834,19 @@ int sync_use_home_page(const char *data_dir, const LrsConfig *c, Buf *err)
 {
     if (!c->home_page[0])
         return 0;
-    Store *s = store_open(data_dir, NULL, err);
-    if (!s)
-        return -1;
+    /* the player's own connection has created, checked or salvaged the
+     * store already: this one only writes a setting into it */
+    int code = 0;
+    Buf why = BUF_INIT;
+    Store *s = store_open_with(data_dir, 0, &code, NULL, &why);
+    if (!s) {
+        /* no store (the learner goes on without saving): nothing to set */
+        if (code != STORE_NOT_FOUND)
+            buf_puts(err, why.data);
+        buf_release(&why);
+        return code == STORE_NOT_FOUND ? 0 : -1;
+    }
+    buf_release(&why);
     Buf cur = BUF_INIT;
     int rc = store_setting_get(s, "xapi.home_page", XAPI_DEFAULT_HOME_PAGE, &cur);
     if (rc == 0 && strcmp(cur.data, c->home_page) != 0)

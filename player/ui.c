@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "screen.h"
 #include "theme.h"
 #include "os.h"
@@ -148,9 +149,39 @@ void ui_notice(Ui *ui, const char *fmt, const char *arg)
     buf_printf(&ui->notice, fmt, arg);
 }
 
-void ui_store_failed(Ui *ui)
+/* Why a write was refused, in words the learner can act on. */
+static MsgId cause(int rc)
 {
-    ui_notice(ui, W(ui, MSG_PLAYER_SAVE_FAILED), store_errmsg(ui->store));
+    switch (rc) {
+    case STORE_BUSY:
+        return MSG_PLAYER_CAUSE_BUSY;
+    case STORE_FULL:
+        return MSG_PLAYER_CAUSE_FULL;
+    case STORE_READ_ONLY:
+        return MSG_PLAYER_CAUSE_READ_ONLY;
+    case STORE_TAKEN_OVER:
+        return MSG_PLAYER_CAUSE_TAKEN_OVER;
+    default:
+        return MSG_PLAYER_CAUSE_OTHER;
+    }
+}
+
+static void refused(Ui *ui, int rc, MsgId what)
+{
+    log_msg("the learner store refused a write (%s): %s", store_code_name(rc),
+            ui->store ? store_errmsg(ui->store) : "no store");
+    buf_clear(&ui->notice);
+    buf_printf(&ui->notice, W(ui, what), W(ui, cause(rc)));
+}
+
+void ui_store_failed(Ui *ui, int rc)
+{
+    refused(ui, rc, MSG_PLAYER_CHANGE_NOT_SAVED);
+}
+
+void ui_answer_failed(Ui *ui, int rc)
+{
+    refused(ui, rc, MSG_PLAYER_ANSWER_NOT_SAVED);
 }
 
 static void relayout(Ui *ui);
@@ -188,6 +219,12 @@ void ui_build(Ui *ui)
         break;
     case SCR_PIN:
         screen_profiles_build_pin(&g);
+        break;
+    case SCR_STORE:
+        screen_store_build(&g);
+        break;
+    case SCR_IN_USE:
+        screen_store_build_in_use(&g);
         break;
     case SCR_TOC:
         screen_contents_build(&g);
@@ -246,6 +283,8 @@ void ui_go(Ui *ui, Screen s)
 int ui_follow(Ui *ui, const char *href)
 {
     int rc = screen_library_follow(ui, href);
+    if (rc < 0)
+        rc = screen_store_follow(ui, href);
     if (rc < 0)
         rc = screen_profiles_follow(ui, href);
     if (rc < 0)
@@ -444,17 +483,11 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     if (screen_library_scan(ui, o->path, err) < 0)
         goto fail;
     collect_contexts(ui);
-    if (o->data_dir) {
-        Buf note = BUF_INIT;
-        ui->store = store_open(o->data_dir, &note, err);
-        if (!ui->store) {
-            buf_release(&note);
-            goto fail;
-        }
-        if (note.len)
-            ui_notice(ui, "%s", note.data);
-        buf_release(&note);
-    }
+    ui->in_use_mod = -1;
+    /* a store that cannot be written stops here, on a screen that says so
+     * (screen_store.c) */
+    if (o->data_dir && !screen_store_open(ui))
+        return ui;
     if (ui->store)
         ui_go(ui, SCR_PROFILES);
     else if (ui->nmods == 1 && screen_module_open(ui, 0) && ui->cur >= 0)
@@ -1014,7 +1047,8 @@ const UiView *ui_view(Ui *ui)
     buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? MSG_PLAYER_HINT_PAGE
                                                      : MSG_PLAYER_HINT_LIST));
     v->hint = ui->hint.data;
-    v->notice = ui->notice.len ? ui->notice.data : NULL;
+    v->notice = ui->notice.len ? ui->notice.data
+              : ui->nosave ? W(ui, MSG_PLAYER_STORE_NOSAVE_BANNER) : NULL;
     lay_bars(ui, v);
     return v;
 }

@@ -244,6 +244,8 @@ json_t *xapi_attempt_statement(const char *home_page, const StoreAttempt *a, Xap
     return st;
 }
 
+/* success: only a right or wrong answer has one; a partial ending earns a
+ * fraction (its score says how much) and is neither. */
 static int result_success(const char *result, int *success)
 {
     if (strcmp(result, "correct") == 0) {
@@ -282,12 +284,14 @@ json_t *xapi_answer_statement(const char *home_page, const StoreAttempt *a,
     json_t *r = json_object();
     if (r) {
         int success;
-        if (result_success(ans->result, &success)) {
+        double earned;
+        if (result_success(ans->result, &success))
             json_object_set_new(r, "success", json_boolean(success));
-            if (ans->weight > 0)
-                json_object_set_new(r, "score", score(1, success ? ans->weight : 0, 0,
-                                                      ans->weight, 1, success ? 1.0 : 0.0));
-        }
+        /* the store's reading of the result: the stored score, the CSV and
+         * this statement say the same fraction */
+        if (ans->weight > 0 && store_result_score(ans->result, &earned))
+            json_object_set_new(r, "score", score(1, earned * ans->weight, 0, ans->weight, 1,
+                                                  earned));
         json_object_set_new(r, "completion", json_true());
         json_object_set_new(r, "response", json_string(ans->response ? ans->response : ""));
         if (ans->latency_ms > 0)

@@ -206,6 +206,9 @@ int os_child_running(OsChild *c);
 /* Ends it (SIGTERM / TerminateProcess), waits for it and frees it. NULL ok. */
 void os_child_stop(OsChild *c);
 
+/* 1 when standard input is a terminal someone can answer at, else 0. */
+int os_stdin_is_terminal(void);
+
 /* ---- the session manager asking the program to end ----------------------------- */
 
 /* POSIX: puts a handler in front of the SIGTERM and SIGINT handlers already

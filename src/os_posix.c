@@ -564,6 +564,11 @@ void os_speech_stop(void)
 {
 }
 
+int os_stdin_is_terminal(void)
+{
+    return isatty(STDIN_FILENO);
+}
+
 /* ---- the session manager asking the program to end ----------------------------- */
 
 static volatile sig_atomic_t quit_signal;

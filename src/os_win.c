@@ -1198,6 +1198,11 @@ void os_speech_stop(void)
         ISpVoice_Speak(voice, NULL, SPF_PURGEBEFORESPEAK, NULL);
 }
 
+int os_stdin_is_terminal(void)
+{
+    return _isatty(_fileno(stdin));
+}
+
 /* ---- the session manager asking the program to end ----------------------------- */
 
 void os_catch_quit_signals(void)

@@ -107,7 +107,7 @@ static Ui *open_player(Env *e, Module **m_out)
     ui->role = course_role_index(m->course, "physician");
     ui->setting = course_setting_index(m->course, "ed");
     assert_true(ui->role >= 0 && ui->setting >= 0);
-    attempt_begin(ui, m);
+    attempt_begin(ui, m, 0);
     assert_true(m->attempt > 0);
     *m_out = m;
     return ui;
@@ -147,7 +147,7 @@ static void play(Ui *ui, Module *m, const char *id, const char *codes)
     assert_non_null(st);
     s->recorded = 1;
     s->first_end = st->end;
-    attempt_record_scenario(ui, m, s, st->end);
+    assert_int_equal(attempt_record_scenario(ui, m, s), 0);
 }
 
 /* An element of the attempt's CMI model, "" when unset (static buffer). */
