@@ -101,16 +101,15 @@ fi
 PKG="$T/Formation IA/essai-windows.fr.scorm2004.zip"
 
 # ---- the same sessions on Linux and on Windows -----------------------------------
-# Profiles: Tab Return opens "new profile" (or the profile once it exists);
-# the name is typed and the form's last link creates it. On a question page,
+# Profiles: Tab Return opens « Nouveau profil », whose name field has the
+# focus, and Enter creates it; once it exists, Enter in the profile search
+# (focused) opens the first profile. On a question page,
 # Tab Return walks the choices then submits; a scenario step is chosen by
 # Tab Return, twice to its end.
 cat >"$T/session1" <<'EOF'
 key Tab
 key Return
-key Tab
 text Hélène Dupré
-key shift+Tab
 key Return
 key Right
 key Tab
@@ -140,7 +139,6 @@ wait 20
 quit
 EOF
 cat >"$T/session2" <<'EOF'
-key Tab
 key Return
 key Right
 key Tab
