@@ -12,7 +12,7 @@ make_module
 
 seed() {            # DATA: Alice (q1, the scenario), Bruno (q1), both unsent
     { login_new "Alice Martin"; answer_first; printf 'key Right\n'; step_first; echo quit; } >"$T/a.txt"
-    { printf 'key Tab\nkey Tab\nkey Return\nkey Tab\ntext Bruno Petit\nkey shift+Tab\nkey Return\nwait 50\n';
+    { login_new "Bruno Petit";
       answer_second; echo quit; } >"$T/b.txt"
     run_player "$1" "$T/a.txt" || not_ok "seeding Alice" "$(cat "$T/out")"
     run_player "$1" "$T/b.txt" || not_ok "seeding Bruno" "$(cat "$T/out")"

@@ -115,11 +115,12 @@ EOF
 # ---- scripts: the page order is q1 (page 1), scenario (page 2), q2 (page 3) ----
 # On a page, Tab walks the targets: a question's choices, then its submit
 # button; Return activates.
-login_new() {       # a new profile named $1 (the profiles screen's first link)
-    printf 'key Tab\nkey Return\nkey Tab\ntext %s\nkey shift+Tab\nkey Return\nwait 50\n' "$1"
+login_new() {       # a new profile named $1: « Nouveau profil » (after the search
+                    # field), its name field has the focus, Enter creates it
+    printf 'key Tab\nkey Return\ntext %s\nkey Return\nwait 50\n' "$1"
 }
-login_first() {     # the first profile of the list
-    printf 'key Tab\nkey Return\nwait 50\n'
+login_first() {     # the first profile of the list: Enter in the search field
+    printf 'key Return\nwait 50\n'
 }
 answer_first() {    # the page's question: the first choice (right), submitted
     printf 'key Tab\nkey Return\nkey Tab\nkey Tab\nkey Return\nwait 20\n'
