@@ -237,21 +237,32 @@
         }).join('&');
     }
 
+    /* The State API's resource for this AU, learner and registration;
+     * with stateId one document, without it the list of their ids. */
     function statePath(s, stateId) {
-        return 'activities/state?' + query({ activityId: s.launch.activityId,
-            agent: JSON.stringify(s.launch.actor), registration: s.launch.registration,
-            stateId: stateId });
+        var q = { activityId: s.launch.activityId, agent: JSON.stringify(s.launch.actor),
+                  registration: s.launch.registration };
+        if (stateId)
+            q.stateId = stateId;
+        return 'activities/state?' + query(q);
     }
 
-    /* A JSON document of the State or Agent Profile API; null when there is
-     * none (404). */
-    function getDocument(s, path) {
+    function getJson(s, path) {
         return xapi(s, 'GET', path).then(function (r) {
-            if (r.status === 404)
-                return null;
             if (!r.ok)
                 throw new Error('GET ' + path.split('?')[0] + ': HTTP ' + r.status);
             return r.text().then(function (t) { return t ? JSON.parse(t) : null; });
+        });
+    }
+
+    /* A JSON document of the State or Agent Profile API, or null when there
+     * is none. The list of ids is read first (200, empty or not), so that an
+     * absent document costs no 404, which browsers log as an error. */
+    function getDocument(s, listPath, idParam, id) {
+        return getJson(s, listPath).then(function (ids) {
+            if (!Array.isArray(ids) || ids.indexOf(id) < 0)
+                return null;
+            return getJson(s, listPath + '&' + idParam + '=' + encodeURIComponent(id));
         });
     }
 
@@ -552,7 +563,7 @@
         window.addEventListener('pagehide', function () { s.unloading = true; });
         return fetchToken(launch.fetch).then(function (token) {
             s.auth = 'Basic ' + token;
-            return getDocument(s, statePath(s, 'LMS.LaunchData'));
+            return getJson(s, statePath(s, 'LMS.LaunchData'));
         }).then(function (ld) {
             if (!ld || !ld.contextTemplate || !ld.launchMode)
                 throw new Error('no LMS.LaunchData (or no contextTemplate or launchMode in it)');
@@ -562,12 +573,12 @@
                 isFinite(m) && m >= 0 && m <= 1 ? m : null;
             /* 11.0: read on startup; a single-language page has nothing to
              * change, and an LMS may have no such document */
-            return getDocument(s, 'agents/profile?' + query({
-                agent: JSON.stringify(launch.actor), profileId: 'cmi5LearnerPreferences' }))
+            return getDocument(s, 'agents/profile?' + query({ agent: JSON.stringify(launch.actor) }),
+                               'profileId', 'cmi5LearnerPreferences')
                 .catch(function (e) { warn('learner preferences', e); return null; });
         }).then(function (prefs) {
             s.preferences = prefs;
-            return getDocument(s, statePath(s, STATE_ID));
+            return getDocument(s, statePath(s, null), 'stateId', STATE_ID);
         }).then(function (saved) {
             s.resumed = !!(saved && saved.v === 1);
             s.state = s.resumed ? saved : { v: 1, suspend: '', location: '', comments: [],
