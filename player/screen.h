@@ -93,6 +93,9 @@ void screen_field(Gen *g, int i, const char *label);
 /* ---- attempt.c: the learner's attempt in the store ------------------------------ */
 
 void attempt_begin(Ui *ui, Module *m);      /* starts or resumes it, restoring answers */
+/* The learner leaves the module (library, profiles, quit): a cmi5 module's
+ * session ends (its "terminated"); the next attempt_begin opens another. */
+void attempt_leave(Ui *ui, Module *m);
 /* Location (page name, or NULL: unchanged), progress, score, status and this
  * session's time, committed. */
 void attempt_save_progress(Ui *ui, Module *m, const char *location);

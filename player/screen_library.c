@@ -63,7 +63,8 @@ void screen_library_build(Gen *g)
         if (m->lang && *m->lang)
             buf_printf(&line, " \xe2\x80\x94 %s", m->lang);
         int ed12 = m->ours ? m->doc.scorm == SCORM_12 : m->man->edition == MANIFEST_EDITION_12;
-        buf_printf(&line, " \xc2\xb7 SCORM %s", ed12 ? "1.2" : "2004");
+        int cmi5 = m->man->edition == MANIFEST_EDITION_CMI5;
+        buf_printf(&line, " \xc2\xb7 %s", cmi5 ? "cmi5" : ed12 ? "SCORM 1.2" : "SCORM 2004");
         if (m->course && m->course->duration_minutes > 0) {
             buf_puts(&line, " \xc2\xb7 ");
             buf_printf(&line, W(ui, MSG_PLAYER_MINUTES), m->course->duration_minutes);
@@ -106,7 +107,7 @@ static int has_suffix(const char *s, const char *suf)
     return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-static int add_module(Ui *ui, const char *path)
+static int add_au(Ui *ui, const char *path, int au)
 {
     if (ui->nmods >= LIBRARY_MAX_MODULES)
         return 0;
@@ -116,9 +117,21 @@ static int add_module(Ui *ui, const char *path)
     ui->mods = n;
     memset(&ui->mods[ui->nmods], 0, sizeof(Module));
     ui->mods[ui->nmods].path = strdup(path);
+    ui->mods[ui->nmods].au = au;
     if (!ui->mods[ui->nmods].path)
         return -1;
     ui->nmods++;
+    return 0;
+}
+
+/* A package is a module; a cmi5 course of several AUs (the curriculum) is
+ * one module per AU. */
+static int add_module(Ui *ui, const char *path)
+{
+    int n = module_cmi5_aus(path);
+    for (int au = 0; au < (n > 1 ? n : 1); au++)
+        if (add_au(ui, path, au) < 0)
+            return -1;
     return 0;
 }
 
@@ -137,10 +150,12 @@ int screen_library_scan(Ui *ui, const char *path, Buf *err)
     }
     if (!S_ISDIR(st.st_mode))
         return add_module(ui, path);
-    Buf man = BUF_INIT;
+    Buf man = BUF_INIT, cmi5 = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
-    int unzipped = stat(man.data, &st) == 0;
+    buf_printf(&cmi5, "%s/cmi5.xml", path);
+    int unzipped = stat(man.data, &st) == 0 || stat(cmi5.data, &st) == 0;
     buf_release(&man);
+    buf_release(&cmi5);
     if (unzipped)
         return add_module(ui, path);
     DIR *d = opendir(path);

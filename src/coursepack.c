@@ -26,7 +26,8 @@ static int usage(FILE *out)
           "             --format scorm (the default) SCORM 1.2 and 2004 (--scorm picks one),\n"
           "             cmi5 a cmi5 course package, all both; --curriculum FILE also\n"
           "             writes the modules FILE lists as the AUs of one cmi5 course\n"
-          "  validate   check SCORM zips (any author) the way an LMS administrator needs\n"
+          "  validate   check SCORM zips or cmi5 course packages (any author) the way an\n"
+          "             LMS administrator needs\n"
           "\n"
           "  --no-cache render every SVG again instead of using the render cache\n"
           "             (~/.cache/coursepack; also COURSEPACK_NO_CACHE=1)\n"
@@ -251,15 +252,17 @@ static int cmd_validate(int argc, char **argv)
             continue;
         }
         Diag d = DIAG_INIT;
-        int rc = validate_package(argv[i], schemas, &d);
+        int cmi5 = 0;
+        int rc = validate_package_kind(argv[i], schemas, &cmi5, &d);
         diag_print(&d, stderr);
         if (rc < 0 || d.errors) {
             had_error = 1;
             fprintf(stderr, "%s: not valid: %zu error(s), %zu warning(s)\n", argv[i],
                     d.errors, d.warnings);
         } else {
-            printf("%s: valid SCORM package%s (%zu warning(s))\n", argv[i],
-                   schemas ? ", schema-checked" : "", d.warnings);
+            printf("%s: valid %s%s (%zu warning(s))\n", argv[i],
+                   cmi5 ? "cmi5 course package" : "SCORM package",
+                   schemas && !cmi5 ? ", schema-checked" : "", d.warnings);
         }
         diag_release(&d);
         npkgs++;
