@@ -518,42 +518,299 @@ static void lay_image(Ctx *C, const Image *img, int x, int w)
     }
 }
 
+/* ---- tables ------------------------------------------------------------------ */
+
+#define TABLE_MAX_COLS 64       /* cells starting further right are not shown (nor
+                                   past what fits the column at a minimal width) */
+
+/* Where a cell sits in its table's grid (HTML's table model, simplified:
+ * each row's cells take the first columns not covered by a rowspan above). */
+typedef struct CellAt {
+    const Block *cell;
+    int row, col, rows, cols;
+    int min, max;           /* widths its text needs: longest word, one line */
+    size_t bg;              /* its header background item, or (size_t)-1 */
+} CellAt;
+
+static int max_i(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/* The widths text needs: its longest word (*min) and all of it on one line
+ * (*max). A word runs on across style changes up to a space. */
+static void text_widths(Ctx *C, const Inline *in, int face, int *min, int *max)
+{
+    int line = 0, word = 0;
+    *min = *max = 0;
+    for (; in; in = in->next) {
+        if (in->style & INLINE_BREAK) {
+            *max = max_i(*max, line);
+            line = word = 0;
+            continue;
+        }
+        FontId f = style_font(in->style, SIZE_BODY, face);
+        const char *s = in->text;
+        size_t n = strlen(s), i = 0;
+        while (i < n) {
+            size_t j = i;
+            while (j < n && s[j] != ' ')
+                j++;
+            if (j > i) {
+                int ww = C->m->measure(C->m->ud, f, s + i, j - i);
+                word += ww;
+                line += ww;
+                *min = max_i(*min, word);
+            }
+            if (j < n) {
+                line += C->m->measure(C->m->ud, f, " ", 1);
+                word = 0;
+                j++;
+            }
+            i = j;
+        }
+    }
+    *max = max_i(*max, line);
+}
+
+/* Places the cells in the grid; returns how many (at most cap), the number
+ * of columns in *ncols. */
+static size_t place_cells(const Block *t, int nrows, int maxcols, CellAt *at, size_t cap,
+                          int *ncols)
+{
+    int busy[TABLE_MAX_COLS] = {0};     /* first row where each column is free again */
+    size_t n = 0;
+    int r = 0;
+    *ncols = 0;
+    for (const Block *row = t->children; row; row = row->next, r++) {
+        int col = 0;
+        for (const Block *c = row->children; c && n < cap; c = c->next) {
+            while (col < maxcols && busy[col] > r)
+                col++;
+            if (col >= maxcols)
+                break;
+            int cs = c->u.cell.colspan > 1 ? c->u.cell.colspan : 1;
+            int rs = c->u.cell.rowspan > 1 ? c->u.cell.rowspan : 1;
+            if (cs > maxcols - col)
+                cs = maxcols - col;
+            if (rs > nrows - r)
+                rs = nrows - r;
+            at[n] = (CellAt){ c, r, col, rs, cs, 0, 0, (size_t)-1 };
+            for (int k = col; k < col + cs; k++)
+                busy[k] = r + rs;
+            col += cs;
+            *ncols = max_i(*ncols, col);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Column widths filling w: each column gets at least its longest word when
+ * the table can, and what is left goes where text is longest (as a
+ * browser's automatic table layout does). ncols * least <= w. */
+static void column_widths(CellAt *at, size_t n, int ncols, int w, int least, int *cw)
+{
+    int minw[TABLE_MAX_COLS], maxw[TABLE_MAX_COLS];
+    for (int c = 0; c < ncols; c++)
+        minw[c] = maxw[c] = least;
+    for (int pass = 0; pass < 2; pass++) {      /* single cells first, then spans */
+        for (size_t i = 0; i < n; i++) {
+            if ((at[i].cols > 1) != pass)
+                continue;
+            int hmin = 0, hmax = 0;
+            for (int c = at[i].col; c < at[i].col + at[i].cols; c++) {
+                hmin += minw[c];
+                hmax += maxw[c];
+            }
+            for (int c = at[i].col; c < at[i].col + at[i].cols; c++) {
+                if (at[i].min > hmin)
+                    minw[c] += (at[i].min - hmin) / at[i].cols + 1;
+                if (at[i].max > hmax)
+                    maxw[c] += (at[i].max - hmax) / at[i].cols + 1;
+                maxw[c] = max_i(maxw[c], minw[c]);
+            }
+        }
+    }
+    long smin = 0, smax = 0;
+    for (int c = 0; c < ncols; c++) {
+        smin += minw[c];
+        smax += maxw[c];
+    }
+    long used = 0;
+    for (int c = 0; c < ncols; c++) {
+        if (smax <= w)
+            cw[c] = (int)(maxw[c] + (w - smax) * maxw[c] / (smax ? smax : 1));
+        else if (smin <= w)
+            cw[c] = (int)(minw[c] + (w - smin) * (maxw[c] - minw[c])
+                                    / (smax - smin ? smax - smin : 1));
+        else    /* words must break: each column its least, the rest after longest words */
+            cw[c] = least + (int)((long)(w - (long)least * ncols) * (minw[c] - least)
+                                  / (smin - (long)least * ncols ? smin - (long)least * ncols : 1));
+        used += cw[c];
+    }
+    if (used < w && ncols > 0)
+        cw[ncols - 1] += (int)(w - used);
+}
+
+/* A table: its caption above it, cells on a grid (colspan, rowspan), a rule
+ * under each row except through a cell that spans down, a rule between
+ * cells, header cells bold on a tinted background. */
 static void lay_table(Ctx *C, const Block *t, int x, int w)
 {
-    int ncols = 0;
-    for (const Block *r = t->children; r; r = r->next) {
-        int n = 0;
+    int nrows = 0;
+    size_t ncells = 0;
+    for (const Block *r = t->children; r; r = r->next, nrows++)
         for (const Block *c = r->children; c; c = c->next)
-            n++;
-        if (n > ncols)
-            ncols = n;
+            ncells++;
+    if (t->text) {
+        lay_text(C, t->text, x, w, SIZE_BODY, FACE_BOLD, COLOR_TEXT, -1, ALIGN_DEFAULT);
+        C->y += C->em / 4;
     }
-    if (ncols == 0)
+    if (ncells == 0)
         return;
-    int pad = C->em / 3;
-    int cw = w / ncols;
-    if (cw < 3 * pad + 4)
-        cw = 3 * pad + 4;
-    add_rect(C, x, C->y, cw * ncols, 1, COLOR_RULE, -1);
-    for (const Block *r = t->children; r; r = r->next) {
-        int top = C->y, bottom = C->y;
-        if (r->u.row.header)
-            add_rect(C, x, top + 1, cw * ncols, 0, COLOR_CODE_BG, -1);
-        size_t bg = C->L->nitems - 1;
-        int col = 0;
-        for (const Block *c = r->children; c; c = c->next, col++) {
-            C->y = top + pad;
-            lay_text(C, c->text, x + col * cw + pad, cw - 2 * pad, SIZE_BODY,
-                     (r->u.row.header || c->u.cell.header) ? FACE_BOLD : FACE_REGULAR,
-                     COLOR_TEXT, -1, c->u.cell.align);
-            if (C->y + pad > bottom)
-                bottom = C->y + pad;
+    CellAt *at = malloc(ncells * sizeof(*at));
+    int *top = malloc((size_t)(nrows + 1) * sizeof(*top));
+    int *bottom = calloc((size_t)nrows, sizeof(*bottom));
+    if (!at || !top || !bottom) {
+        C->L->oom = 1;
+        goto out;
+    }
+    int ncols = 0;
+    int pad = C->em / 3, least = 3 * pad + 4;
+    /* as many columns as fit at least width: a wider table never leaves the
+       column (cells further right are not shown) */
+    int maxcols = w / least < TABLE_MAX_COLS ? (w / least > 0 ? w / least : 1) : TABLE_MAX_COLS;
+    size_t n = place_cells(t, nrows, maxcols, at, ncells, &ncols);
+    int cw[TABLE_MAX_COLS], cx[TABLE_MAX_COLS + 1];
+    for (size_t i = 0; i < n; i++) {
+        const Block *row = t->children;
+        for (int k = 0; k < at[i].row; k++)
+            row = row->next;
+        int face = row->u.row.header || at[i].cell->u.cell.header ? FACE_BOLD : FACE_REGULAR;
+        text_widths(C, at[i].cell->text, face, &at[i].min, &at[i].max);
+        at[i].min += 2 * pad + 1;
+        at[i].max += 2 * pad + 1;
+    }
+    column_widths(at, n, ncols, w, least, cw);
+    cx[0] = x;
+    for (int c = 0; c < ncols; c++)
+        cx[c + 1] = cx[c] + cw[c];
+    int width = cx[ncols] - x;
+    add_rect(C, x, C->y, width, 1, COLOR_RULE, -1);
+    C->y += 1;
+    size_t i = 0;
+    int r = 0;
+    for (const Block *row = t->children; row; row = row->next, r++) {
+        top[r] = C->y;
+        bottom[r] = max_i(bottom[r], C->y + 2 * pad);
+        for (; i < n && at[i].row == r; i++) {
+            const Block *c = at[i].cell;
+            int header = row->u.row.header || c->u.cell.header;
+            int x0 = cx[at[i].col], x1 = cx[at[i].col + at[i].cols];
+            if (header) {
+                at[i].bg = C->L->nitems;
+                add_rect(C, x0, top[r], x1 - x0, 0, COLOR_CODE_BG, -1);
+            }
+            C->y = top[r] + pad;
+            lay_text(C, c->text, x0 + pad, x1 - x0 - 2 * pad, SIZE_BODY,
+                     header ? FACE_BOLD : FACE_REGULAR, COLOR_TEXT, -1, c->u.cell.align);
+            int last = at[i].row + at[i].rows - 1;
+            bottom[last] = max_i(bottom[last], C->y + pad);
         }
-        if (r->u.row.header && !C->L->oom)
-            C->L->items[bg].r.h = bottom - top - 1;
-        C->y = bottom;
-        add_rect(C, x, C->y, cw * ncols, 1, COLOR_RULE, -1);
-        C->y += 1;
+        /* the rule under this row, left out where a cell goes on below it */
+        int seg = -1;
+        for (int c = 0; c <= ncols; c++) {
+            int open = 0;
+            if (c < ncols) {
+                open = 1;
+                for (size_t k = 0; k < n; k++)
+                    if (at[k].row <= r && at[k].row + at[k].rows - 1 > r && at[k].col <= c
+                        && c < at[k].col + at[k].cols)
+                        open = 0;
+            }
+            if (open && seg < 0)
+                seg = c;
+            else if (!open && seg >= 0) {
+                add_rect(C, cx[seg], bottom[r], cx[c] - cx[seg], 1, COLOR_RULE, -1);
+                seg = -1;
+            }
+        }
+        C->y = bottom[r] + 1;
+        if (r + 1 < nrows)
+            bottom[r + 1] = max_i(bottom[r + 1], C->y);
+    }
+    top[nrows] = C->y;
+    /* now that rows have heights: header backgrounds, rules between cells */
+    for (size_t k = 0; k < n && !C->L->oom; k++) {
+        int y0 = top[at[k].row], y1 = top[at[k].row + at[k].rows] - 1;
+        if (at[k].bg != (size_t)-1)
+            C->L->items[at[k].bg].r.h = y1 - y0;
+        if (at[k].col > 0)
+            add_rect(C, cx[at[k].col], y0, 1, y1 - y0, COLOR_RULE, -1);
+    }
+out:
+    free(at);
+    free(top);
+    free(bottom);
+}
+
+/* ---- notices ------------------------------------------------------------------ */
+
+/* tmpl with "%1" replaced by arg (no printf: words may come from a page). */
+static const char *fill(Ctx *C, const char *tmpl, const char *arg)
+{
+    const char *at = strstr(tmpl, "%1");
+    if (!at)
+        return tmpl;
+    char *s = arena_printf(&C->L->scratch, "%.*s%s%s", (int)(at - tmpl), tmpl, arg ? arg : "",
+                           at + 2);
+    if (!s)
+        C->L->oom = 1;
+    return s ? s : "";
+}
+
+/* What a third-party page has that the player cannot show (a video, a
+ * sound, a page built by scripts), said on a panel in the learner's words
+ * (the catalogue's keys "player.notice-video", "...-unnamed", "...-detail"
+ * and the same for "audio" and "browser"). Without words, the file name. */
+static void lay_notice(Ctx *C, const Block *b, int x, int w)
+{
+    static const char *const keys[][3] = {
+        [NOTICE_VIDEO] = { "player.notice-video", "player.notice-video-unnamed",
+                           "player.notice-video-detail" },
+        [NOTICE_AUDIO] = { "player.notice-audio", "player.notice-audio-unnamed",
+                           "player.notice-audio-detail" },
+        [NOTICE_NEEDS_BROWSER] = { "player.notice-browser", "player.notice-browser",
+                                   "player.notice-browser-detail" },
+    };
+    unsigned k = (unsigned)b->u.notice.kind;
+    if (k >= sizeof(keys) / sizeof(keys[0]))
+        return;
+    const char *file = b->u.notice.file;
+    const char *title = file ? fill(C, word(C, keys[k][0], "%1"), file)
+                             : word(C, keys[k][1], "");
+    const char *detail = word(C, keys[k][2], "");
+    if (!*title && !*detail)
+        return;
+    int em = C->em, pad = inset(em * 3 / 4, w), bar = em / 4 > 3 ? em / 4 : 3;
+    size_t bg = C->L->nitems;
+    int top = C->y;
+    add_rect(C, x, top, w, 0, COLOR_WARNING_BG, -1);
+    add_rect(C, x, top, bar, 0, COLOR_WARNING_BAR, -1);
+    C->y += pad;
+    if (*title)
+        lay_plain(C, title, x + pad + bar, w - 2 * pad - bar, SIZE_BODY, FACE_BOLD,
+                  COLOR_TEXT, -1);
+    if (*title && *detail)
+        C->y += em / 4;
+    if (*detail)
+        lay_plain(C, detail, x + pad + bar, w - 2 * pad - bar, SIZE_BODY, FACE_REGULAR,
+                  COLOR_TEXT, -1);
+    C->y += pad;
+    if (!C->L->oom) {
+        C->L->items[bg].r.h = C->y - top;
+        C->L->items[bg + 1].r.h = C->y - top;
     }
 }
 
@@ -833,8 +1090,13 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
             int indent = inset(em * 3 / 2, w);
             if (indent < mw + em / 2)
                 indent = mw + em / 2;
+            int y0 = C->y;
             lay_marker(C, x + indent - mw - em / 2, C->y, mk, COLOR_MUTED, -1);
             lay_blocks(C, it->children, x + indent, w - indent, depth + 1);
+            /* an empty item still holds its marker's line */
+            int below = y0 + font_lh(C, FONT_ID(FACE_REGULAR, SIZE_BODY));
+            if (C->y < below)
+                C->y = below;
             C->y += em / 4;
         }
         break;
@@ -923,6 +1185,9 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
         lay_reflection(C, &b->u.reflection, x, w, depth);
         break;
     case BLOCK_REFERENCES:
+        break;
+    case BLOCK_NOTICE:
+        lay_notice(C, b, x, w);
         break;
     }
 }

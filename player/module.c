@@ -56,13 +56,30 @@ static char *diag_text(const Diag *d)
 }
 
 /* Third-party: one page per entry of the organization that launches a file
- * of the package, in the manifest's order (a cmi5 AU: its own page only). */
+ * of the package, in the manifest's order; an organization in chapters also
+ * gets its contents (chapters and pages, with their depth). A cmi5 AU: its
+ * own page only (a course's AUs are modules of their own). */
 static void list_pages(Module *m)
 {
     size_t n;
     const ScormItem *items = scorm_items(m->pkg, &n);
+    int chapters = 0;
+    for (size_t i = 0; i < n; i++)
+        chapters |= !items[i].href && !items[i].url;
     for (size_t i = 0; i < n; i++) {
-        if (!items[i].href || (scorm_cmi5(m->pkg) && (int)i != m->au))
+        if (scorm_cmi5(m->pkg) && (int)i != m->au)
+            continue;
+        if (!items[i].href && items[i].url)
+            continue;       /* a web page: nothing to show offline */
+        if (chapters) {
+            TocEntry *nt = realloc(m->toc, (size_t)(m->ntoc + 1) * sizeof(*nt));
+            if (!nt)
+                return;
+            m->toc = nt;
+            m->toc[m->ntoc++] = (TocEntry){ items[i].title ? items[i].title : items[i].href,
+                                            items[i].href ? m->npages : -1, items[i].depth };
+        }
+        if (!items[i].href)
             continue;
         ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
         if (!np)
@@ -199,8 +216,10 @@ const Page *module_page(Module *m, int i)
     mp->own = course_new();
     if (mp->own && module_read(m, mp->href, &b, &d) == 0) {
         PageDoc doc;
-        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages)
+        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages) {
             mp->page = doc.lang->pages;
+            mp->needs_browser = doc.needs_browser;
+        }
     }
     if (!mp->page && mp->own) {
         /* show why, as a page */
@@ -225,6 +244,7 @@ void module_release(Module *m)
     for (int i = 0; i < m->npages; i++)
         course_free(m->pages[i].own);
     free(m->pages);
+    free(m->toc);
     for (int i = 0; i < m->nrs; i++)
         buf_release(&m->rs[i].text);
     free(m->qs);

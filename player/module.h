@@ -43,8 +43,17 @@ typedef struct ModPage {
     const char *href;       /* third-party: launch file of the item */
     const Page *page;       /* NULL until loaded */
     Course *own;            /* third-party: the course its page was read into */
+    int needs_browser;      /* third-party: a page built by scripts (page_read) */
     int seen;
 } ModPage;
+
+/* A line of a third-party module's contents: a page, or a chapter (an
+ * organization item grouping pages). */
+typedef struct TocEntry {
+    const char *title;      /* borrowed from the package */
+    int page;               /* index in Module.pages, or -1 for a chapter */
+    int depth;              /* 0: an item of the organization itself */
+} TocEntry;
 
 typedef struct Module {
     char *path;             /* owned: a zip or an unzipped package folder */
@@ -64,6 +73,8 @@ typedef struct Module {
     const char *title, *lang, *id, *version;
     ModPage *pages;
     int npages;
+    TocEntry *toc;          /* third-party in chapters: the contents, in order; else NULL */
+    int ntoc;
     QState *qs;
     int nqs;
     SState *ss;

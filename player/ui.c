@@ -65,7 +65,8 @@ static const char *hook_word(void *ud, const char *key)
     if (w)
         return w;
     for (int i = 0; i < MSG_COUNT; i++)
-        if (msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+        if ((msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+            || strcmp(msg_key((MsgId)i), key) == 0)     /* "player.notice-video"... */
             return W(ui, (MsgId)i);
     return NULL;
 }
@@ -261,9 +262,9 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     }
     if (ui->store)
         ui_go(ui, SCR_PROFILES);
-    else if (ui->nmods == 1 && screen_module_open(ui, 0))
+    else if (ui->nmods == 1 && screen_module_open(ui, 0) && ui->cur >= 0)
         ;
-    else
+    else    /* a library, or the one package could not be opened: say so there */
         ui_go(ui, SCR_LIBRARY);
     return ui;
 fail:
@@ -718,6 +719,20 @@ int ui_module_problem(const char *path, Buf *out)
     if (!m.path || module_check_data(&m) < 0) {
         buf_printf(out, "%s\n", m.error ? m.error : "out of memory");
         rc = -1;
+    } else if (!m.ours) {
+        /* pages an authoring tool builds by script: learners get a notice there */
+        int built = 0;
+        const char *first = NULL;
+        for (int i = 0; i < m.npages; i++) {
+            module_page(&m, i);
+            if (m.pages[i].needs_browser && !built++)
+                first = m.pages[i].href;
+        }
+        if (built)
+            buf_printf(out, "%s: warning: %d of %d page%s %s built by scripts (first: '%s'); "
+                       "the player shows learners that this module needs a web browser "
+                       "there (give them this module in the LMS)\n", path, built, m.npages,
+                       m.npages > 1 ? "s" : "", built > 1 ? "are" : "is", first);
     }
     module_release(&m);
     return rc;

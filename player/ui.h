@@ -103,7 +103,9 @@ int ui_wants_text(const Ui *ui);
 
 /* Whether the player can open the package at path (a zip, or an unzipped
  * package folder): returns 0, or -1 with why (validate's errors, one per
- * line) appended to out. `wardplayer --check` (check.h) uses it. */
+ * line) appended to out. A third-party package it can open is read page by
+ * page, and pages built by scripts (shown as a notice) are counted in a
+ * warning line. `wardplayer --check` (check.h) uses it. */
 int ui_module_problem(const char *path, Buf *out);
 
 #endif

@@ -68,9 +68,10 @@ typedef enum BlockKind {
     BLOCK_QUOTE,        /* children */
     BLOCK_CODE,         /* literal */
     BLOCK_RULE,
-    BLOCK_TABLE,        /* children are BLOCK_TABLE_ROW; first rows may be header */
+    BLOCK_TABLE,        /* children are BLOCK_TABLE_ROW; first rows may be header;
+                           text: its caption (NULL: none) */
     BLOCK_TABLE_ROW,    /* header flag; children are BLOCK_TABLE_CELL */
-    BLOCK_TABLE_CELL,   /* text, align */
+    BLOCK_TABLE_CELL,   /* text, align, colspan, rowspan */
     BLOCK_IMAGE,        /* image */
     BLOCK_CALLOUT,      /* callout kind, title; children */
     BLOCK_GROUP,        /* an `only` block: children for an audience */
@@ -78,9 +79,19 @@ typedef enum BlockKind {
     BLOCK_SCENARIO,     /* scenario */
     BLOCK_REFLECTION,   /* reflection */
     BLOCK_REFERENCES,   /* placeholder for the bibliography (generated page) */
+    BLOCK_NOTICE,       /* notice: what a third-party page has that cannot be shown
+                           here (a video, a page built by scripts); the player words it */
 } BlockKind;
 
+#define CELL_MAX_COLSPAN 1000      /* as browsers bound them */
+#define CELL_MAX_ROWSPAN 65534
+
 typedef enum CalloutKind { CALLOUT_KEYFACT, CALLOUT_WARNING } CalloutKind;
+typedef enum NoticeKind {
+    NOTICE_VIDEO,           /* a <video>: file is its file name */
+    NOTICE_AUDIO,           /* an <audio>: file is its file name */
+    NOTICE_NEEDS_BROWSER,   /* the page is built by scripts or frames */
+} NoticeKind;
 typedef enum CellAlign { ALIGN_DEFAULT, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } CellAlign;
 
 typedef struct Image {
@@ -109,14 +120,20 @@ struct Block {
     Audience audience;
     Block *children;        /* first child, or NULL */
     Block *next;            /* next sibling */
-    Inline *text;           /* HEADING, PARAGRAPH, TABLE_CELL */
+    Inline *text;           /* HEADING, PARAGRAPH, TABLE_CELL; TABLE: caption */
     union {
         struct { int level; const char *anchor; } heading;
         struct { int ordered; int start; int tight; } list;
         struct { const char *literal; const char *lang; } code;
         struct { int header; } row;
-        struct { CellAlign align; int header; } cell;
+        struct {
+            CellAlign align;
+            int header;
+            int colspan, rowspan;   /* cells covered; 0 counts as 1 */
+        } cell;
         struct { CalloutKind kind; const char *title; } callout;
+        struct { NoticeKind kind; const char *file; } notice;  /* file: a name, no
+                                                                   folder; may be NULL */
         Image image;
         Question *question;
         Scenario *scenario;

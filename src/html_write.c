@@ -814,6 +814,7 @@ static void block(Writer *w, const Block *b)
         reflection(w, b);
         break;
     case BLOCK_REFERENCES:      /* the bibliography is its own generated page */
+    case BLOCK_NOTICE:          /* only page_read makes these, from third-party pages */
         break;
     }
 }

@@ -29,6 +29,7 @@
 
 #include "arena.h"
 #include "le.h"
+#include "utf8.h"
 #include "zip_fixup.h"
 #include "zip_method.h"
 
@@ -51,36 +52,6 @@ static const char *arch_err(struct archive *a)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static int utf8_valid(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s;
-        int n;
-        unsigned min;
-        if (c < 0x80) {
-            s++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return 0;
-        }
-        s++;
-        for (int i = 0; i < n; i++, s++) {
-            if ((*s & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (*s & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return 0;
-    }
-    return 1;
-}
-
 int package_name_ok(const char *name, const char **why)
 {
     const char *w = NULL;
@@ -90,7 +61,7 @@ int package_name_ok(const char *name, const char **why)
         w = "absolute path";
     else if (strchr(name, '\\'))
         w = "backslash in the path";
-    else if (!utf8_valid((const unsigned char *)name))
+    else if (!utf8_valid(name))
         w = "name is not valid UTF-8";
     else if (strlen(name) > 1024)
         w = "name longer than 1024 bytes";
@@ -139,7 +110,7 @@ int package_name_ok(const char *name, const char **why)
  * name is not valid UTF-8, become \xNN. */
 static void printable_name(const char *name, char *out, size_t cap)
 {
-    int utf8 = utf8_valid((const unsigned char *)name);
+    int utf8 = utf8_valid(name);
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p && o + 5 < cap; p++) {
         if (*p < 0x20 || *p == 0x7F || (*p >= 0x80 && !utf8))
@@ -848,7 +819,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
     /* libarchive turns '\\' into '/' in names; the raw names are checked here. */
     int cd_bad_utf8 = 0;
     for (size_t i = 0; i < ncd; i++) {
-        if (!utf8_valid((const unsigned char *)cdv[i].name)) {
+        if (!utf8_valid(cdv[i].name)) {
             char shown[1100];
             printable_name(cdv[i].name, shown, sizeof(shown));
             diag_error(d, at, "entry '%s': name is not valid UTF-8 (rebuild the zip with a "
@@ -925,7 +896,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         }
         const char *why;
         if (!package_name_ok(name, &why)) {
-            if (cd_bad_utf8 && (!*name || !utf8_valid((const unsigned char *)name)))
+            if (cd_bad_utf8 && (!*name || !utf8_valid(name)))
                 continue;   /* reported above from the raw name */
             char shown[1100];
             printable_name(name, shown, sizeof(shown));

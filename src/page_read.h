@@ -48,6 +48,8 @@ typedef struct PageDoc {
     PageSlot *slots;        /* page_read_lazy(): one per page (arena), else NULL */
     int nslots;
     int nbuilt;             /* pages page_build() has built */
+    int needs_browser;      /* a third-party page built by scripts or frames: its
+                               blocks start with a NOTICE_NEEDS_BROWSER notice */
 } PageDoc;
 
 /* Parses data[0..len) (UTF-8 unless the page declares otherwise) with

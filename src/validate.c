@@ -641,9 +641,13 @@ int validate_data(ScormPackage *p, Diag *d)
         size_t cap = f->size ? (size_t)f->size : 1;
         if (scorm_read(p, f->name, cap, &b, d) != 0)
             continue;   /* the message says why */
-        if (b.len != f->size)
+        if (b.len != f->size && strcmp(scorm_container(p), "zip") == 0)
             diag_error(d, srcloc(label, 0, 0), "'%s' has %zu bytes but its header says "
                        "%llu (the zip is damaged; rebuild it)", f->name, b.len, f->size);
+        else if (b.len != f->size)
+            diag_error(d, srcloc(label, 0, 0), "'%s' changed while the folder was being "
+                       "checked (%llu bytes, then %zu; check it again once nothing writes "
+                       "to it)", f->name, f->size, b.len);
     }
     buf_release(&b);
     return d->errors > errors ? -1 : 0;

@@ -360,7 +360,7 @@ static void test_page_read__third_party_static_content(void **state)
         "<table><tr><td>x<td>y</table>\n"
         "<img src=\"pic.jpg\" alt=\"A picture\">\n"
         "<form><input type=text value=secret><select><option>opt</select></form>\n"
-        "<noscript>enable js</noscript><p>End &amp; done</p></div></body></html>";
+        "<p>End &amp; done</p></div></body></html>";
     Fixture f;
     assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
     assert_false(f.doc.ours);
@@ -378,7 +378,7 @@ static void test_page_read__third_party_static_content(void **state)
     assert_int_equal(nth(b, 3)->kind, BLOCK_IMAGE);
     assert_string_equal(nth(b, 3)->u.image.alt, "A picture");
     assert_string_equal(text_of(nth(b, 4)->text), "End & done");
-    /* nothing of the script, style, iframe, form controls or noscript */
+    /* nothing of the script, style, iframe or form controls */
     for (const Block *k = b; k; k = k->next) {
         if (!k->text)
             continue;
@@ -387,7 +387,6 @@ static void test_page_read__third_party_static_content(void **state)
         assert_null(strstr(t, "frame text"));
         assert_null(strstr(t, "secret"));
         assert_null(strstr(t, "opt"));
-        assert_null(strstr(t, "enable js"));
     }
     fixture_release(&f);
 }
@@ -881,6 +880,201 @@ static void test_page_read__lazy_falls_back_when_pages_cannot_be_located(void **
     fixture_release(&e);
 }
 
+
+/* ---- third-party content shown honestly (issue 13.8) ---------------------- */
+
+/* A ward's board of vascular accesses: a room spans two rows, "Abords en
+ * place" spans two columns. Read without the spans, « CVC 4 j » would sit
+ * under « Périphérique ». */
+static const char WARD_TABLE[] =
+    "<!DOCTYPE html><html lang=\"fr\"><head><title>Abords</title></head><body>\n"
+    "<table>\n"
+    "<caption>Abords vasculaires du service (exemple fictif)</caption>\n"
+    "<thead>\n"
+    "<tr><th rowspan=\"2\">Chambre</th><th rowspan=\"2\">Patient</th>"
+    "<th colspan=\"2\">Abords en place</th></tr>\n"
+    "<tr><th>Périphérique</th><th>Central</th></tr>\n"
+    "</thead>\n"
+    "<tbody>\n"
+    "<tr><td>12</td><td>M. A.</td><td>KTP 2 j</td><td>—</td></tr>\n"
+    "<tr><td rowspan=\"2\">14</td><td>Mme B.</td><td>KTP 1 j</td><td>—</td></tr>\n"
+    "<tr><td>Mme C.</td><td>—</td><td>CVC 4 j</td></tr>\n"
+    "<tr><td>16</td><td>M. D.</td><td colspan=\"2\">Aucun abord</td></tr>\n"
+    "</tbody>\n"
+    "</table></body></html>\n";
+
+static const Block *cell(const Block *table, int row, int col)
+{
+    return nth(nth(table->children, row)->children, col);
+}
+
+static void test_page_read__table_spans_and_caption(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, WARD_TABLE, sizeof(WARD_TABLE) - 1), 0);
+    const Block *t = f.doc.lang->pages->blocks;
+    assert_int_equal(t->kind, BLOCK_TABLE);
+    assert_non_null(t->text);
+    assert_string_equal(text_of(t->text), "Abords vasculaires du service (exemple fictif)");
+    assert_int_equal(count(t->children), 6);
+    assert_true(nth(t->children, 0)->u.row.header);
+    assert_true(nth(t->children, 1)->u.row.header);
+    assert_false(nth(t->children, 2)->u.row.header);
+    assert_int_equal(cell(t, 0, 0)->u.cell.rowspan, 2);
+    assert_int_equal(cell(t, 0, 0)->u.cell.colspan, 1);
+    assert_int_equal(cell(t, 0, 2)->u.cell.colspan, 2);
+    assert_string_equal(text_of(cell(t, 0, 2)->text), "Abords en place");
+    assert_int_equal(cell(t, 3, 0)->u.cell.rowspan, 2);
+    assert_int_equal(count(nth(t->children, 4)->children), 3);
+    assert_string_equal(text_of(cell(t, 4, 2)->text), "CVC 4 j");
+    assert_int_equal(cell(t, 4, 2)->u.cell.colspan, 1);
+    assert_int_equal(cell(t, 5, 2)->u.cell.colspan, 2);
+    /* the caption is not also a paragraph, nor a cell */
+    assert_int_equal(count(t), 1);
+    fixture_release(&f);
+}
+
+/* Out-of-range spans are clamped as browsers do: 0 or junk is 1, colspan at
+ * most 1000, rowspan at most 65534 (rowspan="0", "to the end", too). */
+static void test_page_read__table_spans_bounded(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<table><tr><td colspan=\"0\" rowspan=\"x\">a</td><td colspan=\"99999\">b</td>"
+        "<td rowspan=\"0\">c</td><td rowspan=\"70000\">d</td></tr></table>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    const Block *t = f.doc.lang->pages->blocks;
+    assert_int_equal(cell(t, 0, 0)->u.cell.colspan, 1);
+    assert_int_equal(cell(t, 0, 0)->u.cell.rowspan, 1);
+    assert_int_equal(cell(t, 0, 1)->u.cell.colspan, 1000);
+    assert_int_equal(cell(t, 0, 2)->u.cell.rowspan, 65534);
+    assert_int_equal(cell(t, 0, 3)->u.cell.rowspan, 65534);
+    fixture_release(&f);
+}
+
+static void test_page_read__noscript_is_shown(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<html lang=\"fr\"><body><h1>Transfusion</h1>"
+        "<p>Vérifiez l'identité du patient avant chaque poche, au lit du patient, avec "
+        "le bracelet et la prescription.</p>"
+        "<noscript><p>Le quiz de cette page demande JavaScript.</p></noscript>"
+        "<script src=\"quiz.js\"></script></body></html>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_int_equal(count(b), 3);
+    assert_string_equal(text_of(nth(b, 2)->text), "Le quiz de cette page demande JavaScript.");
+    assert_false(f.doc.needs_browser);
+    fixture_release(&f);
+}
+
+static void test_page_read__audio_and_video_become_notices(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<html><body><p>Regardez la démonstration.</p>"
+        "<video controls src=\"media/lavage-des-mains.mp4\" poster=\"p.jpg\">"
+        "<track kind=\"captions\" src=\"media/lavage.vtt\">Votre navigateur ne lit pas "
+        "la vidéo.</video>"
+        "<audio controls><source src=\"sons/alarme%20pompe.ogg?v=2\" type=\"audio/ogg\">"
+        "<source src=\"sons/alarme.mp3\"></audio>"
+        "<video></video></body></html>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_int_equal(count(b), 4);
+    assert_int_equal(nth(b, 1)->kind, BLOCK_NOTICE);
+    assert_int_equal(nth(b, 1)->u.notice.kind, NOTICE_VIDEO);
+    assert_string_equal(nth(b, 1)->u.notice.file, "lavage-des-mains.mp4");
+    assert_int_equal(nth(b, 2)->kind, BLOCK_NOTICE);
+    assert_int_equal(nth(b, 2)->u.notice.kind, NOTICE_AUDIO);
+    assert_string_equal(nth(b, 2)->u.notice.file, "alarme pompe.ogg");
+    assert_int_equal(nth(b, 3)->u.notice.kind, NOTICE_VIDEO);
+    assert_null(nth(b, 3)->u.notice.file);
+    /* the fallback text for browsers without video is not shown */
+    for (const Block *k = b; k; k = k->next)
+        if (k->text)
+            assert_null(strstr(text_of(k->text), "navigateur"));
+    assert_false(f.doc.needs_browser);
+    fixture_release(&f);
+}
+
+/* Pages an authoring tool builds by script show (almost) nothing without
+ * it: the reader puts a notice first, and keeps what little there is. */
+static void test_page_read__script_built_pages_get_a_notice(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *html;
+        int notice;         /* expected */
+        int blocks;         /* blocks after the notice */
+    } cases[] = {
+        /* a mount point filled by a bundle */
+        { "<html><head><script src=\"lib/main.bundle.js\"></script></head>"
+          "<body><div id=\"app\"></div></body></html>", 1, 0 },
+        /* a loading placeholder */
+        { "<html><body><div id=\"wrapper\"></div><div class=\"loading\">Chargement…</div>"
+          "<script src=\"libraries/require.js\"></script></body></html>", 1, 1 },
+        /* the package's own no-script message is kept after the notice */
+        { "<html><body><div id=\"app\"></div><noscript>You need to enable JavaScript to "
+          "run this app.</noscript><script>start()</script></body></html>", 1, 1 },
+        /* a frame shell */
+        { "<html><body><iframe src=\"story.html\" width=\"100%\"></iframe></body></html>",
+          1, 0 },
+        { "<html><frameset><frame src=\"content.html\"></frameset></html>", 1, 0 },
+        /* a static page that also loads the SCORM API script: no notice */
+        { "<html><head><script src=\"../shared/scormfunctions.js\"></script></head>"
+          "<body onload=\"doStart()\"><h1>Le lavage des mains</h1><p>Friction hydro-"
+          "alcoolique de trente secondes, mains sèches, sans bijou ni montre, avant et "
+          "après chaque patient.</p></body></html>", 0, 2 },
+        /* a short static page with a picture: no notice */
+        { "<html><body><script src=\"api.js\"></script><img src=\"fin.png\" alt=\"Fin\">"
+          "</body></html>", 0, 1 },
+        /* an empty page without script is empty, not script-built */
+        { "<html><body><div></div></body></html>", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        Fixture f;
+        assert_int_equal(read_str(&f, cases[i].html, strlen(cases[i].html)), 0);
+        const Page *p = f.doc.lang->pages;
+        int has = p && p->blocks && p->blocks->kind == BLOCK_NOTICE
+                  && p->blocks->u.notice.kind == NOTICE_NEEDS_BROWSER;
+        if (has != cases[i].notice || f.doc.needs_browser != cases[i].notice)
+            fail_msg("case %zu: notice %d, needs_browser %d, expected %d", i, has,
+                     f.doc.needs_browser, cases[i].notice);
+        int n = p ? count(p->blocks) : 0;
+        assert_int_equal(n - has, cases[i].blocks);
+        fixture_release(&f);
+    }
+}
+
+
+/* A media file name is shown as a name: escapes decoded only into UTF-8
+ * text, a long name cut at a character boundary. */
+static void test_page_read__media_file_names_bounded(void **state)
+{
+    (void)state;
+    Buf html = BUF_INIT;
+    buf_puts(&html, "<video src=\"v/a%FFb.mp4\"></video><audio src=\"x/");
+    for (int i = 0; i < 200; i++)
+        buf_puts(&html, "é");       /* 400 bytes */
+    buf_puts(&html, ".ogg\"></audio><video src=\"dir/\"></video>");
+    Fixture f;
+    assert_int_equal(read_str(&f, html.data, html.len), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_string_equal(b->u.notice.file, "a%FFb.mp4");
+    const char *name = nth(b, 1)->u.notice.file;
+    assert_true(strlen(name) <= 255);
+    assert_int_equal(strlen(name) % 2, 0);     /* whole "é"s only */
+    assert_null(nth(b, 2)->u.notice.file);
+    fixture_release(&f);
+    buf_release(&html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -901,6 +1095,12 @@ int main(void)
         cmocka_unit_test(test_page_read__lazy_page_equals_eager_page),
         cmocka_unit_test(test_page_read__lazy_memory_does_not_grow_with_pages_not_shown),
         cmocka_unit_test(test_page_read__lazy_falls_back_when_pages_cannot_be_located),
+        cmocka_unit_test(test_page_read__table_spans_and_caption),
+        cmocka_unit_test(test_page_read__table_spans_bounded),
+        cmocka_unit_test(test_page_read__noscript_is_shown),
+        cmocka_unit_test(test_page_read__audio_and_video_become_notices),
+        cmocka_unit_test(test_page_read__script_built_pages_get_a_notice),
+        cmocka_unit_test(test_page_read__media_file_names_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
