@@ -150,8 +150,11 @@ function agentKey(a) {
     return a.mbox ? `mbox:${a.mbox}` : a.mbox_sha1sum ? `sha1:${a.mbox_sha1sum}` : a.openid ? `openid:${a.openid}` : null;
 }
 
-/* Starts the LMS on a free loopback port with lrs ({ base }) behind it. */
-export async function startLms(lrs) {
+/* Starts the LMS on a free loopback port with lrs ({ base }) behind it.
+ * contentOrigin: serve the packages from another origin (another port), as
+ * LMSs that keep content on a content server do: the AU then reaches the
+ * LMS cross-origin (CORS, preflights for the Authorization header). */
+export async function startLms(lrs, { contentOrigin = false } = {}) {
     const state = new Map();        // "activity|agent|registration|stateId" -> JSON text
     const profiles = new Map();     // "agent|profileId" -> JSON text
     const fetches = new Map();      // key -> session
@@ -330,6 +333,17 @@ export async function startLms(lrs) {
             const url = new URL(req.url, 'http://x');
             const p = decodeURIComponent(url.pathname);
             try {
+                if (p.startsWith('/xapi/') || p.startsWith('/lms/fetch/')) {
+                    // the endpoint and the fetch URL answer any origin (xAPI over CORS)
+                    res.setHeader('Access-Control-Allow-Origin', '*');
+                    if (req.method === 'OPTIONS') {
+                        log.push({ t: Date.now(), method: 'OPTIONS', path: p });
+                        res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE',
+                            'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Experience-API-Version',
+                            'Access-Control-Max-Age': '600' });
+                        return res.end();
+                    }
+                }
                 if (p.startsWith('/xapi/')) return await xapiRequest(req, res, url, body);
                 if (p.startsWith('/lms/fetch/')) {
                     const s = fetches.get(p.slice('/lms/fetch/'.length));
@@ -373,6 +387,12 @@ export async function startLms(lrs) {
     });
     await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
     const base = `http://127.0.0.1:${server.address().port}`;
+    let content = null, contentBase = base;
+    if (contentOrigin) {
+        content = createServer((req, res) => server.emit('request', req, res));
+        await new Promise((ok) => content.listen(0, '127.0.0.1', ok));
+        contentBase = `http://127.0.0.1:${content.address().port}`;
+    }
 
     return {
         base, log, violations, sessions, home,
@@ -383,7 +403,7 @@ export async function startLms(lrs) {
             mounts.set(name, dir);
             c.activityId = `${home}/courses/${randomUUID()}`;
             for (const au of c.aus) au.activityId = `${home}/activities/${randomUUID()}`;
-            c.mount = `${base}/pkg/${name}/`;
+            c.mount = `${contentBase}/pkg/${name}/`;
             courses.push(c);
             return c;
         },
@@ -437,7 +457,10 @@ export async function startLms(lrs) {
             const v = state.get([s.au.activityId, agentKey(s.actor), s.registration, stateId].join('|'));
             return v ? JSON.parse(v) : null;
         },
-        close: () => new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); }),
+        close: async () => {
+            if (content) await new Promise((ok) => { content.closeAllConnections?.(); content.close(ok); });
+            await new Promise((ok) => { server.closeAllConnections?.(); server.close(ok); });
+        },
     };
 }
 

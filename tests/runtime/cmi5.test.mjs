@@ -494,6 +494,46 @@ describe('the checks catch a broken launch adapter', { concurrency: 1 }, () => {
     });
 });
 
+describe('cmi5 with the content on another origin than the LMS (CORS)', { concurrency: 1 }, () => {
+    test('leave mid-way, then come back and pass: every request crosses origins, terminated included', T, async () => {
+        if (setupError) assert.fail(setupError);
+        const main = lms;
+        lms = await startLms(lrs, { contentOrigin: true });
+        try {
+            const c = course();
+            assert.notEqual(new URL(c.mount).origin, new URL(lms.base).origin);
+            const au = c.aus[0];
+            const who = lms.learner('cors');
+            const r1 = await open(c, au, who);
+            let items;
+            try {
+                const mod = await H.readModule(r1.frame);
+                items = H.plan(mod, WHO, 'right');
+                await H.learn(r1, items, { who: WHO, stopAt: '03-night' });
+                await r1.close();        // terminated, with keepalive, across origins
+            } finally {
+                await r1.dispose();
+            }
+            const r2 = await open(c, au, who);
+            try {
+                await H.learn(r2, items, { who: WHO });
+                await r2.close();
+                const all = await lms.statementsOf(who.registration);
+                assert.deepEqual(checkAu(all, au, [r1.s, r2.s]), [], problems(checkAu(all, au, [r1.s, r2.s]), 'AU requirements'));
+                assert.deepEqual(auVerbs(all, r2.s).filter((v) => v !== 'answered'), ['initialized', 'completed', 'passed', 'terminated']);
+                assert.ok(lms.log.some((l) => l.method === 'OPTIONS'), 'the browser made CORS preflights');
+                assert.deepEqual(lms.violations, []);
+                assert.deepEqual([...r1.errors, ...r2.errors], []);
+            } finally {
+                await r2.dispose();
+            }
+        } finally {
+            await lms.close();
+            lms = main;
+        }
+    });
+});
+
 describe('the test LMS itself (so that its checks can fail)', { concurrency: 1 }, () => {
     test('the fetch URL gives the token once, to a POST; a wrong token is refused', T, async () => {
         const c = course();
