@@ -1,5 +1,6 @@
 # coursepack and wardplayer: one non-recursive make.
 #   make            build the tools and package every module of courses/ into dist/
+#                   (SCORM 1.2, SCORM 2004 and cmi5; the curriculum as one cmi5 course)
 #   make test       build and run every test (tests/run prints "N passed, N failed")
 #   make check      the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -75,7 +76,8 @@ MODULE_STAMPS := $(MODULES:%=dist/.%.stamp)
 
 all: tools courses
 tools: $(PROGRAMS)
-courses: $(MODULE_STAMPS) $(if $(wildcard courses/curriculum.txt),dist/curriculum.txt)
+CURRICULUM_STAMP := $(if $(wildcard courses/curriculum.txt),dist/.curriculum.stamp dist/curriculum.txt)
+courses: $(MODULE_STAMPS) $(CURRICULUM_STAMP)
 
 # The library's order of the modules (docs/player.md, "Library").
 dist/curriculum.txt: courses/curriculum.txt
@@ -86,7 +88,14 @@ dist/curriculum.txt: courses/curriculum.txt
 .SECONDEXPANSION:
 dist/.%.stamp: $$(shell find courses/$$* -type f 2>/dev/null) $(COURSEPACK)
 	@mkdir -p dist
-	$(COURSEPACK) build courses/$* -o dist
+	$(COURSEPACK) build courses/$* -o dist --format all
+	@touch $@
+
+# The curriculum: the modules courses/curriculum.txt lists, as the AUs of one
+# cmi5 course per language (dist/curriculum.<lang>.cmi5.zip).
+dist/.curriculum.stamp: courses/curriculum.txt $(shell find courses -type f -not -name curriculum.txt 2>/dev/null) $(COURSEPACK)
+	@mkdir -p dist
+	$(COURSEPACK) build --curriculum courses/curriculum.txt -o dist
 	@touch $@
 
 # ---- compiling ----------------------------------------------------------------

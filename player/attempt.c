@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmi5.h"
 #include "log.h"
 #include "score.h"
 #include "screen.h"
@@ -269,12 +270,62 @@ static int restore_answer(const StoreAnswer *a, void *ud)
     return 0;
 }
 
+/* cmi5: each time the learner opens the module is a session (xapi.h). */
+static void cmi5_session_begin(Ui *ui, Module *m)
+{
+    const Cmi5Course *c = scorm_cmi5(m->pkg);
+    if (!c || !m->attempt || m->cmi5_t0 || m->au < 0 || (size_t)m->au >= c->naus)
+        return;
+    const Cmi5Au *au = &c->aus[m->au];
+    int rc = store_cmi5_session_begin(ui->store, m->attempt, au->id, au->mastery);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
+    else
+        m->cmi5_t0 = mono_ms();
+    ui->results_recorded++;
+}
+
+void attempt_leave(Ui *ui, Module *m)
+{
+    if (!m || !m->cmi5_t0 || !ui->store)
+        return;
+    /* how far the learner got, unless completed: pages seen of those shown */
+    int progress = -1;
+    CmiSummary sum;
+    if (m->cmi) {
+        cmi_summary(m->cmi, &sum);
+        if (strcmp(sum.completion, "completed") != 0) {
+            int seen = 0, shown = 0;
+            for (int i = 0; i < m->npages; i++) {
+                const Page *p = m->pages[i].page;
+                if (p && !audience_includes(p->audience, ui->role, ui->setting))
+                    continue;
+                shown++;
+                seen += m->pages[i].seen;
+            }
+            progress = shown ? seen * 100 / shown : 0;
+            if (progress > 99)
+                progress = 99;
+        }
+    }
+    int rc = store_cmi5_session_end(ui->store, m->attempt, mono_ms() - m->cmi5_t0, progress);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
+    m->cmi5_t0 = 0;
+    ui->results_recorded++;
+}
+
 int attempt_begin(Ui *ui, Module *m, int take_over)
 {
-    if (!ui->store || !store_current_learner(ui->store) || m->attempt)
+    if (!ui->store || !store_current_learner(ui->store))
         return 0;
-    ScormEdition ed = m->ours ? m->doc.scorm : (m->man->edition == MANIFEST_EDITION_12
-                                                    ? SCORM_12 : SCORM_2004);
+    if (m->attempt) {
+        cmi5_session_begin(ui, m);      /* back in the module: a new cmi5 session */
+        return 0;
+    }
+    ScormEdition ed = m->ours ? m->doc.scorm
+                      : m->man->edition == MANIFEST_EDITION_12 ? SCORM_12
+                      : m->man->edition == MANIFEST_EDITION_CMI5 ? SCORM_CMI5 : SCORM_2004;
     int resumed = 0;
     int rc = store_attempt_begin(ui->store, m->id ? m->id : m->path,
                                  m->version ? m->version : "", m->lang ? m->lang : "", ed,
@@ -295,7 +346,9 @@ int attempt_begin(Ui *ui, Module *m, int take_over)
         return rc;
     }
     ui->results_recorded += !resumed;   /* a new attempt's "attempted" statement */
-    m->cmi = cmi_new(ed);
+    cmi5_session_begin(ui, m);
+    /* cmi5 keeps SCORM 2004's data model for the attempt's own record */
+    m->cmi = cmi_new(ed == SCORM_CMI5 ? SCORM_2004 : ed);
     m->session_t0 = mono_ms();
     if (m->cmi && resumed && store_cmi_load(ui->store, m->attempt, m->cmi) == 0) {
         cmi_end_session(m->cmi);    /* the last session's time joins total_time */

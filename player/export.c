@@ -143,10 +143,19 @@ static int xapi_answer(const StoreAnswer *ans, void *ud)
     return add_statement(c, xapi_answer_statement(c->home, c->a, ans));
 }
 
+/* A statement of the outbox, as it was (or will be) sent. */
+static int xapi_sent(const char *id, const char *json, void *ud)
+{
+    (void)id;
+    return add_statement(ud, json_loads(json, 0, NULL));
+}
+
 static int xapi_attempt(const StoreAttempt *a, void *ud)
 {
     XapiCtx *c = ud;
     c->a = a;
+    if (a->edition == SCORM_CMI5)   /* made in their sessions: the outbox has them */
+        return store_outbox_of_attempt(c->s, a->id, xapi_sent, c);
     if (add_statement(c, xapi_attempt_statement(c->home, a, XAPI_ATTEMPTED, NULL)) < 0)
         return -1;
     /* a nested read of the same connection while the attempts query runs:

@@ -10,13 +10,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmi5.h"
 #include "validate.h"
 
 #define MODULE_FILE_MAX (64u << 20)
 
 int module_read(Module *m, const char *name, Buf *out, Diag *d)
 {
-    return scorm_read(m->pkg, name, MODULE_FILE_MAX, out, d);
+    if (!m->base)
+        return scorm_read(m->pkg, name, MODULE_FILE_MAX, out, d);
+    Buf path = BUF_INIT;    /* an AU of a cmi5 course: names are its folder's */
+    buf_printf(&path, "%s%s", m->base, name);
+    int rc = path.failed ? diag_error(d, srcloc(m->path, 0, 0), "out of memory")
+                         : scorm_read(m->pkg, path.data, MODULE_FILE_MAX, out, d);
+    buf_release(&path);
+    return rc;
+}
+
+int module_cmi5_aus(const char *path)
+{
+    Diag d = DIAG_INIT;
+    ScormPackage *p = scorm_open(path, &d);
+    const Cmi5Course *c = p ? scorm_cmi5(p) : NULL;
+    int n = c ? (int)c->naus : 0;
+    scorm_close(p);
+    diag_release(&d);
+    return n;
 }
 
 static char *diag_text(const Diag *d)
@@ -38,7 +57,8 @@ static char *diag_text(const Diag *d)
 
 /* Third-party: one page per entry of the organization that launches a file
  * of the package, in the manifest's order; an organization in chapters also
- * gets its contents (chapters and pages, with their depth). */
+ * gets its contents (chapters and pages, with their depth). A cmi5 AU: its
+ * own page only (a course's AUs are modules of their own). */
 static void list_pages(Module *m)
 {
     size_t n;
@@ -47,6 +67,8 @@ static void list_pages(Module *m)
     for (size_t i = 0; i < n; i++)
         chapters |= !items[i].href && !items[i].url;
     for (size_t i = 0; i < n; i++) {
+        if (scorm_cmi5(m->pkg) && (int)i != m->au)
+            continue;
         if (!items[i].href && items[i].url)
             continue;       /* a web page: nothing to show offline */
         if (chapters) {
@@ -86,10 +108,24 @@ int module_open(Module *m)
         diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
         goto fail;
     }
-    /* ours: the one SCO is index.html with body.cp */
+    /* ours: the one SCO is index.html with body.cp; in a cmi5 course, the
+     * AU's launch page <folder>/index.html with body.cp */
     size_t nitems;
     const ScormItem *items = scorm_items(m->pkg, &nitems);
-    if (nitems == 1 && items[0].href && strcmp(items[0].href, "index.html") == 0) {
+    const Cmi5Course *cmi5 = scorm_cmi5(m->pkg);
+    if (cmi5 && (m->au < 0 || (size_t)m->au >= nitems || !items[m->au].href)) {
+        diag_error(&d, srcloc(scorm_manifest_label(m->pkg), 0, 0), "AU %d of the course has "
+                   "no page the player can show (open this course in the LMS)", m->au + 1);
+        goto fail;
+    }
+    const ScormItem *own = cmi5 ? &items[m->au] : nitems == 1 ? &items[0] : NULL;
+    const char *slash = own && own->href ? strrchr(own->href, '/') : NULL;
+    if (own && own->href && strcmp(slash ? slash + 1 : own->href, "index.html") == 0 &&
+        (!slash || cmi5)) {
+        if (slash && !(m->base = strndup(own->href, (size_t)(slash - own->href + 1)))) {
+            diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
+            goto fail;
+        }
         if (module_read(m, "index.html", &b, &d) == 0 &&
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
@@ -98,7 +134,11 @@ int module_open(Module *m)
             CourseLang *L = m->doc.lang;
             m->title = L->title;
             m->lang = L->code;
-            m->id = m->man->identifier ? m->man->identifier : m->course->id;
+            /* cmi5: the module's id, as its SCORM editions have it (cp-<id>),
+             * not the course's IRI */
+            m->id = cmi5 && m->course->id ? arena_printf(&m->course->arena, "cp-%s",
+                                                         m->course->id)
+                    : m->man->identifier ? m->man->identifier : m->course->id;
             m->version = m->course->version;
             for (Page *p = L->pages; p; p = p->next) {
                 ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
@@ -114,9 +154,12 @@ int module_open(Module *m)
     }
     if (!m->ours) {
         const ManifestOrganization *org = scorm_organization(m->pkg);
+        free(m->base);
+        m->base = NULL;
         list_pages(m);
-        m->title = org && org->title ? org->title : m->man->identifier;
-        m->id = m->man->identifier;
+        m->title = cmi5 ? cmi5->aus[m->au].title
+                   : org && org->title ? org->title : m->man->identifier;
+        m->id = cmi5 ? cmi5->aus[m->au].id : m->man->identifier;
         m->version = m->man->version;
         m->lang = "";
         if (m->npages == 0) {
@@ -230,6 +273,7 @@ void module_release(Module *m)
     free(m->index_html);
     scorm_close(m->pkg);
     free(m->error);
+    free(m->base);
     free(m->path);
 }
 

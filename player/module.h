@@ -58,6 +58,9 @@ typedef struct TocEntry {
 
 typedef struct Module {
     char *path;             /* owned: a zip or an unzipped package folder */
+    int au;                 /* cmi5: the AU of the course this module is (0: the first;
+                               the library lists each AU of a course as a module) */
+    char *base;             /* owned: the AU's folder in the package ("<id>/"), or NULL */
     ScormPackage *pkg;      /* the shared reader (validate's): zip or folder */
     Manifest *man;          /* borrowed from pkg */
     Course *course;         /* ours: index.html read; third-party: titles */
@@ -82,6 +85,7 @@ typedef struct Module {
     int64_t attempt;        /* the learner's attempt in the store, 0 = none */
     CmiModel *cmi;
     int64_t session_t0;     /* monotonic ms when this session of the attempt began */
+    int64_t cmi5_t0;        /* cmi5: monotonic ms when its session began; 0 when none is open */
 } Module;
 
 /* Reads a file of the package (name as in the manifest) into out, at most
@@ -91,9 +95,15 @@ int module_read(Module *m, const char *name, Buf *out, Diag *d);
 /* Opens the package enough to list it: the shared reader and validate's
  * rules (so the player refuses what `coursepack validate` refuses, with the
  * same words), then for ours index.html (its pages listed, built when
- * shown). m->path is set by the caller. Returns 0, or -1 with why in
- * m->error. Opens once: later calls return the first result. */
+ * shown). m->path is set by the caller (and m->au for an AU of a cmi5
+ * course: its launch page is then the module's, and the files it names are
+ * read from its folder). Returns 0, or -1 with why in m->error. Opens once:
+ * later calls return the first result. */
 int module_open(Module *m);
+
+/* How many AUs the cmi5 course at path has (0 for anything else, or a
+ * package that cannot be read): the library lists each as a module. */
+int module_cmi5_aus(const char *path);
 
 /* module_open(), then (once) every file's data as validate checks it: done
  * when a module is first opened, not while listing the library. 0 or -1

@@ -151,6 +151,9 @@ void screen_note(Gen *g, const char *text, int warning);
  * left closed: ui->in_use_attempt holds the attempt), another code on
  * failure (said already). take_over: make it this player's even so. */
 int attempt_begin(Ui *ui, Module *m, int take_over);
+/* The learner leaves the module (library, profiles, quit): a cmi5 module's
+ * session ends (its "terminated"); the next attempt_begin opens another. */
+void attempt_leave(Ui *ui, Module *m);
 /* Location (page name, or NULL: unchanged), progress, score, status and this
  * session's time, committed. */
 void attempt_save_progress(Ui *ui, Module *m, const char *location);

@@ -60,11 +60,15 @@ static int fit(const Ui *ui, const Module *m)
 {
     int f = 0;
     if (m->lang && strcmp(m->lang, msg_lang_code(ui->base_lang)) == 0)
-        f += 4;
+        f += 8;
     else if (!m->lang || !*m->lang)
-        f += 2;
+        f += 4;
+    /* the language first; then SCORM 2004, 1.2, cmi5 (the player keeps the
+     * richest record of a 2004 attempt, as it always has) */
+    if (!m->ours && m->man->edition == MANIFEST_EDITION_CMI5)
+        return f;
     int ed12 = m->ours ? m->doc.scorm == SCORM_12 : m->man->edition == MANIFEST_EDITION_12;
-    return f + !ed12;
+    return f + (ed12 ? 1 : 2);
 }
 
 /* curriculum.txt in the library folder: module ids in order, one a line
@@ -259,7 +263,7 @@ static int has_suffix(const char *s, const char *suf)
     return a >= b && strcasecmp(s + a - b, suf) == 0;
 }
 
-static int add_module(Ui *ui, const char *path)
+static int add_au(Ui *ui, const char *path, int au)
 {
     if (ui->nmods >= LIBRARY_MAX_MODULES)
         return 0;
@@ -269,9 +273,21 @@ static int add_module(Ui *ui, const char *path)
     ui->mods = n;
     memset(&ui->mods[ui->nmods], 0, sizeof(Module));
     ui->mods[ui->nmods].path = strdup(path);
+    ui->mods[ui->nmods].au = au;
     if (!ui->mods[ui->nmods].path)
         return -1;
     ui->nmods++;
+    return 0;
+}
+
+/* A package is a module; a cmi5 course of several AUs (the curriculum) is
+ * one module per AU. */
+static int add_module(Ui *ui, const char *path)
+{
+    int n = module_cmi5_aus(path);
+    for (int au = 0; au < (n > 1 ? n : 1); au++)
+        if (add_au(ui, path, au) < 0)
+            return -1;
     return 0;
 }
 
@@ -290,10 +306,12 @@ int screen_library_scan(Ui *ui, const char *path, Buf *err)
     }
     if (st.kind != OS_FILE_DIR)
         return add_module(ui, path);
-    Buf man = BUF_INIT;
+    Buf man = BUF_INIT, cmi5 = BUF_INIT;
     buf_printf(&man, "%s/imsmanifest.xml", path);
-    int unzipped = os_stat(man.data, &st) == 0;
+    buf_printf(&cmi5, "%s/cmi5.xml", path);
+    int unzipped = os_stat(man.data, &st) == 0 || os_stat(cmi5.data, &st) == 0;
     buf_release(&man);
+    buf_release(&cmi5);
     if (unzipped)
         return add_module(ui, path);
     OsDir *d = os_dir_open(path);

@@ -46,6 +46,9 @@ struct Store {
     LiveLock *live;         /* the sessions' locks; NULL without session or salvage */
     int64_t slot;           /* this session's byte in it, 0 when none */
     char session[37];       /* this session's id, "" when not a session */
+    int64_t cmi5_attempt;   /* the cmi5 attempt whose session is open, 0 when none */
+    XapiCmi5 cmi5;          /* that session (xapi.h's cmi5 profile) */
+    int64_t cmi5_last_ms;   /* when its last statement was queued (wall clock, ms) */
 };
 
 /* ---- errors and small helpers -------------------------------------------- */
@@ -245,9 +248,14 @@ static int utf8_ok(const char *s)
     return 1;
 }
 
+static int64_t now_ms(void)
+{
+    return (int64_t)os_now_ms();
+}
+
 static void now_iso(Buf *out)
 {
-    cmi_timestamp_format((int64_t)os_now_ms(), out);
+    cmi_timestamp_format(now_ms(), out);
 }
 
 static int begin(Store *s)
@@ -1264,7 +1272,8 @@ static void read_attempt(sqlite3_stmt *st, StoreAttempt *a, StoreLearner *l)
     a->package_id = col_text(st, 2);
     a->version = col_text(st, 3);
     a->lang = col_text(st, 4);
-    a->edition = sqlite3_column_int(st, 5) == 12 ? SCORM_12 : SCORM_2004;
+    int edition = sqlite3_column_int(st, 5);
+    a->edition = edition == 12 ? SCORM_12 : edition == STORE_EDITION_CMI5 ? SCORM_CMI5 : SCORM_2004;
     a->started = col_text(st, 6);
     a->updated = col_text(st, 7);
     a->completion = col_text(st, 8);
@@ -1428,6 +1437,8 @@ static int outbox_add(Store *s, int64_t attempt, json_t *statement)
         goto out;
     }
     ret = run(s, st, "cannot queue the xAPI statement");
+    if (ret == 0 && attempt == s->cmi5_attempt)
+        s->cmi5_last_ms = now_ms();
 out:
     free(json);
     json_decref(statement);
@@ -1463,6 +1474,49 @@ static int with_attempt(Store *s, int64_t attempt, AttemptFn fn, void *ud)
     return ret;
 }
 
+/* Whether the outbox holds the statement id. */
+static int outbox_has(Store *s, const char *id)
+{
+    sqlite3_stmt *st = prep(s, "SELECT 1 FROM outbox WHERE id = ?1");
+    if (!st || bind_text(s, st, 1, id) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(s, "cannot read the outbox");
+}
+
+/* A cmi5 attempt's module-level statements (xapi.h's cmi5 profile), in the
+ * session that earned them: completed and passed at most once per
+ * registration (their ids are the attempt's), no failed once passed, and
+ * nothing without an open session. */
+static int queue_cmi5_statements(Store *s, const StoreAttempt *a, const char *home)
+{
+    if (s->cmi5_attempt != a->id)
+        return 0;
+    int ret = 0;
+    if (strcmp(a->completion, "completed") == 0)
+        ret = outbox_add(s, a->id, xapi_cmi5(xapi_attempt_statement(home, a, XAPI_COMPLETED,
+                                                                     NULL), XAPI_COMPLETED,
+                                             &s->cmi5));
+    if (ret == 0 && strcmp(a->success, "passed") == 0)
+        ret = outbox_add(s, a->id, xapi_cmi5(xapi_attempt_statement(home, a, XAPI_PASSED, NULL),
+                                             XAPI_PASSED, &s->cmi5));
+    if (ret == 0 && strcmp(a->success, "failed") == 0) {
+        char passed[37];
+        xapi_statement_id(a->learner->uuid, a->package_id, NULL, XAPI_PASSED, a->uuid, passed);
+        ret = outbox_has(s, passed);
+        if (ret == 0)
+            ret = outbox_add(s, a->id, xapi_cmi5(xapi_attempt_statement(home, a, XAPI_FAILED,
+                                                                         NULL), XAPI_FAILED,
+                                                 &s->cmi5));
+        else if (ret > 0)
+            ret = 0;
+    }
+    return ret;
+}
+
 /* The module-level statements an attempt has earned. */
 static int queue_attempt_statements(Store *s, const StoreAttempt *a, void *ud)
 {
@@ -1470,6 +1524,11 @@ static int queue_attempt_statements(Store *s, const StoreAttempt *a, void *ud)
     Buf home = BUF_INIT;
     int ret = 0;
     home_page(s, &home);
+    if (a->edition == SCORM_CMI5) {
+        ret = queue_cmi5_statements(s, a, home.data);
+        buf_release(&home);
+        return ret;
+    }
     if (ret == 0)
         ret = outbox_add(s, a->id, xapi_attempt_statement(home.data, a, XAPI_ATTEMPTED, NULL));
     if (ret == 0 && strcmp(a->completion, "completed") == 0)
@@ -1491,7 +1550,7 @@ int store_attempt_begin(Store *s, const char *package_id, const char *version,
         return set_err(s, STORE_INVALID, "an attempt needs a package id, version and language");
     if (!utf8_ok(package_id) || !utf8_ok(version) || !utf8_ok(lang))
         return set_err(s, STORE_INVALID, "the package id, version or language is not UTF-8");
-    int edition = ed == SCORM_12 ? 12 : 2004;
+    int edition = ed == SCORM_12 ? 12 : ed == SCORM_CMI5 ? STORE_EDITION_CMI5 : 2004;
     *resumed = 0;
     if (begin(s) < 0)
         return last_code(s);
@@ -1694,7 +1753,10 @@ static int queue_answer_statement(Store *s, const StoreAttempt *a, void *ud)
     const StoreAnswer *ans = ud;
     Buf home = BUF_INIT;
     home_page(s, &home);
-    int ret = outbox_add(s, a->id, xapi_answer_statement(home.data, a, ans));
+    json_t *st = xapi_answer_statement(home.data, a, ans);
+    if (a->edition == SCORM_CMI5 && s->cmi5_attempt == a->id)
+        st = xapi_cmi5(st, XAPI_ANSWERED, &s->cmi5);
+    int ret = outbox_add(s, a->id, st);
     buf_release(&home);
     return ret;
 }
@@ -1804,6 +1866,83 @@ int store_attempt_close(Store *s, int64_t attempt)
     rc = run_ints(s, "UPDATE attempts SET closed = 1 WHERE id = ?1", attempt, 0, NULL,
                   "cannot close the attempt");
     return end_write(s, rc);
+}
+
+/* ---- cmi5 sessions -------------------------------------------------------- */
+
+typedef struct SessionCtx {
+    XapiVerb verb;
+    int64_t duration_ms;
+    int progress;
+} SessionCtx;
+
+static int queue_session_statement(Store *s, const StoreAttempt *a, void *ud)
+{
+    const SessionCtx *c = ud;
+    Buf home = BUF_INIT, now = BUF_INIT;
+    home_page(s, &home);
+    /* the same clock and form as the session's other statements; terminated
+     * strictly after every one of them (9.3: last by timestamp; they are
+     * written to the hundredth of a second) */
+    int64_t ms = now_ms();
+    if (c->verb == XAPI_TERMINATED && ms < s->cmi5_last_ms + 10)
+        ms = s->cmi5_last_ms + 10;
+    cmi_timestamp_format(ms, &now);
+    int ret = outbox_add(s, a->id, xapi_cmi5_session_statement(home.data, a, c->verb, &s->cmi5,
+                                                               now.data, c->duration_ms,
+                                                               c->progress));
+    buf_release(&home);
+    buf_release(&now);
+    return ret;
+}
+
+int store_cmi5_session_begin(Store *s, int64_t attempt, const char *publisher_id, int mastery)
+{
+    int rc = own_attempt(s, attempt);
+    if (rc)
+        return rc;
+    if (!publisher_id || !*publisher_id || strlen(publisher_id) >= sizeof(s->cmi5.publisher_id))
+        return set_err(s, STORE_INVALID, "a cmi5 session needs the AU's publisher id");
+    memset(&s->cmi5, 0, sizeof(s->cmi5));
+    xapi_uuid_random(s->cmi5.session);
+    snprintf(s->cmi5.publisher_id, sizeof(s->cmi5.publisher_id), "%s", publisher_id);
+    s->cmi5.mastery = mastery;
+    s->cmi5_attempt = attempt;
+    SessionCtx c = { XAPI_INITIALIZED, 0, -1 };
+    if (with_attempt(s, attempt, queue_session_statement, &c) < 0) {
+        s->cmi5_attempt = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int store_cmi5_session_end(Store *s, int64_t attempt, int64_t duration_ms, int progress)
+{
+    if (!s->cmi5_attempt || s->cmi5_attempt != attempt)
+        return 0;
+    SessionCtx c = { XAPI_TERMINATED, duration_ms, progress };
+    int rc = with_attempt(s, attempt, queue_session_statement, &c);
+    s->cmi5_attempt = 0;
+    return rc < 0 ? -1 : 0;
+}
+
+int store_outbox_of_attempt(Store *s, int64_t attempt, StoreOutboxVisitor fn, void *userdata)
+{
+    sqlite3_stmt *st = prep(s, "SELECT id, json FROM outbox WHERE attempt = ?1 ORDER BY rowid");
+    if (!st || bind_int(s, st, 1, attempt) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ret = fn(col_text(st, 0), col_text(st, 1), userdata);
+        if (ret)
+            break;
+    }
+    if (!ret && rc != SQLITE_DONE)
+        ret = db_fail(s, "cannot read the outbox");
+    sqlite3_finalize(st);
+    return ret;
 }
 
 /* ---- reading ------------------------------------------------------------- */

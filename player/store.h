@@ -246,6 +246,24 @@ int store_page_was_seen(Store *s, int64_t attempt, const char *page);
 /* Marks the attempt finished: the next store_attempt_begin starts anew. */
 int store_attempt_close(Store *s, int64_t attempt);
 
+/* ---- cmi5 sessions -----------------------------------------------------------
+ * An attempt at a cmi5 package (edition SCORM_CMI5, stored as
+ * STORE_EDITION_CMI5) reports in cmi5's profile (xapi.h): the statements the
+ * attempt earns (completed, passed or failed, answered) are made in the
+ * session open when they are recorded, and none without one. */
+#define STORE_EDITION_CMI5 5
+
+/* Opens a session of the attempt: a new session id, and its "initialized"
+ * statement in the outbox. publisher_id is the AU's id in cmi5.xml; mastery
+ * its masteryScore in ten-thousandths (-1: none). One session at a time per
+ * store: a new one replaces the last. Returns 0, STORE_INVALID, -1. */
+int store_cmi5_session_begin(Store *s, int64_t attempt, const char *publisher_id, int mastery);
+
+/* Closes the attempt's session, if open: its "terminated" statement with
+ * the session's duration and progress (0..100; -1: completed, none).
+ * Returns 0 (also when no session was open) or -1. */
+int store_cmi5_session_end(Store *s, int64_t attempt, int64_t duration_ms, int progress);
+
 /* ---- reading for export and history (no PIN: admin side) ---------------- */
 
 /* Every attempt of every learner (learner_id 0) or of one, by learner name
@@ -266,6 +284,12 @@ int store_outbox_pending(Store *s, StoreOutboxVisitor fn, void *userdata);
 /* The same, only those about one learner (learner_id; 0: every one). */
 int store_outbox_pending_for(Store *s, int64_t learner_id, StoreOutboxVisitor fn,
                              void *userdata);
+
+
+/* Every statement of one attempt (sent or not), oldest first: a cmi5
+ * attempt's statements cannot be made again later (their sessions are
+ * gone), so an export takes them from here. */
+int store_outbox_of_attempt(Store *s, int64_t attempt, StoreOutboxVisitor fn, void *userdata);
 int store_outbox_mark_sent(Store *s, const char *id);
 /* How many statements wait: *n. For one learner (learner_id) or all (0). */
 int store_outbox_count_pending(Store *s, int64_t learner_id, size_t *n);

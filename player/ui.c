@@ -269,8 +269,10 @@ void ui_build(Ui *ui)
 
 void ui_go(Ui *ui, Screen s)
 {
-    if (s == SCR_LIBRARY || s == SCR_PROFILES)
+    if (s == SCR_LIBRARY || s == SCR_PROFILES) {
         ui->lang = ui->base_lang;
+        attempt_leave(ui, ui_module(ui));   /* out of the module */
+    }
     ui->screen = s;
     ui->scroll = 0;
     ui->speech_stop = 1;    /* what was being read aloud has left the screen */
@@ -504,8 +506,10 @@ void ui_free(Ui *ui)
 {
     if (!ui)
         return;
-    for (int i = 0; i < ui->nmods; i++)
+    for (int i = 0; i < ui->nmods; i++) {
+        attempt_leave(ui, &ui->mods[i]);    /* quitting ends a cmi5 session */
         module_release(&ui->mods[i]);
+    }
     free(ui->mods);
     free(ui->entries);
     free(ui->learners);

@@ -15,8 +15,10 @@
 #define QUESTION_MAX_CHOICES 26    /* reported as a..z */
 #define SCENARIO_MAX_CHOICES 36    /* reported as a..z, 0..9 */
 
-/* The two SCORM editions a package can be built for. */
-typedef enum ScormEdition { SCORM_12, SCORM_2004 } ScormEdition;
+/* The run-time interfaces a package can be built for: the two SCORM
+ * editions, and cmi5 (xAPI; not SCORM, but its page is the same one, which
+ * then reports through the cmi5 launch adapter, with 2004's data formats). */
+typedef enum ScormEdition { SCORM_12, SCORM_2004, SCORM_CMI5 } ScormEdition;
 
 typedef struct Inline Inline;
 typedef struct Block Block;

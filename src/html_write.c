@@ -1013,7 +1013,8 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     mattr_int(&w, MA_MASTERY, c->mastery_score);
     if (c->duration_minutes > 0)
         mattr_int(&w, MA_DURATION, c->duration_minutes);
-    mattr(&w, MA_SCORM, markup(ed == SCORM_2004 ? MV_SCORM_2004 : MV_SCORM_12));
+    mattr(&w, MA_SCORM, markup(ed == SCORM_CMI5 ? MV_SCORM_CMI5
+                               : ed == SCORM_2004 ? MV_SCORM_2004 : MV_SCORM_12));
     if (c->nroles)
         context_attr(&w, MA_ROLES, c->roles, c->nroles, 0);
     if (c->nsettings)
@@ -1059,7 +1060,11 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     classes(&w, MC_NEXT, NO_MARKUP);
     put(&w, ">");
     putx(&w, word(&w, MSG_PAGE_NEXT));
-    put(&w, "</button>\n</nav>\n<script src=\"runtime/cp-runtime.js\"></script>\n"
-            "</body>\n</html>\n");
+    put(&w, "</button>\n</nav>\n");
+    /* cmi5: the launch adapter first (it offers the runtime a SCORM 2004 API
+     * speaking xAPI); SCORM pages do not load it */
+    if (ed == SCORM_CMI5)
+        put(&w, "<script src=\"" HTML_CMI5_SCRIPT "\"></script>\n");
+    put(&w, "<script src=\"" HTML_RUNTIME_SCRIPT "\"></script>\n</body>\n</html>\n");
     return w.errors ? -1 : 0;
 }

@@ -40,6 +40,7 @@ typedef enum MarkupKind {
     X(MA_TEXT_PREFIX, MARKUP_ATTR, "data-cp-text-", MK_WRITE | MK_READ | MK_RT) \
     X(MV_SCORM_12, MARKUP_VALUE, "12", MK_WRITE | MK_READ) \
     X(MV_SCORM_2004, MARKUP_VALUE, "2004", MK_WRITE | MK_READ | MK_RT) \
+    X(MV_SCORM_CMI5, MARKUP_VALUE, "cmi5", MK_WRITE | MK_READ | MK_RT) \
     /* audience, on <body> (every id) and on a limited page or block */ \
     X(MA_ROLES, MARKUP_ATTR, "data-cp-roles", MK_WRITE | MK_READ | MK_RT) \
     X(MA_SETTINGS, MARKUP_ATTR, "data-cp-settings", MK_WRITE | MK_READ | MK_RT) \

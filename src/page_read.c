@@ -1250,6 +1250,8 @@ static void read_header(Reader *R, xmlNode *root, PageDoc *out)
         v = mattr(R, body, MA_SCORM);
         if (v && strcmp(v, markup(MV_SCORM_12)) == 0)
             out->scorm = SCORM_12;
+        else if (v && strcmp(v, markup(MV_SCORM_CMI5)) == 0)
+            out->scorm = SCORM_CMI5;
         if (c->nroles == 0)
             read_context_ids(R, mattr(R, body, MA_ROLES), c->roles, &c->nroles);
         if (c->nsettings == 0)

@@ -7,10 +7,11 @@
  * verdict its zip would. A file is read only if the walk listed it, and
  * opened without following a link.
  *
- * Without imsmanifest.xml at the root the reader says what the package is
- * instead: a manifest with the wrong case, a cmi5 course (cmi5.xml at the
- * root), an AICC course (a .crs course file), or a manifest one folder down
- * (the usual mistake of zipping the folder instead of its contents). */
+ * Without imsmanifest.xml at the root, a cmi5 course (cmi5.xml at the root)
+ * is read as one, in a manifest's shape; otherwise the reader says what the
+ * package is: a manifest with the wrong case, an AICC course (a .crs course
+ * file), or a manifest one folder down (the usual mistake of zipping the
+ * folder instead of its contents). */
 #include "scorm_open.h"
 
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "cmi5.h"
 #include "os.h"
 
 #define MANIFEST_NAME "imsmanifest.xml"
@@ -38,6 +40,7 @@ struct ScormPackage {
     unsigned long long total;
     Buf xml;
     Manifest *man;
+    Cmi5Course *cmi5;       /* a cmi5 course: its structure; man is made from it */
     const ManifestOrganization *org;
     ScormItem *items;       /* malloc'd */
     size_t nitems, capitems;
@@ -281,10 +284,6 @@ static void explain_no_manifest(const ScormPackage *p, Diag *d)
     if (wrongcase) {
         diag_error(d, at, "the manifest is named '%s'; it must be exactly '" MANIFEST_NAME
                    "' in lower case (rename it)", wrongcase);
-    } else if (scorm_find(p, "cmi5.xml")) {
-        diag_error(d, at, "this %s is a cmi5 course (cmi5.xml at its root), not a SCORM "
-                   "package (import it into the LMS as cmi5, or export the course again as "
-                   "SCORM 1.2 or 2004)", box);
     } else if (aicc_files(p, &aicc)) {
         diag_error(d, at, "this %s is an AICC course (%s), not a SCORM package (import it "
                    "into the LMS as AICC, or export the course again as SCORM 1.2 or 2004)",
@@ -343,6 +342,72 @@ static void list_items(ScormPackage *p, const ManifestItem *items, size_t n, int
     }
 }
 
+/* ---- a cmi5 course, in a manifest's shape --------------------------------- */
+
+/* One organization "cmi5" with an item per AU (identifier = the AU id,
+ * title = its title), each pointing to a resource "au-<n>" whose href is the
+ * AU's url: list_items, manifest_resolve and the player then treat AUs as
+ * they treat SCOs. */
+static Manifest *manifest_from_cmi5(const Cmi5Course *c)
+{
+    Manifest *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    Arena *a = &m->arena;
+    m->edition = MANIFEST_EDITION_CMI5;
+    m->ns = arena_strdup(a, CMI5_NAMESPACE);
+    m->root_name = arena_strdup(a, "courseStructure");
+    m->identifier = arena_strdup(a, c->id);
+    m->default_org = arena_strdup(a, "cmi5");
+    m->orgs = arena_alloc(a, sizeof(*m->orgs));
+    m->resources = arena_alloc(a, (c->naus ? c->naus : 1) * sizeof(*m->resources));
+    ManifestItem *items = arena_alloc(a, (c->naus ? c->naus : 1) * sizeof(*items));
+    if (!m->ns || !m->root_name || !m->identifier || !m->default_org || !m->orgs ||
+        !m->resources || !items) {
+        manifest_free(m);
+        return NULL;
+    }
+    m->norgs = 1;
+    m->orgs[0] = (ManifestOrganization){ m->default_org, c->title, items, c->naus, c->line };
+    for (size_t i = 0; i < c->naus; i++) {
+        const Cmi5Au *au = &c->aus[i];
+        const char *res = arena_printf(a, "au-%zu", i + 1);
+        if (!res) {
+            manifest_free(m);
+            return NULL;
+        }
+        items[i].identifier = au->id;
+        items[i].identifierref = res;
+        items[i].title = au->title;
+        items[i].isvisible = 1;
+        items[i].line = au->line;
+        m->resources[i].identifier = res;
+        m->resources[i].type = "webcontent";
+        m->resources[i].href = au->url;
+        m->resources[i].scorm_type = "sco";
+        m->resources[i].line = au->line;
+    }
+    m->nresources = c->naus;
+    return m;
+}
+
+static int open_cmi5(ScormPackage *p, Diag *d)
+{
+    const char *label = arena_printf(&p->arena, "%s: " CMI5_FILE, p->label);
+    if (!label)
+        return diag_error(d, srcloc(p->label, 0, 0), "out of memory");
+    p->manifest_label = label;
+    if (scorm_read(p, CMI5_FILE, MANIFEST_MAX_BYTES, &p->xml, d) != 0)
+        return -1;
+    p->cmi5 = cmi5_read(p->xml.data, p->xml.len, label, d);
+    if (!p->cmi5)
+        return -1;
+    p->man = manifest_from_cmi5(p->cmi5);
+    if (!p->man)
+        return diag_error(d, srcloc(p->label, 0, 0), "out of memory");
+    return 0;
+}
+
 /* ---- opening ------------------------------------------------------------- */
 
 static ScormPackage *open_common(ScormPackage *p, Diag *d)
@@ -354,14 +419,19 @@ static ScormPackage *open_common(ScormPackage *p, Diag *d)
     }
     p->manifest_label = ml;
     if (!scorm_find(p, MANIFEST_NAME)) {
-        explain_no_manifest(p, d);
-        goto fail;
+        if (!scorm_find(p, CMI5_FILE)) {
+            explain_no_manifest(p, d);
+            goto fail;
+        }
+        if (open_cmi5(p, d) != 0)
+            goto fail;
+    } else {
+        if (scorm_read(p, MANIFEST_NAME, MANIFEST_MAX_BYTES, &p->xml, d) != 0)
+            goto fail;
+        p->man = manifest_read(p->xml.data, p->xml.len, ml, d);
+        if (!p->man)
+            goto fail;
     }
-    if (scorm_read(p, MANIFEST_NAME, MANIFEST_MAX_BYTES, &p->xml, d) != 0)
-        goto fail;
-    p->man = manifest_read(p->xml.data, p->xml.len, ml, d);
-    if (!p->man)
-        goto fail;
     p->org = manifest_default_org(p->man);
     if (p->org)
         list_items(p, p->org->items, p->org->nitems, 0);
@@ -426,6 +496,7 @@ void scorm_close(ScormPackage *p)
     if (!p)
         return;
     manifest_free(p->man);
+    cmi5_free(p->cmi5);
     package_close(p->zip);
     buf_release(&p->xml);
     free(p->files);
@@ -460,6 +531,11 @@ const char *scorm_manifest_xml(const ScormPackage *p, size_t *len)
 {
     *len = p->xml.len;
     return p->xml.data;
+}
+
+const Cmi5Course *scorm_cmi5(const ScormPackage *p)
+{
+    return p->cmi5;
 }
 
 const ManifestOrganization *scorm_organization(const ScormPackage *p)

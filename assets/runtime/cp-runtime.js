@@ -302,7 +302,10 @@
     var body = document.body;
     if (!body || !body.classList.contains('cp'))
         return;
-    var ED = body.getAttribute('data-cp-scorm') === '2004' ? '2004' : '12';
+    /* cmi5 pages report through the cmi5 launch adapter (cp-cmi5.js), which
+     * offers a SCORM 2004 API speaking xAPI: they use 2004's data formats. */
+    var CMI5 = body.getAttribute('data-cp-scorm') === 'cmi5';
+    var ED = body.getAttribute('data-cp-scorm') === '2004' || CMI5 ? '2004' : '12';
     var DEBUG = window.CP_DEBUG === true || /[?&]cpdebug=1\b/.test(window.location.search);
     var MASTERY = Number(body.getAttribute('data-cp-mastery') || '0');
     var ROLES = (body.getAttribute('data-cp-roles') || '').split(',').filter(Boolean);
@@ -1110,8 +1113,8 @@
 
     /* ---- start ------------------------------------------------------------------------------------ */
 
-    function start() {
-        lms.api = findApi();
+    function start(api) {
+        lms.api = api;
         if (lms.api) {
             lms.live = true;
             if (!lmsCall(F.init, 'Initialize')) {
@@ -1138,6 +1141,11 @@
             }
             var count = get('cmi.interactions._count');
             interactions = /^\d+$/.test(count) ? Number(count) : -1;
+            /* cmi5: passed and failed follow the LMS's masteryScore (10.2.4),
+             * which may differ from the one the page was built with */
+            var passing = CMI5 ? get('cmi.scaled_passing_score') : '';
+            if (/^(0(\.\d+)?|1(\.0*)?)$/.test(passing))
+                MASTERY = Math.round(Number(passing) * 10000) / 100;
         }
         /* 2004: suspend data and location exist only on resume (else 403) */
         var resume = ED === '12' || get(E.entry) === 'resume';
@@ -1271,11 +1279,32 @@
         persist();
     }
 
-    try {
-        start();
-    } catch (e) {
-        /* never leave the learner with a dead page: show everything */
-        warn('runtime failed', e);
-        sections.forEach(function (s) { s.hidden = false; });
+    function boot(api) {
+        try {
+            start(api);
+        } catch (e) {
+            /* never leave the learner with a dead page: show everything */
+            warn('runtime failed', e);
+            sections.forEach(function (s) { s.hidden = false; });
+        }
+    }
+
+    if (!CMI5) {
+        boot(findApi());
+    } else {
+        /* the first page alone while the LMS answers; without the adapter or
+         * the launch parameters (opened from disk), preview mode */
+        sections.forEach(function (s, i) { s.hidden = i !== 0; });
+        var adapter = window.CP_CMI5;
+        if (!adapter || typeof adapter.connect !== 'function') {
+            boot(null);
+        } else {
+            adapter.connect({ lang: body.getAttribute('data-cp-lang') || 'und',
+                              duration: formatDuration2004 })
+                .then(boot, function (e) {
+                    warn('cmi5: the LMS cannot be used, preview mode', e);
+                    boot(null);
+                });
+        }
     }
 })();

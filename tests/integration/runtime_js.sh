@@ -9,13 +9,14 @@ failed=0
 ok()   { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; }
 
-js=assets/runtime/cp-runtime.js
 if ! command -v node >/dev/null 2>&1; then
     echo "node not found: install nodejs"
     echo "0 passed, 1 failed"
     exit 1
 fi
 
+# The runtime and the cmi5 launch adapter (cmi5 packages load it first).
+for js in assets/runtime/cp-runtime.js assets/runtime/cp-cmi5.js; do
 if node --check "$js"; then ok "node --check $js"; else fail "node --check $js"; fi
 
 # Normal use writes nothing to the console: only warn() (debug mode) may.
@@ -42,6 +43,7 @@ if node -e '
 else
     fail "$js is one strict IIFE and leaks no global"
 fi
+done
 
 out=$(node --test tests/jsunit/ 2>&1)
 p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' <<<"$out" | tail -n 1)

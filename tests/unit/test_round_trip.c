@@ -254,7 +254,7 @@ static int round_trip_module(const char *dir)
         fail_msg("%s does not read cleanly", dir);
     }
     for (int lang = 0; lang < src->nlangs; lang++) {
-        for (int ed = 0; ed < 2; ed++) {
+        for (int ed = SCORM_12; ed <= SCORM_CMI5; ed++) {
             Buf html = BUF_INIT;
             assert_int_equal(html_write_index(src, lang, (ScormEdition)ed, &html, &d), 0);
             buf_append(&written, html.data, html.len);
@@ -288,8 +288,8 @@ static int round_trip_module(const char *dir)
             char *want = dump_pages(src->langs[lang].pages, ml);
             char *got = dump_pages(doc.lang->pages, ml);
             char what[1300];
-            snprintf(what, sizeof(what), "%s (%s, SCORM %s)", dir, src->langs[lang].code,
-                     ed == SCORM_12 ? "1.2" : "2004");
+            snprintf(what, sizeof(what), "%s (%s, %s)", dir, src->langs[lang].code,
+                     ed == SCORM_12 ? "SCORM 1.2" : ed == SCORM_2004 ? "SCORM 2004" : "cmi5");
             assert_same_dump(what, want, got);
             free(want);
             free(got);
