@@ -81,7 +81,6 @@ umask 022
 cat >"$T/walk.txt" <<'EOF'
 key Tab
 key Return
-key Tab
 text Learner CMI5-1
 key Tab
 text CMI5-1
@@ -174,16 +173,18 @@ PY
 # ---- the curriculum: one library entry per module -----------------------------------------------
 mkdir -p "$T/lib"
 cp "$T/curpk/curriculum.fr.cmi5.zip" "$T/lib/"
-printf 'key Tab\nkey Return\nwait 1000\nscreenshot %s\nquit\n' "$T/lib.png" >"$T/lib.txt"
+# Enter in the profile search opens the first profile, then the library
+printf 'key Return\nwait 1000\nscreenshot %s\nquit\n' "$T/lib.png" >"$T/lib.txt"
 timeout 120 "$PLAYER" --headless --size 1280x800 --data "$D" --no-sync --boxes "$T/lib" \
     --script "$T/lib.txt" >"$T/lib.out" 2>&1
 check "the curriculum's library screen was drawn" [ -s "$T/lib.boxes" ] || tail -5 "$T/lib.out"
 check "the library lists each module of the curriculum, by its title" \
     eval 'grep -q "L’outil n’est jamais neutre" "$T/lib.boxes" && grep -q "$(sed -n "s/.*<title xml:lang=\"fr\">\(.*\)<\/title>.*/\1/p" courses/example-module/module.xml | head -1)" "$T/lib.boxes"'
-check "  and says they are cmi5" eval '[ "$(grep -c "cmi5" "$T/lib.boxes")" -ge 2 ]'
+check "  and never names the format to the learner (no cmi5, no SCORM; the learner's name aside)" \
+    eval '! grep -v "CMI5-1" "$T/lib.boxes" | grep -qiE "cmi5|scorm"'
 # the first AU opened from the library: its pages and its images come from
 # its folder of the course package
-{ printf 'key Tab\nkey Return\nwait 300\nkey Tab\nkey Return\nwait 300\n'
+{ printf 'key Return\nwait 300\nkey Tab\nkey Return\nwait 300\n'
   for k in 1 2 3 4 5 6 7 8 9 10; do printf 'screenshot %s/au%s.png\nkey Right\nwait 100\n' "$T" "$k"; done
   echo quit; } >"$T/au.txt"
 timeout 120 "$PLAYER" --headless --size 1280x800 --data "$D" --no-sync --boxes "$T/lib" \
