@@ -3,7 +3,6 @@
  * through lrs_config_redact(). */
 #include "admin_cli.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -573,19 +572,16 @@ static int forget(Store *s, const char *dir, const Opts *o)
     printf("removed %s: the profile, %zu attempts and %zu statements (%zu set aside)\n", l.name,
            attempts, statements, aside + aside2);
     /* the damaged copies a salvage kept still hold what they held */
-    Buf pat = BUF_INIT;
-    buf_printf(&pat, "%s/%s.corrupt-", dir, STORE_FILE);
-    DIR *d = opendir(dir);
+    OsDir *d = os_dir_open(dir);
     size_t copies = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        copies += strncmp(e->d_name, STORE_FILE ".corrupt-", strlen(STORE_FILE ".corrupt-")) == 0;
-    if (d)
-        closedir(d);
+    int kind;
+    for (const char *name; d && (name = os_dir_next(d, &kind));)
+        copies += strncmp(name, STORE_FILE ".corrupt-", strlen(STORE_FILE ".corrupt-")) == 0;
+    os_dir_close(d);
     if (copies)
         printf("note: %zu damaged copies (%s.corrupt-*) kept in '%s' may still hold this "
                "learner's data: delete them once nothing more is to be recovered from them\n",
                copies, STORE_FILE, dir);
-    buf_release(&pat);
     return rc < 0 ? 1 : 0;
 }
 

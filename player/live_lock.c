@@ -1,31 +1,23 @@
-/* live_lock: fcntl byte-range locks. Linux's open-file-description locks
- * (F_OFD_*) belong to the open file, not the process: two stores of one
- * process see each other's locks (the tests open two), and closing another
- * descriptor of the file never drops them. Where they do not exist, classic
- * POSIX locks do the same between processes, which is what matters between
- * players. (Windows: LockFileEx on the same bytes, in the os layer.) */
-#define _GNU_SOURCE     /* F_OFD_SETLK, F_OFD_GETLK (glibc) */
+/* live_lock: the os layer's byte-range locks (os_lock_*) on one file. A
+ * LiveLock remembers the bytes it holds (its slot, the barrier during a
+ * salvage) and never asks the system about them: on Windows a probe of a
+ * byte this handle holds is no question the system answers alike. */
 #include "live_lock.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
-#ifdef F_OFD_SETLK
-#define LOCK_SET F_OFD_SETLK
-#define LOCK_GET F_OFD_GETLK
-#else
-#define LOCK_SET F_SETLK
-#define LOCK_GET F_GETLK
-#endif
+#include "os.h"
+
+#define LIVE_LOCK_OWN_MAX 4
 
 struct LiveLock {
-    int fd;
+    OsLockFile *file;
+    int64_t own[LIVE_LOCK_OWN_MAX];     /* the bytes this handle holds */
+    int nown;
 };
 
 LiveLock *live_lock_open(const char *path, int *eno, Buf *err)
@@ -36,18 +28,13 @@ LiveLock *live_lock_open(const char *path, int *eno, Buf *err)
         buf_puts(err, "cannot open the session locks: out of memory");
         return NULL;
     }
-    l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (l->fd < 0) {
+    l->file = os_lock_file_open(path);
+    if (!l->file) {
         *eno = errno;
         buf_printf(err, "cannot open '%s': %s", path, strerror(*eno));
         free(l);
         return NULL;
     }
-    /* every account that runs the player must lock it: the umask may have
-     * narrowed the mode (only the owner can widen it; others leave it) */
-    struct stat st;
-    if (fstat(l->fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0666) != 0666)
-        fchmod(l->fd, 0666);
     return l;
 }
 
@@ -55,27 +42,23 @@ void live_lock_close(LiveLock *l)
 {
     if (!l)
         return;
-    close(l->fd);
+    os_lock_file_close(l->file);
     free(l);
-}
-
-static struct flock range(short type, int64_t at, int64_t len)
-{
-    struct flock fl;
-    memset(&fl, 0, sizeof fl);      /* l_pid must be 0 for OFD locks */
-    fl.l_type = type;
-    fl.l_whence = SEEK_SET;
-    fl.l_start = (off_t)at;
-    fl.l_len = (off_t)len;
-    return fl;
 }
 
 int live_lock_try(LiveLock *l, int64_t at)
 {
-    struct flock fl = range(F_WRLCK, at, 1);
-    if (fcntl(l->fd, LOCK_SET, &fl) == 0)
-        return 0;
-    return errno == EAGAIN || errno == EACCES ? 1 : -1;
+    for (int i = 0; i < l->nown; i++)
+        if (l->own[i] == at)
+            return 0;
+    if (l->nown == LIVE_LOCK_OWN_MAX) {
+        errno = ENOLCK;
+        return -1;
+    }
+    int rc = os_lock_try(l->file, (unsigned long long)at, 1);
+    if (rc == 0)
+        l->own[l->nown++] = at;
+    return rc;
 }
 
 int live_lock_take_slot(LiveLock *l, int64_t *slot)
@@ -96,14 +79,29 @@ int live_lock_take_slot(LiveLock *l, int64_t *slot)
 
 void live_lock_release(LiveLock *l, int64_t at)
 {
-    struct flock fl = range(F_UNLCK, at, 1);
-    fcntl(l->fd, LOCK_SET, &fl);
+    for (int i = 0; i < l->nown; i++) {
+        if (l->own[i] != at)
+            continue;
+        os_lock_release(l->file, (unsigned long long)at, 1);
+        l->own[i] = l->own[--l->nown];
+        return;
+    }
 }
 
 int live_lock_held(LiveLock *l, int64_t at, int64_t len)
 {
-    struct flock fl = range(F_WRLCK, at, len);
-    if (fcntl(l->fd, LOCK_GET, &fl) != 0)
-        return -1;
-    return fl.l_type != F_UNLCK;
+    /* the lowest own byte inside the range splits it: ask about what lies
+     * before it, then about the rest after it */
+    int64_t cut = -1;
+    for (int i = 0; i < l->nown; i++)
+        if (l->own[i] >= at && l->own[i] < at + len && (cut < 0 || l->own[i] < cut))
+            cut = l->own[i];
+    if (cut < 0)
+        return len > 0 ? os_lock_probe(l->file, (unsigned long long)at, (unsigned long long)len)
+                       : 0;
+    int rc = cut > at ? os_lock_probe(l->file, (unsigned long long)at,
+                                      (unsigned long long)(cut - at)) : 0;
+    if (rc != 0)
+        return rc;
+    return live_lock_held(l, cut + 1, at + len - cut - 1);
 }

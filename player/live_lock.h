@@ -23,8 +23,10 @@ typedef struct LiveLock LiveLock;
 LiveLock *live_lock_open(const char *path, int *eno, Buf *err);
 void live_lock_close(LiveLock *l);                  /* accepts NULL */
 
-/* Takes the write lock on byte at without waiting: 0 taken, 1 another
- * handle (this process's too) holds it, -1 error (errno). */
+/* Takes the write lock on byte at without waiting: 0 taken (or already
+ * this handle's), 1 another handle (this process's too) holds it, -1 error
+ * (errno). On Windows a probe of another player (live_lock_held) also
+ * answers 1 for an instant: a caller that must have the byte retries. */
 int live_lock_try(LiveLock *l, int64_t at);
 
 /* Takes a free slot at random; *slot receives it. 0, or -1 (errno). */

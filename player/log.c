@@ -1,39 +1,55 @@
-/* log: one descriptor opened O_APPEND, each line written with one write(2)
- * under a mutex, so lines of the screen's thread and the sync worker's never
- * interleave, and two players of one PC appending to the same file each
- * land whole. Rotation is checked after each line with fstat: a rename, then
- * a fresh file; another player still writing to the renamed one does no
- * harm. */
+/* log: one descriptor opened for appending (os_open OS_O_APPEND: each
+ * write lands whole at the end, whichever process writes), each line
+ * written with one write() under a mutex, so lines of the screen's thread
+ * and the sync worker's never interleave, and two players of one PC
+ * appending to the same file each land whole. Rotation is checked after
+ * each line with os_fstat: a rename, then a fresh file; another player
+ * still writing to the renamed one does no harm. On Windows a rename over a
+ * wardplayer.log.1 another player still holds open can fail: the file then
+ * grows until a later line's rotation succeeds. */
 #include "log.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "os.h"
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static OsMutex *lock;       /* NULL when it could not be made: then stderr only */
 static int fd = -1;
 static char *path;          /* owned */
 
-static int may_create;       /* the folder is this account's own */
+static int may_create;       /* a new file here stays usable by the folder's other accounts */
+
+static void make_lock(void)
+{
+    lock = os_mutex_new();
+}
+
+/* The lock, made on first use; NULL without one. */
+static OsMutex *get_lock(void)
+{
+    os_once(make_lock);
+    return lock;
+}
 
 static int open_file(void)
 {
-    fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | (may_create ? O_CREAT : 0), 0600);
+    fd = os_open(path, OS_O_WRONLY | OS_O_APPEND | (may_create ? OS_O_CREAT : 0), 0600);
     return fd < 0 ? -1 : 0;
 }
 
 int log_open(const char *dir)
 {
-    pthread_mutex_lock(&lock);
+    OsMutex *m = get_lock();
+    if (!m)
+        return dir ? -1 : 0;
+    os_mutex_lock(m);
     if (fd >= 0)
         close(fd);
     fd = -1;
@@ -42,12 +58,11 @@ int log_open(const char *dir)
     int rc = 0;
     if (dir) {
         /* a file of this account in a folder another account owns (a shared
-         * data folder) would lock that account out of it later: use only a
-         * log that is already there */
-        struct stat st;
-        may_create = stat(dir, &st) == 0 && st.st_uid == geteuid();
+         * data folder on POSIX) would lock that account out of it later:
+         * there, use only a log that is already there */
+        may_create = os_may_leave_files_in(dir);
         Buf p = BUF_INIT;
-        buf_printf(&p, "%s/%s", dir, LOG_FILE);
+        buf_printf(&p, "%s%s%s", dir, OS_SEP_STR, LOG_FILE);
         path = buf_detach(&p, NULL);
         if (!path || open_file() < 0) {
             free(path);
@@ -55,7 +70,7 @@ int log_open(const char *dir)
             rc = -1;
         }
     }
-    pthread_mutex_unlock(&lock);
+    os_mutex_unlock(m);
     return rc;
 }
 
@@ -72,13 +87,13 @@ const char *log_path(void)
 /* Past the cap: the file becomes LOG_FILE.1 and a new one starts. */
 static void rotate_if_full(void)
 {
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size < LOG_MAX_BYTES)
+    OsStat st;
+    if (fd < 0 || os_fstat(fd, &st) != 0 || st.size < LOG_MAX_BYTES)
         return;
     Buf old = BUF_INIT;
     buf_printf(&old, "%s.1", path);
     if (!old.failed)
-        rename(path, old.data);
+        os_rename(path, old.data);
     buf_release(&old);
     close(fd);
     if (open_file() < 0)
@@ -89,9 +104,8 @@ void log_msg(const char *fmt, ...)
 {
     int saved = errno;
     char stamp[32];
-    time_t t = time(NULL);
     struct tm tm;
-    gmtime_r(&t, &tm);
+    os_gmtime(os_now_ms() / 1000, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
     Buf line = BUF_INIT;
     buf_printf(&line, "%s wardplayer: ", stamp);
@@ -106,11 +120,14 @@ void log_msg(const char *fmt, ...)
             *c = ' ';
     buf_puts(&line, text);
     buf_putc(&line, '\n');
+    OsMutex *m = get_lock();
     if (!line.failed) {
-        pthread_mutex_lock(&lock);
-        if (fd >= 0 && write(fd, line.data, line.len) == (ssize_t)line.len)
-            rotate_if_full();
-        pthread_mutex_unlock(&lock);
+        if (m) {
+            os_mutex_lock(m);
+            if (fd >= 0 && write(fd, line.data, line.len) == (ssize_t)line.len)
+                rotate_if_full();
+            os_mutex_unlock(m);
+        }
         /* stderr without the time: a terminal or a journal adds its own */
         fputs(line.data + strlen(stamp) + 1, stderr);
     }

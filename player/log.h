@@ -10,21 +10,25 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include "buf.h"    /* PRINTF_LIKE */
+
 #define LOG_FILE "wardplayer.log"
 #define LOG_MAX_BYTES (256 * 1024)
 
-/* Starts writing to dir/wardplayer.log (created 0600, only in a folder
- * this account owns: a shared folder takes no file of ours unless it has
- * one already). dir NULL, or a folder that cannot take the file: stderr
- * only. Returns 0, or -1 when the
- * file could not be opened (the log still goes to stderr). */
+/* Starts writing to dir/wardplayer.log, created (POSIX mode 0600) only
+ * where a new file stays usable by the folder's other accounts
+ * (os_may_leave_files_in: on POSIX a folder this account owns, so a shared
+ * folder takes no file of ours unless it has one already; on Windows the
+ * data folder, whose access list every new file inherits). dir NULL, or
+ * a folder that cannot take the file: stderr only. Returns 0, or -1 when
+ * the file could not be opened (the log still goes to stderr). */
 int log_open(const char *dir);
 
 /* Closes the file; later lines go to stderr only. */
 void log_close(void);
 
 /* One line: "2026-03-01T09:30:00Z wardplayer: " + the formatted text. */
-void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* Path of the log file, or NULL when there is none; borrowed. */
 const char *log_path(void);

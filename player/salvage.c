@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os.h"
+
 #define SALVAGE_MAX_FILE ((size_t)1 << 30)
 #define MAX_DEPTH 40            /* b-tree depth (SQLite's own limit is 20) */
 #define MAX_COLS 256
@@ -89,7 +91,7 @@ static int read_whole(const char *path, uint8_t **out, size_t *len, Buf *err)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
+    FILE *f = os_fopen(path, "rb");
     if (!f) {
         if (err)
             buf_printf(err, "cannot read '%s': %s", path, strerror(errno));

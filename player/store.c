@@ -20,9 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -581,9 +579,7 @@ static int configure(Store *s, int *damaged)
  * a missing file is fine when it may be created (then its folder counts). */
 static int may_write(Store *s, const char *path)
 {
-    if (access(path, F_OK) != 0)
-        return 0;
-    if (access(path, R_OK | W_OK) == 0)
+    if (!os_exists(path) || os_may_write(path) == 0)
         return 0;
     int e = errno;
     buf_clear(&s->err);
@@ -599,7 +595,7 @@ static int may_write(Store *s, const char *path)
 static int check_writable(Store *s, int session)
 {
     static const char *const sidecars[] = { "", "-wal", "-shm" };
-    if (access(s->dir, W_OK) != 0) {
+    if (os_may_create_in(s->dir) != 0) {
         int e = errno;
         buf_clear(&s->err);
         buf_printf(&s->err, "cannot write in the data folder '%s': %s", s->dir, strerror(e));
@@ -614,12 +610,11 @@ static int check_writable(Store *s, int session)
         if (rc)
             return rc;
     }
-    struct statvfs v;
-    if (session && statvfs(s->dir, &v) == 0
-        && (unsigned long long)v.f_bavail * v.f_frsize < STORE_MIN_FREE) {
+    unsigned long long free_bytes;
+    if (session && os_free_space(s->dir, &free_bytes) == 0 && free_bytes < STORE_MIN_FREE) {
         buf_clear(&s->err);
         buf_printf(&s->err, "the disk of '%s' is full (%llu bytes free, %d needed)", s->dir,
-                   (unsigned long long)v.f_bavail * v.f_frsize, STORE_MIN_FREE);
+                   free_bytes, STORE_MIN_FREE);
         s->code = STORE_FULL;
         return s->code;
     }
@@ -657,8 +652,7 @@ static int live_start(Store *s, int session)
             break;
         if (waited >= STORE_START_WAIT_MS)
             return set_err(s, STORE_BUSY, "another player is salvaging the learner database");
-        struct timespec ts = {0, 50 * 1000000L};
-        nanosleep(&ts, NULL);
+        os_sleep_ms(50);
     }
     return 0;
 }
@@ -707,15 +701,6 @@ static int move_aside(Store *s, Buf *aside)
     return 0;
 }
 
-static void sync_dir(const char *dir)
-{
-    FILE *f = fopen(dir, "r");
-    if (f) {
-        fsync(fileno(f));
-        fclose(f);
-    }
-}
-
 /* A damaged file: reads what it can into a new store built beside it, keeps
  * the damaged file (and its WAL) under a new name, puts the new store in its
  * place, and writes the report. Only while no other player has the store
@@ -724,7 +709,13 @@ static int salvage_store(Store *s, StoreSalvage *rep)
 {
     Buf tmp = BUF_INIT, fresh = BUF_INIT, aside = BUF_INIT, err = BUF_INIT;
     int got_barrier = 0, ret = STORE_ERROR;
+    /* a starting player's look at the barrier (live_lock_held) can hold it
+     * for an instant on Windows: a few tries before calling it busy */
     int held = live_lock_try(s->live, 0);
+    for (int i = 0; held == 1 && i < 4; i++) {
+        os_sleep_ms(10);
+        held = live_lock_try(s->live, 0);
+    }
     if (held != 0) {
         set_err(s, STORE_BUSY, "another player is salvaging the learner database");
         goto out;
@@ -735,7 +726,7 @@ static int salvage_store(Store *s, StoreSalvage *rep)
                                "it open: close every player, then start one again to salvage it");
         goto out;
     }
-    buf_printf(&tmp, "%s/.salvage-%ld", s->dir, (long)getpid());
+    buf_printf(&tmp, "%s/.salvage-%ld", s->dir, os_process_id());
     buf_printf(&fresh, "%s/%s", tmp.data, STORE_FILE);
     if (os_mkdir(tmp.data, 0700) != 0 && errno != EEXIST) {
         int e = errno;
@@ -744,7 +735,7 @@ static int salvage_store(Store *s, StoreSalvage *rep)
         s->code = code_of_errno(e, STORE_ERROR);
         goto out;
     }
-    unlink(fresh.data);
+    os_remove(fresh.data);
     ret = store_salvage_rebuild(s->path, tmp.data, rep, &err);
     if (ret < 0) {
         set_err(s, ret, err.data);
@@ -753,14 +744,14 @@ static int salvage_store(Store *s, StoreSalvage *rep)
     ret = move_aside(s, &aside);
     if (ret < 0)
         goto out;
-    if (rename(fresh.data, s->path) != 0) {
+    if (os_rename(fresh.data, s->path) != 0) {
         int e = errno;
         buf_clear(&s->err);
         buf_printf(&s->err, "cannot put the salvaged store in place: %s", strerror(e));
         ret = s->code = code_of_errno(e, STORE_ERROR);
         goto out;
     }
-    sync_dir(s->dir);
+    os_sync_parent(s->path);
     const char *base = strrchr(aside.data, '/');
     snprintf(rep->kept, sizeof rep->kept, "%s", base ? base + 1 : aside.data);
     Buf report = BUF_INIT;
@@ -780,10 +771,10 @@ out:
         for (int i = 0; i < 3; i++) {
             buf_clear(&f);
             buf_printf(&f, "%s%s", fresh.data, left[i]);
-            unlink(f.data);
+            os_remove(f.data);
         }
         buf_release(&f);
-        rmdir(tmp.data);
+        os_rmdir(tmp.data);
     }
     if (got_barrier)
         live_lock_release(s->live, 0);

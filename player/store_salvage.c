@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include "os.h"
 #include "salvage.h"
 
 typedef enum Tab {
@@ -317,9 +318,8 @@ int store_salvage_write_report(const char *path, const StoreSalvage *rep, Buf *e
 {
     Buf b = BUF_INIT;
     char when[32];
-    time_t t = time(NULL);
     struct tm tm;
-    gmtime_r(&t, &tm);
+    os_gmtime(os_now_ms() / 1000, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     buf_printf(&b, "wardplayer salvaged a damaged learner database (%s)\n\n", when);
     buf_printf(&b, "The damaged file is kept, unchanged, as %s\n"
@@ -343,7 +343,8 @@ int store_salvage_write_report(const char *path, const StoreSalvage *rep, Buf *e
     buf_puts(&b, "\nTo look further: sqlite3 <the kept file> \".recover\" (SQLite's own "
                  "recovery, in the\nsqlite3 command-line tool) reads the same pages.\n");
     int ret = 0;
-    FILE *f = fopen(path, "w");
+    /* text mode: Windows' Notepad gets its line ends */
+    FILE *f = os_fopen(path, "w");
     if (!f || fwrite(b.data, 1, b.len, f) != b.len || fflush(f) != 0) {
         buf_printf(err, "cannot write '%s': %s", path, strerror(errno));
         ret = -1;

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -672,7 +671,7 @@ int sync_set_aside_forget(const char *data_dir, const char *account, size_t *rem
     *removed = 0;
     Buf path = BUF_INIT;
     buf_printf(&path, "%s/%s", data_dir, SYNC_SET_ASIDE_FILE);
-    int exists = access(path.data, F_OK) == 0;
+    int exists = os_exists(path.data);
     buf_release(&path);
     if (!exists)
         return 0;

@@ -9,11 +9,18 @@
 #ifndef OS_H
 #define OS_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "buf.h"
+
+/* A full quota: MinGW's C library has no EDQUOT, and os_win.c reports
+ * Windows' quota errors as ENOSPC. */
+#ifndef EDQUOT
+#define EDQUOT ENOSPC
+#endif
 
 #ifdef _WIN32
 #define OS_SEP '\\'             /* the separator paths are shown with */
@@ -44,7 +51,11 @@ void os_init(int *argc, char ***argv);
 #define OS_O_NOFOLLOW   0x40u   /* fail with ELOOP on a symbolic link (reparse point) */
 #define OS_O_NONBLOCK   0x80u   /* POSIX: a FIFO does not block the open */
 
-/* A file descriptor (read(), write(), close() work on it), or -1 (errno). */
+/* A file descriptor (read(), write(), close() work on it), or -1 (errno).
+ * OS_O_APPEND: each write() lands whole at the end of the file, also when
+ * other processes append to it (Windows: a handle that may only append).
+ * Windows: the file is shared for reading, writing and deletion, so another
+ * process may rename or remove it while it is open, as on POSIX. */
 int os_open(const char *path, unsigned flags, unsigned mode);
 
 /* fopen() for a UTF-8 path; mode as fopen's ("rb", "wb", "a"...). */
@@ -96,9 +107,76 @@ int os_fchmod(int fd, unsigned mode);
  * exclusively, mode 0600 on POSIX. A descriptor, or -1 (errno). */
 int os_mkstemp(char *tmpl);
 
+/* Removes an empty folder. 0 or -1 (errno). */
+int os_rmdir(const char *path);
+
 /* realpath(): the absolute path without links, "." or ".." (malloc'd), or
  * NULL (errno). */
 char *os_realpath(const char *path);
+
+/* ---- what the learner store asks before it writes ------------------------------ */
+
+/* 0 when this account may read and write the existing file path, else -1
+ * with errno (ENOENT when it does not exist; EACCES, EROFS...). POSIX:
+ * access(R_OK | W_OK). Windows: the file is opened for reading and writing
+ * (shared with every other opener) and closed at once, so its access list,
+ * its read-only attribute and a read-only volume all answer. */
+int os_may_write(const char *path);
+
+/* 0 when this account may create files in the folder dir, else -1 with
+ * errno. POSIX: access(W_OK). Windows: an empty file is created there and
+ * deleted on close (folders carry no useful read-only attribute). */
+int os_may_create_in(const char *dir);
+
+/* 1 when a file this account creates in the folder dir stays usable by the
+ * other accounts that use the folder, else 0. POSIX: only in a folder this
+ * account owns (a new file is ours alone through the umask: in another
+ * account's folder it would later lock that account out). Windows: 1 (a new
+ * file inherits the folder's access list: the data folder's gives Users
+ * modify rights). */
+int os_may_leave_files_in(const char *dir);
+
+/* The bytes this account may still write on the disk holding path, in
+ * *bytes. 0 or -1 (errno). POSIX: statvfs (f_bavail * f_frsize); Windows:
+ * GetDiskFreeSpaceExW (the caller's quota counts). */
+int os_free_space(const char *path, unsigned long long *bytes);
+
+/* This process's id: names unique among the players running on one PC. */
+long os_process_id(void);
+
+/* ---- byte-range locks: which processes are here --------------------------------- */
+
+/* A file that holds no data, whose bytes are locked to say "a process is
+ * here". A lock belongs to the handle that took it, and the system drops it
+ * when the handle is closed or its process ends, however it ends (killed
+ * included). Two handles of one process see each other's locks as another
+ * process's would be seen. POSIX: open-file-description locks (F_OFD_*),
+ * or classic fcntl locks where the system lacks them (only other processes
+ * see those); Windows: LockFileEx. */
+typedef struct OsLockFile OsLockFile;
+
+/* Opens the lock file at path, creating it when missing so that every
+ * account that runs the player can lock it: POSIX mode 0666 (widened again
+ * when the umask narrowed it and this account owns it); Windows the
+ * folder's inherited access list, opened shared for reading, writing and
+ * deletion. NULL with errno (EACCES, EROFS, ENOENT...). */
+OsLockFile *os_lock_file_open(const char *path);
+/* Closes it, which drops its locks. NULL is ignored. */
+void os_lock_file_close(OsLockFile *f);
+
+/* Takes an exclusive lock on the bytes [at, at + len) without waiting:
+ * 0 taken, 1 another handle holds a lock on some of them, -1 error (errno). */
+int os_lock_try(OsLockFile *f, unsigned long long at, unsigned long long len);
+/* Lets go of a lock os_lock_try took: the very same at and len. */
+void os_lock_release(OsLockFile *f, unsigned long long at, unsigned long long len);
+
+/* Whether another handle holds a lock on a byte of [at, at + len): 1 yes,
+ * 0 no, -1 error (errno). Ask only about bytes this handle does not hold.
+ * POSIX asks the system (F_OFD_GETLK). Windows has no such question: a
+ * shared lock is taken on the range and let go at once, so for that instant
+ * another handle's os_lock_try on those bytes answers 1 as if they were
+ * held; a caller that must get a lock retries. */
+int os_lock_probe(OsLockFile *f, unsigned long long at, unsigned long long len);
 
 /* ---- durable replace ------------------------------------------------------------ */
 
@@ -192,6 +270,14 @@ void os_thread_join(OsThread *t);
 
 /* fn runs once in the process, whatever the threads calling this. */
 void os_once(void (*fn)(void));
+
+/* A lock between the threads of this process. os_mutex_new: NULL (errno
+ * ENOMEM); os_mutex_free accepts NULL. */
+typedef struct OsMutex OsMutex;
+OsMutex *os_mutex_new(void);
+void os_mutex_lock(OsMutex *m);
+void os_mutex_unlock(OsMutex *m);
+void os_mutex_free(OsMutex *m);
 
 /* ---- a child process fed through its standard input ----------------------------- */
 

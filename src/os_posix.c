@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -197,6 +198,124 @@ int os_mkstemp(char *tmpl)
     if (fd >= 0)
         fcntl(fd, F_SETFD, FD_CLOEXEC);
     return fd;
+}
+
+int os_rmdir(const char *path)
+{
+    return rmdir(path);
+}
+
+/* ---- what the learner store asks before it writes -------------------------------- */
+
+int os_may_write(const char *path)
+{
+    return access(path, R_OK | W_OK);
+}
+
+int os_may_create_in(const char *dir)
+{
+    return access(dir, W_OK);
+}
+
+int os_may_leave_files_in(const char *dir)
+{
+    struct stat sb;
+    return stat(dir, &sb) == 0 && sb.st_uid == geteuid();
+}
+
+int os_free_space(const char *path, unsigned long long *bytes)
+{
+    struct statvfs v;
+    if (statvfs(path, &v) != 0)
+        return -1;
+    *bytes = (unsigned long long)v.f_bavail * v.f_frsize;
+    return 0;
+}
+
+long os_process_id(void)
+{
+    return (long)getpid();
+}
+
+/* ---- byte-range locks ----------------------------------------------------------------
+ * Linux's open-file-description locks (F_OFD_*) belong to the open file, not
+ * the process: two handles of one process see each other's locks, and
+ * closing another descriptor of the same file never drops them. Where they
+ * do not exist, classic POSIX locks do the same between processes, which is
+ * what matters between players. */
+#ifdef F_OFD_SETLK
+#define LOCK_SET F_OFD_SETLK
+#define LOCK_GET F_OFD_GETLK
+#else
+#define LOCK_SET F_SETLK
+#define LOCK_GET F_GETLK
+#endif
+
+struct OsLockFile {
+    int fd;
+};
+
+OsLockFile *os_lock_file_open(const char *path)
+{
+    OsLockFile *f = malloc(sizeof *f);
+    if (!f) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    f->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (f->fd < 0) {
+        int e = errno;
+        free(f);
+        errno = e;
+        return NULL;
+    }
+    /* every account that runs the player must lock it: the umask may have
+     * narrowed the mode (only the owner can widen it; others leave it) */
+    struct stat sb;
+    if (fstat(f->fd, &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 0666) != 0666)
+        fchmod(f->fd, 0666);
+    return f;
+}
+
+void os_lock_file_close(OsLockFile *f)
+{
+    if (!f)
+        return;
+    close(f->fd);
+    free(f);
+}
+
+static struct flock lock_range(short type, unsigned long long at, unsigned long long len)
+{
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);      /* l_pid must be 0 for OFD locks */
+    fl.l_type = type;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = (off_t)at;
+    fl.l_len = (off_t)len;
+    return fl;
+}
+
+int os_lock_try(OsLockFile *f, unsigned long long at, unsigned long long len)
+{
+    struct flock fl = lock_range(F_WRLCK, at, len);
+    if (fcntl(f->fd, LOCK_SET, &fl) == 0)
+        return 0;
+    return errno == EAGAIN || errno == EACCES ? 1 : -1;
+}
+
+void os_lock_release(OsLockFile *f, unsigned long long at, unsigned long long len)
+{
+    struct flock fl = lock_range(F_UNLCK, at, len);
+    fcntl(f->fd, LOCK_SET, &fl);
+}
+
+int os_lock_probe(OsLockFile *f, unsigned long long at, unsigned long long len)
+{
+    struct flock fl = lock_range(F_WRLCK, at, len);
+    if (fcntl(f->fd, LOCK_GET, &fl) != 0)
+        return -1;
+    return fl.l_type != F_UNLCK;
 }
 
 /* ---- folders ----------------------------------------------------------------- */
@@ -481,6 +600,39 @@ void os_once(void (*fn)(void))
             done[i] = fn;
     }
     pthread_mutex_unlock(&lock);
+}
+
+struct OsMutex {
+    pthread_mutex_t m;
+};
+
+OsMutex *os_mutex_new(void)
+{
+    OsMutex *m = malloc(sizeof *m);
+    if (!m) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    pthread_mutex_init(&m->m, NULL);
+    return m;
+}
+
+void os_mutex_lock(OsMutex *m)
+{
+    pthread_mutex_lock(&m->m);
+}
+
+void os_mutex_unlock(OsMutex *m)
+{
+    pthread_mutex_unlock(&m->m);
+}
+
+void os_mutex_free(OsMutex *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_destroy(&m->m);
+    free(m);
 }
 
 /* ---- child process --------------------------------------------------------------- */

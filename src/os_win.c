@@ -61,6 +61,10 @@ static char *narrow(const wchar_t *w)
     return s;
 }
 
+#ifndef ERROR_DISK_QUOTA_EXCEEDED
+#define ERROR_DISK_QUOTA_EXCEEDED 1295L     /* newer than MinGW's winerror.h */
+#endif
+
 /* errno from GetLastError(), for the common cases. */
 static int errno_from(DWORD e)
 {
@@ -81,7 +85,12 @@ static int errno_from(DWORD e)
         return ENOMEM;
     case ERROR_DISK_FULL:
     case ERROR_HANDLE_DISK_FULL:
+    case ERROR_DISK_QUOTA_EXCEEDED:
         return ENOSPC;
+    case ERROR_WRITE_PROTECT:
+        return EROFS;
+    case ERROR_DIRECTORY:
+        return ENOTDIR;
     case ERROR_DIR_NOT_EMPTY:
         return ENOTEMPTY;
     case ERROR_FILENAME_EXCED_RANGE:
@@ -135,6 +144,8 @@ static int is_reparse_point(const wchar_t *w)
     return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_REPARSE_POINT);
 }
 
+/* CreateFileW rather than _wopen: the C runtime shares a file for reading
+ * and writing only, and emulates appending with a seek before each write. */
 int os_open(const char *path, unsigned flags, unsigned mode)
 {
     wchar_t *w = wide(path);
@@ -145,21 +156,40 @@ int os_open(const char *path, unsigned flags, unsigned mode)
         errno = ELOOP;
         return -1;
     }
-    int f = _O_BINARY | _O_NOINHERIT;
-    f |= (flags & OS_O_RDWR) ? _O_RDWR : (flags & OS_O_WRONLY) ? _O_WRONLY : _O_RDONLY;
-    if (flags & OS_O_CREAT)
-        f |= _O_CREAT;
-    if (flags & OS_O_EXCL)
-        f |= _O_EXCL;
-    if (flags & OS_O_TRUNC)
-        f |= _O_TRUNC;
-    if (flags & OS_O_APPEND)
-        f |= _O_APPEND;
-    int pm = (mode & 0200) ? _S_IREAD | _S_IWRITE : _S_IREAD;
-    int fd = _wopen(w, f, pm);
-    int e = errno;
+    int reads = !(flags & OS_O_WRONLY);
+    int writes = (flags & (OS_O_RDWR | OS_O_WRONLY)) != 0;
+    DWORD access = reads ? GENERIC_READ : 0;
+    if (writes && (flags & OS_O_APPEND) && !(flags & OS_O_TRUNC))
+        /* without FILE_WRITE_DATA, the system puts every write at the end */
+        access |= FILE_APPEND_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE;
+    else if (writes)
+        access |= GENERIC_WRITE;
+    DWORD disposition = OPEN_EXISTING;
+    if ((flags & OS_O_CREAT) && (flags & OS_O_EXCL))
+        disposition = CREATE_NEW;
+    else if ((flags & OS_O_CREAT) && (flags & OS_O_TRUNC))
+        disposition = CREATE_ALWAYS;
+    else if (flags & OS_O_CREAT)
+        disposition = OPEN_ALWAYS;
+    else if (flags & OS_O_TRUNC)
+        disposition = TRUNCATE_EXISTING;
+    /* a new file without the owner's write bit is made read-only, as _wopen does */
+    DWORD attrs = (flags & OS_O_CREAT) && !(mode & 0200) ? FILE_ATTRIBUTE_READONLY
+                                                          : FILE_ATTRIBUTE_NORMAL;
+    HANDLE h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, disposition, attrs, NULL);
     free(w);
-    errno = e;
+    if (h == INVALID_HANDLE_VALUE) {
+        set_errno_last();
+        return -1;
+    }
+    int crt = _O_NOINHERIT | (writes ? 0 : _O_RDONLY) | ((flags & OS_O_APPEND) ? _O_APPEND : 0);
+    int fd = _open_osfhandle((intptr_t)h, crt);
+    if (fd < 0) {
+        int e = errno;
+        CloseHandle(h);
+        errno = e;
+    }
     return fd;
 }
 
@@ -484,6 +514,204 @@ int os_mkstemp(char *tmpl)
     }
     errno = EEXIST;
     return -1;
+}
+
+int os_rmdir(const char *path)
+{
+    wchar_t *w = wide(path);
+    int rc = -1;
+    if (w) {
+        if (RemoveDirectoryW(w))
+            rc = 0;
+        else
+            set_errno_last();
+    }
+    free(w);
+    return rc;
+}
+
+/* ---- what the learner store asks before it writes ------------------------------------ */
+
+int os_may_write(const char *path)
+{
+    wchar_t *w = wide(path);
+    if (!w)
+        return -1;
+    DWORD a = GetFileAttributesW(w);
+    if (a == INVALID_FILE_ATTRIBUTES) {
+        set_errno_last();
+        free(w);
+        return -1;
+    }
+    if (a & FILE_ATTRIBUTE_DIRECTORY) {
+        free(w);
+        return os_may_create_in(path);
+    }
+    HANDLE h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        set_errno_last();
+        return -1;
+    }
+    CloseHandle(h);
+    return 0;
+}
+
+int os_may_create_in(const char *dir)
+{
+    wchar_t *wd = wide(dir);
+    if (!wd)
+        return -1;
+    DWORD a = GetFileAttributesW(wd);
+    free(wd);
+    if (a == INVALID_FILE_ATTRIBUTES) {
+        set_errno_last();
+        return -1;
+    }
+    if (!(a & FILE_ATTRIBUTE_DIRECTORY)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    /* SQLite creates and deletes its -wal and -shm files there: both rights count */
+    static LONG counter;
+    for (int i = 0; i < 100; i++) {
+        Buf p = BUF_INIT;
+        buf_printf(&p, "%s\\.wardplayer-probe-%lu-%ld", dir, (unsigned long)GetCurrentProcessId(),
+                   (long)InterlockedIncrement(&counter));
+        wchar_t *w = p.failed ? NULL : wide(p.data);
+        buf_release(&p);
+        if (!w) {
+            errno = ENOMEM;
+            return -1;
+        }
+        HANDLE h = CreateFileW(w, GENERIC_WRITE | DELETE, 0, NULL, CREATE_NEW,
+                               FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_TEMPORARY |
+                               FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        DWORD e = GetLastError();
+        free(w);
+        if (h != INVALID_HANDLE_VALUE) {
+            CloseHandle(h);
+            return 0;
+        }
+        if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS) {
+            errno = errno_from(e);
+            return -1;
+        }
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+int os_may_leave_files_in(const char *dir)
+{
+    (void)dir;
+    return 1;
+}
+
+int os_free_space(const char *path, unsigned long long *bytes)
+{
+    wchar_t *w = wide(path);
+    if (!w)
+        return -1;
+    ULARGE_INTEGER avail;
+    BOOL ok = GetDiskFreeSpaceExW(w, &avail, NULL, NULL);
+    if (!ok)
+        set_errno_last();
+    free(w);
+    if (!ok)
+        return -1;
+    *bytes = avail.QuadPart;
+    return 0;
+}
+
+long os_process_id(void)
+{
+    return (long)GetCurrentProcessId();
+}
+
+/* ---- byte-range locks ----------------------------------------------------------------
+ * LockFileEx locks belong to the handle (another handle of this process
+ * conflicts with them too) and go when it is closed or the process ends. */
+
+struct OsLockFile {
+    HANDLE h;
+};
+
+OsLockFile *os_lock_file_open(const char *path)
+{
+    wchar_t *w = wide(path);
+    if (!w)
+        return NULL;
+    OsLockFile *f = malloc(sizeof *f);
+    if (!f) {
+        free(w);
+        errno = ENOMEM;
+        return NULL;
+    }
+    f->h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE,
+                       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_ALWAYS,
+                       FILE_ATTRIBUTE_NORMAL, NULL);
+    DWORD e = GetLastError();
+    free(w);
+    if (f->h == INVALID_HANDLE_VALUE) {
+        free(f);
+        errno = errno_from(e);
+        return NULL;
+    }
+    return f;
+}
+
+void os_lock_file_close(OsLockFile *f)
+{
+    if (!f)
+        return;
+    CloseHandle(f->h);
+    free(f);
+}
+
+static OVERLAPPED lock_at(unsigned long long at)
+{
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.Offset = (DWORD)at;
+    ov.OffsetHigh = (DWORD)(at >> 32);
+    return ov;
+}
+
+/* LockFileEx without waiting: 0 taken, 1 held by another handle, -1. */
+static int lock_now(HANDLE h, DWORD how, unsigned long long at, unsigned long long len)
+{
+    OVERLAPPED ov = lock_at(at);
+    if (LockFileEx(h, how | LOCKFILE_FAIL_IMMEDIATELY, 0, (DWORD)len, (DWORD)(len >> 32), &ov))
+        return 0;
+    DWORD e = GetLastError();
+    if (e == ERROR_LOCK_VIOLATION || e == ERROR_IO_PENDING)
+        return 1;
+    errno = errno_from(e);
+    return -1;
+}
+
+int os_lock_try(OsLockFile *f, unsigned long long at, unsigned long long len)
+{
+    return lock_now(f->h, LOCKFILE_EXCLUSIVE_LOCK, at, len);
+}
+
+void os_lock_release(OsLockFile *f, unsigned long long at, unsigned long long len)
+{
+    OVERLAPPED ov = lock_at(at);
+    UnlockFileEx(f->h, 0, (DWORD)len, (DWORD)(len >> 32), &ov);
+}
+
+/* A shared lock: it fails only where another handle holds an exclusive
+ * one (the players' locks all are), and two probes never refuse each other. */
+int os_lock_probe(OsLockFile *f, unsigned long long at, unsigned long long len)
+{
+    int rc = lock_now(f->h, 0, at, len);
+    if (rc == 0)
+        os_lock_release(f, at, len);
+    return rc;
 }
 
 /* ---- folders ------------------------------------------------------------------------- */
@@ -989,6 +1217,36 @@ void os_once(void (*fn)(void))
             done[i] = fn;
     }
     ReleaseSRWLockExclusive(&lock);
+}
+
+struct OsMutex {
+    SRWLOCK lock;
+};
+
+OsMutex *os_mutex_new(void)
+{
+    OsMutex *m = malloc(sizeof *m);
+    if (!m) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    InitializeSRWLock(&m->lock);
+    return m;
+}
+
+void os_mutex_lock(OsMutex *m)
+{
+    AcquireSRWLockExclusive(&m->lock);
+}
+
+void os_mutex_unlock(OsMutex *m)
+{
+    ReleaseSRWLockExclusive(&m->lock);
+}
+
+void os_mutex_free(OsMutex *m)
+{
+    free(m);
 }
 
 /* ---- child process ----------------------------------------------------------------------- */
