@@ -10,11 +10,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cmi5.h"
 #include "log.h"
 #include "score.h"
 #include "screen.h"
 #include "os.h"
+#include "shuffle.h"
 
 /* --trace: one line "answer\tATTEMPT\tITEM\tRESPONSE\n" per committed answer,
  * in a single write(2) on an O_APPEND descriptor with no stdio buffer, so that
@@ -270,6 +273,55 @@ static int restore_answer(const StoreAnswer *a, void *ud)
     return 0;
 }
 
+/* A new attempt's choice order: a random seed, never 0 (as written). For
+ * tests, WARDPLAYER_SHUFFLE_SEED (base 32, as in suspend data) fixes it:
+ * "0" shows every attempt as written; another value N gives attempt k a
+ * seed made of N and k, so a new attempt still has a new order. */
+static uint32_t new_order_seed(int64_t attempt)
+{
+    uint32_t seed = 0;
+    const char *fixed = getenv("WARDPLAYER_SHUFFLE_SEED");
+    if (fixed && shuffle_seed_parse(fixed, &seed) == 0) {
+        if (!seed)
+            return 0;
+        seed ^= (uint32_t)attempt * 0x9E3779B9u;
+        return seed ? seed : 1;
+    }
+    while (!seed)
+        seed = randombytes_random();
+    return seed;
+}
+
+/* The attempt's choice order, kept as the browser runtime keeps it: o= in
+ * its cmi.suspend_data ("v1|o=<seed>"; the player keeps its answers, pages
+ * and context in their own tables). A resumed attempt shows its own order
+ * (one begun before orders were kept: as written); a new one draws a seed
+ * and saves it before any choice is shown. */
+static void attempt_order(Ui *ui, Module *m, int resumed)
+{
+    if (!m->ours || !m->cmi)
+        return;
+    if (resumed) {
+        CmiSummary sum;
+        cmi_summary(m->cmi, &sum);
+        m->order_seed = shuffle_seed_of_suspend(sum.suspend_data);
+        return;
+    }
+    m->order_seed = new_order_seed(m->attempt);
+    if (!m->order_seed)
+        return;
+    char seed[SHUFFLE_SEED_CHARS + 1], v[SHUFFLE_SEED_CHARS + 8];
+    shuffle_seed_format(m->order_seed, seed);
+    snprintf(v, sizeof v, "v1|o=%s", seed);
+    if (cmi_set(m->cmi, "cmi.suspend_data", v) != 0) {
+        ui_store_failed(ui, STORE_ERROR);
+        return;
+    }
+    int rc = store_cmi_save(ui->store, m->attempt, m->cmi);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
+}
+
 /* cmi5: each time the learner opens the module is a session (xapi.h). */
 static void cmi5_session_begin(Ui *ui, Module *m)
 {
@@ -354,6 +406,7 @@ int attempt_begin(Ui *ui, Module *m, int take_over)
         cmi_end_session(m->cmi);    /* the last session's time joins total_time */
         cmi_begin_session(m->cmi);
     }
+    attempt_order(ui, m, resumed);
     if (resumed) {
         for (int i = 0; i < m->npages && !m->ours; i++)
             module_page(m, i);     /* ours: module_find_item() builds the pages answered */

@@ -915,6 +915,33 @@ static void lay_marker(Ctx *C, int x, int y, const char *text, ColorRole color, 
     }
 }
 
+/* The choices of a question, or of a scenario step (q NULL), in the order
+ * the hooks give (the attempt's), else as written: by[k] is the k-th shown
+ * and idx[k] its written index. Returns how many (at most max). */
+static int shown_order(Ctx *C, const Question *q, const Scenario *sc, const Step *st,
+                       const void **by, int *idx, int max)
+{
+    const void *written[64];
+    int n = 0;
+    if (max > 64)
+        max = 64;
+    if (q)
+        for (const Choice *c = q->choices; c && n < max; c = c->next)
+            written[n++] = c;
+    else
+        for (const StepChoice *c = st->choices; c && n < max; c = c->next)
+            written[n++] = c;
+    int order[64], seen[64] = {0};
+    int ok = C->h && C->h->order && C->h->order(C->h->ud, q, sc, st, order, n);
+    for (int k = 0; ok && k < n; k++)     /* a permutation of 0..n-1, or ignored */
+        ok = order[k] >= 0 && order[k] < n && !seen[order[k]]++;
+    for (int k = 0; k < n; k++) {
+        idx[k] = ok ? order[k] : k;
+        by[k] = written[idx[k]];
+    }
+    return n;
+}
+
 static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
 {
     unsigned sel = 0;
@@ -926,9 +953,13 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
     C->y += pad;
     lay_blocks(C, q->prompt, x + pad, w - 2 * pad, depth + 1);
     C->y += C->em / 2;
-    int i = 0;
+    const void *shown[QUESTION_MAX_CHOICES];
+    int idx[QUESTION_MAX_CHOICES];
+    int nshown = shown_order(C, q, NULL, NULL, shown, idx, QUESTION_MAX_CHOICES);
     int right = 1;
-    for (const Choice *c = q->choices; c; c = c->next, i++) {
+    for (int k = 0; k < nshown; k++) {
+        const Choice *c = shown[k];
+        int i = idx[k];     /* the written index: the bit of sel, the target's index */
         int chosen = (sel >> i) & 1;
         if (chosen != c->correct)
             right = 0;
@@ -1001,7 +1032,11 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
 static void lay_step_choices(Ctx *C, const Scenario *sc, const Step *st, int x, int w,
                              const StepChoice *chosen, int active)
 {
-    for (const StepChoice *c = st->choices; c; c = c->next) {
+    const void *shown[SCENARIO_MAX_CHOICES];
+    int idx[SCENARIO_MAX_CHOICES];
+    int nshown = shown_order(C, NULL, sc, st, shown, idx, SCENARIO_MAX_CHOICES);
+    for (int k = 0; k < nshown; k++) {
+        const StepChoice *c = shown[k];
         if (!active && c != chosen)
             continue;
         int t = active ? add_target(C, TARGET_STEP_CHOICE) : -1;

@@ -125,6 +125,12 @@ typedef struct LayoutHooks {
     /* How a paragraph that starts with a link to href is drawn: returns 1
      * and fills *out for a control, 0 for an ordinary paragraph. */
     int (*control)(void *ud, const char *href, LayoutControl *out);
+    /* The order this attempt shows the choices of q in, or (q NULL) those of
+     * step st of scenario sc: order[i] = the written index of the i-th shown,
+     * for the n choices. Returns 1 when it filled order, 0 for the order as
+     * written. Focus (Tab) and reading aloud follow the order laid out. */
+    int (*order)(void *ud, const Question *q, const Scenario *sc, const Step *st, int *order,
+                 int n);
     void *ud;
 } LayoutHooks;
 

@@ -255,6 +255,7 @@ void module_forget_learner(Module *m)
     cmi_free(m->cmi);
     m->cmi = NULL;
     m->attempt = 0;
+    m->order_seed = 0;
 }
 
 void module_release(Module *m)

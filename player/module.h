@@ -83,6 +83,8 @@ typedef struct Module {
     RState *rs;
     int nrs;
     int64_t attempt;        /* the learner's attempt in the store, 0 = none */
+    uint32_t order_seed;    /* the attempt's choice order (shuffle.h), kept in its
+                               cmi.suspend_data as o=; 0: as written (no attempt) */
     CmiModel *cmi;
     int64_t session_t0;     /* monotonic ms when this session of the attempt began */
     int64_t cmi5_t0;        /* cmi5: monotonic ms when its session began; 0 when none is open */

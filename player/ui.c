@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "screen.h"
+#include "shuffle.h"
 #include "theme.h"
 #include "os.h"
 
@@ -38,6 +39,19 @@ static int hook_scenario(void *ud, const Scenario *sc, const StepChoice **path, 
     for (; s && n < s->n && n < max; n++)
         path[n] = s->path[n];
     return n;
+}
+
+/* The attempt's choice order (shuffle.h); none without an attempt */
+static int hook_order(void *ud, const Question *q, const Scenario *sc, const Step *st,
+                      int *order, int n)
+{
+    Ui *ui = ud;
+    Module *m = ui_module(ui);
+    if (!m || !m->order_seed)
+        return 0;
+    int got = q ? shuffle_question(m->order_seed, q, order)
+                : shuffle_step(m->order_seed, sc, st, order);
+    return got == n;
 }
 
 static const char *hook_reflection(void *ud, const Reflection *r, int *saved)
@@ -475,8 +489,9 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     for (int i = 0; i < UI_NFIELDS; i++)
         buf_init(&ui->field[i]);
     ui->want_field = -1;
-    ui->hooks = (LayoutHooks){ hook_question, hook_scenario, hook_reflection_any, hook_word,
-                               hook_control, ui };
+    ui->hooks = (LayoutHooks){ .question = hook_question, .scenario = hook_scenario,
+                               .reflection = hook_reflection_any, .word = hook_word,
+                               .control = hook_control, .order = hook_order, .ud = ui };
     ui->L = layout_new();
     if (!ui->L) {
         buf_puts(err, "out of memory");

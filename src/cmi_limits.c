@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "score.h"
+#include "shuffle.h"
 
 /* ---- walking the module ------------------------------------------------------ */
 
@@ -144,14 +145,15 @@ static size_t section_count(const Course *c, int lang)
     return n;
 }
 
-/* "v1|c=R.S|s=SEEN|q=|n=" with every page seen. */
+/* "v1|c=R.S|s=SEEN|q=|n=|o=SEED" with every page seen and the longest seed
+ * of the choice order (shuffle.h). */
 static size_t suspend_fixed(const Course *c, int lang)
 {
     size_t r = c->nroles ? digits((size_t)c->nroles - 1) : 1;
     size_t s = c->nsettings ? digits((size_t)c->nsettings - 1) : 1;
     size_t pages = section_count(c, lang);
     return strlen("v1|c=") + r + 1 + s + strlen("|s=") + (pages + 4) / 5 + strlen("|q=") +
-           strlen("|n=");
+           strlen("|n=") + strlen("|o=") + SHUFFLE_SEED_CHARS;
 }
 
 static size_t question_answer_max(const Question *q)

@@ -152,6 +152,7 @@ struct Choice {
     Block *feedback;        /* blocks, required */
     SrcLoc at;
     Choice *next;
+    int fixed;              /* keeps its place when the others are shuffled (fixed=) */
 };
 
 struct Question {
@@ -163,6 +164,8 @@ struct Question {
     int nchoices;
     Block *explanation;     /* blocks, may be NULL */
     SrcLoc at;
+    int keep_order;         /* shuffle=no: choices always shown as written (true/false
+                               questions are never shuffled either) */
 };
 
 /* ---- scenarios ----------------------------------------------------------- */
@@ -196,6 +199,7 @@ struct Scenario {
     Step *steps;            /* first step is the start */
     int nchoices;
     SrcLoc at;
+    int keep_order;         /* shuffle=no: each step's choices shown as written */
 };
 
 /* ---- pages, languages, course -------------------------------------------- */

@@ -558,6 +558,8 @@ static void question(Writer *w, const Block *b)
     if (desc.failed)
         w->out->failed = 1;
     buf_release(&desc);
+    if (q->keep_order)
+        mattr(w, MA_SHUFFLE, markup(MV_FALSE));
     audience_attrs(w, b->audience);
     put(w, ">\n");
 
@@ -589,6 +591,8 @@ static void question(Writer *w, const Block *b)
     for (const Choice *ch = q->choices; ch; ch = ch->next) {
         open_tag(w, "div", MC_CHOICE, NO_MARKUP);
         mattr(w, MA_CHOICE, ch->id);
+        if (ch->fixed)
+            mattr(w, MA_FIXED, markup(MV_TRUE));
         buf_printf(w->out, ">\n<input type=\"%s\"", input);
         attr(w, "name", q->id);
         put(w, " id=\"");
@@ -641,6 +645,8 @@ static void scenario(Writer *w, const Block *b)
     if (t.failed)
         w->out->failed = 1;
     buf_release(&t);
+    if (s->keep_order)
+        mattr(w, MA_SHUFFLE, markup(MV_FALSE));
     put(w, " aria-labelledby=\"");
     putx(w, s->id);
     put(w, "-title\"");

@@ -710,6 +710,8 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
                      markup_question_type(QUESTION_TRUEFALSE));
     q->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 1, 100);
     const char *correct = mattr(R, n, MA_CORRECT);
+    const char *shuffle = mattr(R, n, MA_SHUFFLE);
+    q->keep_order = shuffle && strcmp(shuffle, markup(MV_FALSE)) == 0;
 
     xmlNode *prompt = find_class(n, "div", markup(MC_PROMPT), 0);
     if (!prompt)
@@ -732,6 +734,8 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
         c->at = loc(R, ch);
         const char *cid = mattr(R, ch, MA_CHOICE);
         c->id[0] = cid && cid[0] ? cid[0] : (char)('a' + q->nchoices);
+        const char *fixed = mattr(R, ch, MA_FIXED);
+        c->fixed = fixed && strcmp(fixed, markup(MV_TRUE)) == 0;
         xmlNode *label = find_class(ch, "label", NULL, 0);
         c->text = label ? inline_content(R, label) : inline_content(R, ch);
         xmlNode *fb = find_class(ch, NULL, markup(MC_FEEDBACK), 0);
@@ -814,6 +818,8 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
     const char *scored = mattr(R, n, MA_SCORED);
     sc->scored = scored && strcmp(scored, markup(MV_TRUE)) == 0;
     sc->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 0, 100);
+    const char *shuffle = mattr(R, n, MA_SHUFFLE);
+    sc->keep_order = shuffle && strcmp(shuffle, markup(MV_FALSE)) == 0;
     xmlNode *title = find_class(n, NULL, markup(MC_SCENARIO_TITLE), 0);
     if (title)
         sc->title = plain_text(R, title);

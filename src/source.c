@@ -197,6 +197,10 @@ static void compare_question(Diag *d, const Item *ref, const Item *x)
     if (a->weight != b->weight)
         diag_error(d, b->at, "question '%s' has weight=%d here but weight=%d in %s (use the "
                    "same weight in every language)", b->id, b->weight, a->weight, rf);
+    if (a->keep_order != b->keep_order)
+        diag_error(d, b->at, "question '%s' has shuffle=%s here but shuffle=%s in %s (use the "
+                   "same setting in every language)", b->id, b->keep_order ? "no" : "yes",
+                   a->keep_order ? "no" : "yes", rf);
     if (a->nchoices != b->nchoices) {
         diag_error(d, b->at, "question '%s' has %d choices here but %d in %s (every language "
                    "needs the same choices in the same order)", b->id, b->nchoices,
@@ -204,12 +208,17 @@ static void compare_question(Diag *d, const Item *ref, const Item *x)
         return;
     }
     const Choice *ca = a->choices, *cb = b->choices;
-    for (; ca && cb; ca = ca->next, cb = cb->next)
+    for (; ca && cb; ca = ca->next, cb = cb->next) {
         if (ca->correct != cb->correct)
             diag_error(d, cb->at, "choice %s of question '%s' is marked %s here but %s in %s "
                        "(the right answers must be the same in every language)", cb->id,
                        b->id, cb->correct ? "right [x]" : "wrong [ ]",
                        ca->correct ? "right [x]" : "wrong [ ]", rf);
+        if (ca->fixed != cb->fixed)
+            diag_error(d, cb->at, "choice %s of question '%s' is %s here but %s in %s (list "
+                       "the same letters in fixed= in every language)", cb->id, b->id,
+                       cb->fixed ? "fixed" : "not fixed", ca->fixed ? "fixed" : "not fixed", rf);
+    }
 }
 
 static int count_steps(const Scenario *s)
@@ -229,6 +238,10 @@ static void compare_scenario(Diag *d, const Item *ref, const Item *x)
         diag_error(d, b->at, "scenario '%s' is scored=%s weight=%d here but scored=%s "
                    "weight=%d in %s (use the same settings in every language)", b->id,
                    b->scored ? "yes" : "no", b->weight, a->scored ? "yes" : "no", a->weight, rf);
+    if (a->keep_order != b->keep_order)
+        diag_error(d, b->at, "scenario '%s' has shuffle=%s here but shuffle=%s in %s (use the "
+                   "same setting in every language)", b->id, b->keep_order ? "no" : "yes",
+                   a->keep_order ? "no" : "yes", rf);
     if (count_steps(a) != count_steps(b)) {
         diag_error(d, b->at, "scenario '%s' has %d steps here but %d in %s (every language "
                    "needs the same steps, in the same order)", b->id, count_steps(b),

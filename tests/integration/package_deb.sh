@@ -9,6 +9,9 @@
 # suite is a counted skip. Prints "N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
+# the player picks choices by their place here: every attempt shows them as
+# written (tests/unit/test_shuffle.c tests the shuffled order)
+export WARDPLAYER_SHUFFLE_SEED=0
 BUILD=${BUILD:-build}
 passed=0
 failed=0

@@ -22,6 +22,9 @@
 #   CRASH_RUNS=N    number of kills (default 50; 20 under SANITIZE=1)
 set -u
 cd "$(dirname "$0")/../.."
+# the player picks choices by their place here: every attempt shows them as
+# written (tests/unit/test_shuffle.c tests the shuffled order)
+export WARDPLAYER_SHUFFLE_SEED=0
 BUILD=${BUILD:-build}
 PLAYER=$PWD/$BUILD/wardplayer
 CP=$PWD/$BUILD/coursepack

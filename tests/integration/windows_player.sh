@@ -12,6 +12,9 @@
 # Windows passes tools/check-layout. Prints "N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
+# the player picks choices by their place here: every attempt shows them as
+# written (tests/unit/test_shuffle.c tests the shuffled order)
+export WARDPLAYER_SHUFFLE_SEED=0
 BUILD=${BUILD:-build}
 SUITE=windows_player
 # both players take the interface language from LANG (os_ui_language)

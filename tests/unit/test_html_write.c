@@ -522,7 +522,7 @@ static void test_html_write__scenario(void **state)
     diag_release(&d);
     course_free(c);
 
-    Scenario none = { "sc-x", NULL, 0, 0, NULL, 0, {0} };
+    Scenario none = { .id = "sc-x" };
     Buf b = BUF_INIT;
     html_scenario_best(&none, &b);
     assert_string_equal(b.data, "");
@@ -627,7 +627,7 @@ static void test_html_write__description_is_cut_to_250_units(void **state)
     for (int i = 0; i < 300; i++)
         buf_puts(&long_text, "é");          /* 1 UTF-16 unit, 2 bytes */
     Block *prompt = para(c, long_text.data);
-    Question q = { "q-x", QUESTION_SINGLE, 1, prompt, NULL, 0, NULL, {0} };
+    Question q = { .id = "q-x", .type = QUESTION_SINGLE, .weight = 1, .prompt = prompt };
     Buf out = BUF_INIT;
     html_question_description(&q, &out);
     /* 249 é + "…" */

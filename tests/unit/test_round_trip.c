@@ -121,11 +121,13 @@ static void dump_block(Buf *o, const Block *b, int depth, MsgLang lang)
     }
     case BLOCK_QUESTION: {
         const Question *q = b->u.question;
-        buf_printf(o, " question %s %s w%d", q->id, markup_question_type(q->type), q->weight);
+        buf_printf(o, " question %s %s w%d%s", q->id, markup_question_type(q->type), q->weight,
+                   q->keep_order ? " in-order" : "");
         dump_blocks(o, q->prompt, depth + 1, lang);
         for (const Choice *c = q->choices; c; c = c->next) {
             line(o, depth + 1);
-            buf_printf(o, "choice %s%s ", c->id, c->correct ? " right" : "");
+            buf_printf(o, "choice %s%s%s ", c->id, c->correct ? " right" : "",
+                       c->fixed ? " fixed" : "");
             dump_inlines(o, c->text);
             dump_blocks(o, c->feedback, depth + 2, lang);
         }
@@ -142,6 +144,8 @@ static void dump_block(Buf *o, const Block *b, int depth, MsgLang lang)
                    s->scored ? "scored" : "unscored");
         if (s->scored)
             buf_printf(o, " w%d", s->weight);
+        if (s->keep_order)
+            buf_puts(o, " in-order");
         for (const Step *st = s->steps; st; st = st->next) {
             line(o, depth + 1);
             buf_printf(o, "step %s %s", st->id, markup_end(st->end) ? markup_end(st->end) : "-");
