@@ -1,10 +1,13 @@
 # coursepack and wardplayer: one non-recursive make.
 #   make            build the tools and package every module of courses/ into dist/
+#                   (SCORM 1.2, SCORM 2004 and cmi5; the curriculum as one cmi5 course)
 #   make test       build and run every test (tests/run prints "N passed, N failed,
 #                   N skipped"); SUITES="unit scripts" or SUITES=test_cmi runs fewer
 #   make check      the C tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-build the programs and the unit tests, nothing run (SANITIZE=1 too)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make windows    dist/windows/wardplayer.exe (+ DLLs, fonts) and its MSI
+#   make deb        dist/wardplayer_VERSION_amd64.deb
 #   make bench      benchmarks side by side with peer tools (never part of test)
 #   make mutants    deliberate breakages, each must turn a suite red (never part of test)
 #   make clean
@@ -17,6 +20,8 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 DESTDIR ?=
 SHARED ?= $(abspath ../shared)
+# The one place the version is written: wardplayer --version, the MSI, the .deb.
+VERSION := 1.0.0
 
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
@@ -48,7 +53,7 @@ LDFLAGS ?=
 ALL_LDFLAGS := $(LDFLAGS) $(SAN_FLAGS)
 
 # ---- sources ------------------------------------------------------------------
-LIB_SRC := $(filter-out src/coursepack.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/coursepack.c src/os_win.c,$(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/assets_data.o
 PLAYER_SRC := $(filter-out player/main.c,$(wildcard player/*.c))
 PLAYER_OBJ := $(PLAYER_SRC:%.c=$(BUILD)/%.o)
@@ -68,19 +73,33 @@ PROGRAMS := $(COURSEPACK) $(if $(HAVE_PLAYER),$(WARDPLAYER))
 MODULES := $(patsubst courses/%/module.xml,%,$(wildcard courses/*/module.xml))
 MODULE_STAMPS := $(MODULES:%=dist/.%.stamp)
 
-.PHONY: all tools test test-build check install clean bench fuzz courses mutants
+.PHONY: all tools test test-build check install clean bench fuzz courses mutants windows \
+        windows-dist deb
 .SECONDARY:
 .DEFAULT_GOAL := all
 
 all: tools courses
 tools: $(PROGRAMS)
-courses: $(MODULE_STAMPS)
+CURRICULUM_STAMP := $(if $(wildcard courses/curriculum.txt),dist/.curriculum.stamp dist/curriculum.txt)
+courses: $(MODULE_STAMPS) $(CURRICULUM_STAMP)
+
+# The library's order of the modules (docs/player.md, "Library").
+dist/curriculum.txt: courses/curriculum.txt
+	@mkdir -p dist
+	cp $< $@
 
 # A module is rebuilt only when one of its own files (or the tool) changed.
 .SECONDEXPANSION:
 dist/.%.stamp: $$(shell find courses/$$* -type f 2>/dev/null) $(COURSEPACK)
 	@mkdir -p dist
-	$(COURSEPACK) build courses/$* -o dist
+	$(COURSEPACK) build courses/$* -o dist --format all
+	@touch $@
+
+# The curriculum: the modules courses/curriculum.txt lists, as the AUs of one
+# cmi5 course per language (dist/curriculum.<lang>.cmi5.zip).
+dist/.curriculum.stamp: courses/curriculum.txt $(shell find courses -type f -not -name curriculum.txt 2>/dev/null) $(COURSEPACK)
+	@mkdir -p dist
+	$(COURSEPACK) build --curriculum courses/curriculum.txt -o dist
 	@touch $@
 
 # ---- compiling ----------------------------------------------------------------
@@ -88,6 +107,7 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
+$(BUILD)/player/main.o: ALL_CFLAGS += -DWARDPLAYER_VERSION='"$(VERSION)"'
 # Only player/ and the tests see player/'s headers: src/ cannot include them,
 # so the library never depends on the player (the build enforces the layering).
 $(BUILD)/player/%.o: player/%.c
@@ -175,11 +195,99 @@ mutants:
 	SHARED=$(SHARED) tools/mutants/run
 
 # ---- install ------------------------------------------------------------------
+# The programs, a man page each, the desktop entry, the guides, and the LRS
+# file's template in $(SYSCONFDIR)/wardplayer at mode 600 (copied with cp -p,
+# lrs.conf keeps that mode: it holds a password).
+SYSCONFDIR ?= /etc
+DOCS := README.md docs/player.md docs/lrs.md docs/authoring.md docs/admin.md \
+        docs/admin-export.md docs/package-format.md
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/applications $(DESTDIR)$(PREFIX)/share/doc/wardplayer \
+	    $(DESTDIR)$(SYSCONFDIR)/wardplayer
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/man/coursepack.1 docs/man/wardplayer.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 player/wardplayer.desktop $(DESTDIR)$(PREFIX)/share/applications/
+	install -m 644 $(DOCS) $(DESTDIR)$(PREFIX)/share/doc/wardplayer/
+	install -m 600 docs/lrs.conf.example $(DESTDIR)$(SYSCONFDIR)/wardplayer/lrs.conf.example
+
+# A Debian package of the programs, built with dpkg-deb from a staged install.
+DEB := dist/wardplayer_$(VERSION)_amd64.deb
+deb: $(DEB)
+$(DEB): $(PROGRAMS) tools/make-deb docs/man/coursepack.1 docs/man/wardplayer.1 \
+        player/wardplayer.desktop docs/lrs.conf.example $(DOCS)
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr
+	tools/make-deb $(BUILD)/deb $(VERSION) $@
 
 clean:
 	rm -rf build dist
+
+# ---- Windows -------------------------------------------------------------------
+# wardplayer.exe for Windows x86-64, cross-built with Debian's MinGW-w64
+# against the libraries tools/cross-deps builds from Debian's source packages
+# (cached outside the clone), laid out with its DLLs and fonts by
+# tools/windows-bundle, and packaged as an MSI by tools/windows-msi (wixl).
+WIN_HOST := x86_64-w64-mingw32
+WIN_BUILD := build/windows
+WIN_DIST := dist/windows
+WIN_MSI := $(WIN_DIST)/wardplayer-$(VERSION).msi
+# coursepack stays a Linux tool: what only it uses is not built for Windows
+WIN_SKIP := src/coursepack.c src/os_posix.c src/os_posix_font.c src/assets.c src/build.c \
+        src/cmi_limits.c src/font_state.c src/html_write.c src/image.c src/manifest_write.c \
+        src/source.c src/source_md.c src/source_util.c src/source_xml.c
+WIN_LIB_OBJ := $(patsubst %.c,$(WIN_BUILD)/%.o,$(filter-out $(WIN_SKIP),$(wildcard src/*.c)))
+WIN_PLAYER_OBJ := $(patsubst %.c,$(WIN_BUILD)/%.o,$(PLAYER_SRC))
+WIN_PKGS := sdl2 SDL2_ttf SDL2_image sqlite3 libsodium libcurl jansson libxml-2.0 libarchive zlib
+comma := ,
+WIN_VERSION_COMMAS := $(subst .,$(comma),$(VERSION)),0
+
+windows:
+	@mkdir -p $(WIN_BUILD)
+	tools/cross-deps > $(WIN_BUILD)/deps.out
+	$(MAKE) --no-print-directory WIN_PREFIX="$$(tail -n 1 $(WIN_BUILD)/deps.out)" windows-dist
+
+ifneq ($(WIN_PREFIX),)
+WIN_PC := PKG_CONFIG_LIBDIR=$(WIN_PREFIX)/lib/pkgconfig $(PKG_CONFIG)
+ifneq ($(shell $(WIN_PC) --exists $(WIN_PKGS) && echo yes),yes)
+$(error $(WIN_PREFIX) lacks some of $(WIN_PKGS): run tools/cross-deps)
+endif
+# our own main(), which takes its UTF-8 arguments from os_init(): no SDL_main
+WIN_CFLAGS := $(filter-out -Dmain=SDL_main,$(shell $(WIN_PC) --cflags $(WIN_PKGS)))
+WIN_LIBS := $(filter-out -lmingw32 -lSDL2main -mwindows,$(shell $(WIN_PC) --libs $(WIN_PKGS))) \
+        -lole32 -luuid -ladvapi32 -lshell32
+endif
+WIN_ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_WIN32_WINNT=0x0A00 \
+        -D__USE_MINGW_ANSI_STDIO=1 $(WARN) -O2 -Isrc -Iplayer -I$(BUILD)/gen -MMD -MP
+$(WIN_LIB_OBJ) $(WIN_PLAYER_OBJ) $(WIN_BUILD)/player/main.o: | $(MSG_GEN)
+
+$(WIN_BUILD)/player/main.o: WIN_ALL_CFLAGS += -DWARDPLAYER_VERSION='"$(VERSION)"'
+$(WIN_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(WIN_HOST)-gcc $(WIN_ALL_CFLAGS) $(WIN_CFLAGS) -c $< -o $@
+
+$(WIN_BUILD)/libcourse.a: $(WIN_LIB_OBJ)
+	@rm -f $@
+	$(WIN_HOST)-ar rcs $@ $^
+
+$(WIN_BUILD)/libplayer.a: $(WIN_PLAYER_OBJ)
+	@rm -f $@
+	$(WIN_HOST)-ar rcs $@ $^
+
+$(WIN_BUILD)/wardplayer.res.o: player/wardplayer.rc player/wardplayer.exe.manifest Makefile
+	@mkdir -p $(@D)
+	$(WIN_HOST)-windres -I player -DWP_VERSION='\"$(VERSION)\"' \
+	    -DWP_VERSION_COMMAS=$(WIN_VERSION_COMMAS) $< -o $@
+
+# A GUI program (no console window behind the player); os_init() attaches to
+# the console of a command prompt for --check, --export and --sync.
+$(WIN_BUILD)/wardplayer.exe: $(WIN_BUILD)/player/main.o $(WIN_BUILD)/wardplayer.res.o \
+        $(WIN_BUILD)/libplayer.a $(WIN_BUILD)/libcourse.a
+	$(WIN_HOST)-gcc -mwindows -static-libgcc $^ $(WIN_LIBS) -o $@
+
+windows-dist: $(WIN_BUILD)/wardplayer.exe tools/windows-bundle tools/windows-msi
+	rm -rf $(WIN_DIST)
+	tools/windows-bundle $< "$(WIN_PREFIX)" $(WIN_DIST)
+	tools/windows-msi $(WIN_DIST) $(VERSION) $(WIN_BUILD)/msi $(WIN_MSI)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,20 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
 #include "export.h"
 #include "lrs_config.h"
+#include "os.h"
+#include "settings.h"
 #include "store.h"
+#include "store_salvage.h"
 #include "sync.h"
 #include "xapi.h"
 
 typedef struct Opts {
     const char *data, *export_to, *sync_file, *config, *endpoint, *username;
-    int pending, sync, retry_set_aside;
+    const char *forget, *pending_how, *pending_file, *settings;
+    int pending, sync, retry_set_aside, repair, yes;
 } Opts;
 
 static void usage_error(const char *what)
@@ -32,10 +35,13 @@ static void usage_error(const char *what)
 static int parse(int argc, char **argv, Opts *o, int *admin)
 {
     *admin = 0;
+    int forget_mode = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        forget_mode |= strcmp(a, "--forget") == 0;
         if (strcmp(a, "--export") == 0 || strcmp(a, "--sync") == 0
-            || strcmp(a, "--sync-file") == 0)
+            || strcmp(a, "--sync-file") == 0 || strcmp(a, "--repair") == 0
+            || strcmp(a, "--forget") == 0)
             *admin = 1;
     }
     if (!*admin)
@@ -44,8 +50,31 @@ static int parse(int argc, char **argv, Opts *o, int *admin)
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         const char **field = NULL;
-        if (strcmp(a, "--pending") == 0)
+        if (strcmp(a, "--pending") == 0 && forget_mode) {
+            /* with --forget: what to do with the statements not yet sent */
+            if (!next || (strcmp(next, "send") && strcmp(next, "export")
+                          && strcmp(next, "discard"))) {
+                usage_error("--pending with --forget takes send, export FILE.json or discard");
+                return -1;
+            }
+            o->pending_how = next;
+            i++;
+            if (strcmp(next, "export") == 0) {
+                if (i + 1 >= argc) {
+                    usage_error("--pending export needs a FILE.json");
+                    return -1;
+                }
+                o->pending_file = argv[++i];
+            }
+            continue;
+        } else if (strcmp(a, "--pending") == 0)
             o->pending = 1;
+        else if (strcmp(a, "--repair") == 0)
+            o->repair = 1;
+        else if (strcmp(a, "--yes") == 0)
+            o->yes = 1;
+        else if (strcmp(a, "--forget") == 0)
+            field = &o->forget;
         else if (strcmp(a, "--sync") == 0)
             o->sync = 1;
         else if (strcmp(a, "--retry-set-aside") == 0)
@@ -58,6 +87,8 @@ static int parse(int argc, char **argv, Opts *o, int *admin)
             field = &o->data;
         else if (strcmp(a, "--lrs-config") == 0)
             field = &o->config;
+        else if (strcmp(a, "--config") == 0)
+            field = &o->settings;
         else if (strcmp(a, "--lrs-endpoint") == 0)
             field = &o->endpoint;
         else if (strcmp(a, "--lrs-username") == 0)
@@ -79,9 +110,13 @@ static int parse(int argc, char **argv, Opts *o, int *admin)
             i++;
         }
     }
-    int jobs = !!o->export_to + o->sync + !!o->sync_file;
+    int jobs = !!o->export_to + o->sync + !!o->sync_file + o->repair + !!o->forget;
     if (jobs > 1) {
-        usage_error("give one of --export, --sync and --sync-file at a time");
+        usage_error("give one of --export, --sync, --sync-file, --repair and --forget at a time");
+        return -1;
+    }
+    if (o->yes && !o->forget) {
+        usage_error("--yes goes with --forget");
         return -1;
     }
     if (o->pending && !o->export_to) {
@@ -95,41 +130,54 @@ static int parse(int argc, char **argv, Opts *o, int *admin)
     return 0;
 }
 
-/* The data folder as the player finds it: --data, else
- * $XDG_DATA_HOME/wardplayer, else ~/.local/share/wardplayer. */
+/* The data folder as the player finds it: --data, else os_data_dir(). */
 static int data_dir(const Opts *o, Buf *dir)
 {
     if (o->data) {
         buf_puts(dir, o->data);
         return 0;
     }
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        buf_printf(dir, "%s/wardplayer", xdg);
-    else if (home && *home)
-        buf_printf(dir, "%s/.local/share/wardplayer", home);
-    else {
+    if (os_data_dir(dir) < 0) {
         usage_error("no data folder: give --data DIR");
         return -1;
     }
     return 0;
 }
 
-static Store *open_store(const char *dir)
+/* Opens the store as it is: never created, never salvaged (that is the
+ * player's, or --repair's): a missing or damaged store is a failure with the
+ * reason and the fix, for commands that must never report success on
+ * nothing. */
+static Store *open_store(const char *dir, const char *job)
 {
-    Buf err = BUF_INIT, notice = BUF_INIT;
-    if (access(dir, F_OK) != 0) {
-        fprintf(stderr, "wardplayer: %s: no such data folder (give the player's folder with "
-                        "--data DIR)\n", dir);
-        return NULL;
+    Buf err = BUF_INIT;
+    int code = 0;
+    Store *s = store_open_with(dir, 0, &code, NULL, &err);
+    if (!s) {
+        switch (code) {
+        case STORE_NOT_FOUND:
+            fprintf(stderr, "wardplayer: no learner database in '%s': %s (give the player's "
+                            "data folder with --data DIR)\n", dir, job);
+            break;
+        case STORE_DAMAGED:
+            fprintf(stderr, "wardplayer: the learner database in '%s' is damaged: %s (run "
+                            "wardplayer --repair --data %s to salvage what can be read into a "
+                            "new database, then try again; the damaged file is kept)\n",
+                    dir, job, dir);
+            break;
+        case STORE_BUSY:
+            fprintf(stderr, "wardplayer: the learner database in '%s' is busy (another program "
+                            "holds its lock): %s (try again in a moment)\n", dir, job);
+            break;
+        case STORE_READ_ONLY:
+            fprintf(stderr, "wardplayer: %s: %s (run it from the account that owns the data "
+                            "folder)\n", err.data, job);
+            break;
+        default:
+            fprintf(stderr, "wardplayer: %s: %s\n", err.data, job);
+        }
     }
-    Store *s = store_open(dir, &notice, &err);
-    if (notice.len)
-        fprintf(stderr, "wardplayer: %s\n", notice.data);
-    if (!s)
-        fprintf(stderr, "wardplayer: %s\n", err.data);
     buf_release(&err);
-    buf_release(&notice);
     return s;
 }
 
@@ -201,7 +249,7 @@ static int add_pending(const char *id, const char *json, void *ud)
     return 0;
 }
 
-static int export_pending(Store *s, const char *path)
+static int export_pending(Store *s, int64_t learner_id, const char *path)
 {
     size_t len = strlen(path);
     if (len < 5 || strcasecmp(path + len - 5, ".json") != 0) {
@@ -211,37 +259,34 @@ static int export_pending(Store *s, const char *path)
     }
     Pending p = {json_array(), 0};
     int ret = 1;
-    Buf tmp = BUF_INIT;
+    Buf err = BUF_INIT;
+    char *tmp = NULL;
     FILE *f = NULL;
-    if (!p.array || store_outbox_pending(s, add_pending, &p) != 0) {
+    if (!p.array || store_outbox_pending_for(s, learner_id, add_pending, &p) != 0) {
         fprintf(stderr, "wardplayer: cannot read the outbox: %s\n",
                 p.failed ? "out of memory or a damaged statement" : store_errmsg(s));
         goto out;
     }
-    buf_printf(&tmp, "%s.tmp-%ld", path, (long)getpid());
-    f = fopen(tmp.data, "w");
-    if (!f) {
-        fprintf(stderr, "wardplayer: cannot write %s: %s\n", tmp.data, strerror(errno));
-        goto out;
+    /* written whole or not at all: a temporary file beside it, then renamed */
+    f = os_replace_open(path, &tmp, &err);
+    if (!f)
+        goto fail;
+    if (json_dumpf(p.array, f, JSON_INDENT(1)) != 0 || fputc('\n', f) == EOF) {
+        buf_printf(&err, "cannot write %s: %s", tmp, strerror(errno));
+        os_replace_abort(f, tmp);
+        goto fail;
     }
-    int bad = json_dumpf(p.array, f, JSON_INDENT(1)) != 0 || fputc('\n', f) == EOF;
-    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    f = NULL;
-    if (bad || rename(tmp.data, path) != 0) {
-        fprintf(stderr, "wardplayer: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp.data);
-        goto out;
-    }
+    if (os_replace_commit(f, tmp, path, &err) != 0)
+        goto fail;
     printf("exported %zu pending statements to %s\n", json_array_size(p.array), path);
     ret = 0;
+    goto out;
+fail:
+    fprintf(stderr, "wardplayer: %s\n", err.data);
 out:
-    if (f) {
-        fclose(f);
-        remove(tmp.data);
-    }
+    free(tmp);
     json_decref(p.array);
-    buf_release(&tmp);
+    buf_release(&err);
     return ret;
 }
 
@@ -327,6 +372,219 @@ out:
     return ret;
 }
 
+/* ---- sync, repair, forget ---------------------------------------------------------- */
+
+static int run_sync(Store *s, const char *dir, const LrsConfig *c, int retry_set_aside)
+{
+    SyncReport r;
+    sync_report_init(&r);
+    Buf err = BUF_INIT;
+    int src = sync_outbox(s, dir, c, retry_set_aside, NULL, NULL, NULL, &r, &err);
+    if (src < 0) {
+        Buf red = BUF_INIT;
+        lrs_config_redact(c, err.data, &red);
+        fprintf(stderr, "wardplayer: %s\n", red.data);
+        buf_release(&red);
+    }
+    print_report(c, &r);
+    int rc = src == 0 && r.set_aside == 0 && r.held == 0 ? 0 : 1;
+    sync_report_release(&r);
+    buf_release(&err);
+    return rc;
+}
+
+/* retention_days (the administrator's settings): once statements have gone,
+ * the finished attempts older than that leave the store. */
+static void retention(Store *s, const char *settings_path)
+{
+    Settings st;
+    Buf err = BUF_INIT;
+    if (settings_load(&st, settings_path, &err) < 0)
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+    size_t n = 0;
+    if (st.retention_days > 0) {
+        if (store_purge_finished(s, st.retention_days, &n) != 0)
+            fprintf(stderr, "wardplayer: retention: %s\n", store_errmsg(s));
+        else if (n)
+            printf("removed %zu finished attempts older than %d days, all sent "
+                   "(retention_days)\n", n, st.retention_days);
+    }
+    buf_release(&err);
+}
+
+static int repair(const char *dir)
+{
+    Buf err = BUF_INIT;
+    int code = 0;
+    StoreSalvage rep;
+    Store *s = store_open_with(dir, STORE_OPEN_SALVAGE, &code, &rep, &err);
+    int rc = 1;
+    if (!s && code == STORE_NOT_FOUND) {
+        fprintf(stderr, "wardplayer: no learner database in '%s': nothing to repair (give the "
+                        "player's data folder with --data DIR)\n", dir);
+    } else if (!s) {
+        fprintf(stderr, "wardplayer: cannot repair the learner database in '%s': %s\n", dir,
+                err.data);
+    } else if (rep.done) {
+        Buf say = BUF_INIT;
+        store_salvage_describe(&rep, &say);
+        printf("%s\n", say.data);
+        buf_release(&say);
+        rc = 0;
+    } else {
+        printf("the learner database in '%s' is sound: nothing to repair\n", dir);
+        rc = 0;
+    }
+    store_close(s);
+    buf_release(&err);
+    return rc;
+}
+
+/* One line from the administrator at the terminal, trimmed; "" at EOF. */
+static void ask(const char *question, char *answer, size_t size)
+{
+    fputs(question, stdout);
+    fflush(stdout);
+    if (!fgets(answer, (int)size, stdin))
+        answer[0] = '\0';
+    answer[strcspn(answer, "\r\n")] = '\0';
+}
+
+/* The learner named who, exactly one; prints why not otherwise. */
+static int find_one(Store *s, const char *who, StoreLearner *out)
+{
+    StoreLearner *found = NULL;
+    size_t n = 0;
+    if (store_learner_find(s, who, &found, &n) != 0) {
+        fprintf(stderr, "wardplayer: %s\n", store_errmsg(s));
+        return -1;
+    }
+    int rc = 0;
+    if (n == 0) {
+        fprintf(stderr, "wardplayer: no profile named '%s' on this PC (give the name, the staff "
+                        "id or the profile id that wardplayer --export shows)\n", who);
+        rc = -1;
+    } else if (n > 1) {
+        fprintf(stderr, "wardplayer: %zu profiles answer to '%s': give the staff id or the "
+                        "profile id of the one to remove:\n", n, who);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "  %s  staff id '%s'  profile id %s  created %s\n", found[i].name,
+                    found[i].staff_id, found[i].uuid, found[i].created);
+        rc = -1;
+    } else {
+        *out = found[0];
+    }
+    free(found);
+    return rc;
+}
+
+/* The statements about the learner that have not reached the LRS: sent,
+ * exported or dropped as the administrator says. 0 to go on, else the exit
+ * code. */
+static int settle_pending(Store *s, const char *dir, const Opts *o, const StoreLearner *l,
+                          int interactive)
+{
+    size_t pending = 0;
+    if (store_outbox_count_pending(s, l->id, &pending) != 0) {
+        fprintf(stderr, "wardplayer: %s\n", store_errmsg(s));
+        return 1;
+    }
+    if (pending == 0)
+        return 0;
+    const char *how = o->pending_how, *file = o->pending_file;
+    char answer[512], path[512];
+    if (!how && !interactive) {
+        fprintf(stderr, "wardplayer: %zu statements about %s have not reached the LRS yet: say "
+                        "what to do with them (--pending send, --pending export FILE.json or "
+                        "--pending discard); nothing was removed\n", pending, l->name);
+        return 2;
+    }
+    if (!how) {
+        printf("%zu statements about %s have not reached the LRS yet.\n", pending, l->name);
+        ask("[s]end them now, [e]xport them to a file, [d]iscard them with the profile, or "
+            "[c]ancel? ", answer, sizeof answer);
+        how = answer[0] == 's' ? "send" : answer[0] == 'e' ? "export"
+            : answer[0] == 'd' ? "discard" : NULL;
+        if (!how) {
+            printf("nothing was removed\n");
+            return 1;
+        }
+        if (strcmp(how, "export") == 0) {
+            ask("file (.json): ", path, sizeof path);
+            file = path;
+        }
+    }
+    if (strcmp(how, "export") == 0)
+        return export_pending(s, l->id, file) == 0 ? 0 : 1;
+    if (strcmp(how, "send") == 0) {
+        LrsConfig c;
+        int rc = load_config(o, &c, 1) < 0 ? 1 : 0;
+        if (rc == 0) {
+            apply_home_page(s, &c);
+            run_sync(s, dir, &c, 0);
+        }
+        sodium_memzero(&c, sizeof c);
+        if (rc == 0 && store_outbox_count_pending(s, l->id, &pending) == 0 && pending == 0)
+            return 0;
+        fprintf(stderr, "wardplayer: %zu statements about %s could not be sent: nothing was "
+                        "removed (try again, or --pending export FILE.json)\n", pending, l->name);
+        return 1;
+    }
+    return 0;                       /* discard: they go with the profile */
+}
+
+static int forget(Store *s, const char *dir, const Opts *o)
+{
+    StoreLearner l;
+    if (find_one(s, o->forget, &l) < 0)
+        return 1;
+    int interactive = os_stdin_is_terminal();
+    int rc = settle_pending(s, dir, o, &l, interactive);
+    if (rc)
+        return rc;
+    if (!o->yes) {
+        if (!interactive) {
+            fprintf(stderr, "wardplayer: removing %s needs --yes when no one is at the terminal; "
+                            "nothing was removed\n", l.name);
+            return 2;
+        }
+        char answer[16];
+        printf("Remove %s (staff id '%s', created %s) and every result of theirs from this "
+               "PC? [y/N] ", l.name, l.staff_id, l.created);
+        ask("", answer, sizeof answer);
+        if (answer[0] != 'y' && answer[0] != 'Y' && answer[0] != 'o' && answer[0] != 'O') {
+            printf("nothing was removed\n");
+            return 1;
+        }
+    }
+    size_t attempts = 0, statements = 0, aside = 0, aside2 = 0;
+    if (store_learner_forget(s, l.id, &attempts, &statements) != 0) {
+        fprintf(stderr, "wardplayer: cannot remove %s: %s\n", l.name, store_errmsg(s));
+        return 1;
+    }
+    Buf err = BUF_INIT;
+    rc = sync_set_aside_forget(dir, l.uuid, &aside, &err);
+    if (rc == 0 && l.staff_id[0])
+        rc = sync_set_aside_forget(dir, l.staff_id, &aside2, &err);
+    if (rc < 0)
+        fprintf(stderr, "wardplayer: %s\n", err.data);
+    buf_release(&err);
+    printf("removed %s: the profile, %zu attempts and %zu statements (%zu set aside)\n", l.name,
+           attempts, statements, aside + aside2);
+    /* the damaged copies a salvage kept still hold what they held */
+    OsDir *d = os_dir_open(dir);
+    size_t copies = 0;
+    int kind;
+    for (const char *name; d && (name = os_dir_next(d, &kind));)
+        copies += strncmp(name, STORE_FILE ".corrupt-", strlen(STORE_FILE ".corrupt-")) == 0;
+    os_dir_close(d);
+    if (copies)
+        printf("note: %zu damaged copies (%s.corrupt-*) kept in '%s' may still hold this "
+               "learner's data: delete them once nothing more is to be recovered from them\n",
+               copies, STORE_FILE, dir);
+    return rc < 0 ? 1 : 0;
+}
+
 int admin_cli_run(int argc, char **argv, int *handled)
 {
     Opts o = {0};
@@ -338,6 +596,7 @@ int admin_cli_run(int argc, char **argv, int *handled)
     if (rc < 0)
         return 2;
     LrsConfig c;
+    lrs_config_init(&c);
     if (o.sync_file) {
         rc = load_config(&o, &c, 1) < 0 ? 1 : sync_file(o.sync_file, &c);
         sodium_memzero(&c, sizeof c);
@@ -350,20 +609,25 @@ int admin_cli_run(int argc, char **argv, int *handled)
         rc = 2;
         goto out;
     }
+    if (o.repair) {
+        rc = repair(dir.data);
+        goto out;
+    }
     if (o.sync && load_config(&o, &c, 1) < 0)
         goto out;
     /* export: the configuration is optional, for its home_page only */
     if (!o.sync && (o.config || getenv(LRS_CONFIG_ENV)) && load_config(&o, &c, 0) < 0)
         goto out;
-    else if (!o.sync && !(o.config || getenv(LRS_CONFIG_ENV)))
-        lrs_config_init(&c);
-    s = open_store(dir.data);
+    s = open_store(dir.data, o.export_to ? "nothing was exported" : o.sync ? "nothing was sent"
+                                                                           : "nothing was removed");
     if (!s)
         goto out;
     apply_home_page(s, &c);
-    if (o.export_to && o.pending) {
-        rc = export_pending(s, o.export_to);
-    } else if (o.export_to) {
+    if (o.forget)
+        rc = forget(s, dir.data, &o);
+    else if (o.export_to && o.pending)
+        rc = export_pending(s, 0, o.export_to);
+    else if (o.export_to) {
         Buf err = BUF_INIT;
         rc = export_file(s, o.export_to, &err) == 0 ? 0 : 1;
         if (rc)
@@ -372,20 +636,8 @@ int admin_cli_run(int argc, char **argv, int *handled)
             printf("exported the results to %s\n", o.export_to);
         buf_release(&err);
     } else {
-        SyncReport r;
-        sync_report_init(&r);
-        Buf err = BUF_INIT;
-        int src = sync_outbox(s, dir.data, &c, o.retry_set_aside, NULL, NULL, NULL, &r, &err);
-        if (src < 0) {
-            Buf red = BUF_INIT;
-            lrs_config_redact(&c, err.data, &red);
-            fprintf(stderr, "wardplayer: %s\n", red.data);
-            buf_release(&red);
-        }
-        print_report(&c, &r);
-        rc = src == 0 && r.set_aside == 0 && r.held == 0 ? 0 : 1;
-        sync_report_release(&r);
-        buf_release(&err);
+        rc = run_sync(s, dir.data, &c, o.retry_set_aside);
+        retention(s, o.settings);
     }
 out:
     store_close(s);

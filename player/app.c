@@ -7,17 +7,10 @@
  * is empty, so every command sees the frame the previous one produced. */
 #include "app.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -26,12 +19,11 @@
 #include "buf.h"
 #include "diag.h"
 #include "font.h"
+#include "os.h"
 #include "render.h"
 #include "script.h"
 #include "sync.h"
 #include "ui.h"
-
-extern char **environ;
 
 typedef struct App {
     const AppOptions *o;
@@ -47,7 +39,8 @@ typedef struct App {
     size_t step;
     Uint32 wait_until;
     int rc;
-    pid_t speaker;              /* espeak-ng child, 0 when none */
+    OsChild *speaker;           /* espeak-ng child, NULL when none */
+    int speaking;               /* the child or the system's voice speaks */
     double touch_dy;            /* finger travel since it went down, window pixels */
     int touch_scrolled;         /* of which given to ui_wheel, pixels */
     double touch_path;          /* total distance the finger moved (tap or swipe) */
@@ -58,64 +51,62 @@ typedef struct App {
     unsigned long results_seen; /* ui_results_recorded() when last looked at */
     Uint32 sync_event;          /* pushed by the worker when it ends; (Uint32)-1: none */
     SDL_sem *wake;              /* headless: posted by the worker, the loop sleeps on it */
+    Uint64 last_input;          /* ticks of the learner's last key, click, touch or text */
 } App;
+
+/* ---- leaving: signals and the window's close button -------------------------- */
+
+/* SDL turns SIGTERM and SIGINT into SDL_QUIT, as it does the window's close
+ * button; a kiosk must ignore the button but obey the session manager:
+ * os_catch_quit_signals() notes which one it was. */
 
 /* ---- read aloud ---------------------------------------------------------- */
 
 static void speech_stop(App *a)
 {
-    if (a->speaker > 0) {
-        kill(a->speaker, SIGTERM);
-        waitpid(a->speaker, NULL, 0);
-    }
-    a->speaker = 0;
+    os_child_stop(a->speaker);
+    a->speaker = NULL;
+    os_speech_stop();
+    a->speaking = 0;
 }
 
-/* espeak-ng reads the text from its stdin; the pipe is written once (at most
- * 60 KB, what a pipe takes without blocking) and closed, so the loop never
- * waits on it. */
+/* espeak-ng (or WARDPLAYER_ESPEAK: another program taking the same arguments,
+ * an administrator's wrapper or the tests' recorder) reads the text from its
+ * stdin, written once without blocking, so the loop never waits on it. With
+ * no such program named, Windows speaks with its own voices (os_speech). */
 static void speech_start(App *a, const char *text, const char *lang)
 {
     speech_stop(a);
-    int fd[2];
-    if (pipe(fd) != 0)
-        return;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fd[0], 0);
-    posix_spawn_file_actions_addclose(&fa, fd[1]);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    char voice[8];
-    snprintf(voice, sizeof(voice), "%s", strcmp(lang, "en") == 0 ? "en" : "fr");
-    /* WARDPLAYER_ESPEAK: another speech program taking the same arguments
-     * (an administrator's wrapper; the tests' recorder) */
+    const char *voice = strcmp(lang, "en") == 0 ? "en" : "fr";
     const char *prog = getenv("WARDPLAYER_ESPEAK");
-    if (!prog || !*prog)
-        prog = "espeak-ng";
-    char *argv[] = { (char *)prog, (char *)"-v", voice, NULL };
-    pid_t pid;
-    int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fd[0]);
-    if (rc != 0) {
-        close(fd[1]);
-        fprintf(stderr, "wardplayer: cannot start %s: %s\n", prog, strerror(rc));
-        return;
+    Buf err = BUF_INIT;
+    if (!prog || !*prog) {
+        int rc = os_speech_start(text, voice, &err);
+        if (rc == 0)
+            a->speaking = 1;
+        if (rc < 0)
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+        prog = rc == 1 ? "espeak-ng" : NULL;
     }
-    fcntl(fd[1], F_SETFL, O_NONBLOCK);
-    size_t len = strlen(text);
-    if (len > 60000)
-        len = 60000;
-    ssize_t w = write(fd[1], text, len);
-    (void)w;
-    close(fd[1]);
-    a->speaker = pid;
+    if (prog) {
+        const char *argv[] = { prog, "-v", voice, NULL };
+        a->speaker = os_child_start(argv, text, strlen(text), &err);
+        if (!a->speaker)
+            fprintf(stderr, "wardplayer: %s\n", err.data);
+        a->speaking = a->speaker != NULL;
+    }
+    buf_release(&err);
 }
 
 static void speech_poll(App *a)
 {
-    if (a->speaker > 0 && waitpid(a->speaker, NULL, WNOHANG) == a->speaker)
-        a->speaker = 0;
+    if (a->speaker && !os_child_running(a->speaker)) {
+        os_child_stop(a->speaker);
+        a->speaker = NULL;
+        a->speaking = 0;
+    } else if (!a->speaker && a->speaking && !os_speech_busy()) {
+        a->speaking = 0;
+    }
     const char *lang;
     int stop;
     const char *text = ui_take_speech(a->ui, &lang, &stop);
@@ -236,6 +227,8 @@ static int map_key(const SDL_Keysym *k, UiKey *out)
         *out = UI_KEY_READ_ALOUD;
     else if (c == SDLK_F6)
         *out = UI_KEY_LIBRARY;
+    else if (c == SDLK_F7)
+        *out = UI_KEY_SWITCH_USER;
     else if (c == SDLK_UP)
         *out = UI_KEY_UP;
     else if (c == SDLK_DOWN)
@@ -284,8 +277,22 @@ static void handle(App *a, const SDL_Event *e)
 {
     UiKey k;
     switch (e->type) {
+    case SDL_KEYDOWN:
+    case SDL_TEXTINPUT:
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEWHEEL:
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+        a->last_input = SDL_GetTicks64();   /* the idle time-out counts from here */
+        break;
+    default:
+        break;
+    }
+    switch (e->type) {
     case SDL_QUIT:
-        if (!a->o->kiosk || a->script.n)
+        /* a kiosk ignores its close button (and the learners' Alt+F4), never
+         * the session manager's SIGTERM or SIGINT */
+        if (!a->o->kiosk || os_quit_signal())
             a->quit = 1;
         break;
     case SDL_KEYDOWN:
@@ -297,7 +304,7 @@ static void handle(App *a, const SDL_Event *e)
         if (ui_wants_text(a->ui) && e->key.keysym.sym == SDLK_SPACE)
             break;
         if (map_key(&e->key.keysym, &k)) {
-            if (k == UI_KEY_READ_ALOUD && a->speaker > 0) {
+            if (k == UI_KEY_READ_ALOUD && a->speaking) {
                 speech_stop(a);     /* F5 while reading: stop */
                 break;
             }
@@ -555,6 +562,56 @@ static int resize_headless(App *a, int w, int h)
     return 0;
 }
 
+/* ---- idle time-out ----------------------------------------------------------------- */
+
+/* Logs the learner out when the time-out has passed since their last input
+ * (saving first); returns how long the loop may sleep before it is due, or
+ * -1 when nothing is scheduled (nobody in, or no time-out). */
+static int idle_tick(App *a)
+{
+    long limit = a->o->idle_timeout_ms;
+    if (limit <= 0 || !ui_session_active(a->ui))
+        return -1;
+    Uint64 now = SDL_GetTicks64();
+    Uint64 due = a->last_input + (Uint64)limit;
+    if (now >= due) {
+        speech_stop(a);
+        a->dirty |= ui_end_session(a->ui, UI_END_IDLE);
+        a->last_input = now;
+        return -1;
+    }
+    Uint64 left = due - now;
+    return left > 0x7fffffff ? 0x7fffffff : (int)left;
+}
+
+/* ---- the window --------------------------------------------------------------------- */
+
+/* Kiosk: the whole display at its own size, placed at its origin, whether or
+ * not a window manager runs (without one, SDL's fullscreen request alone can
+ * leave the window at its first size). Windowed: the asked size, never more
+ * than the display's usable area (less room for a title bar). */
+static void window_geometry(const AppOptions *o, int *x, int *y, int *w, int *h)
+{
+    SDL_Rect db, ub;
+    *x = *y = SDL_WINDOWPOS_CENTERED;
+    if (o->headless || SDL_GetDisplayBounds(0, &db) != 0)
+        return;
+    if (o->kiosk) {
+        *x = db.x;
+        *y = db.y;
+        *w = db.w;
+        *h = db.h;
+        return;
+    }
+    if (SDL_GetDisplayUsableBounds(0, &ub) != 0)
+        ub = db;
+    int title_bar = 40;
+    if (*w > ub.w)
+        *w = ub.w;
+    if (*h > ub.h - title_bar)
+        *h = ub.h - title_bar > 200 ? ub.h - title_bar : ub.h;
+}
+
 /* ---- run --------------------------------------------------------------------------- */
 
 /* SDL's dummy video driver (headless) cannot sleep until an event comes:
@@ -603,12 +660,14 @@ int app_run(const AppOptions *o)
         goto out;
     }
     IMG_Init(IMG_INIT_PNG | IMG_INIT_JPG);
+    os_catch_quit_signals();
     /* no ALLOW_HIGHDPI: mouse coordinates and pixels then stay the same */
     Uint32 flags = o->headless ? SDL_WINDOW_HIDDEN : SDL_WINDOW_RESIZABLE;
     if (o->kiosk && !o->headless)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    a.win = SDL_CreateWindow("wardplayer", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                             flags);
+        flags = SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    int wx, wy;
+    window_geometry(o, &wx, &wy, &w, &h);
+    a.win = SDL_CreateWindow("wardplayer", wx, wy, w, h, flags);
     if (!a.win) {
         fprintf(stderr, "wardplayer: cannot open a window: %s\n", SDL_GetError());
         a.rc = 1;
@@ -648,7 +707,7 @@ int app_run(const AppOptions *o)
     }
     UiOptions uo = { .path = o->path, .data_dir = o->data_dir, .lang = o->lang, .width = w,
                      .height = h, .scale = o->scale, .high_contrast = o->high_contrast,
-                     .trace = o->trace };
+                     .trace = o->trace, .idle_timeout_ms = o->idle_timeout_ms };
     a.ui = ui_new(&uo, render_measure(a.render), &err);
     if (!a.ui) {
         fprintf(stderr, "wardplayer: %s\n", err.data);
@@ -657,6 +716,7 @@ int app_run(const AppOptions *o)
     }
     render_set_ui(a.render, a.ui);
     render_log_boxes(a.render, o->boxes);
+    a.last_input = SDL_GetTicks64();
     SDL_StartTextInput();
     if (o->lrs && o->data_dir) {
         /* before any result: the statements carry the hospital's homePage */
@@ -695,8 +755,15 @@ int app_run(const AppOptions *o)
         } else if (o->script) {
             break;      /* a script without quit ends with its last line */
         }
-        if (a.speaker > 0 && (timeout < 0 || timeout > 250))
+        if (a.speaking && (timeout < 0 || timeout > 250))
             timeout = 250;      /* to reap the read-aloud child */
+        int idle_wait = idle_tick(&a);
+        if (idle_wait >= 0 && (timeout < 0 || idle_wait < timeout))
+            timeout = idle_wait;
+        if (a.dirty) {
+            draw(&a);
+            continue;
+        }
         int sync_wait = sync_wait_ms(&a);
         if (sync_wait >= 0 && (timeout < 0 || sync_wait < timeout))
             timeout = sync_wait;
@@ -704,10 +771,16 @@ int app_run(const AppOptions *o)
                   : timeout < 0 ? SDL_WaitEvent(&e) : SDL_WaitEventTimeout(&e, timeout);
         if (got)
             handle(&a, &e);
-        if (a.speaker > 0)
+        if (a.speaking)
             speech_poll(&a);
     }
 out:
+    /* whatever ended the loop (Ctrl+Q, the close button, SIGTERM from the
+     * session manager): what is not saved yet is saved before exit */
+    if (a.ui)
+        ui_save(a.ui);
+    if (os_quit_signal() && o->stats)
+        fprintf(stderr, "wardplayer: %s: saved, quitting\n", os_quit_signal());
     if (o->stats)
         fprintf(stderr, "wardplayer: %ld frames drawn\n", a.frames);
     if (a.sync && o->stats)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "os.h"
 #include "xapi.h"
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -143,10 +143,19 @@ static int xapi_answer(const StoreAnswer *ans, void *ud)
     return add_statement(c, xapi_answer_statement(c->home, c->a, ans));
 }
 
+/* A statement of the outbox, as it was (or will be) sent. */
+static int xapi_sent(const char *id, const char *json, void *ud)
+{
+    (void)id;
+    return add_statement(ud, json_loads(json, 0, NULL));
+}
+
 static int xapi_attempt(const StoreAttempt *a, void *ud)
 {
     XapiCtx *c = ud;
     c->a = a;
+    if (a->edition == SCORM_CMI5)   /* made in their sessions: the outbox has them */
+        return store_outbox_of_attempt(c->s, a->id, xapi_sent, c);
     if (add_statement(c, xapi_attempt_statement(c->home, a, XAPI_ATTEMPTED, NULL)) < 0)
         return -1;
     /* a nested read of the same connection while the attempts query runs:
@@ -216,43 +225,17 @@ int export_file(Store *s, const char *path, Buf *err)
         buf_printf(err, "cannot export to '%s' (use a .csv or .json file name)", path);
         return -1;
     }
-    Buf tmp = BUF_INIT;
-    buf_printf(&tmp, "%s.tmp-XXXXXX", path);
-    if (tmp.failed) {
-        buf_puts(err, "cannot export: out of memory");
-        return -1;
+    /* written whole or not at all: a temporary file beside it, then renamed */
+    char *tmp = NULL;
+    FILE *f = os_replace_open(path, &tmp, err);
+    int rc = -1;
+    if (f) {
+        rc = json ? export_xapi(s, f, NULL, err) : export_csv(s, f, err);
+        if (rc == 0)
+            rc = os_replace_commit(f, tmp, path, err);
+        else
+            os_replace_abort(f, tmp);
     }
-    int fd = mkstemp(tmp.data);
-    if (fd < 0) {
-        buf_printf(err, "cannot create '%s': %s", tmp.data, strerror(errno));
-        buf_release(&tmp);
-        return -1;
-    }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        buf_printf(err, "cannot write '%s': %s", tmp.data, strerror(errno));
-        close(fd);
-        goto fail;
-    }
-    int rc = json ? export_xapi(s, f, NULL, err) : export_csv(s, f, err);
-    if (rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
-        buf_printf(err, "cannot write '%s': %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (fclose(f) != 0 && rc == 0) {
-        buf_printf(err, "cannot write '%s': %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc)
-        goto fail;
-    if (rename(tmp.data, path) != 0) {
-        buf_printf(err, "cannot create '%s': %s", path, strerror(errno));
-        goto fail;
-    }
-    buf_release(&tmp);
-    return 0;
-fail:
-    unlink(tmp.data);
-    buf_release(&tmp);
-    return -1;
+    free(tmp);
+    return rc;
 }

@@ -1,5 +1,5 @@
-/* font: fontconfig picks files by family, weight and slant, so a ward PC with
- * either fonts-dejavu or fonts-noto works; each (face, size class) is one
+/* font: the platform layer finds the files (os_font_files: fontconfig, or the
+ * fonts shipped beside the Windows program); each (face, size class) is one
  * TTF_Font, reopened when the scale changes. Measuring copies the run into a
  * scratch buffer, since SDL2_ttf wants NUL-terminated text. */
 #include "font.h"
@@ -7,7 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fontconfig/fontconfig.h>
+#include "os.h"
+
+_Static_assert((int)FACE_REGULAR == (int)OS_FONT_REGULAR && (int)FACE_BOLD == (int)OS_FONT_BOLD
+               && (int)FACE_ITALIC == (int)OS_FONT_ITALIC
+               && (int)FACE_BOLD_ITALIC == (int)OS_FONT_BOLD_ITALIC
+               && (int)FACE_MONO == (int)OS_FONT_MONO && (int)FACE_COUNT == (int)OS_FONT_COUNT,
+               "the faces are numbered as os_font_files() fills them");
 
 struct Fonts {
     char *path[FACE_COUNT];         /* malloc'd */
@@ -17,32 +23,6 @@ struct Fonts {
     char *scratch;                  /* for NUL-terminating measured text */
     size_t scratch_cap;
 };
-
-static char *find_face(const char *const *families, int weight, int slant)
-{
-    char *found = NULL;
-    for (int i = 0; families[i] && !found; i++) {
-        FcPattern *pat = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, families[i], FC_WEIGHT,
-                                        FcTypeInteger, weight, FC_SLANT, FcTypeInteger, slant,
-                                        (char *)0);
-        if (!pat)
-            continue;
-        FcConfigSubstitute(NULL, pat, FcMatchPattern);
-        FcDefaultSubstitute(pat);
-        FcResult res;
-        FcPattern *match = FcFontMatch(NULL, pat, &res);
-        FcChar8 *file = NULL, *family = NULL;
-        if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
-            FcPatternGetString(match, FC_FAMILY, 0, &family) == FcResultMatch &&
-            strstr((const char *)family, families[i]) &&
-            strstr((const char *)file, ".tt"))
-            found = strdup((const char *)file);
-        if (match)
-            FcPatternDestroy(match);
-        FcPatternDestroy(pat);
-    }
-    return found;
-}
 
 static void close_sizes(Fonts *f)
 {
@@ -76,36 +56,13 @@ int font_set_scale(Fonts *f, int scale, Buf *err)
 
 Fonts *font_open(int scale, Buf *err)
 {
-    static const char *const sans[] = { "DejaVu Sans", "Noto Sans", "Liberation Sans", NULL };
-    static const char *const mono[] = { "DejaVu Sans Mono", "Noto Sans Mono",
-                                        "Liberation Mono", NULL };
     Fonts *f = calloc(1, sizeof(*f));
     if (!f) {
         buf_puts(err, "cannot open fonts: out of memory");
         return NULL;
     }
-    if (!FcInit()) {
-        buf_puts(err, "cannot open fonts: fontconfig failed to start");
+    if (os_font_files(f->path, err) < 0)
         goto fail;
-    }
-    f->path[FACE_REGULAR] = find_face(sans, FC_WEIGHT_REGULAR, FC_SLANT_ROMAN);
-    f->path[FACE_BOLD] = find_face(sans, FC_WEIGHT_BOLD, FC_SLANT_ROMAN);
-    f->path[FACE_ITALIC] = find_face(sans, FC_WEIGHT_REGULAR, FC_SLANT_OBLIQUE);
-    if (!f->path[FACE_ITALIC])
-        f->path[FACE_ITALIC] = find_face(sans, FC_WEIGHT_REGULAR, FC_SLANT_ITALIC);
-    f->path[FACE_BOLD_ITALIC] = find_face(sans, FC_WEIGHT_BOLD, FC_SLANT_OBLIQUE);
-    if (!f->path[FACE_BOLD_ITALIC])
-        f->path[FACE_BOLD_ITALIC] = find_face(sans, FC_WEIGHT_BOLD, FC_SLANT_ITALIC);
-    f->path[FACE_MONO] = find_face(mono, FC_WEIGHT_REGULAR, FC_SLANT_ROMAN);
-    for (int i = 0; i < FACE_COUNT; i++) {
-        /* a missing style falls back to regular rather than failing */
-        if (!f->path[i] && f->path[FACE_REGULAR])
-            f->path[i] = strdup(f->path[FACE_REGULAR]);
-        if (!f->path[i]) {
-            buf_puts(err, "cannot find the DejaVu or Noto fonts (install fonts-dejavu-core)");
-            goto fail;
-        }
-    }
     if (font_set_scale(f, scale, err) < 0)
         goto fail;
     return f;
@@ -123,7 +80,6 @@ void font_close(Fonts *f)
         free(f->path[i]);
     free(f->scratch);
     free(f);
-    FcFini();       /* fontconfig's cache, so leak checkers see a clean exit */
 }
 
 int font_scale(const Fonts *f)

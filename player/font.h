@@ -1,6 +1,7 @@
-/* font: the player's typefaces. fontconfig finds DejaVu Sans (or Noto Sans)
- * regular, bold, italic, bold italic and DejaVu Sans Mono among the system
- * fonts (none is shipped); SDL2_ttf opens them at the sizes of the current
+/* font: the player's typefaces. DejaVu Sans (or Noto Sans) regular, bold,
+ * italic, bold italic and DejaVu Sans Mono: on Linux fontconfig finds them
+ * among the system fonts, on Windows they are shipped beside the program
+ * (os_font_files); SDL2_ttf opens them at the sizes of the current
  * scale and measures and renders text. */
 #ifndef FONT_H
 #define FONT_H

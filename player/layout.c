@@ -12,7 +12,15 @@
 
 #include "arena.h"
 
+/* An answered question's verdict, so the ui can scroll it into view. */
+typedef struct Verdict {
+    const Question *q;
+    LayoutRect r;
+} Verdict;
+
 struct Layout {
+    Verdict *verdicts;
+    size_t nverdicts, vcap;
     DrawItem *items;
     size_t nitems, cap;
     LayoutTarget *targets;
@@ -161,6 +169,42 @@ static void target_rect(Ctx *C, int t, int x, int y, int w, int h)
             tg->r.x = x;
         tg->r.w = right - tg->r.x;
     }
+}
+
+/* A frame of four rects, t thick (a tenth of the em, at least 3 px); h may be
+ * 0 and set later by border_height() once the box's height is known. */
+static int border_px(Ctx *C)
+{
+    return C->em / 7 > 3 ? C->em / 7 : 3;
+}
+
+static void add_border(Ctx *C, int x, int y, int w, int h, ColorRole color)
+{
+    int t = border_px(C);
+    add_rect(C, x, y, w, t, color, -1);                 /* top */
+    add_rect(C, x, y + h - t, w, t, color, -1);         /* bottom */
+    add_rect(C, x, y, t, h, color, -1);                 /* left */
+    add_rect(C, x + w - t, y, t, h, color, -1);         /* right */
+}
+
+/* Sets the height of the border whose first rect is items[first]. */
+static void border_height(Ctx *C, size_t first, int y, int h)
+{
+    int t = border_px(C);
+    DrawItem *d = &C->L->items[first];
+    d[1].r.y = y + h - t;
+    d[2].r.h = h;
+    d[3].r.h = h;
+}
+
+static void add_verdict(Ctx *C, const Question *q, LayoutRect r)
+{
+    Layout *L = C->L;
+    if (grow((void **)&L->verdicts, &L->vcap, L->nverdicts + 1, sizeof(*L->verdicts)) < 0) {
+        L->oom = 1;
+        return;
+    }
+    L->verdicts[L->nverdicts++] = (Verdict){ q, r };
 }
 
 /* ---- UTF-8 ------------------------------------------------------------- */
@@ -518,42 +562,299 @@ static void lay_image(Ctx *C, const Image *img, int x, int w)
     }
 }
 
+/* ---- tables ------------------------------------------------------------------ */
+
+#define TABLE_MAX_COLS 64       /* cells starting further right are not shown (nor
+                                   past what fits the column at a minimal width) */
+
+/* Where a cell sits in its table's grid (HTML's table model, simplified:
+ * each row's cells take the first columns not covered by a rowspan above). */
+typedef struct CellAt {
+    const Block *cell;
+    int row, col, rows, cols;
+    int min, max;           /* widths its text needs: longest word, one line */
+    size_t bg;              /* its header background item, or (size_t)-1 */
+} CellAt;
+
+static int max_i(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/* The widths text needs: its longest word (*min) and all of it on one line
+ * (*max). A word runs on across style changes up to a space. */
+static void text_widths(Ctx *C, const Inline *in, int face, int *min, int *max)
+{
+    int line = 0, word = 0;
+    *min = *max = 0;
+    for (; in; in = in->next) {
+        if (in->style & INLINE_BREAK) {
+            *max = max_i(*max, line);
+            line = word = 0;
+            continue;
+        }
+        FontId f = style_font(in->style, SIZE_BODY, face);
+        const char *s = in->text;
+        size_t n = strlen(s), i = 0;
+        while (i < n) {
+            size_t j = i;
+            while (j < n && s[j] != ' ')
+                j++;
+            if (j > i) {
+                int ww = C->m->measure(C->m->ud, f, s + i, j - i);
+                word += ww;
+                line += ww;
+                *min = max_i(*min, word);
+            }
+            if (j < n) {
+                line += C->m->measure(C->m->ud, f, " ", 1);
+                word = 0;
+                j++;
+            }
+            i = j;
+        }
+    }
+    *max = max_i(*max, line);
+}
+
+/* Places the cells in the grid; returns how many (at most cap), the number
+ * of columns in *ncols. */
+static size_t place_cells(const Block *t, int nrows, int maxcols, CellAt *at, size_t cap,
+                          int *ncols)
+{
+    int busy[TABLE_MAX_COLS] = {0};     /* first row where each column is free again */
+    size_t n = 0;
+    int r = 0;
+    *ncols = 0;
+    for (const Block *row = t->children; row; row = row->next, r++) {
+        int col = 0;
+        for (const Block *c = row->children; c && n < cap; c = c->next) {
+            while (col < maxcols && busy[col] > r)
+                col++;
+            if (col >= maxcols)
+                break;
+            int cs = c->u.cell.colspan > 1 ? c->u.cell.colspan : 1;
+            int rs = c->u.cell.rowspan > 1 ? c->u.cell.rowspan : 1;
+            if (cs > maxcols - col)
+                cs = maxcols - col;
+            if (rs > nrows - r)
+                rs = nrows - r;
+            at[n] = (CellAt){ c, r, col, rs, cs, 0, 0, (size_t)-1 };
+            for (int k = col; k < col + cs; k++)
+                busy[k] = r + rs;
+            col += cs;
+            *ncols = max_i(*ncols, col);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Column widths filling w: each column gets at least its longest word when
+ * the table can, and what is left goes where text is longest (as a
+ * browser's automatic table layout does). ncols * least <= w. */
+static void column_widths(CellAt *at, size_t n, int ncols, int w, int least, int *cw)
+{
+    int minw[TABLE_MAX_COLS], maxw[TABLE_MAX_COLS];
+    for (int c = 0; c < ncols; c++)
+        minw[c] = maxw[c] = least;
+    for (int pass = 0; pass < 2; pass++) {      /* single cells first, then spans */
+        for (size_t i = 0; i < n; i++) {
+            if ((at[i].cols > 1) != pass)
+                continue;
+            int hmin = 0, hmax = 0;
+            for (int c = at[i].col; c < at[i].col + at[i].cols; c++) {
+                hmin += minw[c];
+                hmax += maxw[c];
+            }
+            for (int c = at[i].col; c < at[i].col + at[i].cols; c++) {
+                if (at[i].min > hmin)
+                    minw[c] += (at[i].min - hmin) / at[i].cols + 1;
+                if (at[i].max > hmax)
+                    maxw[c] += (at[i].max - hmax) / at[i].cols + 1;
+                maxw[c] = max_i(maxw[c], minw[c]);
+            }
+        }
+    }
+    long smin = 0, smax = 0;
+    for (int c = 0; c < ncols; c++) {
+        smin += minw[c];
+        smax += maxw[c];
+    }
+    long used = 0;
+    for (int c = 0; c < ncols; c++) {
+        if (smax <= w)
+            cw[c] = (int)(maxw[c] + (w - smax) * maxw[c] / (smax ? smax : 1));
+        else if (smin <= w)
+            cw[c] = (int)(minw[c] + (w - smin) * (maxw[c] - minw[c])
+                                    / (smax - smin ? smax - smin : 1));
+        else    /* words must break: each column its least, the rest after longest words */
+            cw[c] = least + (int)((long)(w - (long)least * ncols) * (minw[c] - least)
+                                  / (smin - (long)least * ncols ? smin - (long)least * ncols : 1));
+        used += cw[c];
+    }
+    if (used < w && ncols > 0)
+        cw[ncols - 1] += (int)(w - used);
+}
+
+/* A table: its caption above it, cells on a grid (colspan, rowspan), a rule
+ * under each row except through a cell that spans down, a rule between
+ * cells, header cells bold on a tinted background. */
 static void lay_table(Ctx *C, const Block *t, int x, int w)
 {
-    int ncols = 0;
-    for (const Block *r = t->children; r; r = r->next) {
-        int n = 0;
+    int nrows = 0;
+    size_t ncells = 0;
+    for (const Block *r = t->children; r; r = r->next, nrows++)
         for (const Block *c = r->children; c; c = c->next)
-            n++;
-        if (n > ncols)
-            ncols = n;
+            ncells++;
+    if (t->text) {
+        lay_text(C, t->text, x, w, SIZE_BODY, FACE_BOLD, COLOR_TEXT, -1, ALIGN_DEFAULT);
+        C->y += C->em / 4;
     }
-    if (ncols == 0)
+    if (ncells == 0)
         return;
-    int pad = C->em / 3;
-    int cw = w / ncols;
-    if (cw < 3 * pad + 4)
-        cw = 3 * pad + 4;
-    add_rect(C, x, C->y, cw * ncols, 1, COLOR_RULE, -1);
-    for (const Block *r = t->children; r; r = r->next) {
-        int top = C->y, bottom = C->y;
-        if (r->u.row.header)
-            add_rect(C, x, top + 1, cw * ncols, 0, COLOR_CODE_BG, -1);
-        size_t bg = C->L->nitems - 1;
-        int col = 0;
-        for (const Block *c = r->children; c; c = c->next, col++) {
-            C->y = top + pad;
-            lay_text(C, c->text, x + col * cw + pad, cw - 2 * pad, SIZE_BODY,
-                     (r->u.row.header || c->u.cell.header) ? FACE_BOLD : FACE_REGULAR,
-                     COLOR_TEXT, -1, c->u.cell.align);
-            if (C->y + pad > bottom)
-                bottom = C->y + pad;
+    CellAt *at = malloc(ncells * sizeof(*at));
+    int *top = malloc((size_t)(nrows + 1) * sizeof(*top));
+    int *bottom = calloc((size_t)nrows, sizeof(*bottom));
+    if (!at || !top || !bottom) {
+        C->L->oom = 1;
+        goto out;
+    }
+    int ncols = 0;
+    int pad = C->em / 3, least = 3 * pad + 4;
+    /* as many columns as fit at least width: a wider table never leaves the
+       column (cells further right are not shown) */
+    int maxcols = w / least < TABLE_MAX_COLS ? (w / least > 0 ? w / least : 1) : TABLE_MAX_COLS;
+    size_t n = place_cells(t, nrows, maxcols, at, ncells, &ncols);
+    int cw[TABLE_MAX_COLS], cx[TABLE_MAX_COLS + 1];
+    for (size_t i = 0; i < n; i++) {
+        const Block *row = t->children;
+        for (int k = 0; k < at[i].row; k++)
+            row = row->next;
+        int face = row->u.row.header || at[i].cell->u.cell.header ? FACE_BOLD : FACE_REGULAR;
+        text_widths(C, at[i].cell->text, face, &at[i].min, &at[i].max);
+        at[i].min += 2 * pad + 1;
+        at[i].max += 2 * pad + 1;
+    }
+    column_widths(at, n, ncols, w, least, cw);
+    cx[0] = x;
+    for (int c = 0; c < ncols; c++)
+        cx[c + 1] = cx[c] + cw[c];
+    int width = cx[ncols] - x;
+    add_rect(C, x, C->y, width, 1, COLOR_RULE, -1);
+    C->y += 1;
+    size_t i = 0;
+    int r = 0;
+    for (const Block *row = t->children; row; row = row->next, r++) {
+        top[r] = C->y;
+        bottom[r] = max_i(bottom[r], C->y + 2 * pad);
+        for (; i < n && at[i].row == r; i++) {
+            const Block *c = at[i].cell;
+            int header = row->u.row.header || c->u.cell.header;
+            int x0 = cx[at[i].col], x1 = cx[at[i].col + at[i].cols];
+            if (header) {
+                at[i].bg = C->L->nitems;
+                add_rect(C, x0, top[r], x1 - x0, 0, COLOR_CODE_BG, -1);
+            }
+            C->y = top[r] + pad;
+            lay_text(C, c->text, x0 + pad, x1 - x0 - 2 * pad, SIZE_BODY,
+                     header ? FACE_BOLD : FACE_REGULAR, COLOR_TEXT, -1, c->u.cell.align);
+            int last = at[i].row + at[i].rows - 1;
+            bottom[last] = max_i(bottom[last], C->y + pad);
         }
-        if (r->u.row.header && !C->L->oom)
-            C->L->items[bg].r.h = bottom - top - 1;
-        C->y = bottom;
-        add_rect(C, x, C->y, cw * ncols, 1, COLOR_RULE, -1);
-        C->y += 1;
+        /* the rule under this row, left out where a cell goes on below it */
+        int seg = -1;
+        for (int c = 0; c <= ncols; c++) {
+            int open = 0;
+            if (c < ncols) {
+                open = 1;
+                for (size_t k = 0; k < n; k++)
+                    if (at[k].row <= r && at[k].row + at[k].rows - 1 > r && at[k].col <= c
+                        && c < at[k].col + at[k].cols)
+                        open = 0;
+            }
+            if (open && seg < 0)
+                seg = c;
+            else if (!open && seg >= 0) {
+                add_rect(C, cx[seg], bottom[r], cx[c] - cx[seg], 1, COLOR_RULE, -1);
+                seg = -1;
+            }
+        }
+        C->y = bottom[r] + 1;
+        if (r + 1 < nrows)
+            bottom[r + 1] = max_i(bottom[r + 1], C->y);
+    }
+    top[nrows] = C->y;
+    /* now that rows have heights: header backgrounds, rules between cells */
+    for (size_t k = 0; k < n && !C->L->oom; k++) {
+        int y0 = top[at[k].row], y1 = top[at[k].row + at[k].rows] - 1;
+        if (at[k].bg != (size_t)-1)
+            C->L->items[at[k].bg].r.h = y1 - y0;
+        if (at[k].col > 0)
+            add_rect(C, cx[at[k].col], y0, 1, y1 - y0, COLOR_RULE, -1);
+    }
+out:
+    free(at);
+    free(top);
+    free(bottom);
+}
+
+/* ---- notices ------------------------------------------------------------------ */
+
+/* tmpl with "%1" replaced by arg (no printf: words may come from a page). */
+static const char *fill(Ctx *C, const char *tmpl, const char *arg)
+{
+    const char *at = strstr(tmpl, "%1");
+    if (!at)
+        return tmpl;
+    char *s = arena_printf(&C->L->scratch, "%.*s%s%s", (int)(at - tmpl), tmpl, arg ? arg : "",
+                           at + 2);
+    if (!s)
+        C->L->oom = 1;
+    return s ? s : "";
+}
+
+/* What a third-party page has that the player cannot show (a video, a
+ * sound, a page built by scripts), said on a panel in the learner's words
+ * (the catalogue's keys "player.notice-video", "...-unnamed", "...-detail"
+ * and the same for "audio" and "browser"). Without words, the file name. */
+static void lay_notice(Ctx *C, const Block *b, int x, int w)
+{
+    static const char *const keys[][3] = {
+        [NOTICE_VIDEO] = { "player.notice-video", "player.notice-video-unnamed",
+                           "player.notice-video-detail" },
+        [NOTICE_AUDIO] = { "player.notice-audio", "player.notice-audio-unnamed",
+                           "player.notice-audio-detail" },
+        [NOTICE_NEEDS_BROWSER] = { "player.notice-browser", "player.notice-browser",
+                                   "player.notice-browser-detail" },
+    };
+    unsigned k = (unsigned)b->u.notice.kind;
+    if (k >= sizeof(keys) / sizeof(keys[0]))
+        return;
+    const char *file = b->u.notice.file;
+    const char *title = file ? fill(C, word(C, keys[k][0], "%1"), file)
+                             : word(C, keys[k][1], "");
+    const char *detail = word(C, keys[k][2], "");
+    if (!*title && !*detail)
+        return;
+    int em = C->em, pad = inset(em * 3 / 4, w), bar = em / 4 > 3 ? em / 4 : 3;
+    size_t bg = C->L->nitems;
+    int top = C->y;
+    add_rect(C, x, top, w, 0, COLOR_WARNING_BG, -1);
+    add_rect(C, x, top, bar, 0, COLOR_WARNING_BAR, -1);
+    C->y += pad;
+    if (*title)
+        lay_plain(C, title, x + pad + bar, w - 2 * pad - bar, SIZE_BODY, FACE_BOLD,
+                  COLOR_TEXT, -1);
+    if (*title && *detail)
+        C->y += em / 4;
+    if (*detail)
+        lay_plain(C, detail, x + pad + bar, w - 2 * pad - bar, SIZE_BODY, FACE_REGULAR,
+                  COLOR_TEXT, -1);
+    C->y += pad;
+    if (!C->L->oom) {
+        C->L->items[bg].r.h = C->y - top;
+        C->L->items[bg + 1].r.h = C->y - top;
     }
 }
 
@@ -614,6 +915,33 @@ static void lay_marker(Ctx *C, int x, int y, const char *text, ColorRole color, 
     }
 }
 
+/* The choices of a question, or of a scenario step (q NULL), in the order
+ * the hooks give (the attempt's), else as written: by[k] is the k-th shown
+ * and idx[k] its written index. Returns how many (at most max). */
+static int shown_order(Ctx *C, const Question *q, const Scenario *sc, const Step *st,
+                       const void **by, int *idx, int max)
+{
+    const void *written[64];
+    int n = 0;
+    if (max > 64)
+        max = 64;
+    if (q)
+        for (const Choice *c = q->choices; c && n < max; c = c->next)
+            written[n++] = c;
+    else
+        for (const StepChoice *c = st->choices; c && n < max; c = c->next)
+            written[n++] = c;
+    int order[64], seen[64] = {0};
+    int ok = C->h && C->h->order && C->h->order(C->h->ud, q, sc, st, order, n);
+    for (int k = 0; ok && k < n; k++)     /* a permutation of 0..n-1, or ignored */
+        ok = order[k] >= 0 && order[k] < n && !seen[order[k]]++;
+    for (int k = 0; k < n; k++) {
+        idx[k] = ok ? order[k] : k;
+        by[k] = written[idx[k]];
+    }
+    return n;
+}
+
 static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
 {
     unsigned sel = 0;
@@ -625,9 +953,13 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
     C->y += pad;
     lay_blocks(C, q->prompt, x + pad, w - 2 * pad, depth + 1);
     C->y += C->em / 2;
-    int i = 0;
+    const void *shown[QUESTION_MAX_CHOICES];
+    int idx[QUESTION_MAX_CHOICES];
+    int nshown = shown_order(C, q, NULL, NULL, shown, idx, QUESTION_MAX_CHOICES);
     int right = 1;
-    for (const Choice *c = q->choices; c; c = c->next, i++) {
+    for (int k = 0; k < nshown; k++) {
+        const Choice *c = shown[k];
+        int i = idx[k];     /* the written index: the bit of sel, the target's index */
         int chosen = (sel >> i) & 1;
         if (chosen != c->correct)
             right = 0;
@@ -640,6 +972,13 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
         size_t cbg = C->L->nitems;
         add_rect(C, x + pad, cy, w - 2 * pad, 0, chosen ? COLOR_SELECTED_BG : COLOR_CHOICE_BG,
                  t);
+        /* the state at a glance: a thick border on the choice taken, and once
+         * answered green on the right answer, red on a wrong one taken */
+        ColorRole edge = !answered ? COLOR_LINK : c->correct ? COLOR_CORRECT : COLOR_WRONG;
+        size_t border = C->L->nitems;
+        int bordered = chosen || (answered && c->correct);
+        if (bordered)
+            add_border(C, x + pad, cy, w - 2 * pad, 0, edge);
         const char *mk = q->type == QUESTION_MULTIPLE ? (chosen ? "\xe2\x98\x91" : "\xe2\x98\x90")
                                                       : (chosen ? "\xe2\x97\x89" : "\xe2\x97\x8b");
         int ipad = C->em / 2;
@@ -647,7 +986,8 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
         int tx = x + pad + ipad + C->em * 3 / 2;
         int tw = w - 2 * pad - 2 * ipad - C->em * 3 / 2 - (answered ? C->em * 2 : 0);
         C->y = cy + ipad;
-        lay_text(C, c->text, tx, tw, SIZE_BODY, FACE_REGULAR, COLOR_TEXT, t, ALIGN_DEFAULT);
+        lay_text(C, c->text, tx, tw, SIZE_BODY, chosen ? FACE_BOLD : FACE_REGULAR, COLOR_TEXT, t,
+                 ALIGN_DEFAULT);
         if (answered && (chosen || c->correct)) {
             lay_marker(C, x + w - pad - ipad - C->em, cy + ipad,
                        marker(C, c->correct ? "\xe2\x9c\x93" : "\xe2\x9c\x97"),
@@ -658,12 +998,16 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
             lay_blocks(C, c->feedback, tx, tw, depth + 1);
         }
         C->y += ipad;
-        if (!C->L->oom)
+        if (!C->L->oom) {
             C->L->items[cbg].r.h = C->y - cy;
+            if (bordered)
+                border_height(C, border, cy, C->y - cy);
+        }
         target_set(C, t, x + pad, cy, w - 2 * pad, C->y - cy);
         C->y += C->em / 3;
     }
     C->y += C->em / 3;
+    int verdict_top = C->y;
     if (!answered) {
         int t = add_target(C, TARGET_SUBMIT);
         if (t >= 0)
@@ -678,6 +1022,7 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
             C->y += C->em / 2;
             lay_blocks(C, q->explanation, x + pad, w - 2 * pad, depth + 1);
         }
+        add_verdict(C, q, (LayoutRect){ x, verdict_top, w, C->y - verdict_top });
     }
     C->y += pad;
     if (!C->L->oom)
@@ -687,7 +1032,11 @@ static void lay_question(Ctx *C, const Question *q, int x, int w, int depth)
 static void lay_step_choices(Ctx *C, const Scenario *sc, const Step *st, int x, int w,
                              const StepChoice *chosen, int active)
 {
-    for (const StepChoice *c = st->choices; c; c = c->next) {
+    const void *shown[SCENARIO_MAX_CHOICES];
+    int idx[SCENARIO_MAX_CHOICES];
+    int nshown = shown_order(C, NULL, sc, st, shown, idx, SCENARIO_MAX_CHOICES);
+    for (int k = 0; k < nshown; k++) {
+        const StepChoice *c = shown[k];
         if (!active && c != chosen)
             continue;
         int t = active ? add_target(C, TARGET_STEP_CHOICE) : -1;
@@ -778,8 +1127,10 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
     lay_plain(C, text && *text ? text : " ", x + pad + C->em / 2, w - 2 * pad - C->em,
               SIZE_BODY, FACE_REGULAR, COLOR_TEXT, t);
     C->y += C->em / 2;
-    if (C->y - by < 4 * C->em)
-        C->y = by + 4 * C->em;
+    /* a reflection gets room to write; a form field (name, PIN) is one line */
+    int min_h = r->max_chars < 0 ? 2 * C->em : 4 * C->em;
+    if (C->y - by < min_h)
+        C->y = by + min_h;
     if (!C->L->oom)
         C->L->items[box].r.h = C->y - by;
     target_set(C, t, x + pad, by, w - 2 * pad, C->y - by);
@@ -800,6 +1151,60 @@ static void lay_reflection(Ctx *C, const Reflection *r, int x, int w, int depth)
         C->L->items[bg].r.h = C->y - top;
 }
 
+/* A button or a card (LayoutControl): link is the paragraph's first run
+ * (its text is the label), the runs after it the card's details. */
+static void lay_control(Ctx *C, const Inline *link, const LayoutControl *ctl, int x, int w)
+{
+    int t = add_target(C, TARGET_LINK);
+    if (t >= 0)
+        C->L->targets[t].href = link->href;
+    if (ctl->kind == CONTROL_BUTTON || ctl->kind == CONTROL_BUTTON_QUIET) {
+        lay_button(C, x, w, link->text, t,
+                   ctl->kind == CONTROL_BUTTON ? COLOR_BUTTON_BG : COLOR_CHOICE_BG);
+        return;
+    }
+    int ipad = C->em / 2;
+    int top = C->y;
+    size_t bg = C->L->nitems;
+    add_rect(C, x, top, w, 0, ctl->selected ? COLOR_SELECTED_BG : COLOR_CHOICE_BG, t);
+    size_t border = C->L->nitems;
+    if (ctl->selected)
+        add_border(C, x, top, w, 0, COLOR_LINK);
+    int tx = x + ipad, tw = w - 2 * ipad;
+    if (ctl->option) {
+        lay_marker(C, x + ipad, top + ipad, ctl->selected ? "\xe2\x97\x89" : "\xe2\x97\x8b",
+                   COLOR_TEXT, t);
+        tx += C->em * 3 / 2;
+        tw -= C->em * 3 / 2;
+    }
+    C->y = top + ipad;
+    Inline title = *link;
+    title.next = NULL;
+    title.style &= ~(unsigned)INLINE_LINK;
+    lay_text(C, &title, tx, tw, SIZE_BODY, FACE_BOLD, COLOR_TEXT, t, ALIGN_DEFAULT);
+    if (link->next) {
+        C->y += C->em / 6;
+        lay_text(C, link->next, tx, tw, SIZE_SMALL, FACE_REGULAR, COLOR_MUTED, t,
+                 ALIGN_DEFAULT);
+    }
+    if (ctl->progress >= 0) {
+        int p = ctl->progress > 1000 ? 1000 : ctl->progress;
+        int bh = C->em / 4 > 3 ? C->em / 4 : 3;
+        C->y += C->em / 3;
+        add_rect(C, tx, C->y, tw, bh, COLOR_RULE, -1);
+        if (p > 0)
+            add_rect(C, tx, C->y, (int)((long long)tw * p / 1000), bh, COLOR_LINK, -1);
+        C->y += bh;
+    }
+    C->y += ipad;
+    if (!C->L->oom) {
+        C->L->items[bg].r.h = C->y - top;
+        if (ctl->selected)
+            border_height(C, border, top, C->y - top);
+    }
+    target_set(C, t, x, top, w, C->y - top);
+}
+
 static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
 {
     int em = C->em;
@@ -811,7 +1216,17 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
         lay_text(C, b->text, x, w, size, FACE_BOLD, COLOR_HEADING, -1, ALIGN_DEFAULT);
         break;
     }
-    case BLOCK_PARAGRAPH:
+    case BLOCK_PARAGRAPH: {
+        LayoutControl ctl = { CONTROL_NONE, 0, 0, -1 };
+        if (b->text && (b->text->style & INLINE_LINK) && b->text->href && C->h &&
+            C->h->control && C->h->control(C->h->ud, b->text->href, &ctl) &&
+            ctl.kind != CONTROL_NONE) {
+            lay_control(C, b->text, &ctl, x, w);
+            break;
+        }
+        lay_text(C, b->text, x, w, SIZE_BODY, FACE_REGULAR, COLOR_TEXT, -1, ALIGN_DEFAULT);
+        break;
+    }
     case BLOCK_TABLE_CELL:
         lay_text(C, b->text, x, w, SIZE_BODY, FACE_REGULAR, COLOR_TEXT, -1, ALIGN_DEFAULT);
         break;
@@ -833,8 +1248,13 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
             int indent = inset(em * 3 / 2, w);
             if (indent < mw + em / 2)
                 indent = mw + em / 2;
+            int y0 = C->y;
             lay_marker(C, x + indent - mw - em / 2, C->y, mk, COLOR_MUTED, -1);
             lay_blocks(C, it->children, x + indent, w - indent, depth + 1);
+            /* an empty item still holds its marker's line */
+            int below = y0 + font_lh(C, FONT_ID(FACE_REGULAR, SIZE_BODY));
+            if (C->y < below)
+                C->y = below;
             C->y += em / 4;
         }
         break;
@@ -924,6 +1344,9 @@ static void lay_block(Ctx *C, const Block *b, int x, int w, int depth)
         break;
     case BLOCK_REFERENCES:
         break;
+    case BLOCK_NOTICE:
+        lay_notice(C, b, x, w);
+        break;
     }
 }
 
@@ -956,6 +1379,7 @@ void layout_free(Layout *L)
         return;
     free(L->items);
     free(L->targets);
+    free(L->verdicts);
     arena_release(&L->scratch);
     free(L);
 }
@@ -974,6 +1398,7 @@ int layout_blocks(Layout *L, const Block *blocks, const LayoutParams *p,
         return 0;
     L->nitems = 0;
     L->ntargets = 0;
+    L->nverdicts = 0;
     L->truncated = 0;
     L->oom = 0;
     arena_release(&L->scratch);
@@ -1038,6 +1463,16 @@ LayoutRect layout_column(const Layout *L)
 int layout_truncated(const Layout *L)
 {
     return L->truncated;
+}
+
+int layout_verdict(const Layout *L, const Question *q, LayoutRect *out)
+{
+    for (size_t i = 0; i < L->nverdicts; i++)
+        if (L->verdicts[i].q == q) {
+            *out = L->verdicts[i].r;
+            return 0;
+        }
+    return -1;
 }
 
 int layout_hit(const Layout *L, int x, int y)

@@ -89,6 +89,24 @@ typedef struct LayoutMeasure {
     void *ud;
 } LayoutMeasure;
 
+/* The ui's own controls. A paragraph of a generated screen whose first run
+ * is a link the control hook describes is drawn as a button or a card
+ * instead of a line of text; the link stays its target. */
+typedef enum ControlKind {
+    CONTROL_NONE,           /* an ordinary link */
+    CONTROL_BUTTON,         /* a filled button: the main action of the screen */
+    CONTROL_BUTTON_QUIET,   /* an outlined button: another action */
+    CONTROL_CARD,           /* a card the width of the column: the link's text in bold,
+                               the rest of the paragraph under it in smaller muted text */
+} ControlKind;
+
+typedef struct LayoutControl {
+    ControlKind kind;
+    int option;             /* CARD: one of a set of options (a radio mark shows) */
+    int selected;           /* CARD: the option chosen: marked, tinted, thick border */
+    int progress;           /* CARD: 0..1000 drawn as a bar under its text; -1: none */
+} LayoutControl;
+
 /* The learner's state of interactive blocks, asked while laying out. Any
  * function may be NULL (nothing answered, nothing chosen). */
 typedef struct LayoutHooks {
@@ -104,6 +122,15 @@ typedef struct LayoutHooks {
     /* Interface word (key as in data-cp-text-*: "submit", "correct"…), or
      * NULL for the built-in fallback. */
     const char *(*word)(void *ud, const char *key);
+    /* How a paragraph that starts with a link to href is drawn: returns 1
+     * and fills *out for a control, 0 for an ordinary paragraph. */
+    int (*control)(void *ud, const char *href, LayoutControl *out);
+    /* The order this attempt shows the choices of q in, or (q NULL) those of
+     * step st of scenario sc: order[i] = the written index of the i-th shown,
+     * for the n choices. Returns 1 when it filled order, 0 for the order as
+     * written. Focus (Tab) and reading aloud follow the order laid out. */
+    int (*order)(void *ud, const Question *q, const Scenario *sc, const Step *st, int *order,
+                 int n);
     void *ud;
 } LayoutHooks;
 
@@ -138,6 +165,11 @@ const LayoutTarget *layout_targets(const Layout *L, size_t *n);
 int layout_height(const Layout *L);          /* total height in pixels */
 LayoutRect layout_column(const Layout *L);   /* the text column (x, w) */
 int layout_truncated(const Layout *L);       /* 1 when LAYOUT_MAX_LINES cut it */
+
+/* Where the verdict of an answered question was laid out (page
+ * coordinates: the verdict line and the explanation under it). Returns 0, or
+ * -1 when q is not answered on this layout. */
+int layout_verdict(const Layout *L, const Question *q, LayoutRect *out);
 
 /* The target under the point (page coordinates), or -1. */
 int layout_hit(const Layout *L, int x, int y);

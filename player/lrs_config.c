@@ -1,18 +1,17 @@
 /* lrs_config: a tiny "key = value" reader, a permission check before a
- * password is read, and redaction. The file is opened with O_NOFOLLOW|
- * O_NONBLOCK and checked with fstat on the open descriptor, so the checked
- * file is the one read (no race between stat and open). */
+ * password is read (os_read_private_file checks the open file itself, so the
+ * checked file is the one read), and redaction. */
 #include "lrs_config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sodium.h>
+
+#include "os.h"
 
 #define CONFIG_FILE_MAX (64 * 1024)
 
@@ -160,75 +159,28 @@ int lrs_config_parse(LrsConfig *c, const char *name, const char *text, size_t le
     return 0;
 }
 
+const char *lrs_config_default_path(void)
+{
+    static char path[1024];
+    if (!path[0])
+        snprintf(path, sizeof path, "%s" OS_SEP_STR "lrs.conf", os_config_dir());
+    return path;
+}
+
+/* The file must be the administrator's and private (os_read_private_file:
+ * mode 600 and owned by root or the caller; on Windows an ACL without
+ * ordinary users): it holds the password. */
 int lrs_config_load_file(LrsConfig *c, const char *path, Buf *err)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        if (e == ENOENT)
-            return 1;
-        if (e == ELOOP)
-            buf_printf(err, "%s: error: is a symbolic link (point the configuration at the "
-                            "real file)", path);
-        else
-            buf_printf(err, "%s: error: cannot open: %s (the LRS configuration must be "
-                            "readable by the account that runs the sync)", path, strerror(e));
-        return -1;
-    }
-    int ret = -1;
     char *text = NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) < 0) {
-        buf_printf(err, "%s: error: cannot stat: %s", path, strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        buf_printf(err, "%s: error: not a regular file (give the path of the configuration "
-                        "file)", path);
-        goto out;
-    }
-    if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-        buf_printf(err, "%s: error: readable or writable by group or others (mode %04o) "
-                        "(it holds the LRS password: chmod 600 %s)",
-                   path, (unsigned)(sb.st_mode & 07777), path);
-        goto out;
-    }
-    if (sb.st_uid != geteuid() && sb.st_uid != 0) {
-        buf_printf(err, "%s: error: owned by another user (uid %u) (make it owned by the "
-                        "administrator: chown root %s)", path, (unsigned)sb.st_uid, path);
-        goto out;
-    }
-    if (sb.st_size > CONFIG_FILE_MAX) {
-        buf_printf(err, "%s: error: larger than %d bytes (is this the LRS configuration?)",
-                   path, CONFIG_FILE_MAX);
-        goto out;
-    }
-    text = malloc((size_t)sb.st_size + 1);
-    if (!text) {
-        buf_printf(err, "%s: error: out of memory", path);
-        goto out;
-    }
-    size_t got = 0;
-    while (got < (size_t)sb.st_size) {
-        ssize_t n = read(fd, text + got, (size_t)sb.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            buf_printf(err, "%s: error: cannot read: %s", path, strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    ret = lrs_config_parse(c, path, text, got, err);
-out:
-    if (text) {
-        sodium_memzero(text, (size_t)sb.st_size);
-        free(text);
-    }
-    close(fd);
-    return ret;
+    size_t len = 0;
+    int rc = os_read_private_file(path, CONFIG_FILE_MAX, &text, &len, err);
+    if (rc != 0)
+        return rc;
+    rc = lrs_config_parse(c, path, text, len, err);
+    sodium_memzero(text, len);
+    free(text);
+    return rc;
 }
 
 static int env_override(char *dst, const char *var, Buf *err)
@@ -249,7 +201,7 @@ int lrs_config_load(LrsConfig *c, const char *path, Buf *err)
     if (!path || !*path) {
         path = getenv(LRS_CONFIG_ENV);
         if (!path || !*path) {
-            path = LRS_CONFIG_DEFAULT_PATH;
+            path = lrs_config_default_path();
             explicit_path = 0;
         }
     }
@@ -281,8 +233,8 @@ int lrs_config_load_player(LrsConfig *c, const char *path, Buf *err)
 int lrs_config_check(const LrsConfig *c, Buf *err)
 {
     if (!c->endpoint[0]) {
-        buf_puts(err, "no LRS endpoint is configured (set 'endpoint = https://.../xAPI/' in "
-                      LRS_CONFIG_DEFAULT_PATH ", or give --lrs-config FILE)");
+        buf_printf(err, "no LRS endpoint is configured (set 'endpoint = https://.../xAPI/' in "
+                        "%s, or give --lrs-config FILE)", lrs_config_default_path());
         return -1;
     }
     if (strncmp(c->endpoint, "http://", 7) != 0 && strncmp(c->endpoint, "https://", 8) != 0) {

@@ -11,7 +11,6 @@
 
 #include "buf.h"
 
-#define LRS_CONFIG_DEFAULT_PATH "/etc/wardplayer/lrs.conf"
 #define LRS_CONFIG_ENV "WARDPLAYER_LRS_CONFIG"          /* path of the file */
 #define LRS_ENDPOINT_ENV "WARDPLAYER_LRS_ENDPOINT"
 #define LRS_USERNAME_ENV "WARDPLAYER_LRS_USERNAME"
@@ -31,6 +30,11 @@ typedef struct LrsConfig {
     int retry_max_ms;                   /* cap of the doubling wait (60000) */
     int background_sync;                /* the player sends while it runs, 0..1 (1) */
 } LrsConfig;
+
+/* Where the file is when neither --lrs-config nor $WARDPLAYER_LRS_CONFIG
+ * names one: /etc/wardplayer/lrs.conf; Windows
+ * %PROGRAMDATA%\wardplayer\lrs.conf. Borrowed, valid until exit. */
+const char *lrs_config_default_path(void);
 
 /* Sets the defaults above and empty strings. */
 void lrs_config_init(LrsConfig *c);

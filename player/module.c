@@ -10,13 +10,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmi5.h"
 #include "validate.h"
 
 #define MODULE_FILE_MAX (64u << 20)
 
 int module_read(Module *m, const char *name, Buf *out, Diag *d)
 {
-    return scorm_read(m->pkg, name, MODULE_FILE_MAX, out, d);
+    if (!m->base)
+        return scorm_read(m->pkg, name, MODULE_FILE_MAX, out, d);
+    Buf path = BUF_INIT;    /* an AU of a cmi5 course: names are its folder's */
+    buf_printf(&path, "%s%s", m->base, name);
+    int rc = path.failed ? diag_error(d, srcloc(m->path, 0, 0), "out of memory")
+                         : scorm_read(m->pkg, path.data, MODULE_FILE_MAX, out, d);
+    buf_release(&path);
+    return rc;
+}
+
+int module_cmi5_aus(const char *path)
+{
+    Diag d = DIAG_INIT;
+    ScormPackage *p = scorm_open(path, &d);
+    const Cmi5Course *c = p ? scorm_cmi5(p) : NULL;
+    int n = c ? (int)c->naus : 0;
+    scorm_close(p);
+    diag_release(&d);
+    return n;
 }
 
 static char *diag_text(const Diag *d)
@@ -37,12 +56,29 @@ static char *diag_text(const Diag *d)
 }
 
 /* Third-party: one page per entry of the organization that launches a file
- * of the package, in the manifest's order. */
+ * of the package, in the manifest's order; an organization in chapters also
+ * gets its contents (chapters and pages, with their depth). A cmi5 AU: its
+ * own page only (a course's AUs are modules of their own). */
 static void list_pages(Module *m)
 {
     size_t n;
     const ScormItem *items = scorm_items(m->pkg, &n);
+    int chapters = 0;
+    for (size_t i = 0; i < n; i++)
+        chapters |= !items[i].href && !items[i].url;
     for (size_t i = 0; i < n; i++) {
+        if (scorm_cmi5(m->pkg) && (int)i != m->au)
+            continue;
+        if (!items[i].href && items[i].url)
+            continue;       /* a web page: nothing to show offline */
+        if (chapters) {
+            TocEntry *nt = realloc(m->toc, (size_t)(m->ntoc + 1) * sizeof(*nt));
+            if (!nt)
+                return;
+            m->toc = nt;
+            m->toc[m->ntoc++] = (TocEntry){ items[i].title ? items[i].title : items[i].href,
+                                            items[i].href ? m->npages : -1, items[i].depth };
+        }
         if (!items[i].href)
             continue;
         ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
@@ -72,10 +108,24 @@ int module_open(Module *m)
         diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
         goto fail;
     }
-    /* ours: the one SCO is index.html with body.cp */
+    /* ours: the one SCO is index.html with body.cp; in a cmi5 course, the
+     * AU's launch page <folder>/index.html with body.cp */
     size_t nitems;
     const ScormItem *items = scorm_items(m->pkg, &nitems);
-    if (nitems == 1 && items[0].href && strcmp(items[0].href, "index.html") == 0) {
+    const Cmi5Course *cmi5 = scorm_cmi5(m->pkg);
+    if (cmi5 && (m->au < 0 || (size_t)m->au >= nitems || !items[m->au].href)) {
+        diag_error(&d, srcloc(scorm_manifest_label(m->pkg), 0, 0), "AU %d of the course has "
+                   "no page the player can show (open this course in the LMS)", m->au + 1);
+        goto fail;
+    }
+    const ScormItem *own = cmi5 ? &items[m->au] : nitems == 1 ? &items[0] : NULL;
+    const char *slash = own && own->href ? strrchr(own->href, '/') : NULL;
+    if (own && own->href && strcmp(slash ? slash + 1 : own->href, "index.html") == 0 &&
+        (!slash || cmi5)) {
+        if (slash && !(m->base = strndup(own->href, (size_t)(slash - own->href + 1)))) {
+            diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
+            goto fail;
+        }
         if (module_read(m, "index.html", &b, &d) == 0 &&
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&
             m->doc.ours) {
@@ -84,7 +134,11 @@ int module_open(Module *m)
             CourseLang *L = m->doc.lang;
             m->title = L->title;
             m->lang = L->code;
-            m->id = m->man->identifier ? m->man->identifier : m->course->id;
+            /* cmi5: the module's id, as its SCORM editions have it (cp-<id>),
+             * not the course's IRI */
+            m->id = cmi5 && m->course->id ? arena_printf(&m->course->arena, "cp-%s",
+                                                         m->course->id)
+                    : m->man->identifier ? m->man->identifier : m->course->id;
             m->version = m->course->version;
             for (Page *p = L->pages; p; p = p->next) {
                 ModPage *np = realloc(m->pages, (size_t)(m->npages + 1) * sizeof(*np));
@@ -100,9 +154,12 @@ int module_open(Module *m)
     }
     if (!m->ours) {
         const ManifestOrganization *org = scorm_organization(m->pkg);
+        free(m->base);
+        m->base = NULL;
         list_pages(m);
-        m->title = org && org->title ? org->title : m->man->identifier;
-        m->id = m->man->identifier;
+        m->title = cmi5 ? cmi5->aus[m->au].title
+                   : org && org->title ? org->title : m->man->identifier;
+        m->id = cmi5 ? cmi5->aus[m->au].id : m->man->identifier;
         m->version = m->man->version;
         m->lang = "";
         if (m->npages == 0) {
@@ -159,8 +216,10 @@ const Page *module_page(Module *m, int i)
     mp->own = course_new();
     if (mp->own && module_read(m, mp->href, &b, &d) == 0) {
         PageDoc doc;
-        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages)
+        if (page_read(mp->own, mp->href, b.data, b.len, &doc, &d) == 0 && doc.lang->pages) {
             mp->page = doc.lang->pages;
+            mp->needs_browser = doc.needs_browser;
+        }
     }
     if (!mp->page && mp->own) {
         /* show why, as a page */
@@ -180,11 +239,31 @@ const Page *module_page(Module *m, int i)
     return mp->page;
 }
 
+void module_forget_learner(Module *m)
+{
+    for (int i = 0; i < m->nrs; i++)
+        buf_release(&m->rs[i].text);
+    free(m->qs);
+    free(m->ss);
+    free(m->rs);
+    m->qs = NULL;
+    m->ss = NULL;
+    m->rs = NULL;
+    m->nqs = m->nss = m->nrs = 0;
+    for (int i = 0; i < m->npages; i++)
+        m->pages[i].seen = 0;
+    cmi_free(m->cmi);
+    m->cmi = NULL;
+    m->attempt = 0;
+    m->order_seed = 0;
+}
+
 void module_release(Module *m)
 {
     for (int i = 0; i < m->npages; i++)
         course_free(m->pages[i].own);
     free(m->pages);
+    free(m->toc);
     for (int i = 0; i < m->nrs; i++)
         buf_release(&m->rs[i].text);
     free(m->qs);
@@ -195,6 +274,7 @@ void module_release(Module *m)
     free(m->index_html);
     scorm_close(m->pkg);
     free(m->error);
+    free(m->base);
     free(m->path);
 }
 
@@ -241,13 +321,29 @@ RState *module_rstate(Module *m, const Reflection *r)
     return &m->rs[m->nrs++];
 }
 
-/* ---- scoring: the player's own, until src/score replaces it ---------------- */
+/* ---- scoring: src/score.c, the browser runtime's scorer ---------------------- */
+
+typedef struct Found {
+    const char *id;
+    BlockKind kind;
+    const Block *block;
+} Found;
+
+static int match_item(const ScoreItem *it, void *ud)
+{
+    Found *f = ud;
+    if (it->kind != f->kind || !it->id || strcmp(it->id, f->id) != 0)
+        return 0;
+    f->block = it->block;
+    return 1;
+}
 
 Block *module_find_item(Module *m, const char *id, BlockKind kind)
 {
+    Found f = { id, kind, NULL };
     for (int i = 0; i < m->npages; i++) {
         if (m->ours && !page_built(&m->doc, i)) {
-            /* build only the page that lists the item */
+            /* build only the page that lists the item (nested ones too) */
             int n, has = 0;
             const PageItem *it = page_items(&m->doc, i, &n);
             for (int k = 0; k < n && !has; k++)
@@ -256,75 +352,79 @@ Block *module_find_item(Module *m, const char *id, BlockKind kind)
                 continue;
             module_page(m, i);
         }
-        for (Block *b = m->pages[i].page ? m->pages[i].page->blocks : NULL; b; b = b->next) {
-            if (b->kind == BLOCK_QUESTION && kind == BLOCK_QUESTION && b->u.question->id &&
-                strcmp(b->u.question->id, id) == 0)
-                return b;
-            if (b->kind == BLOCK_SCENARIO && kind == BLOCK_SCENARIO && b->u.scenario->id &&
-                strcmp(b->u.scenario->id, id) == 0)
-                return b;
-            if (b->kind == BLOCK_REFLECTION && kind == BLOCK_REFLECTION &&
-                b->u.reflection.id && strcmp(b->u.reflection.id, id) == 0)
-                return b;
-        }
+        if (score_walk_page(m->pages[i].page, i, match_item, &f))
+            return (Block *)f.block;    /* the module's own pages: it may change them */
     }
     return NULL;
 }
 
-int module_score(Module *m, int role, int setting, int *max_out, int *answered_all)
+/* Every item of the module with the learner's result on it, for
+ * score_compute(): the built pages walked, the others from their item
+ * lists (nothing on a page never built is answered). */
+typedef struct Tally {
+    Module *m;
+    ScoreItem *items;
+    ScoreResult *results;
+    int n, cap;
+    int oom;
+} Tally;
+
+static ScoreResult result_of(Module *m, const ScoreItem *it)
 {
-    int score2 = 0, max = 0, all = 1;     /* score2: twice the score (partial = half) */
-    for (int i = 0; i < m->npages; i++) {
-        const Page *p = m->pages[i].page;
-        if (!p || !audience_includes(p->audience, role, setting))
-            continue;
+    if (!it->block)
+        return SCORE_UNANSWERED;
+    if (it->kind == BLOCK_QUESTION) {
+        const Question *q = it->block->u.question;
+        QState *s = module_qstate(m, q);
+        return s && s->answered ? score_question(q, s->sel) : SCORE_UNANSWERED;
+    }
+    if (it->kind == BLOCK_SCENARIO) {
+        /* the first path played counts */
+        const Scenario *sc = it->block->u.scenario;
+        SState *s = module_sstate(m, sc);
+        return s && s->recorded ? score_ending(sc, s->first_end) : SCORE_UNANSWERED;
+    }
+    return SCORE_UNANSWERED;
+}
+
+static int tally(const ScoreItem *it, void *ud)
+{
+    Tally *t = ud;
+    if (t->n == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 32;
+        ScoreItem *items = realloc(t->items, (size_t)cap * sizeof(*items));
+        if (items)
+            t->items = items;
+        ScoreResult *results = items ? realloc(t->results, (size_t)cap * sizeof(*results))
+                                     : NULL;
+        if (!items || !results) {
+            t->oom = 1;
+            return 1;
+        }
+        t->results = results;
+        t->cap = cap;
+    }
+    t->items[t->n] = *it;
+    t->results[t->n++] = result_of(t->m, it);
+    return 0;
+}
+
+int module_score(Module *m, int role, int setting, ScoreOutcome *out)
+{
+    Tally t = { .m = m };
+    for (int i = 0; i < m->npages && !t.oom; i++) {
         if (m->ours && !page_built(&m->doc, i)) {
-            /* never shown, so nothing on it is answered: only its weights count */
             int n;
             const PageItem *it = page_items(&m->doc, i, &n);
-            for (int k = 0; k < n; k++)
-                if (audience_includes(it[k].audience, role, setting) &&
-                    (it[k].kind == BLOCK_QUESTION ||
-                     (it[k].kind == BLOCK_SCENARIO && it[k].scored))) {
-                    max += it[k].weight;
-                    all = 0;
-                }
-            continue;
-        }
-        for (const Block *b = p->blocks; b; b = b->next) {
-            if (!audience_includes(b->audience, role, setting))
-                continue;
-            if (b->kind == BLOCK_QUESTION) {
-                const Question *q = b->u.question;
-                QState *s = module_qstate(m, q);
-                max += q->weight;
-                if (!s || !s->answered) {
-                    all = 0;
-                    continue;
-                }
-                unsigned want = 0;
-                int k = 0;
-                for (const Choice *c = q->choices; c; c = c->next, k++)
-                    if (c->correct)
-                        want |= 1u << k;
-                if (s->sel == want)
-                    score2 += 2 * q->weight;
-            } else if (b->kind == BLOCK_SCENARIO && b->u.scenario->scored) {
-                const Scenario *sc = b->u.scenario;
-                SState *s = module_sstate(m, sc);
-                max += sc->weight;
-                if (!s || !s->recorded) {
-                    all = 0;
-                    continue;
-                }
-                /* the first path played counts */
-                score2 += s->first_end == END_CORRECT   ? 2 * sc->weight
-                          : s->first_end == END_PARTIAL ? sc->weight
-                                                        : 0;
-            }
+            for (int k = 0; k < n && !t.oom; k++)
+                tally(&it[k], &t);
+        } else {
+            score_walk_page(m->pages[i].page, i, tally, &t);
         }
     }
-    *max_out = max;
-    *answered_all = all;
-    return score2 / 2;
+    if (!t.oom)
+        score_compute(t.items, t.n, t.results, role, setting, out);
+    free(t.items);
+    free(t.results);
+    return t.oom ? -1 : 0;
 }

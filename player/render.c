@@ -11,6 +11,7 @@
 
 #include <SDL_image.h>
 
+#include "os.h"
 #include "theme.h"
 
 typedef struct ImageEntry {
@@ -359,19 +360,63 @@ static void draw_item(Render *R, const DrawItem *d, int dy)
     }
 }
 
-static void button(Render *R, LayoutRect r, const char *label, int bar_h)
+/* s in box (a bar's text), vertically centred; cut on an ellipsis when it
+ * does not fit. */
+static void bar_text(Render *R, FontId f, const char *s, LayoutRect box, int th)
+{
+    if (!s || !*s || box.w <= 0)
+        return;
+    size_t len = strlen(s);
+    int y = box.y + (box.h - th) / 2;
+    size_t fit = layout_fit(&R->measure, f, s, len, box.w, 0);
+    if (fit == len) {
+        text_box(R, box.x, box.y, box.w, box.h);
+        text(R, f, s, len, box.x, y, COLOR_BAR_TEXT);
+        return;
+    }
+    static const char ell[] = "\xe2\x80\xa6";
+    int ew = font_measure(R->fonts, f, ell, 3);
+    fit = layout_fit(&R->measure, f, s, len, box.w - ew > 0 ? box.w - ew : 0, 0);
+    int tw = font_measure(R->fonts, f, s, fit);
+    text_box(R, box.x, box.y, tw, box.h);
+    int x = box.x + text(R, f, s, fit, box.x, y, COLOR_BAR_TEXT);
+    text_box(R, box.x + tw, box.y, box.w - tw, box.h);
+    text(R, f, ell, 3, x, y, COLOR_BAR_TEXT);
+}
+
+/* A bar button: filled (primary) or outlined, the label centred (cut on an
+ * ellipsis when the bar leaves it too little room). */
+static void button(Render *R, LayoutRect r, const char *label, int bar_h, int primary)
 {
     if (r.w <= 0 || !label)
         return;
     FontId f = FONT_ID(FACE_BOLD, SIZE_SMALL);
-    int tw = font_measure(R->fonts, f, label, strlen(label));
     int th = TTF_FontHeight(font_get(R->fonts, f));
     int pad = 6;
-    fill(R, r.x + pad, r.y + pad, r.w - 2 * pad, bar_h - 2 * pad, COLOR_BUTTON_BG);
-    frame(R, r.x + pad, r.y + pad, r.w - 2 * pad, bar_h - 2 * pad, 1, COLOR_BAR_TEXT);
-    text_box(R, r.x + pad + 1, r.y + pad + 1, r.w - 2 * pad - 2, bar_h - 2 * pad - 2);
-    text(R, f, label, strlen(label), r.x + (r.w - tw) / 2, r.y + (bar_h - th) / 2,
-         COLOR_BUTTON_TEXT);
+    ColorRole bg = primary ? COLOR_BUTTON_BG : COLOR_BAR_BG;
+    ColorRole fg = primary ? COLOR_BUTTON_TEXT : COLOR_BAR_TEXT;
+    fill(R, r.x + pad, r.y + pad, r.w - 2 * pad, bar_h - 2 * pad, bg);
+    frame(R, r.x + pad, r.y + pad, r.w - 2 * pad, bar_h - 2 * pad, primary ? 1 : 2,
+          COLOR_BAR_TEXT);
+    int inner = r.w - 2 * pad - 8;
+    int tw = font_measure(R->fonts, f, label, strlen(label));
+    LayoutRect box = { tw <= inner ? r.x + (r.w - tw) / 2 : r.x + pad + 4, r.y,
+                       tw <= inner ? tw : inner, bar_h };
+    size_t len = strlen(label);
+    size_t fit = layout_fit(&R->measure, f, label, len, box.w, 0);
+    if (fit == len) {
+        text_box(R, box.x, r.y + pad + 1, box.w, bar_h - 2 * pad - 2);
+        text(R, f, label, len, box.x, r.y + (bar_h - th) / 2, fg);
+    } else {
+        static const char ell[] = "\xe2\x80\xa6";
+        int ew = font_measure(R->fonts, f, ell, 3);
+        fit = layout_fit(&R->measure, f, label, len, box.w - ew > 0 ? box.w - ew : 0, 0);
+        int w = font_measure(R->fonts, f, label, fit);
+        text_box(R, box.x, r.y + pad + 1, w, bar_h - 2 * pad - 2);
+        int x = box.x + text(R, f, label, fit, box.x, r.y + (bar_h - th) / 2, fg);
+        text_box(R, box.x + w, r.y + pad + 1, box.w - w, bar_h - 2 * pad - 2);
+        text(R, f, ell, 3, x, r.y + (bar_h - th) / 2, fg);
+    }
 }
 
 void render_frame(Render *R, const UiView *v)
@@ -423,79 +468,71 @@ void render_frame(Render *R, const UiView *v)
     set_clip(R, NULL);
     R->log.layer = "bar";
 
-    /* top bar: title, where, contents button */
+    /* the bars: every place computed by the ui (ui_view); here only drawn */
     FontId bf = FONT_ID(FACE_BOLD, SIZE_SMALL);
     FontId rf = FONT_ID(FACE_REGULAR, SIZE_SMALL);
     int th = TTF_FontHeight(font_get(R->fonts, bf));
+    int by = v->height - v->bar_h;
     fill(R, 0, 0, v->width, v->bar_h, COLOR_BAR_BG);
     fill(R, 0, v->bar_h - 1, v->width, 1, COLOR_RULE);   /* seen in high contrast */
-    int right = v->toc_r.w > 0 ? v->toc_r.x : v->width;
-    int ww = v->where && *v->where ? font_measure(R->fonts, rf, v->where, strlen(v->where)) : 0;
-    if (ww) {
-        text_box(R, right - ww - 16, 0, ww, v->bar_h);
-        text(R, rf, v->where, strlen(v->where), right - ww - 16, (v->bar_h - th) / 2,
-             COLOR_BAR_TEXT);
-    }
-    if (v->title) {
-        /* the title gives way to the page number when the window is narrow */
-        size_t len = strlen(v->title);
-        int room = right - ww - 48;
-        size_t fit = layout_fit(&R->measure, bf, v->title, len, room > 0 ? room : 0, 0);
-        if (fit < len) {    /* cut: end on an ellipsis */
-            static const char ell[] = "\xe2\x80\xa6";
-            int ew = font_measure(R->fonts, bf, ell, 3);
-            fit = layout_fit(&R->measure, bf, v->title, len, room - ew > 0 ? room - ew : 0, 0);
-            int tw = font_measure(R->fonts, bf, v->title, fit);
-            text_box(R, 16, 0, tw, v->bar_h);
-            int x = 16 + text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
-            text_box(R, 16 + tw, 0, room - tw, v->bar_h);   /* the rest of the room */
-            text(R, bf, ell, 3, x, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
-        } else {
-            text_box(R, 16, 0, room > 0 ? room : 0, v->bar_h);
-            text(R, bf, v->title, fit, 16, (v->bar_h - th) / 2, COLOR_BAR_TEXT);
-        }
-    }
-    button(R, v->toc_r, v->toc_label, v->bar_h);
-
-    /* bottom bar: previous, hint, next */
-    int by = v->height - v->bar_h;
     fill(R, 0, by, v->width, v->bar_h, COLOR_BAR_BG);
     fill(R, 0, by, v->width, 1, COLOR_RULE);
-    LayoutRect pr = v->prev_r, nr = v->next_r;
-    if (pr.w > 0) {
-        pr.y = by;
-        button(R, pr, v->prev_label, v->bar_h);
+    if (v->progress >= 0) {
+        /* the place in the module, along the top of the bottom bar */
+        int ph = v->bar_h / 10 > 3 ? v->bar_h / 10 : 3;
+        fill(R, 0, by, v->width, ph, COLOR_RULE);
+        fill(R, 0, by, (int)((long long)v->width * v->progress / 1000), ph, COLOR_FOCUS);
     }
-    if (nr.w > 0) {
-        nr.y = by;
-        button(R, nr, v->next_label, v->bar_h);
-    }
-    if (v->hint) {
-        /* between the buttons, which widen for long labels at 200 % */
-        int left = v->width / 6 > 120 ? v->width / 6 : 120;
-        if (v->prev_r.w > left)
-            left = v->prev_r.w;
-        if (v->next_r.w > left)
-            left = v->next_r.w;
-        int room = v->width - 2 * left - 16;
-        int hw = font_measure(R->fonts, rf, v->hint, strlen(v->hint));
-        if (hw <= room) {
-            text_box(R, left + 8, by, room, v->bar_h);
-            text(R, rf, v->hint, strlen(v->hint), (v->width - hw) / 2, by + (v->bar_h - th) / 2,
-                 COLOR_BAR_TEXT);
-        }
-    }
+    bar_text(R, bf, v->title, v->title_r, th);
+    bar_text(R, bf, v->learner, v->learner_r, th);
+    bar_text(R, rf, v->where, v->where_r, th);
+    bar_text(R, rf, v->hint, v->hint_r, th);
+    for (int i = 0; i < v->nbuttons; i++)
+        button(R, v->buttons[i].r, v->buttons[i].label, v->bar_h, v->buttons[i].primary);
     if (v->notice) {
-        size_t len = strlen(v->notice);
-        int nw = font_measure(R->fonts, bf, v->notice, len);
+        /* wrapped at spaces over as many lines as it needs (up to
+         * NOTICE_LINES), never cut inside a word that fits a line */
+        enum { NOTICE_LINES = 8 };
+        size_t start[NOTICE_LINES], len[NOTICE_LINES];
+        size_t nlen = strlen(v->notice);
+        int nw = font_measure(R->fonts, bf, v->notice, nlen);
         int w = nw + 32 < v->width - 16 ? nw + 32 : v->width - 16;
+        int lines = 0, widest = 0;
+        for (size_t at = 0; at < nlen && lines < NOTICE_LINES;) {
+            while (at < nlen && v->notice[at] == ' ')
+                at++;
+            size_t fit = layout_fit(&R->measure, bf, v->notice + at, nlen - at, w - 32, 1);
+            size_t take = fit, next = at + fit;
+            if (at + fit < nlen && v->notice[at + fit] != ' ') {
+                size_t k = fit;
+                while (k > 0 && v->notice[at + k - 1] != ' ')
+                    k--;
+                if (k > 0) {                /* back to the last space */
+                    take = k - 1;
+                    next = at + k;
+                }
+            }
+            if (take == 0 && next == at)
+                break;
+            start[lines] = at;
+            len[lines] = take;
+            int lw = font_measure(R->fonts, bf, v->notice + at, take);
+            widest = lw > widest ? lw : widest;
+            lines++;
+            at = next;
+        }
+        if (lines > 1)
+            w = widest + 32;
+        int h = lines > 1 ? lines * th + 16 : v->bar_h;
         int x = (v->width - w) / 2;
-        int y = by - v->bar_h - 8;
-        fill(R, x, y, w, v->bar_h, COLOR_WARNING_BG);
-        frame(R, x, y, w, v->bar_h, 2, COLOR_WARNING_BAR);
-        size_t fit = layout_fit(&R->measure, bf, v->notice, len, w - 32, 0);
-        text_box(R, x + 16, y, w - 32, v->bar_h);
-        text(R, bf, v->notice, fit, x + 16, y + (v->bar_h - th) / 2, COLOR_TEXT);
+        int y = by - h - 8;
+        fill(R, x, y, w, h, COLOR_WARNING_BG);
+        frame(R, x, y, w, h, 2, COLOR_WARNING_BAR);
+        for (int i = 0; i < lines; i++) {
+            int ly = lines > 1 ? y + 8 + i * th : y + (v->bar_h - th) / 2;
+            text_box(R, x + 16, lines > 1 ? ly : y, w - 32, lines > 1 ? th : v->bar_h);
+            text(R, bf, v->notice + start[i], len[i], x + 16, ly, COLOR_TEXT);
+        }
     }
 }
 
@@ -522,7 +559,7 @@ static void put_escaped(FILE *f, const char *s, size_t n)
 int render_write_boxes(const Render *R, const char *path, Buf *err)
 {
     const BoxLog *g = &R->log;
-    FILE *f = fopen(path, "w");
+    FILE *f = os_fopen(path, "w");
     if (!f) {
         buf_printf(err, "cannot write %s: %s", path, strerror(errno));
         return -1;

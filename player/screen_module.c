@@ -7,17 +7,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "screen.h"
 
+static int page_shown(Ui *ui, Module *m, int i);
+
+int screen_module_count(Ui *ui, Module *m, int page, int *place)
+{
+    int count = 0;
+    *place = 0;
+    for (int i = 0; i < m->npages; i++) {
+        if (!page_shown(ui, m, i))
+            continue;
+        count++;
+        if (i == page)
+            *place = count;
+    }
+    return count;
+}
+
+/* "Page 3 sur 8", counted over the pages this learner sees, as the contents
+ * number them and the summary counts them. */
 void screen_module_where(Ui *ui)
 {
     buf_clear(&ui->where);
     Module *m = ui_module(ui);
     if (m && ui->screen == SCR_PAGE) {
+        int place = 0, count = screen_module_count(ui, m, ui->page, &place);
         char a[16], b[16];
-        snprintf(a, sizeof a, "%d", ui->page + 1);
-        snprintf(b, sizeof b, "%d", m->npages);
-        msg_fill(&ui->where, W(ui, MSG_PAGE_PROGRESS), a, b);
+        snprintf(a, sizeof a, "%d", place);
+        snprintf(b, sizeof b, "%d", count);
+        if (place > 0)
+            msg_fill(&ui->where, W(ui, MSG_PAGE_PROGRESS), a, b);
     }
 }
 
@@ -28,12 +49,14 @@ void screen_module_mark_seen(Ui *ui)
         return;
     ModPage *mp = &m->pages[ui->page];
     const char *name = mp->page && mp->page->name ? mp->page->name : mp->href;
+    int rc = 0;
     if (ui->store && m->attempt && name && !mp->seen &&
-        store_page_seen(ui->store, m->attempt, name) != 0)
-        ui_store_failed(ui);
+        (rc = store_page_seen(ui->store, m->attempt, name)) != 0)
+        ui_store_failed(ui, rc);
     mp->seen = 1;
-    /* the bookmark follows every page change */
-    if (ui->store && m->attempt && name)
+    /* the bookmark follows every page change (not right after a refusal:
+     * a second wait on a store that just said no helps no one) */
+    if (ui->store && m->attempt && name && rc == 0)
         attempt_save_progress(ui, m, name);
 }
 
@@ -65,7 +88,7 @@ int screen_module_step(Ui *ui, int dir)
     return 0;
 }
 
-int screen_module_open(Ui *ui, int i)
+static int open_module(Ui *ui, int i, int take_over)
 {
     if (i < 0 || i >= ui->nmods)
         return 0;
@@ -74,7 +97,7 @@ int screen_module_open(Ui *ui, int i)
         /* the learner gets the short reason; the administrator's details
            (what `wardplayer --check` prints) go to the log */
         ui_notice(ui, "%s", W(ui, MSG_PLAYER_CANNOT_OPEN_MODULE));
-        fprintf(stderr, "wardplayer: %s\n", m->error);
+        log_msg("%s", m->error);
         return 1;
     }
     ui->cur = i;
@@ -82,8 +105,16 @@ int screen_module_open(Ui *ui, int i)
     ui->setting = -1;
     for (int k = 0; k < m->npages && !m->ours; k++)
         module_page(m, k);         /* ours: built when shown */
-    attempt_begin(ui, m);
-    /* learner context from the profile */
+    if (attempt_begin(ui, m, take_over) == STORE_IN_USE) {
+        /* open in another player: the learner decides (screen_store.c) */
+        ui->in_use_mod = i;
+        ui->cur = -1;
+        ui_go(ui, SCR_IN_USE);
+        return 1;
+    }
+    /* learner context from the profile; a role or setting this module does
+     * not declare (a nurse in a module written for physicians and heads of
+     * department) shows every page: nothing is hidden from her */
     if (ui->store && store_current_learner(ui->store) && m->course) {
         StoreLearner l;
         if (store_learner_get(ui->store, store_current_learner(ui->store), &l) == 0) {
@@ -108,6 +139,16 @@ int screen_module_open(Ui *ui, int i)
     return screen_module_go_page(ui, start);
 }
 
+int screen_module_open(Ui *ui, int i)
+{
+    return open_module(ui, i, 0);
+}
+
+int screen_module_take_over(Ui *ui, int i)
+{
+    return open_module(ui, i, 1);
+}
+
 static void set_context(Ui *ui)
 {
     Module *m = ui_module(ui);
@@ -115,8 +156,9 @@ static void set_context(Ui *ui)
         return;
     const char *role = ui->role >= 0 ? m->course->roles[ui->role].id : "";
     const char *setting = ui->setting >= 0 ? m->course->settings[ui->setting].id : "";
-    if (store_learner_set_context(ui->store, role, setting) != 0)
-        ui_store_failed(ui);
+    int rc = store_learner_set_context(ui->store, role, setting);
+    if (rc != 0)
+        ui_store_failed(ui, rc);
 }
 
 void screen_module_build_context(Gen *g)
@@ -131,8 +173,8 @@ void screen_module_build_context(Gen *g)
         for (int i = 0; i < c->nroles; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:role:%d", i);
-            screen_para(g, c->roles[i].label[li] ? c->roles[i].label[li] : c->roles[i].id, href,
-                     ui->role == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
+            screen_card(g, c->roles[i].label[li] ? c->roles[i].label[li] : c->roles[i].id, href,
+                        NULL);
         }
     }
     if (c->nsettings) {
@@ -140,14 +182,13 @@ void screen_module_build_context(Gen *g)
         for (int i = 0; i < c->nsettings; i++) {
             char href[32];
             snprintf(href, sizeof(href), "ui:setting:%d", i);
-            screen_para(g, c->settings[i].label[li] ? c->settings[i].label[li]
-                                                 : c->settings[i].id,
-                     href, ui->setting == i ? "  \xe2\x9c\x93" : NULL, INLINE_STRONG);
+            screen_card(g, c->settings[i].label[li] ? c->settings[i].label[li]
+                                                    : c->settings[i].id, href, NULL);
         }
     }
     screen_block(g, BLOCK_RULE);
-    screen_para(g, W(ui, MSG_PLAYER_EVERYONE), "ui:context-all", NULL, 0);
-    screen_para(g, W(ui, MSG_DOC_CONTEXT_SUBMIT), "ui:next", NULL, 0);
+    screen_card(g, W(ui, MSG_PLAYER_EVERYONE), "ui:context-all", NULL);
+    screen_button(g, W(ui, MSG_DOC_CONTEXT_SUBMIT), "ui:next");
 }
 
 int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
@@ -181,6 +222,7 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         }
         ui->gen++;
         ui->focus = -1;
+        ui->reveal = x->question;   /* the verdict comes into view (ui_view) */
         return 1;
     }
     case TARGET_STEP_CHOICE: {
@@ -190,9 +232,13 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         s->path[s->n++] = x->step_choice;
         const Step *to = x->step_choice->target;
         if ((!to || !to->choices) && !s->recorded) {
+            /* an ending is shown only once it is saved */
+            if (attempt_record_scenario(ui, m, s) != 0) {
+                s->n--;
+                return 1;
+            }
             s->recorded = 1;
             s->first_end = to ? to->end : END_NONE;
-            attempt_record_scenario(ui, m, s, to ? to->end : END_NONE);
             attempt_save_progress(ui, m, NULL);
         }
         ui->gen++;
@@ -211,8 +257,7 @@ int screen_module_activate(Ui *ui, const LayoutTarget *x, int t)
         RState *s = m ? module_rstate(m, x->reflection) : NULL;
         if (!s)
             return 0;
-        s->saved = 1;
-        attempt_record_reflection(ui, m, s);
+        s->saved = attempt_record_reflection(ui, m, s) == 0;
         ui->gen++;
         return 1;
     }
@@ -232,6 +277,12 @@ int screen_module_follow(Ui *ui, const char *href)
     }
     if (strcmp(href, "ui:next") == 0)
         return screen_module_step(ui, 1);
+    if (m && strcmp(href, "ui:new-attempt") == 0) {
+        if (attempt_new(ui, m) != 0)
+            return 1;
+        ui_notice(ui, "%s", W(ui, MSG_PLAYER_NEW_ATTEMPT_DONE));
+        return screen_module_go_page(ui, 0);
+    }
     if (m && sscanf(href, "ui:role:%lld", &n) == 1) {
         ui->role = (int)n;
         set_context(ui);

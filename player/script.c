@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "os.h"
 
 static int add(Script *s, ScriptCmd c)
 {
@@ -142,7 +143,7 @@ int script_parse(const char *text, size_t len, const char *file, Script *out, Di
 int script_load(const char *path, Script *out, Diag *d)
 {
     memset(out, 0, sizeof(*out));
-    FILE *f = fopen(path, "rb");
+    FILE *f = os_fopen(path, "rb");
     if (!f)
         return diag_error(d, srcloc(path, 0, 0), "cannot open script: %s", strerror(errno));
     Buf b = BUF_INIT;

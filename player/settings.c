@@ -5,12 +5,11 @@
 #include "settings.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "os.h"
 
 #define SETTINGS_FILE_MAX 65536
 
@@ -24,6 +23,7 @@ typedef struct IntKey {
 static const IntKey keys[] = {
     {"idle_timeout_minutes", offsetof(Settings, idle_timeout_minutes), 0, 1440,
      "idle_timeout_minutes = 10"},
+    {"retention_days", offsetof(Settings, retention_days), 0, 3650, "retention_days = 365"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -119,66 +119,26 @@ int settings_parse(Settings *s, const char *name, const char *text, size_t len, 
     return bad ? -1 : 0;
 }
 
+const char *settings_default_path(void)
+{
+    static char path[1024];
+    if (!path[0])
+        snprintf(path, sizeof path, "%s" OS_SEP_STR "wardplayer.conf", os_config_dir());
+    return path;
+}
+
+/* The file must be the administrator's, and no one else may change it
+ * (os_read_admin_file: on Linux owned by root or this account, not group or
+ * other writable; on Windows no write right but the administrators'). */
 int settings_load_file(Settings *s, const char *path, Buf *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return 1;
-        buf_printf(err, "%s: error: cannot open: %s (make it readable by the account that "
-                        "runs the player)", path, strerror(errno));
-        return -1;
-    }
-    int rc = -1;
     char *text = NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        buf_printf(err, "%s: error: cannot stat: %s", path, strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        buf_printf(err, "%s: error: not a regular file (give the path of the settings file)",
-                   path);
-        goto out;
-    }
-    if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
-        buf_printf(err, "%s: error: writable by group or others (mode %04o), so learners "
-                        "could change it (chmod 644 %s)",
-                   path, (unsigned)(sb.st_mode & 07777), path);
-        goto out;
-    }
-    if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
-        buf_printf(err, "%s: error: owned by another user (uid %u) (chown root %s)", path,
-                   (unsigned)sb.st_uid, path);
-        goto out;
-    }
-    if (sb.st_size > SETTINGS_FILE_MAX) {
-        buf_printf(err, "%s: error: larger than %d bytes (is this the settings file?)", path,
-                   SETTINGS_FILE_MAX);
-        goto out;
-    }
-    text = malloc((size_t)sb.st_size + 1);
-    if (!text) {
-        buf_printf(err, "%s: error: out of memory", path);
-        goto out;
-    }
-    size_t got = 0;
-    while (got < (size_t)sb.st_size) {
-        ssize_t n = read(fd, text + got, (size_t)sb.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            buf_printf(err, "%s: error: cannot read: %s", path, strerror(errno));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        got += (size_t)n;
-    }
-    rc = settings_parse(s, path, text, got, err);
-out:
+    size_t len = 0;
+    int rc = os_read_admin_file(path, SETTINGS_FILE_MAX, 0, &text, &len, err);
+    if (rc != 0)
+        return rc;
+    rc = settings_parse(s, path, text, len, err);
     free(text);
-    close(fd);
     return rc;
 }
 
@@ -189,7 +149,7 @@ int settings_load(Settings *s, const char *path, Buf *err)
     if (!path || !*path)
         path = getenv(SETTINGS_ENV);
     if (!path || !*path) {
-        path = SETTINGS_DEFAULT_PATH;
+        path = settings_default_path();
         explicit_path = 0;
     }
     int rc = settings_load_file(s, path, err);

@@ -10,14 +10,20 @@
 
 #include "buf.h"
 
-#define SETTINGS_DIR "/etc/wardplayer"
-#define SETTINGS_DEFAULT_PATH SETTINGS_DIR "/wardplayer.conf"
 #define SETTINGS_ENV "WARDPLAYER_CONFIG"        /* path of the file */
 
 typedef struct Settings {
     int idle_timeout_minutes;   /* log the learner out after this long without input,
                                    saving first; 0 = never; 0..1440 (10) */
+    int retention_days;         /* finished attempts older than this, once every statement
+                                   of theirs is sent, are removed (store_purge_finished);
+                                   0 = kept for ever; 0..3650 (0) */
 } Settings;
+
+/* Where the file is when neither --config nor $WARDPLAYER_CONFIG names one:
+ * /etc/wardplayer/wardplayer.conf; Windows %PROGRAMDATA%\wardplayer\wardplayer.conf.
+ * Borrowed, valid until exit. */
+const char *settings_default_path(void);
 
 /* Sets the defaults above. */
 void settings_init(Settings *s);

@@ -20,40 +20,130 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "live_lock.h"
+#include "os.h"
+#include "store_salvage.h"
 #include "xapi.h"
 
 #define PIN_OPSLIMIT 2ULL
 #define PIN_MEMLIMIT (32u * 1024 * 1024)
-#define BUSY_TIMEOUT_MS 5000
 
 struct Store {
     sqlite3 *db;
-    char *path;             /* owned */
-    Buf err;                /* last error text */
+    char *dir, *path;       /* owned */
+    Buf err;                /* technical detail of the last error */
+    int code;               /* StoreCode of the last error */
+    int pin_wait;           /* seconds, after STORE_PIN_WAIT */
     int64_t learner;        /* open profile, 0 when none */
+    unsigned flags;         /* STORE_OPEN_* */
+    LiveLock *live;         /* the sessions' locks; NULL without session or salvage */
+    int64_t slot;           /* this session's byte in it, 0 when none */
+    char session[37];       /* this session's id, "" when not a session */
+    int64_t cmi5_attempt;   /* the cmi5 attempt whose session is open, 0 when none */
+    XapiCmi5 cmi5;          /* that session (xapi.h's cmi5 profile) */
+    int64_t cmi5_last_ms;   /* when its last statement was queued (wall clock, ms) */
 };
 
 /* ---- errors and small helpers -------------------------------------------- */
 
-static int db_fail(Store *s, const char *what)
+const char *store_code_name(int code)
+{
+    switch (code) {
+    case STORE_OK: return "ok";
+    case STORE_BAD_PIN: return "bad-pin";
+    case STORE_LOCKED: return "no-profile";
+    case STORE_INVALID: return "invalid";
+    case STORE_NOT_FOUND: return "not-found";
+    case STORE_PIN_WAIT: return "pin-wait";
+    case STORE_BUSY: return "busy";
+    case STORE_READ_ONLY: return "read-only";
+    case STORE_FULL: return "full";
+    case STORE_DAMAGED: return "damaged";
+    case STORE_TOO_NEW: return "too-new";
+    case STORE_IN_USE: return "in-use";
+    case STORE_TAKEN_OVER: return "taken-over";
+    case STORE_IO: return "io";
+    default: return "error";
+    }
+}
+
+/* The StoreCode of an errno from the file system. */
+static int code_of_errno(int e, int dflt)
+{
+    if (e == ENOSPC || e == EDQUOT)
+        return STORE_FULL;
+    if (e == EACCES || e == EPERM || e == EROFS)
+        return STORE_READ_ONLY;
+    if (e == EIO)
+        return STORE_IO;
+    return dflt;
+}
+
+/* The StoreCode of an SQLite result (primary or extended): the errno of the
+ * failed system call tells a full disk or a refused write hidden behind
+ * SQLITE_IOERR or SQLITE_CANTOPEN. */
+static int code_of(const Store *s, int rc)
+{
+    int e = s->db ? sqlite3_system_errno(s->db) : 0;
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return STORE_BUSY;
+    case SQLITE_FULL:
+        return STORE_FULL;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return STORE_READ_ONLY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return STORE_DAMAGED;
+    case SQLITE_IOERR:
+        if (rc == SQLITE_IOERR_NOMEM)
+            return STORE_ERROR;
+        return code_of_errno(e, STORE_IO);
+    case SQLITE_CANTOPEN:
+        return code_of_errno(e, STORE_IO);
+    default:
+        return STORE_ERROR;
+    }
+}
+
+/* Records "what: sqlite3_errmsg" and returns the StoreCode of rc. */
+static int rc_fail(Store *s, int rc, const char *what, const char *msg)
 {
     buf_clear(&s->err);
-    buf_printf(&s->err, "%s: %s", what, s->db ? sqlite3_errmsg(s->db) : "no database");
-    return -1;
+    buf_printf(&s->err, "%s: %s", what, msg ? msg : s->db ? sqlite3_errmsg(s->db) : "no database");
+    int e = s->db ? sqlite3_system_errno(s->db) : 0;
+    if (e && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN
+              || (rc & 0xff) == SQLITE_FULL))
+        buf_printf(&s->err, " (%s)", strerror(e));
+    s->code = code_of(s, rc);
+    return s->code;
+}
+
+static int db_fail(Store *s, const char *what)
+{
+    return rc_fail(s, s->db ? sqlite3_extended_errcode(s->db) : SQLITE_CANTOPEN, what, NULL);
 }
 
 static int set_err(Store *s, int code, const char *what)
 {
     buf_clear(&s->err);
     buf_puts(&s->err, what);
+    s->code = code;
     return code;
+}
+
+/* The code of the last error, for a cleanup label. */
+static int last_code(const Store *s)
+{
+    return s->code < 0 ? s->code : STORE_ERROR;
 }
 
 const char *store_errmsg(const Store *s)
@@ -61,14 +151,22 @@ const char *store_errmsg(const Store *s)
     return s->err.data;
 }
 
+int store_pin_wait(const Store *s)
+{
+    return s->pin_wait;
+}
+
 static int exec(Store *s, const char *sql)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        buf_clear(&s->err);
-        buf_printf(&s->err, "cannot run '%.60s': %s", sql, msg ? msg : sqlite3_errmsg(s->db));
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        Buf what = BUF_INIT;
+        buf_printf(&what, "cannot run '%.60s'", sql);
+        rc_fail(s, sqlite3_extended_errcode(s->db), what.data, msg);
+        buf_release(&what);
         sqlite3_free(msg);
-        return -1;
+        return s->code;
     }
     return 0;
 }
@@ -138,11 +236,14 @@ static int utf8_ok(const char *s)
     return 1;
 }
 
+static int64_t now_ms(void)
+{
+    return (int64_t)os_now_ms();
+}
+
 static void now_iso(Buf *out)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    cmi_timestamp_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, out);
+    cmi_timestamp_format(now_ms(), out);
 }
 
 static int begin(Store *s)
@@ -157,8 +258,50 @@ static int commit(Store *s)
 
 static void rollback(Store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
+    if (s->db && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Runs one statement with up to two integer parameters; *changes (may be
+ * NULL) gets the rows it changed. */
+static int run_ints(Store *s, const char *sql, int64_t a, int64_t b, size_t *changes,
+                    const char *what)
+{
+    sqlite3_stmt *st = prep(s, sql);
+    if (!st)
+        return last_code(s);
+    int n = sqlite3_bind_parameter_count(st);
+    if ((n >= 1 && bind_int(s, st, 1, a) < 0) || (n >= 2 && bind_int(s, st, 2, b) < 0)) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
+    int rc = run(s, st, what);
+    if (rc == 0 && changes)
+        *changes = (size_t)sqlite3_changes(s->db);
+    return rc;
+}
+
+int store_result_score(const char *result, double *score)
+{
+    if (!result)
+        return 0;
+    if (strcmp(result, "correct") == 0) {
+        *score = 1;
+        return 1;
+    }
+    if (strcmp(result, "incorrect") == 0 || strcmp(result, "wrong") == 0) {
+        *score = 0;
+        return 1;
+    }
+    /* a SCORM 2004 real (RTE 4.2.9.1: "real(10,7)"), the fraction earned */
+    char *end;
+    errno = 0;
+    double v = strtod(result, &end);
+    if (end != result && !*end && !errno && v >= 0 && v <= 1 && (*result >= '0' && *result <= '9')) {
+        *score = v;
+        return 1;
+    }
+    return 0;
 }
 
 /* ---- schema and migrations ----------------------------------------------- */
@@ -230,7 +373,24 @@ static const char schema_v2[] =
     "CREATE INDEX attempts_by_learner ON attempts(learner, package_id, closed);"
     "CREATE INDEX answers_by_attempt ON answers(attempt);";
 
-static const char *const migrations[] = { schema_v1, schema_v2 };
+/* Version 3: the fraction of its weight each answer earned (NULL: it scores
+ * nothing), the one writer of each open attempt, and statements by attempt
+ * (erasure and retention find them). */
+static const char schema_v3[] =
+    "ALTER TABLE answers ADD COLUMN score REAL;"
+    "UPDATE answers SET score = CASE"
+    " WHEN result = 'correct' THEN 1.0"
+    " WHEN result IN ('incorrect', 'wrong') THEN 0.0"
+    " WHEN result GLOB '[0-9]*' AND CAST(result AS REAL) BETWEEN 0 AND 1"
+    "  THEN CAST(result AS REAL) END;"
+    "CREATE TABLE live_attempts("
+    " attempt INTEGER PRIMARY KEY REFERENCES attempts(id) ON DELETE CASCADE,"
+    " session TEXT NOT NULL,"
+    " slot INTEGER NOT NULL,"
+    " since TEXT NOT NULL);"
+    "CREATE INDEX outbox_by_attempt ON outbox(attempt);";
+
+static const char *const migrations[] = { schema_v1, schema_v2, schema_v3 };
 
 static int outbox_backfill(Store *s);
 
@@ -238,28 +398,34 @@ static int user_version(Store *s, int *v)
 {
     sqlite3_stmt *st = prep(s, "PRAGMA user_version");
     if (!st)
-        return -1;
+        return last_code(s);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
+        rc = db_fail(s, "cannot read the schema version");
         sqlite3_finalize(st);
-        return db_fail(s, "cannot read the schema version");
+        return rc;
     }
     *v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return 0;
 }
 
+/* Brings the schema up to date; a session also records the time it opened
+ * the store, a real write (a WAL frame, synced) that proves at start that
+ * answers can be written: a full disk or a refused write shows here rather
+ * than at the first answer. */
 static int migrate(Store *s)
 {
-    int v;
+    int v = 0;
     if (begin(s) < 0)
-        return -1;
+        return last_code(s);
     if (user_version(s, &v) < 0)
         goto fail;
     if (v > STORE_SCHEMA_VERSION) {
         buf_clear(&s->err);
         buf_printf(&s->err, "%s has schema version %d, newer than this wardplayer knows (%d) "
                    "(install the newer wardplayer)", s->path, v, STORE_SCHEMA_VERSION);
+        s->code = STORE_TOO_NEW;
         goto fail;
     }
     int from = v;
@@ -274,13 +440,29 @@ static int migrate(Store *s)
     /* results recorded before the outbox existed become statements too */
     if (from == 1 && outbox_backfill(s) < 0)
         goto fail;
-    return commit(s);
+    if (s->session[0]) {
+        Buf now = BUF_INIT;
+        now_iso(&now);
+        sqlite3_stmt *st = prep(s, "INSERT INTO settings(key, value) VALUES('store.opened', ?1)"
+                                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        int bad = !st || bind_text(s, st, 1, now.data) < 0;
+        buf_release(&now);
+        if (bad) {
+            sqlite3_finalize(st);
+            goto fail;
+        }
+        if (run(s, st, "cannot write to the learner database") < 0)
+            goto fail;
+    }
+    if (commit(s) < 0)
+        goto fail;
+    return 0;
 fail:
     rollback(s);
-    return -1;
+    return last_code(s);
 }
 
-/* ---- open, corruption, close --------------------------------------------- */
+/* ---- open, checks, corruption, close --------------------------------------- */
 
 /* 1 when the open database file is not empty and does not start with
  * SQLite's 16-byte header; 0 otherwise. Read through the connection's own
@@ -304,7 +486,8 @@ static int not_sqlite(Store *s)
     return memcmp(head, "SQLite format 3", 16) != 0;
 }
 
-/* PRAGMA quick_check: 0 when "ok", 1 when damaged, -1 on another error. */
+/* PRAGMA quick_check: 0 when "ok", 1 when damaged, <0 (a code) on another
+ * error. */
 static int quick_check(Store *s)
 {
     sqlite3_stmt *st = NULL;
@@ -312,7 +495,7 @@ static int quick_check(Store *s)
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         return 1;
     if (rc != SQLITE_OK)
-        return db_fail(s, "cannot check the database");
+        return db_fail(s, "cannot check the learner database");
     rc = sqlite3_step(st);
     int damaged = 0;
     if (rc == SQLITE_ROW)
@@ -320,9 +503,7 @@ static int quick_check(Store *s)
     else if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         damaged = 1;
     else if (rc != SQLITE_DONE)
-        damaged = -1;
-    if (damaged < 0)
-        db_fail(s, "cannot check the database");
+        damaged = db_fail(s, "cannot check the learner database");
     sqlite3_finalize(st);
     return damaged;
 }
@@ -332,9 +513,18 @@ static int open_db(Store *s, int create)
     int rc = sqlite3_open_v2(s->path, &s->db,
                              SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
     if (rc != SQLITE_OK)
-        return db_fail(s, "cannot open the learner database");
-    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+        return rc_fail(s, rc, "cannot open the learner database", NULL);
     sqlite3_extended_result_codes(s->db, 0);
+    /* a file this account may only read opens read-only: say so now, not at
+     * the first answer */
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        buf_clear(&s->err);
+        buf_printf(&s->err, "cannot write '%s': the file is read-only for this account",
+                   s->path);
+        s->code = STORE_READ_ONLY;
+        return s->code;
+    }
+    sqlite3_busy_timeout(s->db, STORE_START_WAIT_MS);
     return 0;
 }
 
@@ -346,27 +536,115 @@ static void close_db(Store *s)
 }
 
 /* Settings applied on each connection. journal_mode=WAL fails on a file
- * that is not a database, which is how some damage shows first. */
+ * that is not a database, which is how some damage shows first.
+ * secure_delete: a forgotten learner's rows are overwritten, not left in
+ * free pages (and a salvage never brings deleted rows back). */
 static int configure(Store *s, int *damaged)
 {
     *damaged = 0;
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, &msg);
-    sqlite3_free(msg);
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
+        sqlite3_free(msg);
         *damaged = 1;
         return 0;
     }
-    if (rc != SQLITE_OK)
-        return db_fail(s, "cannot set journal_mode=WAL");
+    if (rc != SQLITE_OK) {
+        rc_fail(s, sqlite3_extended_errcode(s->db), "cannot open the learner database", msg);
+        sqlite3_free(msg);
+        return s->code;
+    }
+    sqlite3_free(msg);
     int q = quick_check(s);
     if (q < 0)
-        return -1;
+        return q;
     if (q > 0) {
         *damaged = 1;
         return 0;
     }
-    return exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON");
+    return exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON");
+}
+
+/* Whether this account may write path (0), else a code with the reason;
+ * a missing file is fine when it may be created (then its folder counts). */
+static int may_write(Store *s, const char *path)
+{
+    if (!os_exists(path) || os_may_write(path) == 0)
+        return 0;
+    int e = errno;
+    buf_clear(&s->err);
+    buf_printf(&s->err, "cannot write '%s': %s", path, strerror(e));
+    s->code = code_of_errno(e, STORE_READ_ONLY);
+    return s->code;
+}
+
+/* The checks made before SQLite opens anything: SQLite opens a file it may
+ * not write read-only without a word, and creates -wal and -shm files owned
+ * by this account beside a file another account owns, which then locks the
+ * owner out of its own store. Here nothing has been created yet. */
+static int check_writable(Store *s, int session)
+{
+    static const char *const sidecars[] = { "", "-wal", "-shm" };
+    if (os_may_create_in(s->dir) != 0) {
+        int e = errno;
+        buf_clear(&s->err);
+        buf_printf(&s->err, "cannot write in the data folder '%s': %s", s->dir, strerror(e));
+        s->code = code_of_errno(e, STORE_READ_ONLY);
+        return s->code;
+    }
+    for (int i = 0; i < 3; i++) {
+        Buf p = BUF_INIT;
+        buf_printf(&p, "%s%s", s->path, sidecars[i]);
+        int rc = may_write(s, p.data);
+        buf_release(&p);
+        if (rc)
+            return rc;
+    }
+    unsigned long long free_bytes;
+    if (session && os_free_space(s->dir, &free_bytes) == 0 && free_bytes < STORE_MIN_FREE) {
+        buf_clear(&s->err);
+        buf_printf(&s->err, "the disk of '%s' is full (%llu bytes free, %d needed)", s->dir,
+                   free_bytes, STORE_MIN_FREE);
+        s->code = STORE_FULL;
+        return s->code;
+    }
+    return 0;
+}
+
+/* Opens the sessions' lock file, takes a slot for a session, and waits
+ * (STORE_START_WAIT_MS at most) while a salvage holds the barrier. */
+static int live_start(Store *s, int session)
+{
+    Buf p = BUF_INIT, err = BUF_INIT;
+    int eno = 0;
+    buf_printf(&p, "%s/%s", s->dir, STORE_LIVE_FILE);
+    s->live = live_lock_open(p.data, &eno, &err);
+    buf_release(&p);
+    if (!s->live) {
+        set_err(s, code_of_errno(eno, STORE_ERROR), err.data);
+        buf_release(&err);
+        return s->code;
+    }
+    buf_release(&err);
+    if (!session)
+        return 0;
+    if (live_lock_take_slot(s->live, &s->slot) < 0) {
+        s->slot = 0;
+        buf_clear(&s->err);
+        buf_printf(&s->err, "cannot lock a session slot: %s", strerror(errno));
+        s->code = STORE_ERROR;
+        return s->code;
+    }
+    xapi_uuid_random(s->session);
+    for (int waited = 0;; waited += 50) {
+        int held = live_lock_held(s->live, 0, 1);
+        if (held <= 0)
+            break;
+        if (waited >= STORE_START_WAIT_MS)
+            return set_err(s, STORE_BUSY, "another player is salvaging the learner database");
+        os_sleep_ms(50);
+    }
+    return 0;
 }
 
 /* Renames path (and its -wal/-shm companions) to path.corrupt-<stamp>;
@@ -374,133 +652,245 @@ static int configure(Store *s, int *damaged)
 static int move_aside(Store *s, Buf *aside)
 {
     char stamp[32];
-    time_t t = time(NULL);
     struct tm tm;
-    gmtime_r(&t, &tm);
+    os_gmtime((long long)time(NULL), &tm);
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
     for (int i = 0; i < 100; i++) {
         buf_clear(aside);
         buf_printf(aside, "%s.corrupt-%s", s->path, stamp);
         if (i)
             buf_printf(aside, "-%d", i);
-        if (access(aside->data, F_OK) != 0)
+        if (!os_exists(aside->data))
             break;
     }
     /* rename() would replace an existing file: never lose an older copy */
-    if (access(aside->data, F_OK) == 0) {
+    if (os_exists(aside->data)) {
         buf_clear(&s->err);
         buf_printf(&s->err, "cannot move the damaged %s aside: too many copies already "
                    "(move the learners.db.corrupt-* files away)", s->path);
-        return -1;
+        s->code = STORE_ERROR;
+        return s->code;
     }
-    if (rename(s->path, aside->data) != 0) {
+    if (os_rename(s->path, aside->data) != 0) {
         int e = errno;
         buf_clear(&s->err);
         buf_printf(&s->err, "cannot move the damaged %s aside: %s", s->path, strerror(e));
-        return -1;
+        s->code = code_of_errno(e, STORE_ERROR);
+        return s->code;
     }
     static const char *const sidecars[] = { "-wal", "-shm" };
     for (int i = 0; i < 2; i++) {
         Buf from = BUF_INIT, to = BUF_INIT;
         buf_printf(&from, "%s%s", s->path, sidecars[i]);
         buf_printf(&to, "%s%s", aside->data, sidecars[i]);
-        if (access(from.data, F_OK) == 0)
-            rename(from.data, to.data);
+        if (os_exists(from.data))
+            os_rename(from.data, to.data);
         buf_release(&from);
         buf_release(&to);
     }
     return 0;
 }
 
-/* may_repair: the first connection of the player creates a missing file
- * and moves a damaged one aside; a secondary one does neither. */
-static Store *open_store(const char *dir, int may_repair, Buf *notice, Buf *err)
+/* A damaged file: reads what it can into a new store built beside it, keeps
+ * the damaged file (and its WAL) under a new name, puts the new store in its
+ * place, and writes the report. Only while no other player has the store
+ * open: it is replaced under their feet otherwise. */
+static int salvage_store(Store *s, StoreSalvage *rep)
 {
+    Buf tmp = BUF_INIT, fresh = BUF_INIT, aside = BUF_INIT, err = BUF_INIT;
+    int got_barrier = 0, ret = STORE_ERROR;
+    /* a starting player's look at the barrier (live_lock_held) can hold it
+     * for an instant on Windows: a few tries before calling it busy */
+    int held = live_lock_try(s->live, 0);
+    for (int i = 0; held == 1 && i < 4; i++) {
+        os_sleep_ms(10);
+        held = live_lock_try(s->live, 0);
+    }
+    if (held != 0) {
+        set_err(s, STORE_BUSY, "another player is salvaging the learner database");
+        goto out;
+    }
+    got_barrier = 1;
+    if (live_lock_held(s->live, 1, LIVE_LOCK_SLOTS - 1) != 0) {
+        set_err(s, STORE_BUSY, "the learner database is damaged, and another player still has "
+                               "it open: close every player, then start one again to salvage it");
+        goto out;
+    }
+    buf_printf(&tmp, "%s/.salvage-%ld", s->dir, os_process_id());
+    buf_printf(&fresh, "%s/%s", tmp.data, STORE_FILE);
+    if (os_mkdir(tmp.data, 0700) != 0 && errno != EEXIST) {
+        int e = errno;
+        buf_clear(&s->err);
+        buf_printf(&s->err, "cannot create '%s': %s", tmp.data, strerror(e));
+        s->code = code_of_errno(e, STORE_ERROR);
+        goto out;
+    }
+    os_remove(fresh.data);
+    ret = store_salvage_rebuild(s->path, tmp.data, rep, &err);
+    if (ret < 0) {
+        set_err(s, ret, err.data);
+        goto out;
+    }
+    ret = move_aside(s, &aside);
+    if (ret < 0)
+        goto out;
+    if (os_rename(fresh.data, s->path) != 0) {
+        int e = errno;
+        buf_clear(&s->err);
+        buf_printf(&s->err, "cannot put the salvaged store in place: %s", strerror(e));
+        ret = s->code = code_of_errno(e, STORE_ERROR);
+        goto out;
+    }
+    os_sync_parent(s->path);
+    const char *base = strrchr(aside.data, '/');
+    snprintf(rep->kept, sizeof rep->kept, "%s", base ? base + 1 : aside.data);
+    Buf report = BUF_INIT;
+    buf_printf(&report, "%s.txt", aside.data);
+    buf_clear(&err);
+    if (store_salvage_write_report(report.data, rep, &err) == 0) {
+        base = strrchr(report.data, '/');
+        snprintf(rep->report, sizeof rep->report, "%s", base ? base + 1 : report.data);
+    }
+    buf_release(&report);
+    rep->done = 1;
+    ret = 0;
+out:
+    if (tmp.len) {
+        Buf f = BUF_INIT;
+        static const char *const left[] = { "", "-wal", "-shm" };
+        for (int i = 0; i < 3; i++) {
+            buf_clear(&f);
+            buf_printf(&f, "%s%s", fresh.data, left[i]);
+            os_remove(f.data);
+        }
+        buf_release(&f);
+        os_rmdir(tmp.data);
+    }
+    if (got_barrier)
+        live_lock_release(s->live, 0);
+    buf_release(&tmp);
+    buf_release(&fresh);
+    buf_release(&aside);
+    buf_release(&err);
+    return ret;
+}
+
+Store *store_open_with(const char *dir, unsigned flags, int *code, StoreSalvage *salvage,
+                       Buf *err)
+{
+    StoreSalvage local;
+    StoreSalvage *rep = salvage ? salvage : &local;
+    memset(rep, 0, sizeof *rep);
     Store *s = calloc(1, sizeof *s);
-    Buf aside = BUF_INIT;
     if (!s) {
         if (err)
             buf_puts(err, "cannot open the learner database: out of memory");
+        if (code)
+            *code = STORE_ERROR;
         return NULL;
     }
     buf_init(&s->err);
+    s->flags = flags;
+    int session = (flags & STORE_OPEN_SESSION) != 0;
     if (sodium_init() < 0) {
-        set_err(s, -1, "cannot start libsodium");
+        set_err(s, STORE_ERROR, "cannot start libsodium");
         goto fail;
     }
     Buf p = BUF_INIT;
     buf_printf(&p, "%s/%s", dir, STORE_FILE);
     s->path = buf_detach(&p, NULL);
-    if (!s->path) {
-        set_err(s, -1, "out of memory");
+    s->dir = strdup(dir);
+    if (!s->path || !s->dir) {
+        set_err(s, STORE_ERROR, "out of memory");
         goto fail;
     }
-    struct stat sb;
+    OsStat sb;
     errno = 0;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+    if (os_stat(dir, &sb) != 0 || sb.kind != OS_FILE_DIR) {
         buf_printf(&s->err, "cannot open the data folder '%s': %s", dir,
                    errno ? strerror(errno) : "not a folder");
+        s->code = errno == EACCES ? STORE_READ_ONLY : STORE_NOT_FOUND;
         goto fail;
     }
-    if (!may_repair && access(s->path, F_OK) != 0) {
+    if (!(flags & STORE_OPEN_CREATE) && !os_exists(s->path)) {
         buf_printf(&s->err, "no learner database in '%s' yet", dir);
+        s->code = STORE_NOT_FOUND;
         goto fail;
     }
-    if (open_db(s, may_repair) < 0)
+    if (check_writable(s, session) < 0)
+        goto fail;
+    if ((session || (flags & STORE_OPEN_SALVAGE)) && live_start(s, session) < 0)
+        goto fail;
+    if (open_db(s, (flags & STORE_OPEN_CREATE) != 0) < 0)
         goto fail;
     int damaged = not_sqlite(s);
     if (!damaged && configure(s, &damaged) < 0)
         goto fail;
-    if (damaged && !may_repair) {
-        buf_printf(&s->err, "the learner database %s looks damaged: left as it is (the "
-                   "player sets it aside at its next start)", s->path);
+    if (damaged && !(flags & STORE_OPEN_SALVAGE)) {
+        buf_clear(&s->err);
+        buf_printf(&s->err, "the learner database %s is damaged: left as it is (starting the "
+                   "player, or wardplayer --repair, salvages what can be read)", s->path);
+        s->code = STORE_DAMAGED;
         goto fail;
     }
     if (damaged) {
         close_db(s);
-        if (move_aside(s, &aside) < 0)
+        if (salvage_store(s, rep) < 0)
             goto fail;
-        if (notice) {
-            const char *base = strrchr(aside.data, '/');
-            buf_printf(notice, "the learner database was damaged: it was kept as %s and a "
-                       "new empty one was started (ask IT to recover the old profiles and "
-                       "results from that file)", base ? base + 1 : aside.data);
-        }
-        if (open_db(s, 1) < 0 || configure(s, &damaged) < 0)
+        if (open_db(s, 0) < 0 || configure(s, &damaged) < 0)
             goto fail;
         if (damaged) {
-            set_err(s, -1, "cannot start a new learner database: the new file is damaged too");
+            set_err(s, STORE_DAMAGED, "the salvaged learner database is damaged too");
             goto fail;
         }
     }
     if (migrate(s) < 0)
         goto fail;
-    buf_release(&aside);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+    if (code)
+        *code = 0;
     return s;
 fail:
     if (err)
         buf_puts(err, s->err.data);
-    buf_release(&aside);
+    if (code)
+        *code = last_code(s);
     store_close(s);
     return NULL;
 }
 
 Store *store_open(const char *dir, Buf *notice, Buf *err)
 {
-    return open_store(dir, 1, notice, err);
+    StoreSalvage rep;
+    Store *s = store_open_with(dir, STORE_OPEN_PLAYER, NULL, &rep, err);
+    if (s && rep.done && notice)
+        store_salvage_describe(&rep, notice);
+    return s;
 }
 
 Store *store_open_secondary(const char *dir, Buf *err)
 {
-    return open_store(dir, 0, NULL, err);
+    return store_open_with(dir, 0, NULL, NULL, err);
 }
 
 void store_close(Store *s)
 {
     if (!s)
         return;
+    /* let go of this session's attempts: a clean exit leaves nothing held */
+    if (s->db && s->session[0]) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(s->db, "DELETE FROM live_attempts WHERE session = ?1", -1, &st,
+                               NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, s->session, -1, SQLITE_STATIC);
+            sqlite3_step(st);
+        }
+        sqlite3_finalize(st);
+    }
     close_db(s);
+    live_lock_close(s->live);
     free(s->path);
+    free(s->dir);
     buf_release(&s->err);
     free(s);
 }
@@ -514,10 +904,10 @@ int store_setting_set(Store *s, const char *key, const char *value)
     sqlite3_stmt *st = prep(s, "INSERT INTO settings(key, value) VALUES(?1, ?2) "
                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_text(s, st, 1, key) < 0 || bind_text(s, st, 2, value) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     return run(s, st, "cannot save a setting");
 }
@@ -527,10 +917,10 @@ int store_setting_get(Store *s, const char *key, const char *dflt, Buf *value)
     buf_clear(value);
     sqlite3_stmt *st = prep(s, "SELECT value FROM settings WHERE key = ?1");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_text(s, st, 1, key) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -591,7 +981,7 @@ int store_learner_add(Store *s, const char *name, const char *staff_id, const ch
     char hash[crypto_pwhash_STRBYTES];
     char uuid[37];
     Buf now = BUF_INIT;
-    int ret = -1;
+    int ret = STORE_ERROR;
     if (!name || !*name)
         return set_err(s, STORE_INVALID, "a profile needs a name");
     if (check_field(s, name, STORE_NAME_MAX, "name")
@@ -602,7 +992,7 @@ int store_learner_add(Store *s, const char *name, const char *staff_id, const ch
     if (pin && *pin && !valid_pin(pin))
         return set_err(s, STORE_INVALID, "the PIN must be 4 digits");
     if (pin && *pin && hash_pin(s, pin, hash) < 0)
-        return -1;
+        return last_code(s);
     xapi_uuid_random(uuid);
     now_iso(&now);
     sqlite3_stmt *st = prep(s, "INSERT INTO learners(name, staff_id, role, setting, pin_hash,"
@@ -625,7 +1015,7 @@ int store_learner_add(Store *s, const char *name, const char *staff_id, const ch
 out:
     sodium_memzero(hash, sizeof hash);
     buf_release(&now);
-    return ret;
+    return ret ? last_code(s) : 0;
 }
 
 #define LEARNER_COLS "l.id, l.name, l.staff_id, l.role, l.setting, l.uuid, l.created, " \
@@ -657,7 +1047,7 @@ int store_learner_list(Store *s, StoreLearner **out, size_t *n)
     sqlite3_stmt *st = prep(s, "SELECT " LEARNER_COLS " FROM learners l "
                                "ORDER BY l.name COLLATE NOCASE, l.id");
     if (!st)
-        return -1;
+        return last_code(s);
     StoreLearner *arr = NULL;
     size_t cap = 0, len = 0;
     int rc;
@@ -679,7 +1069,7 @@ int store_learner_list(Store *s, StoreLearner **out, size_t *n)
         db_fail(s, "cannot list profiles");
         free(arr);
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     sqlite3_finalize(st);
     *out = arr;
@@ -691,10 +1081,10 @@ int store_learner_get(Store *s, int64_t id, StoreLearner *out)
 {
     sqlite3_stmt *st = prep(s, "SELECT " LEARNER_COLS " FROM learners l WHERE l.id = ?1");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, id) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc = sqlite3_step(st);
     int ret = 0;
@@ -712,10 +1102,10 @@ static int update_pin_hash(Store *s, int64_t id, const char *hash)
 {
     sqlite3_stmt *st = prep(s, "UPDATE learners SET pin_hash = ?1 WHERE id = ?2");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_text(s, st, 1, hash) < 0 || bind_int(s, st, 2, id) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     return run(s, st, "cannot save the PIN");
 }
@@ -736,11 +1126,11 @@ static int count_pin_failure(Store *s, int64_t id, int failed, int failures)
     sqlite3_stmt *st = prep(s, "UPDATE learners SET pin_failures = ?2, pin_locked_until = ?3"
                                " WHERE id = ?1");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, id) < 0 || bind_int(s, st, 2, failed ? failures + 1 : 0) < 0
         || bind_int(s, st, 3, until) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     return run(s, st, "cannot update the profile");
 }
@@ -751,10 +1141,10 @@ int store_login(Store *s, int64_t learner_id, const char *pin)
     sqlite3_stmt *st = prep(s, "SELECT pin_hash, pin_failures, pin_locked_until FROM learners"
                                " WHERE id = ?1");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, learner_id) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
@@ -764,7 +1154,7 @@ int store_login(Store *s, int64_t learner_id, const char *pin)
     if (rc != SQLITE_ROW) {
         db_fail(s, "cannot read the profile");
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     char hash[crypto_pwhash_STRBYTES] = "";
     int has_pin = sqlite3_column_type(st, 0) != SQLITE_NULL;
@@ -778,6 +1168,8 @@ int store_login(Store *s, int64_t learner_id, const char *pin)
             buf_clear(&s->err);
             buf_printf(&s->err, "too many wrong PINs: try again in %lld seconds",
                        (long long)wait);
+            s->pin_wait = (int)wait;
+            s->code = STORE_PIN_WAIT;
             return STORE_PIN_WAIT;
         }
         if (!pin || !valid_pin(pin)
@@ -799,6 +1191,13 @@ int store_login(Store *s, int64_t learner_id, const char *pin)
 
 void store_logout(Store *s)
 {
+    if (s->learner && s->session[0]) {
+        sqlite3_stmt *st = prep(s, "DELETE FROM live_attempts WHERE session = ?1");
+        if (st && bind_text(s, st, 1, s->session) == 0)
+            run(s, st, "cannot let go of the attempts");
+        else
+            sqlite3_finalize(st);
+    }
     s->learner = 0;
 }
 
@@ -816,11 +1215,11 @@ int store_learner_set_context(Store *s, const char *role, const char *setting)
         return STORE_INVALID;
     sqlite3_stmt *st = prep(s, "UPDATE learners SET role = ?1, setting = ?2 WHERE id = ?3");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_text(s, st, 1, role ? role : "") < 0 || bind_text(s, st, 2, setting ? setting : "") < 0
         || bind_int(s, st, 3, s->learner) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     return run(s, st, "cannot update the profile");
 }
@@ -835,7 +1234,7 @@ int store_learner_set_pin(Store *s, const char *pin)
         return set_err(s, STORE_INVALID, "the PIN must be 4 digits");
     char hash[crypto_pwhash_STRBYTES];
     if (hash_pin(s, pin, hash) < 0)
-        return -1;
+        return last_code(s);
     return update_pin_hash(s, s->learner, hash);
 }
 
@@ -854,7 +1253,8 @@ static void read_attempt(sqlite3_stmt *st, StoreAttempt *a, StoreLearner *l)
     a->package_id = col_text(st, 2);
     a->version = col_text(st, 3);
     a->lang = col_text(st, 4);
-    a->edition = sqlite3_column_int(st, 5) == 12 ? SCORM_12 : SCORM_2004;
+    int edition = sqlite3_column_int(st, 5);
+    a->edition = edition == 12 ? SCORM_12 : edition == STORE_EDITION_CMI5 ? SCORM_CMI5 : SCORM_2004;
     a->started = col_text(st, 6);
     a->updated = col_text(st, 7);
     a->completion = col_text(st, 8);
@@ -872,23 +1272,94 @@ static void read_attempt(sqlite3_stmt *st, StoreAttempt *a, StoreLearner *l)
     a->learner = l;
 }
 
-/* Checks that attempt belongs to the open profile. */
+/* ---- the one writer of an attempt ------------------------------------------
+ * live_attempts names the session that writes each open attempt. A session
+ * is alive while its process holds its byte in learners.live (live_lock.h):
+ * a row left by a killed player is taken by the next one without a word.
+ * Every write checks the row inside its own transaction, so a take-over that
+ * commits first is seen by the very next write of the player it replaced. */
+
+/* 1 when the session holding slot is alive, 0 when it is gone. */
+static int slot_alive(Store *s, int64_t slot)
+{
+    if (!s->live || slot <= 0)
+        return 0;
+    return live_lock_held(s->live, slot, 1) != 0;
+}
+
+static int claim(Store *s, int64_t attempt)
+{
+    if (!s->session[0])
+        return 0;
+    Buf now = BUF_INIT;
+    now_iso(&now);
+    sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO live_attempts(attempt, session, slot, since)"
+                               " VALUES(?1, ?2, ?3, ?4)");
+    int bad = !st || bind_int(s, st, 1, attempt) < 0 || bind_text(s, st, 2, s->session) < 0
+        || bind_int(s, st, 3, s->slot) < 0 || bind_text(s, st, 4, now.data) < 0;
+    buf_release(&now);
+    if (bad) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
+    return run(s, st, "cannot mark the attempt as open here");
+}
+
+/* Who writes attempt: 0 this session (or nobody alive: then claims it),
+ * STORE_IN_USE another live session. Inside a write transaction. */
+static int writer_check(Store *s, int64_t attempt, int take)
+{
+    if (!s->session[0])
+        return 0;
+    sqlite3_stmt *st = prep(s, "SELECT session, slot FROM live_attempts WHERE attempt = ?1");
+    if (!st || bind_int(s, st, 1, attempt) < 0) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
+    int rc = sqlite3_step(st);
+    int mine = 0, other_alive = 0;
+    if (rc == SQLITE_ROW) {
+        mine = strcmp(col_text(st, 0), s->session) == 0;
+        other_alive = !mine && slot_alive(s, sqlite3_column_int64(st, 1));
+    } else if (rc != SQLITE_DONE) {
+        rc = db_fail(s, "cannot read who has the attempt open");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    if (mine)
+        return 0;
+    if (other_alive && !take)
+        return set_err(s, STORE_IN_USE, "the attempt is open in another player");
+    return claim(s, attempt);
+}
+
+/* Inside a write transaction: the attempt belongs to the open profile and
+ * this session is still its writer. Only store_attempt_begin and
+ * store_attempt_take_over make a session the writer: a row of another
+ * session (alive, or dead after writing), or none at all (a player that
+ * took it over and has closed since), means what this session shows is no
+ * longer the attempt's state, and it writes nothing more. */
 static int own_attempt(Store *s, int64_t attempt)
 {
     if (!s->learner)
         return set_err(s, STORE_LOCKED, "no profile is open");
-    sqlite3_stmt *st = prep(s, "SELECT learner FROM attempts WHERE id = ?1");
+    sqlite3_stmt *st = prep(s, "SELECT a.learner, v.session FROM attempts a"
+                               " LEFT JOIN live_attempts v ON v.attempt = a.id WHERE a.id = ?1");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, attempt) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc = sqlite3_step(st);
     int ret = 0;
     if (rc == SQLITE_ROW) {
         if (sqlite3_column_int64(st, 0) != s->learner)
             ret = set_err(s, STORE_LOCKED, "the attempt belongs to another profile");
+        else if (s->session[0] && strcmp(col_text(st, 1), s->session) != 0)
+            ret = set_err(s, STORE_TAKEN_OVER, "another player took this attempt over: "
+                                               "nothing was written");
     } else if (rc == SQLITE_DONE) {
         ret = set_err(s, STORE_NOT_FOUND, "no such attempt");
     } else {
@@ -898,29 +1369,57 @@ static int own_attempt(Store *s, int64_t attempt)
     return ret;
 }
 
+/* Starts a write to an attempt: BEGIN IMMEDIATE and own_attempt. */
+static int begin_attempt_write(Store *s, int64_t attempt)
+{
+    if (!s->learner)
+        return set_err(s, STORE_LOCKED, "no profile is open");
+    if (begin(s) < 0)
+        return last_code(s);
+    int rc = own_attempt(s, attempt);
+    if (rc)
+        rollback(s);
+    return rc;
+}
+
+/* Ends it: COMMIT, or the code of the failure after a rollback. */
+static int end_write(Store *s, int rc)
+{
+    if (rc == 0 && commit(s) == 0)
+        return 0;
+    int code = last_code(s);
+    rollback(s);
+    return rc < 0 ? rc : code;
+}
+
 /* Adds a statement to the outbox unless one with its id is there already. */
 static int outbox_add(Store *s, int64_t attempt, json_t *statement)
 {
     if (!statement)
-        return set_err(s, -1, "cannot build the xAPI statement");
+        return set_err(s, STORE_ERROR, "cannot build the xAPI statement");
     char *json = json_dumps(statement, JSON_COMPACT | JSON_SORT_KEYS);
     const char *id = json_string_value(json_object_get(statement, "id"));
     const char *ts = json_string_value(json_object_get(statement, "timestamp"));
-    int ret = -1;
+    int ret = STORE_ERROR;
     if (!json || !id || !ts) {
-        set_err(s, -1, "cannot build the xAPI statement: out of memory");
+        set_err(s, STORE_ERROR, "cannot build the xAPI statement: out of memory");
         goto out;
     }
     sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO outbox(id, attempt, json, created) "
                                "VALUES(?1, ?2, ?3, ?4)");
-    if (!st)
+    if (!st) {
+        ret = last_code(s);
         goto out;
+    }
     if (bind_text(s, st, 1, id) < 0 || bind_int(s, st, 2, attempt) < 0
         || bind_text(s, st, 3, json) < 0 || bind_text(s, st, 4, ts) < 0) {
         sqlite3_finalize(st);
+        ret = last_code(s);
         goto out;
     }
     ret = run(s, st, "cannot queue the xAPI statement");
+    if (ret == 0 && attempt == s->cmi5_attempt)
+        s->cmi5_last_ms = now_ms();
 out:
     free(json);
     json_decref(statement);
@@ -935,10 +1434,10 @@ static int with_attempt(Store *s, int64_t attempt, AttemptFn fn, void *ud)
     sqlite3_stmt *st = prep(s, "SELECT " ATTEMPT_COLS " FROM attempts a "
                                "JOIN learners l ON l.id = a.learner WHERE a.id = ?1");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, attempt) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc = sqlite3_step(st);
     int ret;
@@ -956,6 +1455,49 @@ static int with_attempt(Store *s, int64_t attempt, AttemptFn fn, void *ud)
     return ret;
 }
 
+/* Whether the outbox holds the statement id. */
+static int outbox_has(Store *s, const char *id)
+{
+    sqlite3_stmt *st = prep(s, "SELECT 1 FROM outbox WHERE id = ?1");
+    if (!st || bind_text(s, st, 1, id) < 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(s, "cannot read the outbox");
+}
+
+/* A cmi5 attempt's module-level statements (xapi.h's cmi5 profile), in the
+ * session that earned them: completed and passed at most once per
+ * registration (their ids are the attempt's), no failed once passed, and
+ * nothing without an open session. */
+static int queue_cmi5_statements(Store *s, const StoreAttempt *a, const char *home)
+{
+    if (s->cmi5_attempt != a->id)
+        return 0;
+    int ret = 0;
+    if (strcmp(a->completion, "completed") == 0)
+        ret = outbox_add(s, a->id, xapi_cmi5(xapi_attempt_statement(home, a, XAPI_COMPLETED,
+                                                                     NULL), XAPI_COMPLETED,
+                                             &s->cmi5));
+    if (ret == 0 && strcmp(a->success, "passed") == 0)
+        ret = outbox_add(s, a->id, xapi_cmi5(xapi_attempt_statement(home, a, XAPI_PASSED, NULL),
+                                             XAPI_PASSED, &s->cmi5));
+    if (ret == 0 && strcmp(a->success, "failed") == 0) {
+        char passed[37];
+        xapi_statement_id(a->learner->uuid, a->package_id, NULL, XAPI_PASSED, a->uuid, passed);
+        ret = outbox_has(s, passed);
+        if (ret == 0)
+            ret = outbox_add(s, a->id, xapi_cmi5(xapi_attempt_statement(home, a, XAPI_FAILED,
+                                                                         NULL), XAPI_FAILED,
+                                                 &s->cmi5));
+        else if (ret > 0)
+            ret = 0;
+    }
+    return ret;
+}
+
 /* The module-level statements an attempt has earned. */
 static int queue_attempt_statements(Store *s, const StoreAttempt *a, void *ud)
 {
@@ -963,6 +1505,11 @@ static int queue_attempt_statements(Store *s, const StoreAttempt *a, void *ud)
     Buf home = BUF_INIT;
     int ret = 0;
     home_page(s, &home);
+    if (a->edition == SCORM_CMI5) {
+        ret = queue_cmi5_statements(s, a, home.data);
+        buf_release(&home);
+        return ret;
+    }
     if (ret == 0)
         ret = outbox_add(s, a->id, xapi_attempt_statement(home.data, a, XAPI_ATTEMPTED, NULL));
     if (ret == 0 && strcmp(a->completion, "completed") == 0)
@@ -984,10 +1531,11 @@ int store_attempt_begin(Store *s, const char *package_id, const char *version,
         return set_err(s, STORE_INVALID, "an attempt needs a package id, version and language");
     if (!utf8_ok(package_id) || !utf8_ok(version) || !utf8_ok(lang))
         return set_err(s, STORE_INVALID, "the package id, version or language is not UTF-8");
-    int edition = ed == SCORM_12 ? 12 : 2004;
+    int edition = ed == SCORM_12 ? 12 : ed == SCORM_CMI5 ? STORE_EDITION_CMI5 : 2004;
     *resumed = 0;
     if (begin(s) < 0)
-        return -1;
+        return last_code(s);
+    int ret = 0;
     sqlite3_stmt *st = prep(s, "SELECT id FROM attempts WHERE learner = ?1 AND package_id = ?2"
                                " AND version = ?3 AND lang = ?4 AND edition = ?5 AND closed = 0"
                                " ORDER BY id DESC LIMIT 1");
@@ -1004,7 +1552,10 @@ int store_attempt_begin(Store *s, const char *package_id, const char *version,
         *attempt = sqlite3_column_int64(st, 0);
         *resumed = 1;
         sqlite3_finalize(st);
-        return commit(s);
+        ret = writer_check(s, *attempt, 0);
+        if (ret)
+            goto fail;
+        return end_write(s, 0);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -1029,12 +1580,48 @@ int store_attempt_begin(Store *s, const char *package_id, const char *version,
     if (run(s, st, "cannot start an attempt") < 0)
         goto fail;
     *attempt = sqlite3_last_insert_rowid(s->db);
-    if (with_attempt(s, *attempt, queue_attempt_statements, NULL) < 0)
+    if (claim(s, *attempt) < 0 || with_attempt(s, *attempt, queue_attempt_statements, NULL) < 0)
         goto fail;
-    return commit(s);
+    return end_write(s, 0);
 fail:
+    ret = ret < 0 ? ret : last_code(s);
     rollback(s);
-    return -1;
+    return ret;
+}
+
+int store_attempt_take_over(Store *s, int64_t attempt)
+{
+    if (!s->learner)
+        return set_err(s, STORE_LOCKED, "no profile is open");
+    if (begin(s) < 0)
+        return last_code(s);
+    sqlite3_stmt *st = prep(s, "SELECT learner FROM attempts WHERE id = ?1");
+    int rc = !st || bind_int(s, st, 1, attempt) < 0 ? last_code(s) : 0;
+    if (rc == 0) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            rc = set_err(s, STORE_NOT_FOUND, "no such attempt");
+        else if (step != SQLITE_ROW)
+            rc = db_fail(s, "cannot read the attempt");
+        else if (sqlite3_column_int64(st, 0) != s->learner)
+            rc = set_err(s, STORE_LOCKED, "the attempt belongs to another profile");
+    }
+    sqlite3_finalize(st);
+    if (rc == 0)
+        rc = writer_check(s, attempt, 1);
+    return end_write(s, rc);
+}
+
+int store_attempt_release(Store *s, int64_t attempt)
+{
+    if (!s->session[0])
+        return 0;
+    sqlite3_stmt *st = prep(s, "DELETE FROM live_attempts WHERE attempt = ?1 AND session = ?2");
+    if (!st || bind_int(s, st, 1, attempt) < 0 || bind_text(s, st, 2, s->session) < 0) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
+    return run(s, st, "cannot let go of the attempt");
 }
 
 typedef struct SaveCtx {
@@ -1050,7 +1637,7 @@ static int save_value(const char *element, const char *value, void *ud)
     sqlite3_reset(c->ins);
     if (bind_int(c->s, c->ins, 1, c->attempt) < 0 || bind_int(c->s, c->ins, 2, c->seq++) < 0
         || bind_text(c->s, c->ins, 3, element) < 0 || bind_text(c->s, c->ins, 4, value) < 0)
-        return -1;
+        return last_code(c->s);
     if (sqlite3_step(c->ins) != SQLITE_DONE)
         return db_fail(c->s, "cannot save a CMI value");
     return 0;
@@ -1062,35 +1649,28 @@ static int bind_real_or_null(Store *s, sqlite3_stmt *st, int i, int has, double 
     return rc == SQLITE_OK ? 0 : db_fail(s, "cannot bind a value");
 }
 
-int store_cmi_save(Store *s, int64_t attempt, const CmiModel *m)
+static int cmi_save(Store *s, int64_t attempt, const CmiModel *m)
 {
-    int rc = own_attempt(s, attempt);
+    int rc = run_ints(s, "DELETE FROM cmi_values WHERE attempt = ?1", attempt, 0, NULL,
+                      "cannot replace the CMI values");
     if (rc)
         return rc;
-    if (begin(s) < 0)
-        return -1;
-    sqlite3_stmt *st = prep(s, "DELETE FROM cmi_values WHERE attempt = ?1");
-    if (!st || bind_int(s, st, 1, attempt) < 0) {
-        sqlite3_finalize(st);
-        goto fail;
-    }
-    if (run(s, st, "cannot replace the CMI values") < 0)
-        goto fail;
     SaveCtx c = { s, NULL, attempt, 0 };
     c.ins = prep(s, "INSERT INTO cmi_values(attempt, seq, element, value) VALUES(?1,?2,?3,?4)");
     if (!c.ins)
-        goto fail;
+        return last_code(s);
     rc = cmi_foreach(m, save_value, &c);
     sqlite3_finalize(c.ins);
     if (rc)
-        goto fail;
+        return last_code(s);
     CmiSummary sum;
     cmi_summary(m, &sum);
     Buf now = BUF_INIT;
     now_iso(&now);
-    st = prep(s, "UPDATE attempts SET completion = ?1, success = ?2, score_raw = ?3,"
-                 " score_min = ?4, score_max = ?5, score_scaled = ?6, location = ?7,"
-                 " suspend_data = ?8, total_ms = ?9, updated = ?10 WHERE id = ?11");
+    sqlite3_stmt *st = prep(s, "UPDATE attempts SET completion = ?1, success = ?2,"
+                               " score_raw = ?3, score_min = ?4, score_max = ?5,"
+                               " score_scaled = ?6, location = ?7, suspend_data = ?8,"
+                               " total_ms = ?9, updated = ?10 WHERE id = ?11");
     int bad = !st || bind_text(s, st, 1, sum.completion) < 0
         || bind_text(s, st, 2, sum.success) < 0
         || bind_real_or_null(s, st, 3, sum.has_raw, sum.raw) < 0
@@ -1103,39 +1683,43 @@ int store_cmi_save(Store *s, int64_t attempt, const CmiModel *m)
     buf_release(&now);
     if (bad) {
         sqlite3_finalize(st);
-        goto fail;
+        return last_code(s);
     }
-    if (run(s, st, "cannot update the attempt") < 0)
-        goto fail;
-    if (with_attempt(s, attempt, queue_attempt_statements, NULL) < 0)
-        goto fail;
-    return commit(s);
-fail:
-    rollback(s);
-    return -1;
+    rc = run(s, st, "cannot update the attempt");
+    if (rc == 0)
+        rc = with_attempt(s, attempt, queue_attempt_statements, NULL);
+    return rc;
+}
+
+int store_cmi_save(Store *s, int64_t attempt, const CmiModel *m)
+{
+    int rc = begin_attempt_write(s, attempt);
+    if (rc)
+        return rc;
+    return end_write(s, cmi_save(s, attempt, m));
 }
 
 int store_cmi_load(Store *s, int64_t attempt, CmiModel *m)
 {
-    int rc = own_attempt(s, attempt);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = prep(s, "SELECT element, value FROM cmi_values WHERE attempt = ?1 "
-                               "ORDER BY seq");
+    if (!s->learner)
+        return set_err(s, STORE_LOCKED, "no profile is open");
+    sqlite3_stmt *st = prep(s, "SELECT c.element, c.value FROM cmi_values c"
+                               " JOIN attempts a ON a.id = c.attempt"
+                               " WHERE c.attempt = ?1 AND a.learner = ?2 ORDER BY c.seq");
     if (!st)
-        return -1;
-    if (bind_int(s, st, 1, attempt) < 0) {
+        return last_code(s);
+    if (bind_int(s, st, 1, attempt) < 0 || bind_int(s, st, 2, s->learner) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
-    int ret = 0;
+    int ret = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *el = col_text(st, 0);
         int code = cmi_load(m, el, col_text(st, 1));
         if (code != CMI_OK) {
             buf_clear(&s->err);
             buf_printf(&s->err, "cannot restore %s: %s", el, cmi_diagnostic(m));
-            ret = -1;
+            ret = s->code = STORE_ERROR;
             break;
         }
     }
@@ -1150,16 +1734,47 @@ static int queue_answer_statement(Store *s, const StoreAttempt *a, void *ud)
     const StoreAnswer *ans = ud;
     Buf home = BUF_INIT;
     home_page(s, &home);
-    int ret = outbox_add(s, a->id, xapi_answer_statement(home.data, a, ans));
+    json_t *st = xapi_answer_statement(home.data, a, ans);
+    if (a->edition == SCORM_CMI5 && s->cmi5_attempt == a->id)
+        st = xapi_cmi5(st, XAPI_ANSWERED, &s->cmi5);
+    int ret = outbox_add(s, a->id, st);
     buf_release(&home);
     return ret;
 }
 
+static int insert_answer(Store *s, int64_t attempt, const StoreAnswer *a, const char *now)
+{
+    sqlite3_stmt *st = prep(s, "INSERT INTO answers(attempt, item_id, type, description,"
+                               " response, correct_pattern, result, weight, latency_ms,"
+                               " timestamp, score) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+    int bad = !st || bind_int(s, st, 1, attempt) < 0 || bind_text(s, st, 2, a->item_id) < 0
+        || bind_text(s, st, 3, a->type) < 0 || bind_text(s, st, 4, a->description) < 0
+        || bind_text(s, st, 5, a->response) < 0
+        || bind_text(s, st, 6, a->correct_pattern) < 0
+        || bind_text(s, st, 7, a->result) < 0
+        || sqlite3_bind_double(st, 8, a->weight) != SQLITE_OK
+        || bind_int(s, st, 9, a->latency_ms) < 0 || bind_text(s, st, 10, a->timestamp) < 0
+        || bind_real_or_null(s, st, 11, a->has_score, a->score) < 0;
+    if (bad) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
+    int rc = run(s, st, "cannot record the answer");
+    if (rc == 0) {
+        st = prep(s, "UPDATE attempts SET updated = ?1 WHERE id = ?2");
+        if (!st || bind_text(s, st, 1, now) < 0 || bind_int(s, st, 2, attempt) < 0) {
+            sqlite3_finalize(st);
+            return last_code(s);
+        }
+        rc = run(s, st, "cannot update the attempt");
+    }
+    if (rc == 0)
+        rc = with_attempt(s, attempt, queue_answer_statement, (void *)a);
+    return rc;
+}
+
 int store_answer_record(Store *s, int64_t attempt, const StoreAnswer *a)
 {
-    int rc = own_attempt(s, attempt);
-    if (rc)
-        return rc;
     if (!a->item_id || !*a->item_id || !a->result)
         return set_err(s, STORE_INVALID, "an answer needs an item id and a result");
     if (!utf8_ok(a->item_id) || !utf8_ok(a->type) || !utf8_ok(a->description)
@@ -1176,52 +1791,21 @@ int store_answer_record(Store *s, int64_t attempt, const StoreAnswer *a)
         copy.type = "";
     if (!copy.response)
         copy.response = "";
-    if (begin(s) < 0) {
-        buf_release(&now);
-        return -1;
-    }
-    sqlite3_stmt *st = prep(s, "INSERT INTO answers(attempt, item_id, type, description,"
-                               " response, correct_pattern, result, weight, latency_ms,"
-                               " timestamp) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-    int bad = !st || bind_int(s, st, 1, attempt) < 0 || bind_text(s, st, 2, copy.item_id) < 0
-        || bind_text(s, st, 3, copy.type) < 0 || bind_text(s, st, 4, copy.description) < 0
-        || bind_text(s, st, 5, copy.response) < 0
-        || bind_text(s, st, 6, copy.correct_pattern) < 0
-        || bind_text(s, st, 7, copy.result) < 0
-        || sqlite3_bind_double(st, 8, copy.weight) != SQLITE_OK
-        || bind_int(s, st, 9, copy.latency_ms) < 0 || bind_text(s, st, 10, copy.timestamp) < 0;
-    if (bad) {
-        sqlite3_finalize(st);
-        goto fail;
-    }
-    if (run(s, st, "cannot record the answer") < 0)
-        goto fail;
-    st = prep(s, "UPDATE attempts SET updated = ?1 WHERE id = ?2");
-    if (!st || bind_text(s, st, 1, now.data) < 0 || bind_int(s, st, 2, attempt) < 0) {
-        sqlite3_finalize(st);
-        goto fail;
-    }
-    if (run(s, st, "cannot update the attempt") < 0)
-        goto fail;
-    if (with_attempt(s, attempt, queue_answer_statement, &copy) < 0)
-        goto fail;
-    if (commit(s) < 0)
-        goto fail;
+    copy.has_score = store_result_score(copy.result, &copy.score);
+    int rc = begin_attempt_write(s, attempt);
+    if (rc == 0)
+        rc = end_write(s, insert_answer(s, attempt, &copy, now.data));
     buf_release(&now);
-    return 0;
-fail:
-    rollback(s);
-    buf_release(&now);
-    return -1;
+    return rc;
 }
 
 int store_page_seen(Store *s, int64_t attempt, const char *page)
 {
-    int rc = own_attempt(s, attempt);
-    if (rc)
-        return rc;
     if (!page || !*page)
         return set_err(s, STORE_INVALID, "a page needs a name");
+    int rc = begin_attempt_write(s, attempt);
+    if (rc)
+        return rc;
     Buf now = BUF_INIT;
     now_iso(&now);
     sqlite3_stmt *st = prep(s, "INSERT OR IGNORE INTO pages_seen(attempt, page, first_seen) "
@@ -1230,23 +1814,24 @@ int store_page_seen(Store *s, int64_t attempt, const char *page)
         || bind_text(s, st, 3, now.data) < 0) {
         sqlite3_finalize(st);
         buf_release(&now);
-        return -1;
+        return end_write(s, last_code(s));
     }
     buf_release(&now);
-    return run(s, st, "cannot mark the page seen");
+    return end_write(s, run(s, st, "cannot mark the page seen"));
 }
 
 int store_page_was_seen(Store *s, int64_t attempt, const char *page)
 {
-    int rc = own_attempt(s, attempt);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = prep(s, "SELECT 1 FROM pages_seen WHERE attempt = ?1 AND page = ?2");
-    if (!st || bind_int(s, st, 1, attempt) < 0 || bind_text(s, st, 2, page) < 0) {
+    if (!s->learner)
+        return set_err(s, STORE_LOCKED, "no profile is open");
+    sqlite3_stmt *st = prep(s, "SELECT 1 FROM pages_seen p JOIN attempts a ON a.id = p.attempt"
+                               " WHERE p.attempt = ?1 AND p.page = ?2 AND a.learner = ?3");
+    if (!st || bind_int(s, st, 1, attempt) < 0 || bind_text(s, st, 2, page) < 0
+        || bind_int(s, st, 3, s->learner) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     int ret = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(s, "cannot read pages");
     sqlite3_finalize(st);
     return ret;
@@ -1254,15 +1839,91 @@ int store_page_was_seen(Store *s, int64_t attempt, const char *page)
 
 int store_attempt_close(Store *s, int64_t attempt)
 {
+    int rc = begin_attempt_write(s, attempt);
+    if (rc)
+        return rc;
+    /* the session stays its writer (the summary may still save) until it
+     * lets go, at logout or close */
+    rc = run_ints(s, "UPDATE attempts SET closed = 1 WHERE id = ?1", attempt, 0, NULL,
+                  "cannot close the attempt");
+    return end_write(s, rc);
+}
+
+/* ---- cmi5 sessions -------------------------------------------------------- */
+
+typedef struct SessionCtx {
+    XapiVerb verb;
+    int64_t duration_ms;
+    int progress;
+} SessionCtx;
+
+static int queue_session_statement(Store *s, const StoreAttempt *a, void *ud)
+{
+    const SessionCtx *c = ud;
+    Buf home = BUF_INIT, now = BUF_INIT;
+    home_page(s, &home);
+    /* the same clock and form as the session's other statements; terminated
+     * strictly after every one of them (9.3: last by timestamp; they are
+     * written to the hundredth of a second) */
+    int64_t ms = now_ms();
+    if (c->verb == XAPI_TERMINATED && ms < s->cmi5_last_ms + 10)
+        ms = s->cmi5_last_ms + 10;
+    cmi_timestamp_format(ms, &now);
+    int ret = outbox_add(s, a->id, xapi_cmi5_session_statement(home.data, a, c->verb, &s->cmi5,
+                                                               now.data, c->duration_ms,
+                                                               c->progress));
+    buf_release(&home);
+    buf_release(&now);
+    return ret;
+}
+
+int store_cmi5_session_begin(Store *s, int64_t attempt, const char *publisher_id, int mastery)
+{
     int rc = own_attempt(s, attempt);
     if (rc)
         return rc;
-    sqlite3_stmt *st = prep(s, "UPDATE attempts SET closed = 1 WHERE id = ?1");
+    if (!publisher_id || !*publisher_id || strlen(publisher_id) >= sizeof(s->cmi5.publisher_id))
+        return set_err(s, STORE_INVALID, "a cmi5 session needs the AU's publisher id");
+    memset(&s->cmi5, 0, sizeof(s->cmi5));
+    xapi_uuid_random(s->cmi5.session);
+    snprintf(s->cmi5.publisher_id, sizeof(s->cmi5.publisher_id), "%s", publisher_id);
+    s->cmi5.mastery = mastery;
+    s->cmi5_attempt = attempt;
+    SessionCtx c = { XAPI_INITIALIZED, 0, -1 };
+    if (with_attempt(s, attempt, queue_session_statement, &c) < 0) {
+        s->cmi5_attempt = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int store_cmi5_session_end(Store *s, int64_t attempt, int64_t duration_ms, int progress)
+{
+    if (!s->cmi5_attempt || s->cmi5_attempt != attempt)
+        return 0;
+    SessionCtx c = { XAPI_TERMINATED, duration_ms, progress };
+    int rc = with_attempt(s, attempt, queue_session_statement, &c);
+    s->cmi5_attempt = 0;
+    return rc < 0 ? -1 : 0;
+}
+
+int store_outbox_of_attempt(Store *s, int64_t attempt, StoreOutboxVisitor fn, void *userdata)
+{
+    sqlite3_stmt *st = prep(s, "SELECT id, json FROM outbox WHERE attempt = ?1 ORDER BY rowid");
     if (!st || bind_int(s, st, 1, attempt) < 0) {
         sqlite3_finalize(st);
         return -1;
     }
-    return run(s, st, "cannot close the attempt");
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ret = fn(col_text(st, 0), col_text(st, 1), userdata);
+        if (ret)
+            break;
+    }
+    if (!ret && rc != SQLITE_DONE)
+        ret = db_fail(s, "cannot read the outbox");
+    sqlite3_finalize(st);
+    return ret;
 }
 
 /* ---- reading ------------------------------------------------------------- */
@@ -1275,10 +1936,10 @@ int store_foreach_attempt(Store *s, int64_t learner_id, StoreAttemptVisitor fn,
                                "WHERE ?1 = 0 OR a.learner = ?1 "
                                "ORDER BY l.name COLLATE NOCASE, l.id, a.started, a.id");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, learner_id) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1298,13 +1959,13 @@ int store_foreach_attempt(Store *s, int64_t learner_id, StoreAttemptVisitor fn,
 int store_foreach_answer(Store *s, int64_t attempt, StoreAnswerVisitor fn, void *userdata)
 {
     sqlite3_stmt *st = prep(s, "SELECT item_id, type, description, response, correct_pattern,"
-                               " result, weight, latency_ms, timestamp FROM answers"
+                               " result, weight, latency_ms, timestamp, score FROM answers"
                                " WHERE attempt = ?1 ORDER BY id");
     if (!st)
-        return -1;
+        return last_code(s);
     if (bind_int(s, st, 1, attempt) < 0) {
         sqlite3_finalize(st);
-        return -1;
+        return last_code(s);
     }
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1318,6 +1979,8 @@ int store_foreach_answer(Store *s, int64_t attempt, StoreAnswerVisitor fn, void 
         a.weight = sqlite3_column_double(st, 6);
         a.latency_ms = sqlite3_column_int64(st, 7);
         a.timestamp = col_text(st, 8);
+        a.has_score = sqlite3_column_type(st, 9) != SQLITE_NULL;
+        a.score = sqlite3_column_double(st, 9);
         ret = fn(&a, userdata);
         if (ret)
             break;
@@ -1330,12 +1993,41 @@ int store_foreach_answer(Store *s, int64_t attempt, StoreAnswerVisitor fn, void 
 
 /* ---- outbox ---------------------------------------------------------------- */
 
-int store_outbox_pending(Store *s, StoreOutboxVisitor fn, void *userdata)
+int store_outbox_mark_sent(Store *s, const char *id)
 {
-    sqlite3_stmt *st = prep(s, "SELECT id, json FROM outbox WHERE sent_at IS NULL "
-                               "ORDER BY rowid");
-    if (!st)
-        return -1;
+    Buf now = BUF_INIT;
+    now_iso(&now);
+    sqlite3_stmt *st = prep(s, "UPDATE outbox SET sent_at = ?1 WHERE id = ?2");
+    if (!st || bind_text(s, st, 1, now.data) < 0 || bind_text(s, st, 2, id) < 0) {
+        sqlite3_finalize(st);
+        buf_release(&now);
+        return last_code(s);
+    }
+    buf_release(&now);
+    return run(s, st, "cannot mark the statement sent");
+}
+
+/* The statements about a learner: those of its attempts, and those whose
+ * attempt row is gone (a salvage keeps statements whose attempt it could
+ * not read) but whose actor is its account. */
+#define LEARNER_STATEMENTS \
+    "(attempt IN (SELECT id FROM attempts WHERE learner = ?1) OR (attempt IS NULL AND" \
+    " json_extract(json, '$.actor.account.name') IN" \
+    " (SELECT uuid FROM learners WHERE id = ?1 UNION" \
+    "  SELECT staff_id FROM learners WHERE id = ?1 AND staff_id != '')))"
+
+int store_outbox_pending_for(Store *s, int64_t learner_id, StoreOutboxVisitor fn,
+                             void *userdata)
+{
+    sqlite3_stmt *st = prep(s, learner_id
+                            ? "SELECT id, json FROM outbox WHERE sent_at IS NULL AND "
+                              LEARNER_STATEMENTS " ORDER BY rowid"
+                            : "SELECT id, json FROM outbox WHERE sent_at IS NULL AND ?1 = 0"
+                              " ORDER BY rowid");
+    if (!st || bind_int(s, st, 1, learner_id) < 0) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         ret = fn(col_text(st, 0), col_text(st, 1), userdata);
@@ -1348,18 +2040,124 @@ int store_outbox_pending(Store *s, StoreOutboxVisitor fn, void *userdata)
     return ret;
 }
 
-int store_outbox_mark_sent(Store *s, const char *id)
+int store_outbox_pending(Store *s, StoreOutboxVisitor fn, void *userdata)
 {
-    Buf now = BUF_INIT;
-    now_iso(&now);
-    sqlite3_stmt *st = prep(s, "UPDATE outbox SET sent_at = ?1 WHERE id = ?2");
-    if (!st || bind_text(s, st, 1, now.data) < 0 || bind_text(s, st, 2, id) < 0) {
+    return store_outbox_pending_for(s, 0, fn, userdata);
+}
+
+int store_outbox_count_pending(Store *s, int64_t learner_id, size_t *n)
+{
+    sqlite3_stmt *st = prep(s, learner_id
+                            ? "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND "
+                              LEARNER_STATEMENTS
+                            : "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND ?1 = 0");
+    if (!st || bind_int(s, st, 1, learner_id) < 0) {
         sqlite3_finalize(st);
-        buf_release(&now);
-        return -1;
+        return last_code(s);
     }
-    buf_release(&now);
-    return run(s, st, "cannot mark the statement sent");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(st, 0);
+    else
+        rc = db_fail(s, "cannot count the statements");
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : last_code(s);
+}
+
+/* ---- erasure and retention --------------------------------------------------- */
+
+int store_learner_find(Store *s, const char *who, StoreLearner **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = prep(s, "SELECT " LEARNER_COLS " FROM learners l"
+                               " WHERE l.name = ?1 COLLATE NOCASE OR l.staff_id = ?1"
+                               " OR l.uuid = ?1 ORDER BY l.id");
+    if (!st || bind_text(s, st, 1, who) < 0) {
+        sqlite3_finalize(st);
+        return last_code(s);
+    }
+    StoreLearner *arr = NULL;
+    size_t len = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        StoreLearner *a = realloc(arr, (len + 1) * sizeof *a);
+        if (!a) {
+            free(arr);
+            sqlite3_finalize(st);
+            return set_err(s, STORE_ERROR, "cannot find the profile: out of memory");
+        }
+        arr = a;
+        read_learner(st, 0, &arr[len++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(arr);
+        return db_fail(s, "cannot find the profile");
+    }
+    *out = arr;
+    *n = len;
+    return 0;
+}
+
+/* Copies what the WAL holds into the file and empties it: the old versions
+ * of rows just deleted must not stay in learners.db-wal. */
+static void checkpoint(Store *s)
+{
+    sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+}
+
+int store_learner_forget(Store *s, int64_t learner_id, size_t *attempts, size_t *statements)
+{
+    *attempts = *statements = 0;
+    if (begin(s) < 0)
+        return last_code(s);
+    int rc = run_ints(s, "DELETE FROM outbox WHERE " LEARNER_STATEMENTS, learner_id, 0,
+                      statements, "cannot remove the profile's statements");
+    if (rc == 0)
+        rc = run_ints(s, "DELETE FROM attempts WHERE learner = ?1", learner_id, 0, attempts,
+                      "cannot remove the profile's attempts");
+    size_t gone = 0;
+    if (rc == 0)
+        rc = run_ints(s, "DELETE FROM learners WHERE id = ?1", learner_id, 0, &gone,
+                      "cannot remove the profile");
+    if (rc == 0 && gone == 0)
+        rc = set_err(s, STORE_NOT_FOUND, "no such profile");
+    rc = end_write(s, rc);
+    if (rc == 0) {
+        if (s->learner == learner_id)
+            s->learner = 0;
+        checkpoint(s);
+    }
+    return rc;
+}
+
+int store_purge_finished(Store *s, int days, size_t *n)
+{
+    *n = 0;
+    if (days <= 0)
+        return set_err(s, STORE_INVALID, "the retention must be at least one day");
+    if (begin(s) < 0)
+        return last_code(s);
+    /* attempts closed and older than the limit, with nothing left to send */
+    int rc = exec(s, "CREATE TEMP TABLE IF NOT EXISTS purge(id INTEGER PRIMARY KEY);"
+                     "DELETE FROM purge");
+    if (rc == 0)
+        rc = run_ints(s, "INSERT INTO purge SELECT a.id FROM attempts a WHERE"
+                         " (a.closed = 1 OR a.completion = 'completed'"
+                         "  OR a.success IN ('passed', 'failed'))"
+                         " AND julianday(a.updated) < julianday('now') - ?1"
+                         " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.attempt = a.id"
+                         "  AND o.sent_at IS NULL)",
+                      days, 0, n, "cannot choose the attempts to remove");
+    if (rc == 0)
+        rc = exec(s, "DELETE FROM outbox WHERE attempt IN (SELECT id FROM purge);"
+                     "DELETE FROM attempts WHERE id IN (SELECT id FROM purge);"
+                     "DELETE FROM purge");
+    rc = end_write(s, rc);
+    if (rc == 0 && *n)
+        checkpoint(s);
+    return rc;
 }
 
 /* Migration 1 -> 2: queue statements for the results already in the file. */
@@ -1376,7 +2174,7 @@ static int collect_attempt(const StoreAttempt *a, void *ud)
         size_t cap = b->cap ? b->cap + b->cap / 2 : 32;
         int64_t *ids = realloc(b->ids, cap * sizeof *ids);
         if (!ids)
-            return set_err(b->s, -1, "cannot migrate: out of memory");
+            return set_err(b->s, STORE_ERROR, "cannot migrate: out of memory");
         b->ids = ids;
         b->cap = cap;
     }

@@ -17,8 +17,6 @@
  * makes "send again after any doubt" safe: the only way to lose nothing. */
 #include "sync.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +27,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "os.h"
 #include "xapi.h"
 
 void sync_report_init(SyncReport *r)
@@ -236,9 +235,7 @@ static void nap(const Ctx *x, long ms)
 {
     while (ms > 0 && !cancelled(x)) {
         long step = ms > 50 ? 50 : ms;
-        struct timespec ts = {0, step * 1000000L};
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
-        }
+        os_sleep_ms(step);
         ms -= step;
     }
 }
@@ -503,8 +500,6 @@ out:
 }
 
 /* curl_global_init is thread-safe only from libcurl 7.84; once is enough. */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
 static void curl_start(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -528,7 +523,7 @@ int sync_send(const LrsConfig *c, const SyncItem *items, size_t n, const SyncSin
         goto out;
     }
     if (!http) {
-        pthread_once(&curl_once, curl_start);
+        os_once(curl_start);
         cu.h = curl_easy_init();
         cu.c = c;
         cu.cancel = cancel;
@@ -670,6 +665,38 @@ static sqlite3 *open_set_aside(const char *dir, Buf *err)
     return db;
 }
 
+int sync_set_aside_forget(const char *data_dir, const char *account, size_t *removed,
+                          Buf *err)
+{
+    *removed = 0;
+    Buf path = BUF_INIT;
+    buf_printf(&path, "%s/%s", data_dir, SYNC_SET_ASIDE_FILE);
+    int exists = os_exists(path.data);
+    buf_release(&path);
+    if (!exists)
+        return 0;
+    sqlite3 *db = open_set_aside(data_dir, err);
+    if (!db)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "DELETE FROM set_aside WHERE"
+                                    " json_extract(json, '$.actor.account.name') = ?1",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc == SQLITE_OK)
+        *removed = (size_t)sqlite3_changes(db);
+    else
+        buf_printf(err, "cannot clean the set-aside list: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
 int sync_outbox(Store *s, const char *data_dir, const LrsConfig *c, int retry_set_aside,
                 SyncHttpFn http, void *http_ud, const atomic_int *cancel, SyncReport *r,
                 Buf *err)
@@ -709,7 +736,7 @@ out:
 /* ---- the worker --------------------------------------------------------------- */
 
 struct SyncWorker {
-    pthread_t thread;
+    OsThread *thread;
     char *dir;
     LrsConfig c;
     atomic_int cancel;                  /* set by sync_worker_free, polled by the thread */
@@ -720,7 +747,7 @@ struct SyncWorker {
     void *userdata;
 };
 
-static void *worker_main(void *arg)
+static void worker_main(void *arg)
 {
     SyncWorker *w = arg;
     Buf err = BUF_INIT;
@@ -740,7 +767,6 @@ static void *worker_main(void *arg)
     /* after done: the owner may now poll, and its wake-up finds the result */
     if (w->notify)
         w->notify(w->userdata);
-    return NULL;
 }
 
 SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
@@ -758,9 +784,11 @@ SyncWorker *sync_worker_start_notify(const char *data_dir, const LrsConfig *c,
     sync_report_init(&w->r);
     atomic_init(&w->done, 0);
     atomic_init(&w->cancel, 0);
-    int e = pthread_create(&w->thread, NULL, worker_main, w);
-    if (e) {
-        buf_printf(err, "cannot start the sync thread: %s", strerror(e));
+    Buf why = BUF_INIT;
+    w->thread = os_thread_start(worker_main, w, &why);
+    if (!w->thread) {
+        buf_printf(err, "cannot start the sync thread: %s", why.data);
+        buf_release(&why);
         free(w->dir);
         free(w);
         return NULL;
@@ -790,7 +818,7 @@ void sync_worker_free(SyncWorker *w)
     if (!w)
         return;
     atomic_store(&w->cancel, 1);
-    pthread_join(w->thread, NULL);
+    os_thread_join(w->thread);
     sync_report_release(&w->r);
     sodium_memzero(&w->c, sizeof w->c);
     free(w->dir);
@@ -801,9 +829,19 @@ int sync_use_home_page(const char *data_dir, const LrsConfig *c, Buf *err)
 {
     if (!c->home_page[0])
         return 0;
-    Store *s = store_open(data_dir, NULL, err);
-    if (!s)
-        return -1;
+    /* the player's own connection has created, checked or salvaged the
+     * store already: this one only writes a setting into it */
+    int code = 0;
+    Buf why = BUF_INIT;
+    Store *s = store_open_with(data_dir, 0, &code, NULL, &why);
+    if (!s) {
+        /* no store (the learner goes on without saving): nothing to set */
+        if (code != STORE_NOT_FOUND)
+            buf_puts(err, why.data);
+        buf_release(&why);
+        return code == STORE_NOT_FOUND ? 0 : -1;
+    }
+    buf_release(&why);
     Buf cur = BUF_INIT;
     int rc = store_setting_get(s, "xapi.home_page", XAPI_DEFAULT_HOME_PAGE, &cur);
     if (rc == 0 && strcmp(cur.data, c->home_page) != 0)

@@ -84,6 +84,12 @@ int sync_outbox(Store *s, const char *data_dir, const LrsConfig *c, int retry_se
                 SyncHttpFn http, void *http_ud, const atomic_int *cancel, SyncReport *r,
                 Buf *err);
 
+/* Removes from data_dir's set-aside list every statement whose actor's
+ * account name is account (a forgotten learner's staff id or profile uuid);
+ * *removed counts them. A missing list is empty. Returns 0, or -1 with err. */
+int sync_set_aside_forget(const char *data_dir, const char *account, size_t *removed,
+                          Buf *err);
+
 /* ---- background sync for the player ------------------------------------- */
 
 typedef struct SyncWorker SyncWorker;

@@ -8,14 +8,16 @@
 #include "ui.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "screen.h"
+#include "shuffle.h"
 #include "theme.h"
+#include "os.h"
 
 /* ---- layout hooks: the learner's state, asked while laying out ----------------- */
 
@@ -39,15 +41,29 @@ static int hook_scenario(void *ud, const Scenario *sc, const StepChoice **path, 
     return n;
 }
 
+/* The attempt's choice order (shuffle.h); none without an attempt */
+static int hook_order(void *ud, const Question *q, const Scenario *sc, const Step *st,
+                      int *order, int n)
+{
+    Ui *ui = ud;
+    Module *m = ui_module(ui);
+    if (!m || !m->order_seed)
+        return 0;
+    int got = q ? shuffle_question(m->order_seed, q, order)
+                : shuffle_step(m->order_seed, sc, st, order);
+    return got == n;
+}
+
 static const char *hook_reflection(void *ud, const Reflection *r, int *saved)
 {
     Ui *ui = ud;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < UI_NFIELDS; i++)
         if (r == &ui->fields[i]) {
             *saved = 0;
-            if (i == 2 && ui->field[2].len) {
+            if (i == UI_FIELD_PIN && ui->field[i].len) {
                 static const char dots[] = "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2";
-                return dots + (4 - (ui->field[2].len > 4 ? 4 : ui->field[2].len)) * 3;
+                size_t n = ui->field[i].len > 4 ? 4 : ui->field[i].len;
+                return dots + (4 - n) * 3;
             }
             return ui->field[i].data;
         }
@@ -65,7 +81,8 @@ static const char *hook_word(void *ud, const char *key)
     if (w)
         return w;
     for (int i = 0; i < MSG_COUNT; i++)
-        if (msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+        if ((msg_runtime_key((MsgId)i) && strcmp(msg_runtime_key((MsgId)i), key) == 0)
+            || strcmp(msg_key((MsgId)i), key) == 0)     /* "player.notice-video"... */
             return W(ui, (MsgId)i);
     return NULL;
 }
@@ -75,10 +92,62 @@ static const char *hook_word(void *ud, const char *key)
 static const char *hook_reflection_any(void *ud, const Reflection *r, int *saved)
 {
     Ui *ui = ud;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < UI_NFIELDS; i++)
         if (r->max_chars < 0 && r->prompt == ui->fields[i].prompt)
             return hook_reflection(ud, &ui->fields[i], saved);
     return hook_reflection(ud, r, saved);
+}
+
+/* How the ui's own links look: the screens' actions are buttons, the things
+ * one picks (a module, a profile, a role) cards. Only on generated screens:
+ * a package's page keeps its links as it wrote them. */
+static int hook_control(void *ud, const char *href, LayoutControl *out)
+{
+    Ui *ui = ud;
+    long long n = -1;
+    if (!ui->generated || strncmp(href, "ui:", 3) != 0)
+        return 0;
+    static const char *const primary[] = {
+        "ui:create-profile", "ui:login", "ui:next", "ui:new-attempt",
+    };
+    static const char *const quiet[] = {
+        "ui:new-profile", "ui:guest", "ui:toc", "ui:library", "ui:back",
+    };
+    for (size_t i = 0; i < sizeof primary / sizeof primary[0]; i++)
+        if (strcmp(href, primary[i]) == 0) {
+            out->kind = CONTROL_BUTTON;
+            return 1;
+        }
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        if (strcmp(href, quiet[i]) == 0) {
+            out->kind = CONTROL_BUTTON_QUIET;
+            return 1;
+        }
+    out->kind = CONTROL_CARD;
+    out->progress = -1;
+    if (sscanf(href, "ui:open:%lld", &n) == 1) {
+        for (int i = 0; i < ui->nentries; i++)
+            if (ui->entries[i].pick == n)
+                out->progress = ui->entries[i].progress;
+    } else if (sscanf(href, "ui:new-role:%lld", &n) == 1) {
+        out->option = 1;
+        out->selected = ui->new_role == n;
+    } else if (sscanf(href, "ui:new-setting:%lld", &n) == 1) {
+        out->option = 1;
+        out->selected = ui->new_setting == n;
+    } else if (sscanf(href, "ui:role:%lld", &n) == 1) {
+        out->option = 1;
+        out->selected = ui->role == n;
+    } else if (sscanf(href, "ui:setting:%lld", &n) == 1) {
+        out->option = 1;
+        out->selected = ui->setting == n;
+    } else if (strcmp(href, "ui:context-all") == 0) {
+        out->option = 1;
+        out->selected = ui->role < 0 && ui->setting < 0;
+    } else if (strncmp(href, "ui:profile:", 11) != 0) {
+        out->kind = CONTROL_NONE;      /* the contents' page links stay links */
+    }
+    return 1;
 }
 
 /* ---- switching screens -------------------------------------------------------- */
@@ -94,10 +163,42 @@ void ui_notice(Ui *ui, const char *fmt, const char *arg)
     buf_printf(&ui->notice, fmt, arg);
 }
 
-void ui_store_failed(Ui *ui)
+/* Why a write was refused, in words the learner can act on. */
+static MsgId cause(int rc)
 {
-    ui_notice(ui, W(ui, MSG_PLAYER_SAVE_FAILED), store_errmsg(ui->store));
+    switch (rc) {
+    case STORE_BUSY:
+        return MSG_PLAYER_CAUSE_BUSY;
+    case STORE_FULL:
+        return MSG_PLAYER_CAUSE_FULL;
+    case STORE_READ_ONLY:
+        return MSG_PLAYER_CAUSE_READ_ONLY;
+    case STORE_TAKEN_OVER:
+        return MSG_PLAYER_CAUSE_TAKEN_OVER;
+    default:
+        return MSG_PLAYER_CAUSE_OTHER;
+    }
 }
+
+static void refused(Ui *ui, int rc, MsgId what)
+{
+    log_msg("the learner store refused a write (%s): %s", store_code_name(rc),
+            ui->store ? store_errmsg(ui->store) : "no store");
+    buf_clear(&ui->notice);
+    buf_printf(&ui->notice, W(ui, what), W(ui, cause(rc)));
+}
+
+void ui_store_failed(Ui *ui, int rc)
+{
+    refused(ui, rc, MSG_PLAYER_CHANGE_NOT_SAVED);
+}
+
+void ui_answer_failed(Ui *ui, int rc)
+{
+    refused(ui, rc, MSG_PLAYER_ANSWER_NOT_SAVED);
+}
+
+static void relayout(Ui *ui);
 
 /* Builds the blocks of the current screen (a fresh scratch course). */
 void ui_build(Ui *ui)
@@ -108,6 +209,11 @@ void ui_build(Ui *ui)
     ui->gen++;
     ui->focus = -1;
     ui->text_target = -1;
+    ui->want_field = -1;
+    ui->generated = 1;
+    /* the last screen's fields died with its scratch course: their addresses
+     * may come back for other blocks */
+    memset(ui->fields, 0, sizeof ui->fields);
     if (!ui->scratch)
         return;
     Block *list = NULL;
@@ -128,6 +234,12 @@ void ui_build(Ui *ui)
     case SCR_PIN:
         screen_profiles_build_pin(&g);
         break;
+    case SCR_STORE:
+        screen_store_build(&g);
+        break;
+    case SCR_IN_USE:
+        screen_store_build_in_use(&g);
+        break;
     case SCR_TOC:
         screen_contents_build(&g);
         break;
@@ -139,6 +251,7 @@ void ui_build(Ui *ui)
             screen_summary_build(&g);
         else if (p) {
             ui->blocks = p->blocks;
+            ui->generated = 0;
             screen_module_where(ui);
             return;
         }
@@ -150,16 +263,30 @@ void ui_build(Ui *ui)
     /* form fields: the layout hook recognises them by address */
     for (Block *b = list; b; b = b->next)
         if (b->kind == BLOCK_REFLECTION)
-            for (int i = 0; i < 3; i++)
+            for (int i = 0; i < UI_NFIELDS; i++)
                 if (b->u.reflection.max_chars == ui->fields[i].max_chars &&
                     b->u.reflection.prompt == ui->fields[i].prompt)
                     ui->fields[i] = b->u.reflection;
+    /* a form screen opens with its field ready for typing */
+    if (ui->want_field >= 0) {
+        relayout(ui);
+        size_t n;
+        const LayoutTarget *t = layout_targets(ui->L, &n);
+        for (size_t i = 0; i < n; i++)
+            if (t[i].kind == TARGET_TEXT &&
+                t[i].reflection->prompt == ui->fields[ui->want_field].prompt) {
+                ui->focus = ui->text_target = (int)i;
+                break;
+            }
+    }
 }
 
 void ui_go(Ui *ui, Screen s)
 {
-    if (s == SCR_LIBRARY || s == SCR_PROFILES)
+    if (s == SCR_LIBRARY || s == SCR_PROFILES) {
         ui->lang = ui->base_lang;
+        attempt_leave(ui, ui_module(ui));   /* out of the module */
+    }
     ui->screen = s;
     ui->scroll = 0;
     ui->speech_stop = 1;    /* what was being read aloud has left the screen */
@@ -172,6 +299,8 @@ void ui_go(Ui *ui, Screen s)
 int ui_follow(Ui *ui, const char *href)
 {
     int rc = screen_library_follow(ui, href);
+    if (rc < 0)
+        rc = screen_store_follow(ui, href);
     if (rc < 0)
         rc = screen_profiles_follow(ui, href);
     if (rc < 0)
@@ -189,7 +318,11 @@ static int activate(Ui *ui, int t)
     buf_clear(&ui->notice);
     switch (x->kind) {
     case TARGET_LINK:
-        return x->href ? ui_follow(ui, x->href) : 0;
+        if (!x->href)
+            return 0;
+        if (!ui->generated && strncmp(x->href, "ui:", 3) == 0)
+            return 0;       /* a package cannot drive the player's own screens */
+        return ui_follow(ui, x->href);
     case TARGET_TEXT:
         ui->focus = t;
         ui->text_target = t;
@@ -197,6 +330,123 @@ static int activate(Ui *ui, int t)
     default:
         return screen_module_activate(ui, x, t);
     }
+}
+
+/* ---- who is here --------------------------------------------------------------------- */
+
+/* Every role and setting the modules offer, by id, in the order met, with
+ * the label of the interface language when a module has it. */
+static void add_context(UiContext *list, int *n, const ContextItem *it, int li)
+{
+    for (int k = 0; k < *n; k++)
+        if (strcmp(list[k].id, it->id) == 0) {
+            if (li >= 0 && it->label[li])
+                list[k].label = it->label[li];
+            return;
+        }
+    if (*n >= UI_MAX_CONTEXTS)
+        return;
+    list[*n].id = it->id;
+    list[*n].label = li >= 0 && it->label[li] ? it->label[li] : NULL;
+    if (!list[*n].label)
+        for (int l = 0; l < COURSE_MAX_LANGS && !list[*n].label; l++)
+            list[*n].label = it->label[l];
+    if (!list[*n].label)
+        list[*n].label = it->id;
+    (*n)++;
+}
+
+static void collect_contexts(Ui *ui)
+{
+    ui->nroles = ui->nsettings = 0;
+    for (int pass = 0; pass < 2; pass++)    /* the interface language's packages first */
+        for (int i = 0; i < ui->nmods; i++) {
+            Module *m = &ui->mods[i];
+            if (module_open(m) != 0 || !m->course)
+                continue;
+            int mine = m->lang && strcmp(m->lang, msg_lang_code(ui->base_lang)) == 0;
+            if (mine != (pass == 0))
+                continue;
+            const Course *c = m->course;
+            int li = m->doc.lang ? (int)(m->doc.lang - c->langs) : -1;
+            for (int k = 0; k < c->nroles; k++)
+                add_context(ui->roles, &ui->nroles, &c->roles[k], mine ? li : -1);
+            for (int k = 0; k < c->nsettings; k++)
+                add_context(ui->settings, &ui->nsettings, &c->settings[k], mine ? li : -1);
+        }
+}
+
+const char *ui_context_label(const Ui *ui, int setting, const char *id)
+{
+    const UiContext *list = setting ? ui->settings : ui->roles;
+    int n = setting ? ui->nsettings : ui->nroles;
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i].id, id) == 0)
+            return list[i].label;
+    return id;
+}
+
+int ui_login(Ui *ui, int64_t learner, const char *pin)
+{
+    int rc = store_login(ui->store, learner, pin);
+    if (rc != 0)
+        return rc;
+    StoreLearner l;
+    if (store_learner_get(ui->store, learner, &l) == 0)
+        snprintf(ui->learner_name, sizeof ui->learner_name, "%s", l.name);
+    ui->guest = 0;
+    buf_clear(&ui->session_note);
+    return 0;
+}
+
+int ui_after_login(Ui *ui)
+{
+    for (int i = 0; i < UI_NFIELDS; i++)
+        buf_clear(&ui->field[i]);
+    if (ui->nmods == 1)
+        return screen_module_open(ui, 0);
+    ui_go(ui, SCR_LIBRARY);
+    return 1;
+}
+
+int ui_session_active(const Ui *ui)
+{
+    return ui->store && (ui->guest || store_current_learner(ui->store));
+}
+
+void ui_save(Ui *ui)
+{
+    Module *m = ui_module(ui);
+    if (m && ui->store && store_current_learner(ui->store))
+        attempt_save_all(ui, m);
+}
+
+int ui_end_session(Ui *ui, UiEnd why)
+{
+    if (!ui->store)
+        return 0;
+    ui_save(ui);
+    buf_clear(&ui->session_note);
+    if (why == UI_END_IDLE) {
+        int min = (int)((ui->o.idle_timeout_ms + 59999) / 60000);
+        if (ui->learner_name[0])
+            buf_printf(&ui->session_note, W(ui, MSG_PLAYER_IDLE_LOGOUT), ui->learner_name, min);
+        else
+            buf_printf(&ui->session_note, W(ui, MSG_PLAYER_IDLE_LOGOUT_GUEST), min);
+    }
+    /* the next learner must see nothing of this one's */
+    for (int i = 0; i < ui->nmods; i++)
+        module_forget_learner(&ui->mods[i]);
+    store_logout(ui->store);
+    ui->guest = 0;
+    ui->learner_name[0] = '\0';
+    ui->cur = -1;
+    ui->role = ui->setting = -1;
+    for (int i = 0; i < UI_NFIELDS; i++)
+        buf_clear(&ui->field[i]);
+    buf_clear(&ui->notice);
+    ui_go(ui, SCR_PROFILES);
+    return 1;
 }
 
 /* ---- public ------------------------------------------------------------------------- */
@@ -214,7 +464,7 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->trace_fd = -1;
     ui->sync_pending = -1;
     if (o->trace) {
-        ui->trace_fd = open(o->trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        ui->trace_fd = os_open(o->trace, OS_O_WRONLY | OS_O_CREAT | OS_O_APPEND, 0600);
         if (ui->trace_fd < 0) {
             buf_printf(err, "%s: %s", o->trace, strerror(errno));
             goto fail;
@@ -228,17 +478,20 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     ui->role = ui->setting = -1;
     ui->zoom_pos = -1;
     ui->new_role = ui->new_setting = -1;
-    const char *lang = o->lang ? o->lang : getenv("LANG");
+    const char *lang = o->lang ? o->lang : os_ui_language();
     ui->lang = ui->base_lang = msg_lang(lang, MSG_LANG_FR);
     buf_init(&ui->title);
     buf_init(&ui->where);
     buf_init(&ui->hint);
     buf_init(&ui->notice);
     buf_init(&ui->speech);
-    for (int i = 0; i < 3; i++)
+    buf_init(&ui->session_note);
+    for (int i = 0; i < UI_NFIELDS; i++)
         buf_init(&ui->field[i]);
-    ui->hooks = (LayoutHooks){ hook_question, hook_scenario, hook_reflection_any, hook_word,
-                               ui };
+    ui->want_field = -1;
+    ui->hooks = (LayoutHooks){ .question = hook_question, .scenario = hook_scenario,
+                               .reflection = hook_reflection_any, .word = hook_word,
+                               .control = hook_control, .order = hook_order, .ud = ui };
     ui->L = layout_new();
     if (!ui->L) {
         buf_puts(err, "out of memory");
@@ -246,22 +499,17 @@ Ui *ui_new(const UiOptions *o, const LayoutMeasure *m, Buf *err)
     }
     if (screen_library_scan(ui, o->path, err) < 0)
         goto fail;
-    if (o->data_dir) {
-        Buf note = BUF_INIT;
-        ui->store = store_open(o->data_dir, &note, err);
-        if (!ui->store) {
-            buf_release(&note);
-            goto fail;
-        }
-        if (note.len)
-            ui_notice(ui, "%s", note.data);
-        buf_release(&note);
-    }
+    collect_contexts(ui);
+    ui->in_use_mod = -1;
+    /* a store that cannot be written stops here, on a screen that says so
+     * (screen_store.c) */
+    if (o->data_dir && !screen_store_open(ui))
+        return ui;
     if (ui->store)
         ui_go(ui, SCR_PROFILES);
-    else if (ui->nmods == 1 && screen_module_open(ui, 0))
+    else if (ui->nmods == 1 && screen_module_open(ui, 0) && ui->cur >= 0)
         ;
-    else
+    else    /* a library, or the one package could not be opened: say so there */
         ui_go(ui, SCR_LIBRARY);
     return ui;
 fail:
@@ -273,10 +521,14 @@ void ui_free(Ui *ui)
 {
     if (!ui)
         return;
-    for (int i = 0; i < ui->nmods; i++)
+    for (int i = 0; i < ui->nmods; i++) {
+        attempt_leave(ui, &ui->mods[i]);    /* quitting ends a cmi5 session */
         module_release(&ui->mods[i]);
+    }
     free(ui->mods);
+    free(ui->entries);
     free(ui->learners);
+    free(ui->last_active);
     layout_free(ui->L);
     course_free(ui->scratch);
     store_close(ui->store);
@@ -287,7 +539,8 @@ void ui_free(Ui *ui)
     buf_release(&ui->hint);
     buf_release(&ui->notice);
     buf_release(&ui->speech);
-    for (int i = 0; i < 3; i++)
+    buf_release(&ui->session_note);
+    for (int i = 0; i < UI_NFIELDS; i++)
         buf_release(&ui->field[i]);
     free(ui);
 }
@@ -343,6 +596,25 @@ static void show_focus(Ui *ui)
     clamp_scroll(ui);
 }
 
+/* After « Valider »: the verdict (and as much of the explanation as fits)
+ * comes into view, whatever the scroll was. */
+static void reveal_verdict(Ui *ui)
+{
+    if (!ui->reveal)
+        return;
+    relayout(ui);
+    LayoutRect r;
+    if (layout_verdict(ui->L, ui->reveal, &r) == 0) {
+        int ch = content_h(ui), em = layout_font_px(SIZE_BODY, ui->scale);
+        if (r.y + r.h + em > ui->scroll + ch)
+            ui->scroll = r.y + r.h + em - ch;
+        if (r.y - em < ui->scroll)
+            ui->scroll = r.y - em;      /* a long explanation: its start first */
+        clamp_scroll(ui);
+    }
+    ui->reveal = NULL;
+}
+
 /* Read aloud, a drawn marker says only what the text does not: a choice
  * taken, the right and the wrong answer. Bullets and empty boxes are silent. */
 static const char *marker_word(const Ui *ui, const char *glyph, size_t len)
@@ -357,6 +629,30 @@ static const char *marker_word(const Ui *ui, const char *glyph, size_t len)
         if (len == strlen(words[i].glyph) && memcmp(glyph, words[i].glyph, len) == 0)
             return W(ui, words[i].said);
     return NULL;
+}
+
+/* Enter in a form field does what the screen's main button does; in the
+ * search, it opens the first profile found. In a reflection it does nothing
+ * (its Save button saves). */
+static int submit_field(Ui *ui)
+{
+    switch (ui->screen) {
+    case SCR_PIN:
+        return ui_follow(ui, "ui:login");
+    case SCR_NEW_PROFILE:
+        return ui_follow(ui, "ui:create-profile");
+    case SCR_PROFILES: {
+        size_t n;
+        const LayoutTarget *t = layout_targets(ui->L, &n);
+        for (size_t i = 0; i < n; i++)
+            if (t[i].kind == TARGET_LINK && t[i].href &&
+                strncmp(t[i].href, "ui:profile:", 11) == 0)
+                return ui_follow(ui, t[i].href);
+        return 0;
+    }
+    default:
+        return 0;
+    }
 }
 
 int ui_key(Ui *ui, UiKey key)
@@ -399,10 +695,10 @@ int ui_key(Ui *ui, UiKey key)
         show_focus(ui);
         return 1;
     case UI_KEY_ACTIVATE:
+        if (ui->text_target >= 0 && ui->text_target == ui->focus)
+            return submit_field(ui);
         if (ui->focus < 0)
             return scroll_by(ui, content_h(ui) - 3 * em);
-        if (ui->text_target >= 0 && ui->text_target == ui->focus)
-            return 0;
         return activate(ui, ui->focus);
     case UI_KEY_BACKSPACE: {
         Buf *b = NULL;
@@ -411,9 +707,10 @@ int ui_key(Ui *ui, UiKey key)
         if (ui->text_target < 0 || (size_t)ui->text_target >= n)
             return 0;
         const Reflection *r = t[ui->text_target].reflection;
-        for (int i = 0; i < 3; i++)
+        int field = -1;
+        for (int i = 0; i < UI_NFIELDS; i++)
             if (r->max_chars < 0 && r->prompt == ui->fields[i].prompt)
-                b = &ui->field[i];
+                b = &ui->field[field = i];
         Module *m = ui_module(ui);
         RState *s = !b && m ? module_rstate(m, r) : NULL;
         if (s)
@@ -428,6 +725,8 @@ int ui_key(Ui *ui, UiKey key)
         if (s)
             s->saved = 0;
         ui->gen++;
+        if (field == UI_FIELD_SEARCH)
+            ui_build(ui);           /* the list follows the search */
         return 1;
     }
     case UI_KEY_BACK:
@@ -445,6 +744,11 @@ int ui_key(Ui *ui, UiKey key)
         }
         if (ui->screen == SCR_NEW_PROFILE || ui->screen == SCR_PIN) {
             ui_go(ui, SCR_PROFILES);
+            return 1;
+        }
+        if (ui->screen == SCR_PROFILES && ui->field[UI_FIELD_SEARCH].len) {
+            buf_clear(&ui->field[UI_FIELD_SEARCH]);
+            ui_build(ui);
             return 1;
         }
         return 0;
@@ -474,8 +778,17 @@ int ui_key(Ui *ui, UiKey key)
         ui_go(ui, ui->screen == SCR_TOC ? SCR_PAGE : SCR_TOC);
         return 1;
     case UI_KEY_LIBRARY:
+        /* nobody is logged in: the library would save nothing, and say
+         * nothing; only "continue without a profile" opens it */
+        if (ui->store && !ui_session_active(ui))
+            return 0;
+        ui_save(ui);
         ui_go(ui, SCR_LIBRARY);
         return 1;
+    case UI_KEY_SWITCH_USER:
+        if (!ui->store || ui->screen == SCR_PROFILES)
+            return 0;
+        return ui_end_session(ui, UI_END_SWITCH);
     case UI_KEY_LANGUAGE:
         ui->lang = ui->base_lang = ui->lang == MSG_LANG_FR ? MSG_LANG_EN : MSG_LANG_FR;
         ui_build(ui);
@@ -526,11 +839,11 @@ void ui_fonts_changed(Ui *ui)
 int ui_click(Ui *ui, int x, int y)
 {
     const UiView *v = ui_view(ui);
-    LayoutRect bars[3] = { v->prev_r, v->next_r, v->toc_r };
-    for (int i = 0; i < 3; i++)
-        if (bars[i].w > 0 && x >= bars[i].x && x < bars[i].x + bars[i].w && y >= bars[i].y &&
-            y < bars[i].y + bars[i].h)
-            return ui_key(ui, i == 0 ? UI_KEY_PREV : i == 1 ? UI_KEY_NEXT : UI_KEY_TOC);
+    for (int i = 0; i < v->nbuttons; i++) {
+        LayoutRect r = v->buttons[i].r;
+        if (x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h)
+            return ui_key(ui, v->buttons[i].key);
+    }
     if (y < v->content_y || y >= v->content_y + v->content_h)
         return 0;
     int t = layout_hit(ui->L, x, y - v->content_y + ui->scroll);
@@ -553,18 +866,24 @@ int ui_text(Ui *ui, const char *utf8)
 {
     size_t n;
     const LayoutTarget *t = layout_targets(ui->L, &n);
-    if (ui->text_target < 0 || (size_t)ui->text_target >= n)
-        return 0;
-    const Reflection *r = t[ui->text_target].reflection;
+    const Reflection *r = NULL;
+    if (ui->text_target >= 0 && (size_t)ui->text_target < n)
+        r = t[ui->text_target].reflection;
     Buf *b = NULL;
     size_t max = 0;
-    for (int i = 0; i < 3; i++)
+    int field = -1;
+    for (int i = 0; r && i < UI_NFIELDS; i++)
         if (r->max_chars < 0 && r->prompt == ui->fields[i].prompt) {
-            b = &ui->field[i];
+            b = &ui->field[field = i];
             max = (size_t)-r->max_chars;
         }
+    /* on the profile screen, typing anywhere searches */
+    if (!r && ui->screen == SCR_PROFILES) {
+        b = &ui->field[field = UI_FIELD_SEARCH];
+        max = STORE_NAME_MAX - 1;
+    }
     Module *m = ui_module(ui);
-    RState *s = !b && m ? module_rstate(m, r) : NULL;
+    RState *s = !b && r && m ? module_rstate(m, r) : NULL;
     if (s) {
         b = &s->text;
         max = (size_t)r->max_chars;
@@ -575,7 +894,10 @@ int ui_text(Ui *ui, const char *utf8)
     size_t chars = 0;
     for (size_t i = 0; i < b->len; i++)
         chars += ((unsigned char)b->data[i] & 0xC0) != 0x80;
+    size_t before = b->len;
     for (const char *p = utf8; *p; p++) {
+        if (field == UI_FIELD_PIN && (*p < '0' || *p > '9'))
+            continue;       /* a PIN is 4 digits: nothing else gets in */
         if (((unsigned char)*p & 0xC0) != 0x80) {
             if (chars >= max)
                 break;
@@ -585,7 +907,11 @@ int ui_text(Ui *ui, const char *utf8)
             continue;
         buf_putc(b, *p);
     }
+    if (b->len == before)
+        return 0;
     ui->gen++;
+    if (field == UI_FIELD_SEARCH)
+        ui_build(ui);       /* the list follows the search; the field keeps the focus */
     return 1;
 }
 
@@ -604,9 +930,125 @@ int ui_scale(const Ui *ui)
     return ui->scale;
 }
 
+/* ---- the bars ----------------------------------------------------------------------- */
+
+static int bar_text_w(const Ui *ui, FontId f, const char *s)
+{
+    return s && *s ? ui->m->measure(ui->m->ud, f, s, strlen(s)) : 0;
+}
+
+/* A bar button for label at x (or ending at x when from_right), at most max
+ * wide; returns its width (0 when it was not added). */
+static int bar_button(Ui *ui, UiView *v, int x, int y, int max, int from_right,
+                      MsgId label, UiKey key, int primary)
+{
+    if (v->nbuttons >= UI_MAX_BUTTONS || max <= 0)
+        return 0;
+    const char *text = W(ui, label);
+    int pad = layout_font_px(SIZE_SMALL, ui->scale);
+    int w = bar_text_w(ui, FONT_ID(FACE_BOLD, SIZE_SMALL), text) + 2 * pad;
+    if (w > max)
+        w = max;
+    UiButton *b = &v->buttons[v->nbuttons++];
+    b->r = (LayoutRect){ from_right ? x - w : x, y, w, v->bar_h };
+    b->label = text;
+    b->key = key;
+    b->primary = primary;
+    return w;
+}
+
+/* Who is here, for the top bar: the learner, or that nothing is saved. */
+static const char *bar_learner(const Ui *ui)
+{
+    if (ui->screen == SCR_PROFILES || ui->screen == SCR_NEW_PROFILE || ui->screen == SCR_PIN)
+        return NULL;
+    if (!ui->store)
+        return W(ui, MSG_PLAYER_NO_STORE_BAR);
+    if (store_current_learner(ui->store) && ui->learner_name[0])
+        return ui->learner_name;
+    return W(ui, MSG_PLAYER_GUEST_BAR);
+}
+
+/* Top: « Bibliothèque » in a module, the title, who is here, « Changer
+ * d'utilisateur ». Bottom, on a page: « Précédent », the place and progress,
+ * « Sommaire », « Suivant »; elsewhere the keys, when they fit. */
+static void lay_bars(Ui *ui, UiView *v)
+{
+    int gap = layout_font_px(SIZE_SMALL, ui->scale) / 2;
+    int W_ = ui->width, bh = v->bar_h, by = ui->height - bh;
+    FontId bold = FONT_ID(FACE_BOLD, SIZE_SMALL), reg = FONT_ID(FACE_REGULAR, SIZE_SMALL);
+    Module *m = ui_module(ui);
+    int in_module = m && (ui->screen == SCR_PAGE || ui->screen == SCR_TOC);
+
+    /* top bar */
+    int left = 0, right = W_;
+    if (in_module)
+        left += bar_button(ui, v, 0, 0, W_ / 3, 0, MSG_PLAYER_LIBRARY, UI_KEY_LIBRARY, 0);
+    v->learner = bar_learner(ui);
+    if (ui->store && v->learner) {
+        /* the long label while it leaves the bar room for who is here */
+        int pad = layout_font_px(SIZE_SMALL, ui->scale);
+        int long_w = bar_text_w(ui, bold, W(ui, MSG_PLAYER_SWITCH_USER)) + 2 * pad;
+        MsgId label = long_w <= W_ / 4 ? MSG_PLAYER_SWITCH_USER : MSG_PLAYER_SWITCH_USER_SHORT;
+        right -= bar_button(ui, v, W_, 0, W_ / 3, 1, label, UI_KEY_SWITCH_USER, 0);
+    }
+    left += gap;
+    right -= gap;
+    int room = right - left;
+    /* who is here before the title: the name gets up to two thirds */
+    int lw = bar_text_w(ui, bold, v->learner);
+    if (lw > room * 2 / 3)
+        lw = room * 2 / 3 > 0 ? room * 2 / 3 : 0;
+    if (lw > 0) {
+        v->learner_r = (LayoutRect){ right - lw, 0, lw, bh };
+        right -= lw + 2 * gap;
+    }
+    if (right - left > 0)
+        v->title_r = (LayoutRect){ left, 0, right - left, bh };
+
+    /* bottom bar */
+    left = 0;
+    right = W_;
+    v->progress = -1;
+    if (ui->screen == SCR_PAGE && m) {
+        int place = 0, count = screen_module_count(ui, m, ui->page, &place);
+        int has_prev = 0, has_next = 0;
+        for (int i = 0; i < m->npages; i++) {
+            int p = 0;
+            screen_module_count(ui, m, i, &p);
+            if (p > 0 && i < ui->page)
+                has_prev = 1;
+            if (p > 0 && i > ui->page)
+                has_next = 1;
+        }
+        if (has_prev)
+            left += bar_button(ui, v, 0, by, W_ / 4, 0, MSG_PAGE_PREV, UI_KEY_PREV, 0);
+        if (has_next)
+            right -= bar_button(ui, v, W_, by, W_ / 4, 1, MSG_PAGE_NEXT, UI_KEY_NEXT, 1);
+        right -= bar_button(ui, v, right - (has_next ? gap : 0), by, W_ / 4, 1,
+                            MSG_PLAYER_CONTENTS, UI_KEY_TOC, 0) + (has_next ? gap : 0);
+        if (count > 0 && place > 0)
+            v->progress = (int)((long long)place * 1000 / count);
+        int ww = bar_text_w(ui, reg, v->where);
+        int mid = right - left - 2 * gap;
+        if (ww > 0 && mid > 0) {
+            int w = ww < mid ? ww : mid;
+            v->where_r = (LayoutRect){ left + gap + (mid - w) / 2, by, w, bh };
+        }
+    } else {
+        if (ui->screen == SCR_TOC)
+            left += bar_button(ui, v, 0, by, W_ / 3, 0, MSG_PLAYER_BACK_TO_PAGE, UI_KEY_BACK, 0);
+        int hw = bar_text_w(ui, reg, v->hint);
+        int mid = right - left - 2 * gap;
+        if (hw > 0 && hw <= mid)
+            v->hint_r = (LayoutRect){ left + gap + (mid - hw) / 2, by, hw, bh };
+    }
+}
+
 const UiView *ui_view(Ui *ui)
 {
     clamp_scroll(ui);
+    reveal_verdict(ui);
     UiView *v = &ui->view;
     memset(v, 0, sizeof(*v));
     v->layout = ui->L;
@@ -621,31 +1063,12 @@ const UiView *ui_view(Ui *ui)
     v->title = ui->title.data;
     v->where = ui->where.data;
     buf_clear(&ui->hint);
-    buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? MSG_PLAYER_HINT_PAGE : MSG_PLAYER_HINT_LIST));
+    buf_puts(&ui->hint, W(ui, ui->screen == SCR_PAGE ? MSG_PLAYER_HINT_PAGE
+                                                     : MSG_PLAYER_HINT_LIST));
     v->hint = ui->hint.data;
-    v->notice = ui->notice.len ? ui->notice.data : NULL;
-    if (ui->screen == SCR_PAGE) {
-        int bw = ui->width / 6 > 120 ? ui->width / 6 : 120;
-        /* at 200 % in a small window the labels outgrow a sixth of it: the
-         * buttons widen (up to a third) rather than clip their labels */
-        const char *labels[] = { W(ui, MSG_PAGE_PREV), W(ui, MSG_PAGE_NEXT), W(ui, MSG_PLAYER_CONTENTS) };
-        for (int i = 0; i < 3; i++) {
-            int need = ui->m->measure(ui->m->ud, FONT_ID(FACE_BOLD, SIZE_SMALL), labels[i],
-                                      strlen(labels[i])) + 32;
-            if (need > bw)
-                bw = need < ui->width / 3 ? need : ui->width / 3;
-        }
-        int y = ui->height - v->bar_h;
-        Module *m = ui_module(ui);
-        if (ui->page > 0)
-            v->prev_r = (LayoutRect){ 0, y, bw, v->bar_h };
-        if (m && ui->page + 1 < m->npages)
-            v->next_r = (LayoutRect){ ui->width - bw, y, bw, v->bar_h };
-        v->toc_r = (LayoutRect){ ui->width - bw, 0, bw, v->bar_h };
-        v->prev_label = W(ui, MSG_PAGE_PREV);
-        v->next_label = W(ui, MSG_PAGE_NEXT);
-        v->toc_label = W(ui, MSG_PLAYER_CONTENTS);
-    }
+    v->notice = ui->notice.len ? ui->notice.data
+              : ui->nosave ? W(ui, MSG_PLAYER_STORE_NOSAVE_BANNER) : NULL;
+    lay_bars(ui, v);
     return v;
 }
 
@@ -703,7 +1126,7 @@ int ui_set_sync_status(Ui *ui, long pending)
 
 int ui_wants_text(const Ui *ui)
 {
-    return ui->text_target >= 0;
+    return ui->text_target >= 0 || ui->screen == SCR_PROFILES;
 }
 
 int ui_module_problem(const char *path, Buf *out)
@@ -714,6 +1137,20 @@ int ui_module_problem(const char *path, Buf *out)
     if (!m.path || module_check_data(&m) < 0) {
         buf_printf(out, "%s\n", m.error ? m.error : "out of memory");
         rc = -1;
+    } else if (!m.ours) {
+        /* pages an authoring tool builds by script: learners get a notice there */
+        int built = 0;
+        const char *first = NULL;
+        for (int i = 0; i < m.npages; i++) {
+            module_page(&m, i);
+            if (m.pages[i].needs_browser && !built++)
+                first = m.pages[i].href;
+        }
+        if (built)
+            buf_printf(out, "%s: warning: %d of %d page%s %s built by scripts (first: '%s'); "
+                       "the player shows learners that this module needs a web browser "
+                       "there (give them this module in the LMS)\n", path, built, m.npages,
+                       m.npages > 1 ? "s" : "", built > 1 ? "are" : "is", first);
     }
     module_release(&m);
     return rc;

@@ -24,7 +24,11 @@ typedef enum UiKey {
     UI_KEY_LANGUAGE,                    /* F4: interface language fr/en */
     UI_KEY_READ_ALOUD,                  /* F5: read the page aloud / stop */
     UI_KEY_LIBRARY,                     /* F6: back to the library */
+    UI_KEY_SWITCH_USER,                 /* F7: save, then back to the profiles */
 } UiKey;
+
+/* Why a learner's session ends (ui_end_session). */
+typedef enum UiEnd { UI_END_SWITCH, UI_END_IDLE } UiEnd;
 
 typedef struct UiOptions {
     const char *path;       /* PKG.zip, an unzipped package folder, or a library folder */
@@ -35,9 +39,24 @@ typedef struct UiOptions {
     int high_contrast;
     const char *trace;      /* test hook: append "answer\tATTEMPT\tITEM\tRESPONSE" here
                                after each answer's commit, before its feedback shows */
+    long idle_timeout_ms;   /* what the idle time-out is (the app runs the clock): said
+                               on the profile screen after one; 0 = none */
 } UiOptions;
 
-/* The bars and the content the renderer draws; borrowed until the next ui call. */
+/* A button of the bars: clicking it is pressing key. */
+typedef struct UiButton {
+    LayoutRect r;           /* window coordinates */
+    const char *label;
+    UiKey key;
+    int primary;            /* the filled style (else outlined) */
+} UiButton;
+
+#define UI_MAX_BUTTONS 6
+
+/* The bars and the content the renderer draws; borrowed until the next ui
+ * call. Every place in the bars is computed here (no SDL), so that nothing
+ * overlaps at any width and text size; the renderer cuts a text that does
+ * not fit its box on an ellipsis. */
 typedef struct UiView {
     const Layout *layout;   /* the content, in page coordinates */
     int content_y;          /* window y of the content's top (below the top bar) */
@@ -47,12 +66,16 @@ typedef struct UiView {
     int theme;              /* THEME_* */
     int width, height;
     int bar_h;
-    const char *title;      /* top bar, left */
-    const char *where;      /* top bar, right ("Page 2 / 7") */
-    const char *hint;       /* bottom bar: keys */
+    const char *title;      /* top bar: the module or "wardplayer", in title_r */
+    const char *learner;    /* top bar: who is here (or that nothing is saved), in learner_r */
+    const char *where;      /* bottom bar: "Page 2 sur 7", in where_r */
+    const char *hint;       /* bottom bar: keys, in hint_r (w 0: no room) */
     const char *notice;     /* a message over the bottom bar, or NULL */
-    LayoutRect prev_r, next_r, toc_r;   /* bar buttons (window coordinates; w 0 = none) */
-    const char *prev_label, *next_label, *toc_label;
+    LayoutRect title_r, learner_r, where_r, hint_r;
+    int progress;           /* 0..1000: the place in the module, drawn along the bottom bar;
+                               -1: none */
+    UiButton buttons[UI_MAX_BUTTONS];
+    int nbuttons;
 } UiView;
 
 typedef struct Ui Ui;
@@ -101,9 +124,24 @@ int ui_set_sync_status(Ui *ui, long pending);
 /* Whether the current screen is a text box waiting for typing. */
 int ui_wants_text(const Ui *ui);
 
+/* Whether someone is using the player (a learner logged in, or a session
+ * without profile): the app runs the idle time-out only then. */
+int ui_session_active(const Ui *ui);
+
+/* Ends the session: saves (reflections typed, the session's time and place),
+ * logs the learner out, forgets what the screens held of them, and shows the
+ * profiles; after UI_END_IDLE the profile screen says so. Returns 1 (redraw),
+ * 0 when there is no learner store. */
+int ui_end_session(Ui *ui, UiEnd why);
+
+/* Saves what is not yet saved (as ui_end_session), before the program ends. */
+void ui_save(Ui *ui);
+
 /* Whether the player can open the package at path (a zip, or an unzipped
  * package folder): returns 0, or -1 with why (validate's errors, one per
- * line) appended to out. `wardplayer --check` (check.h) uses it. */
+ * line) appended to out. A third-party package it can open is read page by
+ * page, and pages built by scripts (shown as a notice) are counted in a
+ * warning line. `wardplayer --check` (check.h) uses it. */
 int ui_module_problem(const char *path, Buf *out);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -24,6 +25,8 @@ static const char *const verb_words[] = {
     [XAPI_COMPLETED] = "completed",
     [XAPI_PASSED] = "passed",
     [XAPI_FAILED] = "failed",
+    [XAPI_INITIALIZED] = "initialized",
+    [XAPI_TERMINATED] = "terminated",
 };
 
 static const char *const verb_iris[] = {
@@ -32,6 +35,8 @@ static const char *const verb_iris[] = {
     [XAPI_COMPLETED] = ADL_VERBS "completed",
     [XAPI_PASSED] = ADL_VERBS "passed",
     [XAPI_FAILED] = ADL_VERBS "failed",
+    [XAPI_INITIALIZED] = ADL_VERBS "initialized",
+    [XAPI_TERMINATED] = ADL_VERBS "terminated",
 };
 
 const char *xapi_verb_iri(XapiVerb v)
@@ -244,6 +249,8 @@ json_t *xapi_attempt_statement(const char *home_page, const StoreAttempt *a, Xap
     return st;
 }
 
+/* success: only a right or wrong answer has one; a partial ending earns a
+ * fraction (its score says how much) and is neither. */
 static int result_success(const char *result, int *success)
 {
     if (strcmp(result, "correct") == 0) {
@@ -282,12 +289,14 @@ json_t *xapi_answer_statement(const char *home_page, const StoreAttempt *a,
     json_t *r = json_object();
     if (r) {
         int success;
-        if (result_success(ans->result, &success)) {
+        double earned;
+        if (result_success(ans->result, &success))
             json_object_set_new(r, "success", json_boolean(success));
-            if (ans->weight > 0)
-                json_object_set_new(r, "score", score(1, success ? ans->weight : 0, 0,
-                                                      ans->weight, 1, success ? 1.0 : 0.0));
-        }
+        /* the store's reading of the result: the stored score, the CSV and
+         * this statement say the same fraction */
+        if (ans->weight > 0 && store_result_score(ans->result, &earned))
+            json_object_set_new(r, "score", score(1, earned * ans->weight, 0, ans->weight, 1,
+                                                  earned));
         json_object_set_new(r, "completion", json_true());
         json_object_set_new(r, "response", json_string(ans->response ? ans->response : ""));
         if (ans->latency_ms > 0)
@@ -300,4 +309,108 @@ json_t *xapi_answer_statement(const char *home_page, const StoreAttempt *a,
         return NULL;
     }
     return st;
+}
+
+/* ---- the cmi5 profile ---------------------------------------------------------- */
+
+#define CMI5_CAT "https://w3id.org/xapi/cmi5/context/categories/cmi5"
+#define CMI5_CAT_MOVEON "https://w3id.org/xapi/cmi5/context/categories/moveon"
+#define CMI5_EXT_SESSION "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+#define CMI5_EXT_MASTERY "https://w3id.org/xapi/cmi5/context/extensions/masteryscore"
+#define CMI5_EXT_PROGRESS "https://w3id.org/xapi/cmi5/result/extensions/progress"
+
+static json_t *activity_ref(const char *id)
+{
+    return json_pack("{s:s, s:s}", "id", id, "objectType", "Activity");
+}
+
+/* The context an LMS's template gives (9.6), plus the categories of a cmi5
+ * defined statement. */
+static void cmi5_context(json_t *st, XapiVerb v, const XapiCmi5 *c)
+{
+    json_t *ctx = json_object_get(st, "context");
+    if (!ctx)
+        return;
+    json_t *acts = json_object_get(ctx, "contextActivities");
+    if (!acts) {
+        acts = json_object();
+        json_object_set_new(ctx, "contextActivities", acts);
+    }
+    if (acts)
+        json_object_set_new(acts, "grouping", json_pack("[o]", activity_ref(c->publisher_id)));
+    json_t *ext = json_object();
+    if (ext) {
+        json_object_set_new(ext, CMI5_EXT_SESSION, json_string(c->session));
+        if ((v == XAPI_PASSED || v == XAPI_FAILED) && c->mastery >= 0)
+            json_object_set_new(ext, CMI5_EXT_MASTERY, json_real(c->mastery / 10000.0));
+        json_object_set_new(ctx, "extensions", ext);
+    }
+    if (v == XAPI_ANSWERED || !acts)
+        return;         /* cmi5 allowed: no cmi5 category (7.1.3) */
+    json_t *cat = json_pack("[o]", activity_ref(CMI5_CAT));
+    if (cat && v != XAPI_INITIALIZED && v != XAPI_TERMINATED)
+        json_array_append_new(cat, activity_ref(CMI5_CAT_MOVEON));
+    json_object_set_new(acts, "category", cat);
+}
+
+json_t *xapi_cmi5(json_t *st, XapiVerb v, const XapiCmi5 *c)
+{
+    if (!st)
+        return NULL;
+    cmi5_context(st, v, c);
+    json_t *r = json_object_get(st, "result");
+    if (r && (v == XAPI_PASSED || v == XAPI_FAILED)) {
+        /* 9.5.3: completion only on completed; 9.5.1: raw an integer */
+        json_object_del(r, "completion");
+        json_t *sc = json_object_get(r, "score");
+        json_t *raw = sc ? json_object_get(sc, "raw") : NULL;
+        if (raw)
+            json_object_set_new(sc, "raw", json_integer((json_int_t)(json_number_value(raw)
+                                                                       + 1e-9)));
+    }
+    if (!json_object_get(st, "context")) {
+        json_decref(st);
+        return NULL;
+    }
+    return st;
+}
+
+json_t *xapi_cmi5_session_statement(const char *home_page, const StoreAttempt *a, XapiVerb v,
+                                    const XapiCmi5 *c, const char *timestamp,
+                                    int64_t duration_ms, int progress)
+{
+    Buf now = BUF_INIT;
+    if (!timestamp) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        cmi_timestamp_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &now);
+        timestamp = now.data;
+    }
+    char id[37];
+    xapi_statement_id(a->learner->uuid, a->package_id, NULL, v, c->session, id);
+    json_t *who = actor(home_page, a->learner);
+    json_t *st = who ? json_pack("{s:s, s:s, s:o, s:o, s:s}", "id", id, "version", XAPI_VERSION,
+                                 "actor", who, "verb", verb(v), "timestamp", timestamp)
+                     : NULL;
+    buf_release(&now);
+    if (!st)
+        return NULL;
+    json_object_set_new(st, "object", course_object(home_page, a));
+    json_object_set_new(st, "context", context(home_page, a, 0));
+    if (v == XAPI_TERMINATED) {
+        json_t *r = json_object();
+        if (r) {
+            set_duration(r, duration_ms > 0 ? duration_ms : 0);
+            if (progress >= 0)
+                json_object_set_new(r, "extensions",
+                                    json_pack("{s:i}", CMI5_EXT_PROGRESS, progress > 100 ? 100
+                                                                           : progress));
+        }
+        json_object_set_new(st, "result", r);
+    }
+    if (!json_object_get(st, "object")) {
+        json_decref(st);
+        return NULL;
+    }
+    return xapi_cmi5(st, v, c);
 }

@@ -21,6 +21,8 @@ typedef enum XapiVerb {
     XAPI_COMPLETED,
     XAPI_PASSED,
     XAPI_FAILED,
+    XAPI_INITIALIZED,       /* cmi5: a session begins */
+    XAPI_TERMINATED,        /* cmi5: a session ends */
 } XapiVerb;
 
 /* "http://adlnet.gov/expapi/verbs/attempted"... and the English display word.
@@ -60,5 +62,35 @@ json_t *xapi_attempt_statement(const char *home_page, const StoreAttempt *a, Xap
 /* An "answered" statement for one interaction of an attempt. */
 json_t *xapi_answer_statement(const char *home_page, const StoreAttempt *a,
                               const StoreAnswer *ans);
+
+/* ---- the cmi5 profile ------------------------------------------------------
+ * An attempt at a cmi5 package (edition SCORM_CMI5) reports as a cmi5 AU
+ * does under an LMS (cmi5 sections 9 and 10): the attempt is the
+ * registration, each time the learner opens the module is a session with
+ * its own id, and the context carries what an LMS's contextTemplate would:
+ * the AU's publisher id (cmi5.xml) in contextActivities.grouping and the
+ * session id. initialized and terminated open and close a session;
+ * completed, passed and failed are cmi5 defined (cmi5 and moveOn
+ * categories, masteryScore with passed and failed, no completion on them,
+ * an integer raw); answered is cmi5 allowed. The player is not the course's
+ * LMS: the LMS's own statements (launched, satisfied) are not made. */
+typedef struct XapiCmi5 {
+    char session[37];           /* the session's id (a random UUID) */
+    char publisher_id[1024];    /* the AU's id in cmi5.xml */
+    int mastery;                /* masteryScore in ten-thousandths; -1: none */
+} XapiCmi5;
+
+/* Turns a statement of xapi_attempt_statement (completed, passed, failed) or
+ * xapi_answer_statement (answered) into its cmi5 form for session c. Takes
+ * st; returns it, or NULL when st was NULL or memory ran out. */
+json_t *xapi_cmi5(json_t *st, XapiVerb v, const XapiCmi5 *c);
+
+/* initialized or terminated for session c of attempt a, at timestamp (NULL:
+ * now); terminated carries the session's duration and, when the attempt is
+ * not completed, how far the learner got (progress 0..100; -1: left out).
+ * Its id is derived from the session's, so it is made once per session. */
+json_t *xapi_cmi5_session_statement(const char *home_page, const StoreAttempt *a, XapiVerb v,
+                                    const XapiCmi5 *c, const char *timestamp,
+                                    int64_t duration_ms, int progress);
 
 #endif

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"      /* PRINTF_LIKE */
+
 typedef struct ArenaChunk ArenaChunk;
 
 typedef struct Arena {
@@ -24,7 +26,7 @@ char *arena_strdup(Arena *a, const char *s);
 
 /* printf into the arena. NULL on out of memory. */
 char *arena_printf(Arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    PRINTF_LIKE(2, 3);
 
 /* Frees every chunk; the arena is then empty and reusable. */
 void arena_release(Arena *a);

@@ -317,7 +317,7 @@ const char *cmi_diagnostic(const CmiModel *m)
 }
 
 static int fail(CmiModel *m, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    PRINTF_LIKE(3, 4);
 
 static int fail(CmiModel *m, int code, const char *fmt, ...)
 {

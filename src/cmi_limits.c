@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "score.h"
+#include "shuffle.h"
+
 /* ---- walking the module ------------------------------------------------------ */
 
 /* One scored or reported item in document order (the runtime numbers
@@ -38,30 +41,19 @@ static void items_push(Items *it, const Block *b)
     it->v[it->n++].b = b;
 }
 
-/* Same order as html_write: a block, then its children; a scenario's steps
- * hold blocks too. */
-static void collect(const Block *list, Items *it)
+static int push_item(const ScoreItem *item, void *ud)
 {
-    for (const Block *b = list; b; b = b->next) {
-        if (b->kind == BLOCK_QUESTION || b->kind == BLOCK_SCENARIO ||
-            b->kind == BLOCK_REFLECTION)
-            items_push(it, b);
-        collect(b->children, it);
-        if (b->kind == BLOCK_SCENARIO)
-            for (const Step *s = b->u.scenario->steps; s; s = s->next) {
-                collect(s->body, it);
-                for (const StepChoice *ch = s->choices; ch; ch = ch->next)
-                    collect(ch->consequence, it);
-            }
-    }
+    items_push(ud, item->block);
+    return 0;
 }
 
+/* score.h's walk: document order, as html_write writes and the runtime
+ * numbers them, nested items included. */
 static void collect_lang(const Course *c, int lang, Items *it)
 {
     if (lang < 0 || lang >= c->nlangs)
         return;
-    for (const Page *p = c->langs[lang].pages; p; p = p->next)
-        collect(p->blocks, it);
+    score_walk(c->langs[lang].pages, push_item, it);
 }
 
 static size_t digits(size_t n)
@@ -153,14 +145,15 @@ static size_t section_count(const Course *c, int lang)
     return n;
 }
 
-/* "v1|c=R.S|s=SEEN|q=|n=" with every page seen. */
+/* "v1|c=R.S|s=SEEN|q=|n=|o=SEED" with every page seen and the longest seed
+ * of the choice order (shuffle.h). */
 static size_t suspend_fixed(const Course *c, int lang)
 {
     size_t r = c->nroles ? digits((size_t)c->nroles - 1) : 1;
     size_t s = c->nsettings ? digits((size_t)c->nsettings - 1) : 1;
     size_t pages = section_count(c, lang);
     return strlen("v1|c=") + r + 1 + s + strlen("|s=") + (pages + 4) / 5 + strlen("|q=") +
-           strlen("|n=");
+           strlen("|n=") + strlen("|o=") + SHUFFLE_SEED_CHARS;
 }
 
 static size_t question_answer_max(const Question *q)

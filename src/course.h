@@ -15,8 +15,10 @@
 #define QUESTION_MAX_CHOICES 26    /* reported as a..z */
 #define SCENARIO_MAX_CHOICES 36    /* reported as a..z, 0..9 */
 
-/* The two SCORM editions a package can be built for. */
-typedef enum ScormEdition { SCORM_12, SCORM_2004 } ScormEdition;
+/* The run-time interfaces a package can be built for: the two SCORM
+ * editions, and cmi5 (xAPI; not SCORM, but its page is the same one, which
+ * then reports through the cmi5 launch adapter, with 2004's data formats). */
+typedef enum ScormEdition { SCORM_12, SCORM_2004, SCORM_CMI5 } ScormEdition;
 
 typedef struct Inline Inline;
 typedef struct Block Block;
@@ -66,9 +68,10 @@ typedef enum BlockKind {
     BLOCK_QUOTE,        /* children */
     BLOCK_CODE,         /* literal */
     BLOCK_RULE,
-    BLOCK_TABLE,        /* children are BLOCK_TABLE_ROW; first rows may be header */
+    BLOCK_TABLE,        /* children are BLOCK_TABLE_ROW; first rows may be header;
+                           text: its caption (NULL: none) */
     BLOCK_TABLE_ROW,    /* header flag; children are BLOCK_TABLE_CELL */
-    BLOCK_TABLE_CELL,   /* text, align */
+    BLOCK_TABLE_CELL,   /* text, align, colspan, rowspan */
     BLOCK_IMAGE,        /* image */
     BLOCK_CALLOUT,      /* callout kind, title; children */
     BLOCK_GROUP,        /* an `only` block: children for an audience */
@@ -76,9 +79,19 @@ typedef enum BlockKind {
     BLOCK_SCENARIO,     /* scenario */
     BLOCK_REFLECTION,   /* reflection */
     BLOCK_REFERENCES,   /* placeholder for the bibliography (generated page) */
+    BLOCK_NOTICE,       /* notice: what a third-party page has that cannot be shown
+                           here (a video, a page built by scripts); the player words it */
 } BlockKind;
 
+#define CELL_MAX_COLSPAN 1000      /* as browsers bound them */
+#define CELL_MAX_ROWSPAN 65534
+
 typedef enum CalloutKind { CALLOUT_KEYFACT, CALLOUT_WARNING } CalloutKind;
+typedef enum NoticeKind {
+    NOTICE_VIDEO,           /* a <video>: file is its file name */
+    NOTICE_AUDIO,           /* an <audio>: file is its file name */
+    NOTICE_NEEDS_BROWSER,   /* the page is built by scripts or frames */
+} NoticeKind;
 typedef enum CellAlign { ALIGN_DEFAULT, ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT } CellAlign;
 
 typedef struct Image {
@@ -107,14 +120,20 @@ struct Block {
     Audience audience;
     Block *children;        /* first child, or NULL */
     Block *next;            /* next sibling */
-    Inline *text;           /* HEADING, PARAGRAPH, TABLE_CELL */
+    Inline *text;           /* HEADING, PARAGRAPH, TABLE_CELL; TABLE: caption */
     union {
         struct { int level; const char *anchor; } heading;
         struct { int ordered; int start; int tight; } list;
         struct { const char *literal; const char *lang; } code;
         struct { int header; } row;
-        struct { CellAlign align; int header; } cell;
+        struct {
+            CellAlign align;
+            int header;
+            int colspan, rowspan;   /* cells covered; 0 counts as 1 */
+        } cell;
         struct { CalloutKind kind; const char *title; } callout;
+        struct { NoticeKind kind; const char *file; } notice;  /* file: a name, no
+                                                                   folder; may be NULL */
         Image image;
         Question *question;
         Scenario *scenario;
@@ -133,6 +152,7 @@ struct Choice {
     Block *feedback;        /* blocks, required */
     SrcLoc at;
     Choice *next;
+    int fixed;              /* keeps its place when the others are shuffled (fixed=) */
 };
 
 struct Question {
@@ -144,6 +164,8 @@ struct Question {
     int nchoices;
     Block *explanation;     /* blocks, may be NULL */
     SrcLoc at;
+    int keep_order;         /* shuffle=no: choices always shown as written (true/false
+                               questions are never shuffled either) */
 };
 
 /* ---- scenarios ----------------------------------------------------------- */
@@ -177,6 +199,7 @@ struct Scenario {
     Step *steps;            /* first step is the start */
     int nchoices;
     SrcLoc at;
+    int keep_order;         /* shuffle=no: each step's choices shown as written */
 };
 
 /* ---- pages, languages, course -------------------------------------------- */

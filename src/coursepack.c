@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "curriculum.h"
 #include "diag.h"
 #include "image.h"
 #include "package.h"
@@ -14,13 +15,19 @@
 static int usage(FILE *out)
 {
     fputs("usage: coursepack check DIR... [--no-cache]\n"
-          "       coursepack build DIR... -o OUT [--scorm 12|2004|all] [--lang fr|en|all]"
-          " [--schemas DIR] [--no-cache]\n"
+          "       coursepack build DIR... -o OUT [--format scorm|cmi5|all]"
+          " [--scorm 12|2004|all]\n"
+          "                        [--curriculum FILE] [--lang fr|en|all] [--schemas DIR]"
+          " [--no-cache]\n"
           "       coursepack validate PKG.zip... [--schemas DIR]\n"
           "\n"
           "  check      read module folders and report every problem as file:line:col\n"
-          "  build      check, then write one SCORM zip per language and edition into OUT\n"
-          "  validate   check SCORM zips (any author) the way an LMS administrator needs\n"
+          "  build      check, then write one zip per language and edition into OUT:\n"
+          "             --format scorm (the default) SCORM 1.2 and 2004 (--scorm picks one),\n"
+          "             cmi5 a cmi5 course package, all both; --curriculum FILE also\n"
+          "             writes the modules FILE lists as the AUs of one cmi5 course\n"
+          "  validate   check SCORM zips or cmi5 course packages (any author) the way an\n"
+          "             LMS administrator needs\n"
           "\n"
           "  --no-cache render every SVG again instead of using the render cache\n"
           "             (~/.cache/coursepack; also COURSEPACK_NO_CACHE=1)\n"
@@ -78,11 +85,17 @@ static int cmd_check(int argc, char **argv)
     return had_error ? 1 : 0;
 }
 
+/* --format and --scorm: the format picks SCORM, cmi5 or both; --scorm picks
+ * the SCORM editions and so means nothing with --format cmi5. */
+enum { FORMAT_UNSET, FORMAT_SCORM, FORMAT_CMI5, FORMAT_ALL };
+
 static int cmd_build(int argc, char **argv)
 {
     BuildOptions opt = {0};
     const char *dirs[256];
-    int ndirs = 0;
+    const char *curriculum = NULL;
+    int ndirs = 0, format = FORMAT_UNSET;
+    unsigned scorm = 0;
     opt.mtime = package_mtime_from_env();
     opt.verbose = 1;
     for (int i = 0; i < argc; i++) {
@@ -93,17 +106,34 @@ static int cmd_build(int argc, char **argv)
                 return usage_error("%s needs a folder", a);
             opt.out_dir = value;
             i++;
+        } else if (strcmp(a, "--format") == 0) {
+            if (!value)
+                return usage_error("%s needs scorm, cmi5 or all", a);
+            if (strcmp(value, "scorm") == 0)
+                format = FORMAT_SCORM;
+            else if (strcmp(value, "cmi5") == 0)
+                format = FORMAT_CMI5;
+            else if (strcmp(value, "all") == 0)
+                format = FORMAT_ALL;
+            else
+                return usage_error("unknown format '%s' (use scorm, cmi5 or all)", value);
+            i++;
         } else if (strcmp(a, "--scorm") == 0) {
             if (!value)
                 return usage_error("%s needs 12, 2004 or all", a);
             if (strcmp(value, "12") == 0 || strcmp(value, "1.2") == 0)
-                opt.editions = BUILD_SCORM12;
+                scorm = BUILD_SCORM12;
             else if (strcmp(value, "2004") == 0)
-                opt.editions = BUILD_SCORM2004;
+                scorm = BUILD_SCORM2004;
             else if (strcmp(value, "all") == 0)
-                opt.editions = BUILD_SCORM12 | BUILD_SCORM2004;
+                scorm = BUILD_SCORM12 | BUILD_SCORM2004;
             else
                 return usage_error("unknown SCORM edition '%s' (use 12, 2004 or all)", value);
+            i++;
+        } else if (strcmp(a, "--curriculum") == 0) {
+            if (!value)
+                return usage_error("%s needs a file (courses/curriculum.txt)", a);
+            curriculum = value;
             i++;
         } else if (strcmp(a, "--lang") == 0) {
             if (!value)
@@ -127,8 +157,19 @@ static int cmd_build(int argc, char **argv)
             dirs[ndirs++] = a;
         }
     }
-    if (!ndirs)
-        return usage_error("%s", "build needs at least one module folder");
+    if (format == FORMAT_CMI5 && scorm)
+        return usage_error("%s", "--scorm picks SCORM editions, but --format cmi5 builds no "
+                           "SCORM package (use --format all for both)");
+    if (curriculum && format == FORMAT_SCORM)
+        return usage_error("%s", "the curriculum is a cmi5 course: --curriculum needs "
+                           "--format cmi5 or all");
+    if (format == FORMAT_CMI5)
+        opt.editions = BUILD_CMI5;
+    else
+        opt.editions = (scorm ? scorm : BUILD_SCORM12 | BUILD_SCORM2004)
+                       | (format == FORMAT_ALL ? BUILD_CMI5 : 0);
+    if (!ndirs && !curriculum)
+        return usage_error("%s", "build needs at least one module folder (or --curriculum)");
     if (!opt.out_dir)
         return usage_error("%s", "build needs an output folder: -o OUT");
 
@@ -136,8 +177,37 @@ static int cmd_build(int argc, char **argv)
      * leave some packages new and others old. */
     int had_error = 0;
     Course *courses[256] = {0};
+    Course *listed[256] = {0};
+    int nlisted = 0;
     for (int i = 0; i < ndirs; i++)
         courses[i] = check_module(dirs[i], &had_error);
+    if (curriculum) {
+        Arena arena = ARENA_INIT;
+        CurriculumEntry *ids = NULL;
+        size_t nids = 0;
+        Diag d = DIAG_INIT;
+        if (curriculum_read(curriculum, &arena, &ids, &nids, &d) < 0)
+            had_error = 1;
+        diag_print(&d, stderr);
+        diag_release(&d);
+        for (size_t i = 0; i < nids; i++) {
+            char *dir = curriculum_module_dir(curriculum, ids[i].id, &arena);
+            char *xml = arena_printf(&arena, "%s/module.xml", dir ? dir : "");
+            FILE *f = xml ? fopen(xml, "r") : NULL;
+            if (!f) {
+                fprintf(stderr, "%s:%d: error: no module '%s' (%s has no module.xml: fix the "
+                        "id or remove the line)\n", curriculum, ids[i].line, ids[i].id,
+                        dir ? dir : ids[i].id);
+                had_error = 1;
+                continue;
+            }
+            fclose(f);
+            listed[nlisted] = check_module(dir, &had_error);
+            if (listed[nlisted])
+                nlisted++;
+        }
+        arena_release(&arena);
+    }
     if (!had_error) {
         for (int i = 0; i < ndirs; i++) {
             Diag d = DIAG_INIT;
@@ -148,8 +218,18 @@ static int cmd_build(int argc, char **argv)
             diag_release(&d);
         }
     }
+    if (!had_error && curriculum) {
+        Diag d = DIAG_INIT;
+        if (build_curriculum(listed, nlisted, &opt, &d) < 0)
+            had_error = 1;
+        diag_sort(&d);
+        diag_print(&d, stderr);
+        diag_release(&d);
+    }
     for (int i = 0; i < ndirs; i++)
         course_free(courses[i]);
+    for (int i = 0; i < nlisted; i++)
+        course_free(listed[i]);
     return had_error ? 1 : 0;
 }
 
@@ -172,15 +252,17 @@ static int cmd_validate(int argc, char **argv)
             continue;
         }
         Diag d = DIAG_INIT;
-        int rc = validate_package(argv[i], schemas, &d);
+        int cmi5 = 0;
+        int rc = validate_package_kind(argv[i], schemas, &cmi5, &d);
         diag_print(&d, stderr);
         if (rc < 0 || d.errors) {
             had_error = 1;
             fprintf(stderr, "%s: not valid: %zu error(s), %zu warning(s)\n", argv[i],
                     d.errors, d.warnings);
         } else {
-            printf("%s: valid SCORM package%s (%zu warning(s))\n", argv[i],
-                   schemas ? ", schema-checked" : "", d.warnings);
+            printf("%s: valid %s%s (%zu warning(s))\n", argv[i],
+                   cmi5 ? "cmi5 course package" : "SCORM package",
+                   schemas && !cmi5 ? ", schema-checked" : "", d.warnings);
         }
         diag_release(&d);
         npkgs++;

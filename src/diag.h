@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"      /* PRINTF_LIKE */
+
 /* A place in an input file. file is borrowed (usually arena-owned); line and
  * col count from 1; 0 means "unknown" and is left out when printed. */
 typedef struct SrcLoc {
@@ -42,9 +44,9 @@ static inline SrcLoc srcloc(const char *file, int line, int col)
 
 /* Each returns -1 (so `return diag_error(...)` reads naturally). Messages
  * follow the house style: lower case, no full stop, the fix in parentheses. */
-int diag_error(Diag *d, SrcLoc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int diag_warning(Diag *d, SrcLoc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int diag_note(Diag *d, SrcLoc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int diag_error(Diag *d, SrcLoc at, const char *fmt, ...) PRINTF_LIKE(3, 4);
+int diag_warning(Diag *d, SrcLoc at, const char *fmt, ...) PRINTF_LIKE(3, 4);
+int diag_note(Diag *d, SrcLoc at, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 /* Sorts messages by file, line, column (stable: equal places keep their order). */
 void diag_sort(Diag *d);

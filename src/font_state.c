@@ -1,17 +1,17 @@
 /* font_state: modification times fontconfig checks, as text (see .h). */
 #include "font_state.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "os.h"
 
 static void describe_path(Buf *out, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) == 0)
-        buf_printf(out, "%s %lld.%09ld %lld\n", path, (long long)st.st_mtim.tv_sec,
-                   st.st_mtim.tv_nsec, (long long)st.st_size);
+    OsStat st;
+    if (os_stat(path, &st) == 0)
+        buf_printf(out, "%s %lld.%09lld %lld\n", path, st.mtime_ns / 1000000000,
+                   st.mtime_ns % 1000000000, (long long)st.size);
     else
         buf_printf(out, "%s -\n", path);
 }
@@ -19,8 +19,8 @@ static void describe_path(Buf *out, const char *path)
 /* One line per folder, depth first; *budget counts the folders left. */
 static void walk(Buf *out, Buf *path, int depth, size_t *budget)
 {
-    struct stat st;
-    if (stat(path->data, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    OsStat st;
+    if (os_stat(path->data, &st) != 0 || st.kind != OS_FILE_DIR) {
         if (depth == 0)
             buf_printf(out, "%s -\n", path->data);
         return;
@@ -30,27 +30,27 @@ static void walk(Buf *out, Buf *path, int depth, size_t *budget)
         return;
     }
     (*budget)--;
-    buf_printf(out, "%s %lld.%09ld\n", path->data, (long long)st.st_mtim.tv_sec,
-               st.st_mtim.tv_nsec);
+    buf_printf(out, "%s %lld.%09lld\n", path->data, st.mtime_ns / 1000000000,
+               st.mtime_ns % 1000000000);
     if (depth >= FONT_STATE_MAX_DEPTH)
         return;
-    DIR *dh = opendir(path->data);
+    OsDir *dh = os_dir_open(path->data);
     if (!dh)
         return;
     size_t len = path->len;
-    struct dirent *e;
-    while ((e = readdir(dh))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+    const char *name;
+    int kind;
+    while ((name = os_dir_next(dh, &kind))) {
+        /* Only folders matter (a file added changes its folder's time); the
+         * entry's kind saves a stat per font file where the file system
+         * gives it (-1: it does not). */
+        if (kind != OS_FILE_DIR && kind != OS_FILE_LINK && kind != -1)
             continue;
-        /* Only folders matter (a file added changes its folder's time);
-         * d_type saves a stat per font file where the file system gives it. */
-        if (e->d_type != DT_DIR && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN)
-            continue;
-        buf_printf(path, "/%s", e->d_name);
+        buf_printf(path, "/%s", name);
         walk(out, path, depth + 1, budget);
         buf_truncate(path, len);
     }
-    closedir(dh);
+    os_dir_close(dh);
 }
 
 static void walk_root(Buf *out, const char *root, size_t *budget)

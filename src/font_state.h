@@ -16,7 +16,7 @@
 #define FONT_STATE_MAX_DIRS 20000
 
 /* Appends the description (text, one line per folder or file) to out.
- * Reads only: stat() and readdir(). Missing folders are described as such. */
+ * Reads only: os_stat() and os_dir_*(). Missing folders are described as such. */
 void font_state_describe(Buf *out);
 
 #endif

@@ -558,6 +558,8 @@ static void question(Writer *w, const Block *b)
     if (desc.failed)
         w->out->failed = 1;
     buf_release(&desc);
+    if (q->keep_order)
+        mattr(w, MA_SHUFFLE, markup(MV_FALSE));
     audience_attrs(w, b->audience);
     put(w, ">\n");
 
@@ -589,6 +591,8 @@ static void question(Writer *w, const Block *b)
     for (const Choice *ch = q->choices; ch; ch = ch->next) {
         open_tag(w, "div", MC_CHOICE, NO_MARKUP);
         mattr(w, MA_CHOICE, ch->id);
+        if (ch->fixed)
+            mattr(w, MA_FIXED, markup(MV_TRUE));
         buf_printf(w->out, ">\n<input type=\"%s\"", input);
         attr(w, "name", q->id);
         put(w, " id=\"");
@@ -641,6 +645,8 @@ static void scenario(Writer *w, const Block *b)
     if (t.failed)
         w->out->failed = 1;
     buf_release(&t);
+    if (s->keep_order)
+        mattr(w, MA_SHUFFLE, markup(MV_FALSE));
     put(w, " aria-labelledby=\"");
     putx(w, s->id);
     put(w, "-title\"");
@@ -814,6 +820,7 @@ static void block(Writer *w, const Block *b)
         reflection(w, b);
         break;
     case BLOCK_REFERENCES:      /* the bibliography is its own generated page */
+    case BLOCK_NOTICE:          /* only page_read makes these, from third-party pages */
         break;
     }
 }
@@ -1012,7 +1019,8 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     mattr_int(&w, MA_MASTERY, c->mastery_score);
     if (c->duration_minutes > 0)
         mattr_int(&w, MA_DURATION, c->duration_minutes);
-    mattr(&w, MA_SCORM, markup(ed == SCORM_2004 ? MV_SCORM_2004 : MV_SCORM_12));
+    mattr(&w, MA_SCORM, markup(ed == SCORM_CMI5 ? MV_SCORM_CMI5
+                               : ed == SCORM_2004 ? MV_SCORM_2004 : MV_SCORM_12));
     if (c->nroles)
         context_attr(&w, MA_ROLES, c->roles, c->nroles, 0);
     if (c->nsettings)
@@ -1058,7 +1066,11 @@ int html_write_index(const Course *c, int lang, ScormEdition ed, Buf *out, Diag 
     classes(&w, MC_NEXT, NO_MARKUP);
     put(&w, ">");
     putx(&w, word(&w, MSG_PAGE_NEXT));
-    put(&w, "</button>\n</nav>\n<script src=\"runtime/cp-runtime.js\"></script>\n"
-            "</body>\n</html>\n");
+    put(&w, "</button>\n</nav>\n");
+    /* cmi5: the launch adapter first (it offers the runtime a SCORM 2004 API
+     * speaking xAPI); SCORM pages do not load it */
+    if (ed == SCORM_CMI5)
+        put(&w, "<script src=\"" HTML_CMI5_SCRIPT "\"></script>\n");
+    put(&w, "<script src=\"" HTML_RUNTIME_SCRIPT "\"></script>\n</body>\n</html>\n");
     return w.errors ? -1 : 0;
 }

@@ -15,8 +15,15 @@
  * UTF-16 code units as the runtime's JavaScript counts them. */
 #define HTML_DESCRIPTION_MAX 250
 
+/* The scripts a page loads, as package paths (assets/runtime/ is packaged
+ * as runtime/): the runtime, and before it on cmi5 pages only, the cmi5
+ * launch adapter. */
+#define HTML_RUNTIME_SCRIPT "runtime/cp-runtime.js"
+#define HTML_CMI5_SCRIPT "runtime/cp-cmi5.js"
+
 /* Writes the module's index.html for language index lang (into c->langs) and
- * edition ed, following docs/package-format.md. Appends to out (check
+ * edition ed (SCORM_CMI5: data-cp-scorm="cmi5" and the cmi5 adapter's script
+ * too), following docs/package-format.md. Appends to out (check
  * out->failed for memory). Problems in the model (a citation of an unknown
  * reference, a javascript: link, lang out of range) go to d, located at the
  * block. Returns 0, or -1 when any error was added to d. */

@@ -1,6 +1,6 @@
 /* image: PNG/JPEG pass through after a header check; SVG is rendered with
  * librsvg to a PNG whose bytes depend only on the SVG (cairo writes no
- * timestamp). The file is read through a path that realpath() shows is
+ * timestamp). The file is read through a path that os_realpath() shows is
  * inside the module folder, so a symbolic link cannot pull in /etc/passwd;
  * the SVG is parsed without a base URL, so librsvg loads nothing it
  * references from outside.
@@ -10,24 +10,20 @@
  * PNG is kept in a per-user cache keyed by a hash of everything it depends
  * on, and each entry is verified when read, so a damaged one is rendered
  * again, never shipped. */
-#define _GNU_SOURCE         /* dladdr */
 #include "image.h"
 
 #include <cairo.h>
-#include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <librsvg/rsvg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "font_state.h"
 #include "le.h"
+#include "os.h"
 #include "package.h"
 
 /* ---- headers ---------------------------------------------------------------- */
@@ -158,16 +154,12 @@ static int system_lib_dir(char *dir, size_t cap)
     static char found[4096];
     static int state;       /* 0 not looked up yet, 1 found, -1 unknown */
     if (!state) {
-        Dl_info info;
-        const char *slash = NULL;
-        if (dladdr((void *)&g_checksum_new, &info) && info.dli_fname)
-            slash = strrchr(info.dli_fname, '/');
-        size_t n = slash ? (size_t)(slash - info.dli_fname) : 0;
-        state = slash && n + 1 <= sizeof(found) ? 1 : -1;
-        if (state > 0) {
-            memcpy(found, info.dli_fname, n);
-            found[n] = '\0';
-        }
+        Buf d = BUF_INIT;
+        state = os_library_dir_of((const void *)&g_checksum_new, &d) == 0 && !d.failed
+                && d.len + 1 <= sizeof(found) ? 1 : -1;
+        if (state > 0)
+            memcpy(found, d.data, d.len + 1);
+        buf_release(&d);
     }
     if (state < 0 || strlen(found) + 1 > cap)
         return -1;
@@ -175,7 +167,8 @@ static int system_lib_dir(char *dir, size_t cap)
     return 0;
 }
 
-#define SVG_SYM(field, name) (svg_lib.field = (__typeof__(svg_lib.field))dlsym(h, name))
+#define SVG_SYM(field, name) \
+    (svg_lib.field = (__typeof__(svg_lib.field))os_library_symbol(h, name))
 
 /* Returns the loaded functions, or NULL with svg_lib.why set. */
 static const Svg *svg_load(void)
@@ -184,12 +177,15 @@ static const Svg *svg_load(void)
         return svg_lib.state > 0 ? &svg_lib : NULL;
     char dir[4096], path[4200];
     void *h = NULL;
+    Buf why = BUF_INIT;
     if (system_lib_dir(dir, sizeof(dir)) == 0) {
         snprintf(path, sizeof(path), "%s/librsvg-2.so.2", dir);
-        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        h = os_library_open(path, &why);
     }
-    if (!h)
-        h = dlopen("librsvg-2.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        buf_clear(&why);
+        h = os_library_open("librsvg-2.so.2", &why);
+    }
     if (h && SVG_SYM(new_from_data, "rsvg_handle_new_from_data")
         && SVG_SYM(size_in_pixels, "rsvg_handle_get_intrinsic_size_in_pixels")
         && SVG_SYM(dimensions, "rsvg_handle_get_intrinsic_dimensions")
@@ -203,11 +199,13 @@ static const Svg *svg_load(void)
         && SVG_SYM(write_png, "cairo_surface_write_to_png_stream")
         && SVG_SYM(destroy, "cairo_destroy")
         && SVG_SYM(surface_destroy, "cairo_surface_destroy")) {
-        svg_lib.state = 1;      /* never dlclose()d: used until exit */
+        svg_lib.state = 1;      /* never unloaded: used until exit */
+        buf_release(&why);
         return &svg_lib;
     }
-    const char *e = dlerror();
-    snprintf(svg_lib.why, sizeof(svg_lib.why), "%s", e ? e : "librsvg-2.so.2 not found");
+    snprintf(svg_lib.why, sizeof(svg_lib.why), "%s",
+             why.len ? why.data : "librsvg-2.so.2 lacks a function coursepack needs");
+    buf_release(&why);
     svg_lib.state = -1;
     return NULL;
 }
@@ -383,13 +381,12 @@ static int cache_key(const unsigned char *svg, size_t size, unsigned char key[32
     char dir[4096], path[4200];
     int have_dir = system_lib_dir(dir, sizeof(dir)) == 0;
     for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
-        struct stat st;
+        OsStat st;
         snprintf(path, sizeof(path), "%s/%s", have_dir ? dir : "", libs[i]);
-        if (have_dir && stat(path, &st) == 0)
-            buf_printf(&head, "%s %llu %llu %lld %lld.%09ld\n", libs[i],
-                       (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-                       (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                       st.st_mtim.tv_nsec);
+        if (have_dir && os_stat(path, &st) == 0)
+            buf_printf(&head, "%s %llu %llu %lld %lld.%09lld\n", libs[i], st.dev, st.ino,
+                       (long long)st.size, st.mtime_ns / 1000000000,
+                       st.mtime_ns % 1000000000);
         else
             buf_printf(&head, "%s ?\n", libs[i]);
     }
@@ -423,12 +420,13 @@ static int cache_load(const char *file, const unsigned char key[32], ImageData *
 {
     int rc = -1;
     unsigned char *e = NULL;
-    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < CACHE_HEADER + 24
-        || (unsigned long long)st.st_size > CACHE_HEADER + (unsigned long long)CACHE_MAX_PNG)
+    int fd = os_open(file, OS_O_RDONLY | OS_O_NOFOLLOW, 0);
+    OsStat st;
+    if (fd < 0 || os_fstat(fd, &st) != 0 || st.kind != OS_FILE_REGULAR
+        || st.size < CACHE_HEADER + 24
+        || st.size > CACHE_HEADER + (unsigned long long)CACHE_MAX_PNG)
         goto out;
-    size_t size = (size_t)st.st_size, got = 0;
+    size_t size = (size_t)st.size, got = 0;
     e = malloc(size);
     if (!e)
         goto out;
@@ -470,20 +468,6 @@ out:
     return rc;
 }
 
-static int make_dirs(char *path, mode_t mode)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = mkdir(path, mode);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return -1;
-    }
-    return mkdir(path, mode) == 0 || errno == EEXIST ? 0 : -1;
-}
-
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
     while (n) {
@@ -506,21 +490,21 @@ static void cache_remove_stale_temporaries(const char *dir, const char *file)
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     size_t blen = strlen(base);
-    DIR *dh = opendir(dir);
+    OsDir *dh = os_dir_open(dir);
     if (!dh)
         return;
-    struct dirent *e;
+    const char *name;
     Buf victim = BUF_INIT;
-    while ((e = readdir(dh))) {
-        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0
-            || strlen(e->d_name + blen + 5) != 6)
+    while ((name = os_dir_next(dh, NULL))) {
+        if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".tmp-", 5) != 0
+            || strlen(name + blen + 5) != 6)
             continue;
         buf_clear(&victim);
-        buf_printf(&victim, "%s/%s", dir, e->d_name);
+        buf_printf(&victim, "%s/%s", dir, name);
         if (!victim.failed)
-            unlink(victim.data);
+            os_remove(victim.data);
     }
-    closedir(dh);
+    os_dir_close(dh);
     buf_release(&victim);
 }
 
@@ -529,11 +513,11 @@ static void cache_remove_stale_temporaries(const char *dir, const char *file)
 static void cache_store(char *dir, const char *file, const unsigned char key[32],
                         const ImageData *img)
 {
-    if (make_dirs(dir, 0700) != 0)
+    if (os_mkdirs(dir, 0700) != 0)
         return;
     Buf tmp = BUF_INIT;
     buf_printf(&tmp, "%s.tmp-XXXXXX", file);
-    int fd = tmp.failed ? -1 : mkstemp(tmp.data);
+    int fd = tmp.failed ? -1 : os_mkstemp(tmp.data);
     if (fd < 0) {
         buf_release(&tmp);
         return;
@@ -548,8 +532,8 @@ static void cache_store(char *dir, const char *file, const unsigned char key[32]
     int ok = write_all(fd, head, sizeof(head)) == 0 && write_all(fd, img->data, img->size) == 0;
     if (close(fd) != 0)
         ok = 0;
-    if (!ok || rename(tmp.data, file) != 0)
-        unlink(tmp.data);
+    if (!ok || os_rename(tmp.data, file) != 0)
+        os_remove(tmp.data);
     else
         cache_remove_stale_temporaries(dir, file);
     buf_release(&tmp);
@@ -620,8 +604,8 @@ static int prepare(const char *module_dir, const char *path, SrcLoc at, ImageDat
     if (!full)
         return diag_error(d, at, "out of memory");
     snprintf(full, n, "%s/%s", module_dir, path);
-    real_dir = realpath(module_dir, NULL);
-    real_file = realpath(full, NULL);
+    real_dir = os_realpath(module_dir);
+    real_file = os_realpath(full);
     if (!real_file) {
         diag_error(d, at, "image '%s' cannot be read: %s (check the file name; case matters)",
                    path, strerror(errno));
@@ -634,22 +618,22 @@ static int prepare(const char *module_dir, const char *path, SrcLoc at, ImageDat
                    "link; copy the image into the module)", path);
         goto out;
     }
-    fd = open(real_file, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    fd = os_open(real_file, OS_O_RDONLY, 0);
+    OsStat st;
+    if (fd < 0 || os_fstat(fd, &st) != 0) {
         diag_error(d, at, "image '%s' cannot be read: %s", path, strerror(errno));
         goto out;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (st.kind != OS_FILE_REGULAR) {
         diag_error(d, at, "image '%s' is not a regular file", path);
         goto out;
     }
-    if ((unsigned long long)st.st_size > IMAGE_MAX_BYTES) {
+    if (st.size > IMAGE_MAX_BYTES) {
         diag_error(d, at, "image '%s' is %lld bytes, more than the %u allowed (make it "
-                   "smaller: at most 20 MB)", path, (long long)st.st_size, IMAGE_MAX_BYTES);
+                   "smaller: at most 20 MB)", path, (long long)st.size, IMAGE_MAX_BYTES);
         goto out;
     }
-    size_t size = (size_t)st.st_size;
+    size_t size = (size_t)st.size;
     size_t pl = strlen(path);
     int is_svg = pl > 4 && strcasecmp(path + pl - 4, ".svg") == 0;
     /* An SVG is rendered whole; a PNG or JPEG is streamed into the package

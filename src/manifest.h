@@ -100,6 +100,8 @@ typedef enum ManifestEditionKind {
     MANIFEST_EDITION_UNKNOWN,
     MANIFEST_EDITION_12,
     MANIFEST_EDITION_2004,
+    MANIFEST_EDITION_CMI5,      /* no manifest: a cmi5 course structure, which
+                                   scorm_open gives this shape (scorm_open.h) */
 } ManifestEditionKind;
 
 typedef struct Manifest {

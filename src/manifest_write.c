@@ -4,12 +4,11 @@
  * href equals the resource href, the default organization resolving. 2004
  * adds sequencing so an LMS lets the content set completion and success and
  * passes on the mastery score as the objective's minimum measure. */
+#include "os.h"
 #include "manifest.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define NS_XSI "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -256,24 +255,24 @@ static int schema_ext(const char *f)
 static void list_dir(SchemaList *l, const char *root, const char *rel, int depth)
 {
     char *dir = arena_printf(l->arena, "%s%s%s", root, *rel ? "/" : "", rel);
-    DIR *dp = dir ? opendir(dir) : NULL;
+    OsDir *dp = dir ? os_dir_open(dir) : NULL;
     if (!dp)
         return;
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.')
+    const char *entry;
+    while ((entry = os_dir_next(dp, NULL)) != NULL) {
+        if (entry[0] == '.')
             continue;
-        char *name = arena_printf(l->arena, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
-        char *path = arena_printf(l->arena, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (!name || !path || lstat(path, &st) != 0)
+        char *name = arena_printf(l->arena, "%s%s%s", rel, *rel ? "/" : "", entry);
+        char *path = arena_printf(l->arena, "%s/%s", dir, entry);
+        OsStat st;
+        if (!name || !path || os_lstat(path, &st) != 0)
             continue;
-        if (S_ISDIR(st.st_mode) && depth < 4)
+        if (st.kind == OS_FILE_DIR && depth < 4)
             list_dir(l, root, name, depth + 1);
-        else if (S_ISREG(st.st_mode) && schema_ext(de->d_name))
+        else if (st.kind == OS_FILE_REGULAR && schema_ext(entry))
             list_add(l, name, path);
     }
-    closedir(dp);
+    os_dir_close(dp);
 }
 
 static int schema_cmp(const void *a, const void *b)

@@ -40,6 +40,7 @@ typedef enum MarkupKind {
     X(MA_TEXT_PREFIX, MARKUP_ATTR, "data-cp-text-", MK_WRITE | MK_READ | MK_RT) \
     X(MV_SCORM_12, MARKUP_VALUE, "12", MK_WRITE | MK_READ) \
     X(MV_SCORM_2004, MARKUP_VALUE, "2004", MK_WRITE | MK_READ | MK_RT) \
+    X(MV_SCORM_CMI5, MARKUP_VALUE, "cmi5", MK_WRITE | MK_READ | MK_RT) \
     /* audience, on <body> (every id) and on a limited page or block */ \
     X(MA_ROLES, MARKUP_ATTR, "data-cp-roles", MK_WRITE | MK_READ | MK_RT) \
     X(MA_SETTINGS, MARKUP_ATTR, "data-cp-settings", MK_WRITE | MK_READ | MK_RT) \
@@ -99,6 +100,10 @@ typedef enum MarkupKind {
     X(MA_WEIGHT, MARKUP_ATTR, "data-cp-weight", MK_WRITE | MK_READ | MK_RT) \
     X(MA_DESCRIPTION, MARKUP_ATTR, "data-cp-description", MK_WRITE | MK_RT) \
     X(MC_ANSWERED, MARKUP_CLASS, "cp-answered", MK_RT) \
+    /* choice order: shuffled per attempt unless data-cp-shuffle="false" (on a \
+     * question or scenario); a choice with data-cp-fixed="true" keeps its place */ \
+    X(MA_SHUFFLE, MARKUP_ATTR, "data-cp-shuffle", MK_WRITE | MK_READ | MK_RT) \
+    X(MA_FIXED, MARKUP_ATTR, "data-cp-fixed", MK_WRITE | MK_READ | MK_RT) \
     /* questions */ \
     X(MC_QUESTION, MARKUP_CLASS, "cp-question", MK_WRITE | MK_READ | MK_RT | MK_CSS) \
     X(MA_QUESTION, MARKUP_ATTR, "data-cp-question", MK_WRITE | MK_READ | MK_RT) \
@@ -120,7 +125,7 @@ typedef enum MarkupKind {
     X(MA_SCENARIO, MARKUP_ATTR, "data-cp-scenario", MK_WRITE | MK_READ | MK_RT) \
     X(MA_SCORED, MARKUP_ATTR, "data-cp-scored", MK_WRITE | MK_READ | MK_RT) \
     X(MV_TRUE, MARKUP_VALUE, "true", MK_WRITE | MK_READ | MK_RT) \
-    X(MV_FALSE, MARKUP_VALUE, "false", MK_WRITE) \
+    X(MV_FALSE, MARKUP_VALUE, "false", MK_WRITE | MK_READ | MK_RT) \
     X(MA_BEST, MARKUP_ATTR, "data-cp-best", MK_WRITE | MK_RT) \
     X(MC_SCENARIO_TITLE, MARKUP_CLASS, "cp-scenario-title", MK_WRITE | MK_READ | MK_RT) \
     X(MC_STEP, MARKUP_CLASS, "cp-step", MK_WRITE | MK_READ | MK_RT | MK_CSS) \

@@ -16,19 +16,18 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "le.h"
+#include "os.h"
+#include "utf8.h"
 #include "zip_fixup.h"
 #include "zip_method.h"
 
@@ -51,36 +50,6 @@ static const char *arch_err(struct archive *a)
 
 /* ---- names ---------------------------------------------------------------- */
 
-static int utf8_valid(const unsigned char *s)
-{
-    while (*s) {
-        unsigned c = *s;
-        int n;
-        unsigned min;
-        if (c < 0x80) {
-            s++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return 0;
-        }
-        s++;
-        for (int i = 0; i < n; i++, s++) {
-            if ((*s & 0xC0) != 0x80)
-                return 0;
-            c = (c << 6) | (*s & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return 0;
-    }
-    return 1;
-}
-
 int package_name_ok(const char *name, const char **why)
 {
     const char *w = NULL;
@@ -90,7 +59,7 @@ int package_name_ok(const char *name, const char **why)
         w = "absolute path";
     else if (strchr(name, '\\'))
         w = "backslash in the path";
-    else if (!utf8_valid((const unsigned char *)name))
+    else if (!utf8_valid(name))
         w = "name is not valid UTF-8";
     else if (strlen(name) > 1024)
         w = "name longer than 1024 bytes";
@@ -139,7 +108,7 @@ int package_name_ok(const char *name, const char **why)
  * name is not valid UTF-8, become \xNN. */
 static void printable_name(const char *name, char *out, size_t cap)
 {
-    int utf8 = utf8_valid((const unsigned char *)name);
+    int utf8 = utf8_valid(name);
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)name; *p && o + 5 < cap; p++) {
         if (*p < 0x20 || *p == 0x7F || (*p >= 0x80 && !utf8))
@@ -304,25 +273,25 @@ static int write_entry(struct archive *a, Sink *sink, const PackageEntry *e,
     char chunk[65536];
     size_t head = 0;   /* bytes of a file already in chunk, not yet written */
     if (!e->data) {
-        fd = e->file ? open(e->file, O_RDONLY | O_CLOEXEC) : -1;
-        struct stat st;
-        if (fd < 0 || fstat(fd, &st) != 0) {
+        fd = e->file ? os_open(e->file, OS_O_RDONLY, 0) : -1;
+        OsStat st;
+        if (fd < 0 || os_fstat(fd, &st) != 0) {
             diag_error(d, srcloc(e->file ? e->file : label, 0, 0),
                        "cannot read '%s' for zip entry '%s': %s", e->file ? e->file : "(none)",
                        e->name, e->file ? strerror(errno) : "no data and no file given");
             goto out;
         }
-        if (!S_ISREG(st.st_mode)) {
+        if (st.kind != OS_FILE_REGULAR) {
             diag_error(d, srcloc(e->file, 0, 0), "'%s' is not a regular file "
                        "(a package can only hold files)", e->file);
             goto out;
         }
-        if (e->size && (unsigned long long)st.st_size != e->size) {
+        if (e->size && st.size != e->size) {
             diag_error(d, srcloc(e->file, 0, 0), "'%s' changed since it was checked "
                        "(build again)", e->file);
             goto out;
         }
-        size = (size_t)st.st_size;
+        size = (size_t)st.size;
         ssize_t r = read_full(fd, chunk, ZIP_METHOD_SAMPLE);
         if (r < 0) {
             diag_error(d, srcloc(e->file, 0, 0), "cannot read '%s': %s", e->file,
@@ -475,20 +444,19 @@ static void remove_stale_temporaries(const char *path)
     else
         buf_puts(&dir, ".");
     buf_printf(&prefix, "%s.tmp-", base);
-    DIR *dh = dir.failed || prefix.failed ? NULL : opendir(dir.data);
+    OsDir *dh = dir.failed || prefix.failed ? NULL : os_dir_open(dir.data);
     if (!dh)
         goto out;
-    struct dirent *e;
-    while ((e = readdir(dh))) {
-        if (strncmp(e->d_name, prefix.data, prefix.len) != 0 ||
-            strlen(e->d_name) != prefix.len + 6)
+    const char *name;
+    while ((name = os_dir_next(dh, NULL))) {
+        if (strncmp(name, prefix.data, prefix.len) != 0 || strlen(name) != prefix.len + 6)
             continue;
         buf_clear(&victim);
-        buf_printf(&victim, "%s/%s", dir.data, e->d_name);
+        buf_printf(&victim, "%s/%s", dir.data, name);
         if (!victim.failed)
-            unlink(victim.data);
+            os_remove(victim.data);
     }
-    closedir(dh);
+    os_dir_close(dh);
 out:
     buf_release(&dir);
     buf_release(&prefix);
@@ -505,7 +473,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         return diag_error(d, srcloc(path, 0, 0), "out of memory");
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp-XXXXXX", 12);
-    fd = mkstemp(tmp);
+    fd = os_mkstemp(tmp);
     if (fd < 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot create a temporary file beside '%s': %s "
                    "(check that the folder exists and is writable)", path, strerror(errno));
@@ -525,7 +493,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
                    why ? why : strerror(errno));
         goto out;
     }
-    if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+    if (os_fchmod(fd, 0644) != 0 || os_fsync(fd) != 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot write '%s': %s", tmp, strerror(errno));
         goto out;
     }
@@ -535,27 +503,11 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
         goto out;
     }
     fd = -1;
-    if (rename(tmp, path) != 0) {
+    if (os_rename(tmp, path) != 0) {
         diag_error(d, srcloc(path, 0, 0), "cannot replace '%s': %s", path, strerror(errno));
         goto out;
     }
-    /* Make the rename itself durable. */
-    char *slash = strrchr(tmp, '/');
-    if (slash) {
-        *slash = '\0';
-        int dfd = open(slash == tmp ? "/" : tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        *slash = '/';
-    } else {
-        int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-    }
+    os_sync_parent(path);       /* the rename itself, durable */
     free(tmp);
     sink_release(&disk);
     remove_stale_temporaries(path);
@@ -563,7 +515,7 @@ int package_write_zip(const char *path, const PackageEntry *entries, size_t n,
 out:
     if (fd >= 0)
         close(fd);
-    unlink(tmp);
+    os_remove(tmp);
     free(tmp);
     sink_release(&disk);
     return rc;
@@ -594,7 +546,7 @@ static int source_read(const Source *s, unsigned long long off, void *dst, size_
     }
     size_t done = 0;
     while (done < n) {
-        ssize_t r = pread(s->fd, (char *)dst + done, n - done, (off_t)(off + done));
+        ssize_t r = (ssize_t)os_pread(s->fd, (char *)dst + done, n - done, off + done);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -752,7 +704,7 @@ static int looks_like_zip_start(const Package *p)
             return 0;
         memcpy(sig, p->mem, 4);
     } else {
-        int fd = open(p->path, O_RDONLY | O_CLOEXEC);
+        int fd = os_open(p->path, OS_O_RDONLY, 0);
         if (fd < 0)
             return 0;
         ssize_t r = read(fd, sig, 4);
@@ -789,17 +741,17 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
     /* Size and a readable source first: clearer messages than libarchive's. */
     Source src = { p->mem, p->memsize, -1, p->memsize };
     if (p->path) {
-        src.fd = open(p->path, O_RDONLY | O_CLOEXEC);
-        struct stat st;
-        if (src.fd < 0 || fstat(src.fd, &st) != 0) {
+        src.fd = os_open(p->path, OS_O_RDONLY, 0);
+        OsStat st;
+        if (src.fd < 0 || os_fstat(src.fd, &st) != 0) {
             diag_error(d, at, "cannot open the package: %s", strerror(errno));
             goto fail;
         }
-        if (!S_ISREG(st.st_mode)) {
+        if (st.kind != OS_FILE_REGULAR) {
             diag_error(d, at, "not a regular file (give the path of a .zip file)");
             goto fail;
         }
-        src.size = (unsigned long long)st.st_size;
+        src.size = st.size;
     }
     if (src.size == 0) {
         diag_error(d, at, "the file is empty, not a zip (export the package again)");
@@ -815,7 +767,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
     /* libarchive turns '\\' into '/' in names; the raw names are checked here. */
     int cd_bad_utf8 = 0;
     for (size_t i = 0; i < ncd; i++) {
-        if (!utf8_valid((const unsigned char *)cdv[i].name)) {
+        if (!utf8_valid(cdv[i].name)) {
             char shown[1100];
             printable_name(cdv[i].name, shown, sizeof(shown));
             diag_error(d, at, "entry '%s': name is not valid UTF-8 (rebuild the zip with a "
@@ -867,7 +819,9 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         if (type == AE_IFDIR) {
             size_t l = strlen(name);
             const char *why;
-            char *dir = l && name[l - 1] == '/' ? strndup(name, l - 1) : strdup(name);
+            char *dir = strdup(name);       /* without its trailing '/' */
+            if (dir && l && dir[l - 1] == '/')
+                dir[l - 1] = '\0';
             if (dir && *dir && !package_name_ok(dir, &why)) {
                 diag_error(d, at, "folder entry '%s': %s (rebuild the zip with relative "
                            "paths inside the package)", name, why);
@@ -892,7 +846,7 @@ static Package *package_open_common(Package *p, const PackageLimits *limits, Dia
         }
         const char *why;
         if (!package_name_ok(name, &why)) {
-            if (cd_bad_utf8 && (!*name || !utf8_valid((const unsigned char *)name)))
+            if (cd_bad_utf8 && (!*name || !utf8_valid(name)))
                 continue;   /* reported above from the raw name */
             char shown[1100];
             printable_name(name, shown, sizeof(shown));
@@ -1130,7 +1084,7 @@ static la_ssize_t window_read(struct archive *a, void *ud, const void **out)
 {
     Window *w = ud;
     for (;;) {
-        ssize_t r = pread(w->fd, w->buf, sizeof(w->buf), (off_t)w->pos);
+        ssize_t r = (ssize_t)os_pread(w->fd, w->buf, sizeof(w->buf), w->pos);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "markup.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -29,6 +30,14 @@ typedef struct Reader {
     int warned_blocks;
     int warned_depth;
     int oom;
+    /* What a third-party page shows without scripts (outside <noscript>),
+     * to tell a page built by scripts (see mark_script_built) */
+    int noscript;            /* inside <noscript> (depth) */
+    size_t static_words;
+    int static_things;       /* images, tables, lists, media */
+    /* <audio>/<video> met inside inline content, shown after its block */
+    const xmlNode *pending_media[8];
+    int npending;
 } Reader;
 
 /* Inlines being collected for one paragraph. */
@@ -45,6 +54,20 @@ typedef struct InlineList {
 } InlineList;
 
 /* ---- small helpers -------------------------------------------------------- */
+
+#define MEDIA_NAME_MAX 255      /* bytes of a media file name kept for its notice */
+#define SCRIPT_BUILT_MAX_WORDS 12   /* see mark_script_built() */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 
 static int is_el(const xmlNode *n, const char *name)
 {
@@ -151,9 +174,9 @@ static xmlNode *find_class(xmlNode *n, const char *tag, const char *cls, int dep
 static int is_hidden_element(const xmlNode *n)
 {
     static const char *const skip[] = {
-        "script", "style", "iframe", "frame", "frameset", "noscript", "template", "object",
+        "script", "style", "iframe", "frame", "frameset", "template", "object",
         "embed", "applet", "head", "title", "meta", "link", "base", "input", "select",
-        "textarea", "button", "option", "svg", "math", "canvas", "audio", "video", "source",
+        "textarea", "button", "option", "svg", "math", "canvas", "source",
         "track", "map", "area", "param", "nav", NULL,
     };
     for (int i = 0; skip[i]; i++)
@@ -180,7 +203,7 @@ static int is_block_element(const xmlNode *n)
         "article", "main", "header", "footer", "aside", "address", "center", "fieldset",
         "form", "details", "summary", "legend", "body", "html", "caption", "hgroup",
         "img", "tr", "td", "th", "thead", "tbody", "tfoot", "menu", "dir", "listing",
-        "xmp", "plaintext", NULL,
+        "xmp", "plaintext", "noscript", "audio", "video", NULL,
     };
     for (int i = 0; blocks[i]; i++)
         if (is_el(n, blocks[i]))
@@ -347,6 +370,8 @@ static void il_text(Reader *R, InlineList *il, unsigned style, const char *href,
             j++;
         if (il->space && il->started)
             il_push(R, il, il->space_style, il->space_href, " ", 1);
+        if ((il->space || !il->started) && !R->noscript)
+            R->static_words++;
         il->space = 0;
         il_push(R, il, style, href, s + i, j - i);
         il->started = 1;
@@ -385,6 +410,20 @@ static void collect_inline(Reader *R, xmlNode *n, unsigned style, const char *hr
         const char *alt = attr(R, n, "alt");
         if (alt && *alt)
             il_text(R, il, style, href, alt, strlen(alt));
+        if (!R->noscript)
+            R->static_things = 1;
+        return;
+    }
+    if (is_el(n, "audio") || is_el(n, "video")) {
+        /* a notice block, after the block this text is in */
+        if (R->npending < (int)(sizeof(R->pending_media) / sizeof(R->pending_media[0])))
+            R->pending_media[R->npending++] = n;
+        return;
+    }
+    if (is_el(n, "noscript")) {
+        R->noscript++;
+        collect_children(R, n, style, href, il, depth);
+        R->noscript--;
         return;
     }
     if (is_el(n, "strong") || is_el(n, "b"))
@@ -456,6 +495,65 @@ static void append(Block ***tail, Block *b)
         *tail = &(**tail)->next;
 }
 
+/* The name of the file a media element plays: its src, or its first
+ * <source>'s; the last path segment, without parameters, %XX decoded. NULL
+ * when there is none. */
+static const char *media_file(Reader *R, const xmlNode *n)
+{
+    const char *src = attr(R, n, "src");
+    for (const xmlNode *k = n->children; (!src || !*src) && k; k = k->next)
+        if (is_el(k, "source"))
+            src = attr(R, k, "src");
+    if (!src)
+        return NULL;
+    size_t end = strcspn(src, "?#"), start = end;
+    while (start > 0 && src[start - 1] != '/')
+        start--;
+    Buf name = BUF_INIT;
+    for (size_t i = start; i < end; i++) {
+        int hi, lo;
+        if (src[i] == '%' && i + 2 < end && (hi = hexval(src[i + 1])) >= 0
+            && (lo = hexval(src[i + 2])) >= 0 && hi * 16 + lo >= 0x20) {
+            buf_putc(&name, (char)(hi * 16 + lo));
+            i += 2;
+        } else {
+            buf_putc(&name, src[i]);
+        }
+    }
+    /* undecoded when the escapes do not make UTF-8 text; a long name is cut
+     * at a character boundary */
+    const char *t = utf8_valid(name.data) ? name.data : src + start;
+    size_t len = utf8_valid(name.data) ? name.len : end - start;
+    while (len > MEDIA_NAME_MAX)
+        for (len--; len > 0 && ((unsigned char)t[len] & 0xC0) == 0x80; len--)
+            ;
+    const char *out = len ? course_strndup(R->c, t, len) : NULL;
+    if (len && !out)
+        R->oom = 1;
+    buf_release(&name);
+    return out;
+}
+
+static Block *media_notice(Reader *R, const xmlNode *n)
+{
+    Block *b = new_block(R, BLOCK_NOTICE, n);
+    if (b) {
+        b->u.notice.kind = is_el(n, "audio") ? NOTICE_AUDIO : NOTICE_VIDEO;
+        b->u.notice.file = media_file(R, n);
+        if (!R->noscript)
+            R->static_things = 1;
+    }
+    return b;
+}
+
+/* Notices of the media met inside the inline content just read. */
+static void emit_pending_media(Reader *R, Block ***tail)
+{
+    for (int i = 0; i < R->npending; i++)
+        append(tail, media_notice(R, R->pending_media[i]));
+    R->npending = 0;
+}
+
 static void flush_paragraph(Reader *R, InlineList *il, xmlNode *at, Block ***tail)
 {
     il_end_run(R, il);
@@ -467,6 +565,7 @@ static void flush_paragraph(Reader *R, InlineList *il, xmlNode *at, Block ***tai
         }
     }
     memset(il, 0, sizeof(*il));
+    emit_pending_media(R, tail);
 }
 
 static Block *read_flow_block(Reader *R, xmlNode *n, BlockKind kind, int depth)
@@ -499,6 +598,26 @@ static CellAlign cell_align(Reader *R, xmlNode *n)
     return ALIGN_DEFAULT;
 }
 
+/* colspan / rowspan as browsers read them: a number from 1 to max, junk
+ * or 0 being 1, except rowspan="0" ("to the end of the table part"), which
+ * becomes max and is cut to the rows there are when laid out. */
+static int span(Reader *R, xmlNode *n, const char *name, int max)
+{
+    const char *s = attr(R, n, name);
+    if (!s)
+        return 1;
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    if (*s < '0' || *s > '9')
+        return 1;
+    long v = 0;
+    for (; *s >= '0' && *s <= '9' && v <= max; s++)
+        v = v * 10 + (*s - '0');
+    if (v == 0)
+        return strcmp(name, "rowspan") == 0 ? max : 1;
+    return v > max ? max : (int)v;
+}
+
 static void read_row(Reader *R, xmlNode *tr, Block ***rows, int in_head)
 {
     Block *row = new_block(R, BLOCK_TABLE_ROW, tr);
@@ -517,6 +636,8 @@ static void read_row(Reader *R, xmlNode *tr, Block ***rows, int in_head)
         if (!cell->u.cell.header)
             all_th = 0;
         cell->u.cell.align = cell_align(R, k);
+        cell->u.cell.colspan = span(R, k, "colspan", CELL_MAX_COLSPAN);
+        cell->u.cell.rowspan = span(R, k, "rowspan", CELL_MAX_ROWSPAN);
         cell->text = inline_content(R, k);
         append(&cells, cell);
     }
@@ -530,8 +651,12 @@ static Block *read_table(Reader *R, xmlNode *n, int depth)
     if (!t)
         return NULL;
     Block **rows = &t->children;
+    if (!R->noscript)
+        R->static_things = 1;
     for (xmlNode *k = n->children; k; k = k->next) {
-        if (is_el(k, "tr"))
+        if (is_el(k, "caption") && !t->text)
+            t->text = inline_content(R, k);
+        else if (is_el(k, "tr"))
             read_row(R, k, &rows, 0);
         else if (is_el(k, "thead") || is_el(k, "tbody") || is_el(k, "tfoot"))
             for (xmlNode *r = k->children; r; r = r->next)
@@ -547,6 +672,8 @@ static Block *read_image(Reader *R, xmlNode *img, xmlNode *caption)
     Block *b = new_block(R, BLOCK_IMAGE, img);
     if (!b)
         return NULL;
+    if (!R->noscript)
+        R->static_things = 1;
     b->u.image.src = attr(R, img, "src");
     b->u.image.source = b->u.image.src;
     b->u.image.alt = attr(R, img, "alt");
@@ -583,6 +710,8 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
                      markup_question_type(QUESTION_TRUEFALSE));
     q->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 1, 100);
     const char *correct = mattr(R, n, MA_CORRECT);
+    const char *shuffle = mattr(R, n, MA_SHUFFLE);
+    q->keep_order = shuffle && strcmp(shuffle, markup(MV_FALSE)) == 0;
 
     xmlNode *prompt = find_class(n, "div", markup(MC_PROMPT), 0);
     if (!prompt)
@@ -605,6 +734,8 @@ static Block *read_question(Reader *R, xmlNode *n, int depth)
         c->at = loc(R, ch);
         const char *cid = mattr(R, ch, MA_CHOICE);
         c->id[0] = cid && cid[0] ? cid[0] : (char)('a' + q->nchoices);
+        const char *fixed = mattr(R, ch, MA_FIXED);
+        c->fixed = fixed && strcmp(fixed, markup(MV_TRUE)) == 0;
         xmlNode *label = find_class(ch, "label", NULL, 0);
         c->text = label ? inline_content(R, label) : inline_content(R, ch);
         xmlNode *fb = find_class(ch, NULL, markup(MC_FEEDBACK), 0);
@@ -687,6 +818,8 @@ static Block *read_scenario(Reader *R, xmlNode *n, int depth)
     const char *scored = mattr(R, n, MA_SCORED);
     sc->scored = scored && strcmp(scored, markup(MV_TRUE)) == 0;
     sc->weight = attr_int(R, n, markup(MA_WEIGHT), 1, 0, 100);
+    const char *shuffle = mattr(R, n, MA_SHUFFLE);
+    sc->keep_order = shuffle && strcmp(shuffle, markup(MV_FALSE)) == 0;
     xmlNode *title = find_class(n, NULL, markup(MC_SCENARIO_TITLE), 0);
     if (title)
         sc->title = plain_text(R, title);
@@ -787,6 +920,8 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
             b = NULL;       /* empty paragraph: nothing to show */
     } else if (is_el(n, "ul") || is_el(n, "ol") || is_el(n, "menu") || is_el(n, "dir")) {
         b = new_block(R, BLOCK_LIST, n);
+        if (b && !R->noscript)
+            R->static_things = 1;
         if (b) {
             b->u.list.ordered = is_el(n, "ol");
             b->u.list.start = attr_int(R, n, "start", 1, -1000000, 1000000);
@@ -820,6 +955,13 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
         b = read_table(R, n, depth);
     } else if (is_el(n, "img")) {
         b = read_image(R, n, NULL);
+    } else if (is_el(n, "audio") || is_el(n, "video")) {
+        b = media_notice(R, n);
+    } else if (is_el(n, "noscript")) {
+        /* what the page shows a browser without scripts: so do we */
+        R->noscript++;
+        read_flow(R, n, *tail, depth + 1);
+        R->noscript--;
     } else if (is_el(n, "figure")) {
         xmlNode *img = find_class(n, "img", NULL, 0);
         if (img)
@@ -854,6 +996,7 @@ static void read_block(Reader *R, xmlNode *n, Block ***tail, int depth)
             b->audience = a;
     }
     append(tail, b);
+    emit_pending_media(R, tail);
 }
 
 static void read_flow(Reader *R, xmlNode *parent, Block **list, int depth)
@@ -1113,6 +1256,8 @@ static void read_header(Reader *R, xmlNode *root, PageDoc *out)
         v = mattr(R, body, MA_SCORM);
         if (v && strcmp(v, markup(MV_SCORM_12)) == 0)
             out->scorm = SCORM_12;
+        else if (v && strcmp(v, markup(MV_SCORM_CMI5)) == 0)
+            out->scorm = SCORM_CMI5;
         if (c->nroles == 0)
             read_context_ids(R, mattr(R, body, MA_ROLES), c->roles, &c->nroles);
         if (c->nsettings == 0)
@@ -1131,6 +1276,65 @@ static void read_body_page(Reader *R, xmlNode *body, CourseLang *lang)
         if (!p->title)
             p->title = lang->title;
     }
+}
+
+/* Whether the document loads a script or a frame: <script>, <iframe>,
+ * <frame>, <frameset> anywhere, head included. Walks the tree without
+ * recursion (hostile pages nest deep). */
+static int loads_script_or_frame(xmlNode *root)
+{
+    xmlNode *n = root;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE
+            && (is_el(n, "script") || is_el(n, "iframe") || is_el(n, "frame")
+                || is_el(n, "frameset")))
+            return 1;
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    return 0;
+}
+
+/* A third-party page is built by scripts when it loads a script or a frame
+ * and, read as we read it (no script run, no frame followed), shows outside
+ * <noscript> no image, table, list or media and fewer than
+ * SCRIPT_BUILT_MAX_WORDS words: an empty mount point filled by a bundle, a
+ * "Loading…" line, a frame shell (Articulate Rise and Storyline, Adapt,
+ * iSpring exports look so). Its page then starts with a NOTICE_NEEDS_BROWSER
+ * notice and keeps what little it had (the package's own <noscript> text).
+ * A static page that merely loads the SCORM API script has its words, so it
+ * keeps no notice. */
+static void mark_script_built(Reader *R, xmlNode *root, CourseLang *lang, PageDoc *out)
+{
+    if (R->static_things || R->static_words >= SCRIPT_BUILT_MAX_WORDS
+        || !loads_script_or_frame(root))
+        return;
+    if (!lang->pages) {     /* a frameset has no body */
+        Page *p = arena_alloc(&R->c->arena, sizeof(*p));
+        if (!p) {
+            R->oom = 1;
+            return;
+        }
+        p->file = R->file;
+        p->name = "page";
+        p->title = lang->title;
+        lang->pages = p;
+        lang->npages = 1;
+    }
+    Block *b = new_block(R, BLOCK_NOTICE, root);
+    if (!b)
+        return;
+    b->u.notice.kind = NOTICE_NEEDS_BROWSER;
+    b->next = lang->pages->blocks;
+    lang->pages->blocks = b;
+    out->needs_browser = 1;
 }
 
 int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc *out,
@@ -1161,6 +1365,8 @@ int page_read(Course *c, const char *file, const char *data, size_t len, PageDoc
         find_pages(&R, body, lang, &tail, 0);
     if (!lang->pages && body)
         read_body_page(&R, body, lang);
+    if (!out->ours && root)
+        mark_script_built(&R, root, lang, out);
     if (!lang->title && lang->pages)
         lang->title = lang->pages->title;
     if (R.oom)
@@ -1272,6 +1478,33 @@ static size_t end_tag_before(const Scan *S, size_t at, const char *name)
     return i - 2;
 }
 
+/* The items of a page read into a scratch course, copied into the main one:
+ * counted first, then copied without their blocks (freed with the scratch). */
+typedef struct ItemCopy {
+    Reader *R;
+    PageSlot *slot;
+    int n;
+} ItemCopy;
+
+static int count_item(const ScoreItem *it, void *ud)
+{
+    (void)it;
+    ((ItemCopy *)ud)->n++;
+    return 0;
+}
+
+static int copy_item(const ScoreItem *it, void *ud)
+{
+    ItemCopy *c = ud;
+    PageItem *to = &c->slot->items[c->slot->nitems++];
+    *to = *it;
+    to->block = NULL;
+    to->id = it->id ? course_strdup(c->R->c, it->id) : NULL;
+    if (it->id && !to->id)
+        c->R->oom = 1;
+    return 0;
+}
+
 /* What the player needs of a page before building it, read from its subtree
  * into a scratch course that is freed at once. */
 static void scan_page(Scan *S, xmlNode *sec, size_t end)
@@ -1314,32 +1547,12 @@ static void scan_page(Scan *S, xmlNode *sec, size_t end)
     }
     Reader T = { .c = tmp, .ctx = R->c, .d = R->d, .file = R->file };
     Page *built = read_page(&T, sec, "page");
-    int n = 0;
-    for (Block *b = built ? built->blocks : NULL; b; b = b->next)
-        n += b->kind == BLOCK_QUESTION || b->kind == BLOCK_SCENARIO ||
-             b->kind == BLOCK_REFLECTION;
-    if (n > 0 && !(slot->items = arena_alloc(&R->c->arena, (size_t)n * sizeof(PageItem))))
+    ItemCopy copy = { R, slot, 0 };
+    score_walk_page(built, S->nslots, count_item, &copy);
+    if (copy.n > 0 && !(slot->items = arena_alloc(&R->c->arena, (size_t)copy.n * sizeof(PageItem))))
         R->oom = 1;
-    for (Block *b = built ? built->blocks : NULL; b && slot->items; b = b->next) {
-        PageItem *it = &slot->items[slot->nitems];
-        const char *id = NULL;
-        if (b->kind == BLOCK_QUESTION) {
-            id = b->u.question->id;
-            it->weight = b->u.question->weight;
-        } else if (b->kind == BLOCK_SCENARIO) {
-            id = b->u.scenario->id;
-            it->weight = b->u.scenario->weight;
-            it->scored = b->u.scenario->scored;
-        } else if (b->kind == BLOCK_REFLECTION) {
-            id = b->u.reflection.id;
-        } else {
-            continue;
-        }
-        it->kind = b->kind;
-        it->audience = b->audience;
-        it->id = id ? course_strdup(R->c, id) : NULL;
-        slot->nitems++;
-    }
+    if (slot->items)
+        score_walk_page(built, S->nslots, copy_item, &copy);
     if (built && built->title && !(p->title = course_strdup(R->c, built->title)))
         R->oom = 1;
     R->oom |= T.oom;

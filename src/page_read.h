@@ -11,6 +11,7 @@
 
 #include "course.h"
 #include "diag.h"
+#include "score.h"
 
 #define PAGE_READ_MAX_BYTES (64u << 20)  /* larger documents are refused */
 #define PAGE_READ_MAX_DEPTH 40           /* nested blocks deeper than this are
@@ -25,15 +26,10 @@ typedef struct PageText {
     const char *value;      /* arena */
 } PageText;
 
-/* A question, scenario or reflection at the top level of a page (where the
- * player's score looks), known before the page is built. */
-typedef struct PageItem {
-    BlockKind kind;         /* BLOCK_QUESTION, BLOCK_SCENARIO or BLOCK_REFLECTION */
-    const char *id;         /* arena; may be NULL */
-    int weight;             /* question or scenario weight */
-    int scored;             /* scenario: data-cp-scored */
-    Audience audience;
-} PageItem;
+/* A question, scenario or reflection of a page, known before the page is
+ * built: what score.h's walker lists, nested ones included, with block NULL
+ * and id in the course's arena. */
+typedef ScoreItem PageItem;
 
 typedef struct PageSlot PageSlot;   /* a page of a lazily read document */
 
@@ -48,6 +44,8 @@ typedef struct PageDoc {
     PageSlot *slots;        /* page_read_lazy(): one per page (arena), else NULL */
     int nslots;
     int nbuilt;             /* pages page_build() has built */
+    int needs_browser;      /* a third-party page built by scripts or frames: its
+                               blocks start with a NOTICE_NEEDS_BROWSER notice */
 } PageDoc;
 
 /* Parses data[0..len) (UTF-8 unless the page declares otherwise) with
@@ -82,9 +80,9 @@ int page_built(const PageDoc *doc, int i);
  * Returns 0 (also when it was already built), or -1 with a message in d. */
 int page_build(Course *c, PageDoc *doc, int i, const char *data, size_t len, Diag *d);
 
-/* The top-level items of page i of a page_read_lazy() document (borrowed;
- * *n of them), or NULL with *n = 0 when doc was read eagerly: then walk the
- * page's blocks. */
+/* The items of page i of a page_read_lazy() document, as score_walk_page()
+ * lists them (borrowed; *n of them), or NULL with *n = 0 when doc was read
+ * eagerly: then walk the page's blocks. */
 const PageItem *page_items(const PageDoc *doc, int i, int *n);
 
 /* The interface word key (without "data-cp-text-"), or fallback when the page

@@ -4,6 +4,7 @@
 #include "score.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Narrows one side of an audience (roles or settings) by an enclosing
@@ -126,11 +127,14 @@ const Step *score_scenario_path(const Scenario *s, const char *codes)
 
 ScoreResult score_scenario(const Scenario *s, const Step *end)
 {
-    if (!end)
-        return SCORE_UNANSWERED;
+    return end ? score_ending(s, end->end) : SCORE_UNANSWERED;
+}
+
+ScoreResult score_ending(const Scenario *s, EndResult kind)
+{
     if (!s->scored)
         return SCORE_NEUTRAL;
-    switch (end->end) {
+    switch (kind) {
     case END_CORRECT:
         return SCORE_CORRECT;
     case END_PARTIAL:
@@ -191,4 +195,21 @@ double score_progress(int pages, int seen, const ScoreOutcome *o, int known, int
     double p = total > 0 ? (double)(seen + o->answered) / total : 0;
     p = round(p * 10000) / 10000;
     return p < 0.9999 ? p : 0.9999;
+}
+
+void score_format(double v, int decimals, int comma, char *out, size_t n)
+{
+    if (n == 0)
+        return;
+    snprintf(out, n, "%.*f", decimals, v);
+    char *dot = strchr(out, '.');
+    if (!dot)
+        return;
+    char *end = out + strlen(out);
+    while (end > dot + 1 && end[-1] == '0')
+        *--end = 0;
+    if (end == dot + 1)
+        *dot = 0;
+    else if (comma)
+        *dot = ',';
 }

@@ -9,6 +9,8 @@
 #ifndef SCORE_H
 #define SCORE_H
 
+#include <stddef.h>
+
 #include "course.h"
 
 /* One item a learner can answer. */
@@ -56,6 +58,8 @@ const Step *score_scenario_path(const Scenario *s, const char *codes);
 
 /* A scenario's first path ending at `end` (NULL: unanswered). */
 ScoreResult score_scenario(const Scenario *s, const Step *end);
+/* The same from the ending's kind (a path known to have ended). */
+ScoreResult score_ending(const Scenario *s, EndResult kind);
 
 /* What a learner's results add up to. */
 typedef struct ScoreOutcome {
@@ -88,5 +92,10 @@ void score_status(const ScoreOutcome *o, int mastery, int path_seen, ScoreStatus
  * path is known, pages seen + items answered over pages + items, below 1
  * until done (4 decimals). */
 double score_progress(int pages, int seen, const ScoreOutcome *o, int known, int done);
+
+/* A score or a progress as the runtime writes it (String(number) in JS):
+ * at most `decimals` decimals, no trailing zeros ("40", "66.67", "0.6667"),
+ * with a decimal comma when comma is set (a French page). */
+void score_format(double v, int decimals, int comma, char *out, size_t n);
 
 #endif

@@ -1,28 +1,29 @@
 /* scorm_open: container (zip or folder) > files index > manifest > contents.
  *
  * A zip goes through package.c, which refuses hostile archives. A folder is
- * walked with lstat-like calls: only regular files count, a link or a
- * device is refused with the zip's words, and the zip's size limits apply,
- * so an unzipped package gets the verdict its zip would. A file is read
- * only if the walk listed it, and opened with O_NOFOLLOW.
+ * walked with lstat-like calls relative to each open folder (os_dir_*_at):
+ * only regular files count, a link or a device is refused with the zip's
+ * words, and the zip's size limits apply, so an unzipped package gets the
+ * verdict its zip would. A file is read only if the walk listed it, and
+ * opened without following a link.
  *
- * Without imsmanifest.xml at the root the reader says what the package is
- * instead: a manifest with the wrong case, a cmi5 course (cmi5.xml at the
- * root), an AICC course (a .crs course file), or a manifest one folder down
- * (the usual mistake of zipping the folder instead of its contents). */
+ * Without imsmanifest.xml at the root, a cmi5 course (cmi5.xml at the root)
+ * is read as one, in a manifest's shape; otherwise the reader says what the
+ * package is: a manifest with the wrong case, an AICC course (a .crs course
+ * file), or a manifest one folder down (the usual mistake of zipping the
+ * folder instead of its contents). */
 #include "scorm_open.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "cmi5.h"
+#include "os.h"
 
 #define MANIFEST_NAME "imsmanifest.xml"
 #define MANIFEST_MAX_BYTES (16u << 20)
@@ -39,6 +40,7 @@ struct ScormPackage {
     unsigned long long total;
     Buf xml;
     Manifest *man;
+    Cmi5Course *cmi5;       /* a cmi5 course: its structure; man is made from it */
     const ManifestOrganization *org;
     ScormItem *items;       /* malloc'd */
     size_t nitems, capitems;
@@ -82,23 +84,17 @@ static int add_file(ScormPackage *p, const char *name, unsigned long long size, 
     return 0;
 }
 
-/* Walks dirfd (the folder rel, "" at the top). Returns -1 to stop. */
-static int walk(ScormPackage *p, int dirfd, const char *rel, int depth, Diag *d)
+/* Walks dir (the folder rel, "" at the top) and closes it. Returns -1 to
+ * stop. Entries are looked at relative to the open folder, never through a
+ * link (os_dir_lstat_at, os_dir_open_at). */
+static int walk(ScormPackage *p, OsDir *dir, const char *rel, int depth, Diag *d)
 {
     SrcLoc at = srcloc(p->label, 0, 0);
-    DIR *dir = fdopendir(dirfd);
-    if (!dir) {
-        close(dirfd);
-        return diag_error(d, at, "cannot read the folder '%s': %s", *rel ? rel : ".",
-                          strerror(errno));
-    }
     int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(dir))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
+    const char *entry;
+    while (rc == 0 && (entry = os_dir_next(dir, NULL))) {
         char name[4096];
-        if ((size_t)snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "", e->d_name)
+        if ((size_t)snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "", entry)
             >= sizeof(name)) {
             diag_error(d, at, "a path in the folder is too long ('%.60s...')", name);
             continue;
@@ -108,43 +104,43 @@ static int walk(ScormPackage *p, int dirfd, const char *rel, int depth, Diag *d)
             diag_error(d, at, "'%s': %s (rename it)", name, why);
             continue;
         }
-        struct stat st;
-        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        OsStat st;
+        if (os_dir_lstat_at(dir, entry, &st) != 0) {
             diag_error(d, at, "cannot read '%s': %s", name, strerror(errno));
             continue;
         }
-        if (S_ISDIR(st.st_mode)) {
+        if (st.kind == OS_FILE_DIR) {
             if (depth >= FOLDER_MAX_DEPTH) {
                 diag_error(d, at, "'%s' is nested more than %d folders deep (not a course "
                            "package)", name, FOLDER_MAX_DEPTH);
                 continue;
             }
-            int fd = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (fd < 0) {
+            OsDir *sub = os_dir_open_at(dir, entry);
+            if (!sub) {
                 diag_error(d, at, "cannot read the folder '%s': %s", name, strerror(errno));
                 continue;
             }
-            rc = walk(p, fd, name, depth + 1, d);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = add_file(p, name, (unsigned long long)st.st_size, d);
+            rc = walk(p, sub, name, depth + 1, d);
+        } else if (st.kind == OS_FILE_REGULAR) {
+            rc = add_file(p, name, st.size, d);
         } else {
             diag_error(d, at, "'%s' is a %s, not a regular file (a package may only contain "
                        "files; replace links by copies)", name,
-                       S_ISLNK(st.st_mode) ? "symbolic link" : "special file");
+                       st.kind == OS_FILE_LINK ? "symbolic link" : "special file");
         }
     }
-    closedir(dir);
+    os_dir_close(dir);
     return rc;
 }
 
 static int open_folder(ScormPackage *p, Diag *d)
 {
     size_t errors = d->errors;
-    int fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    OsDir *dir = os_dir_open(p->dir);
+    if (!dir)
         return diag_error(d, srcloc(p->label, 0, 0), "cannot open the package: %s",
                           strerror(errno));
-    if (walk(p, fd, "", 0, d) != 0 || d->errors > errors)
+    if (walk(p, dir, "", 0, d) != 0 || d->errors > errors)
         return -1;
     if (p->nfiles)
         qsort(p->files, p->nfiles, sizeof(*p->files), cmp_info);
@@ -157,13 +153,13 @@ static int read_folder_file(ScormPackage *p, const PackageFileInfo *fi, unsigned
     SrcLoc at = srcloc(p->label, 0, 0);
     Buf path = BUF_INIT;
     buf_printf(&path, "%s/%s", p->dir, fi->name);
-    int fd = path.failed ? -1 : open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = path.failed ? -1 : os_open(path.data, OS_O_RDONLY | OS_O_NOFOLLOW, 0);
     buf_release(&path);
     if (fd < 0)
         return diag_error(d, at, "cannot read '%s': %s", fi->name, strerror(errno));
-    struct stat st;
+    OsStat st;
     int rc = 0;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (os_fstat(fd, &st) != 0 || st.kind != OS_FILE_REGULAR) {
         rc = diag_error(d, at, "cannot read '%s': not a regular file any more", fi->name);
         goto out;
     }
@@ -288,10 +284,6 @@ static void explain_no_manifest(const ScormPackage *p, Diag *d)
     if (wrongcase) {
         diag_error(d, at, "the manifest is named '%s'; it must be exactly '" MANIFEST_NAME
                    "' in lower case (rename it)", wrongcase);
-    } else if (scorm_find(p, "cmi5.xml")) {
-        diag_error(d, at, "this %s is a cmi5 course (cmi5.xml at its root), not a SCORM "
-                   "package (import it into the LMS as cmi5, or export the course again as "
-                   "SCORM 1.2 or 2004)", box);
     } else if (aicc_files(p, &aicc)) {
         diag_error(d, at, "this %s is an AICC course (%s), not a SCORM package (import it "
                    "into the LMS as AICC, or export the course again as SCORM 1.2 or 2004)",
@@ -350,6 +342,72 @@ static void list_items(ScormPackage *p, const ManifestItem *items, size_t n, int
     }
 }
 
+/* ---- a cmi5 course, in a manifest's shape --------------------------------- */
+
+/* One organization "cmi5" with an item per AU (identifier = the AU id,
+ * title = its title), each pointing to a resource "au-<n>" whose href is the
+ * AU's url: list_items, manifest_resolve and the player then treat AUs as
+ * they treat SCOs. */
+static Manifest *manifest_from_cmi5(const Cmi5Course *c)
+{
+    Manifest *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    Arena *a = &m->arena;
+    m->edition = MANIFEST_EDITION_CMI5;
+    m->ns = arena_strdup(a, CMI5_NAMESPACE);
+    m->root_name = arena_strdup(a, "courseStructure");
+    m->identifier = arena_strdup(a, c->id);
+    m->default_org = arena_strdup(a, "cmi5");
+    m->orgs = arena_alloc(a, sizeof(*m->orgs));
+    m->resources = arena_alloc(a, (c->naus ? c->naus : 1) * sizeof(*m->resources));
+    ManifestItem *items = arena_alloc(a, (c->naus ? c->naus : 1) * sizeof(*items));
+    if (!m->ns || !m->root_name || !m->identifier || !m->default_org || !m->orgs ||
+        !m->resources || !items) {
+        manifest_free(m);
+        return NULL;
+    }
+    m->norgs = 1;
+    m->orgs[0] = (ManifestOrganization){ m->default_org, c->title, items, c->naus, c->line };
+    for (size_t i = 0; i < c->naus; i++) {
+        const Cmi5Au *au = &c->aus[i];
+        const char *res = arena_printf(a, "au-%zu", i + 1);
+        if (!res) {
+            manifest_free(m);
+            return NULL;
+        }
+        items[i].identifier = au->id;
+        items[i].identifierref = res;
+        items[i].title = au->title;
+        items[i].isvisible = 1;
+        items[i].line = au->line;
+        m->resources[i].identifier = res;
+        m->resources[i].type = "webcontent";
+        m->resources[i].href = au->url;
+        m->resources[i].scorm_type = "sco";
+        m->resources[i].line = au->line;
+    }
+    m->nresources = c->naus;
+    return m;
+}
+
+static int open_cmi5(ScormPackage *p, Diag *d)
+{
+    const char *label = arena_printf(&p->arena, "%s: " CMI5_FILE, p->label);
+    if (!label)
+        return diag_error(d, srcloc(p->label, 0, 0), "out of memory");
+    p->manifest_label = label;
+    if (scorm_read(p, CMI5_FILE, MANIFEST_MAX_BYTES, &p->xml, d) != 0)
+        return -1;
+    p->cmi5 = cmi5_read(p->xml.data, p->xml.len, label, d);
+    if (!p->cmi5)
+        return -1;
+    p->man = manifest_from_cmi5(p->cmi5);
+    if (!p->man)
+        return diag_error(d, srcloc(p->label, 0, 0), "out of memory");
+    return 0;
+}
+
 /* ---- opening ------------------------------------------------------------- */
 
 static ScormPackage *open_common(ScormPackage *p, Diag *d)
@@ -361,14 +419,19 @@ static ScormPackage *open_common(ScormPackage *p, Diag *d)
     }
     p->manifest_label = ml;
     if (!scorm_find(p, MANIFEST_NAME)) {
-        explain_no_manifest(p, d);
-        goto fail;
+        if (!scorm_find(p, CMI5_FILE)) {
+            explain_no_manifest(p, d);
+            goto fail;
+        }
+        if (open_cmi5(p, d) != 0)
+            goto fail;
+    } else {
+        if (scorm_read(p, MANIFEST_NAME, MANIFEST_MAX_BYTES, &p->xml, d) != 0)
+            goto fail;
+        p->man = manifest_read(p->xml.data, p->xml.len, ml, d);
+        if (!p->man)
+            goto fail;
     }
-    if (scorm_read(p, MANIFEST_NAME, MANIFEST_MAX_BYTES, &p->xml, d) != 0)
-        goto fail;
-    p->man = manifest_read(p->xml.data, p->xml.len, ml, d);
-    if (!p->man)
-        goto fail;
     p->org = manifest_default_org(p->man);
     if (p->org)
         list_items(p, p->org->items, p->org->nitems, 0);
@@ -398,8 +461,8 @@ ScormPackage *scorm_open(const char *path, Diag *d)
     ScormPackage *p = new_package(path, d);
     if (!p)
         return NULL;
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    OsStat st;
+    if (os_stat(path, &st) == 0 && st.kind == OS_FILE_DIR) {
         p->dir = p->label;
         if (open_folder(p, d) != 0) {
             scorm_close(p);
@@ -433,6 +496,7 @@ void scorm_close(ScormPackage *p)
     if (!p)
         return;
     manifest_free(p->man);
+    cmi5_free(p->cmi5);
     package_close(p->zip);
     buf_release(&p->xml);
     free(p->files);
@@ -467,6 +531,11 @@ const char *scorm_manifest_xml(const ScormPackage *p, size_t *len)
 {
     *len = p->xml.len;
     return p->xml.data;
+}
+
+const Cmi5Course *scorm_cmi5(const ScormPackage *p)
+{
+    return p->cmi5;
 }
 
 const ManifestOrganization *scorm_organization(const ScormPackage *p)

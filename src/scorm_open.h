@@ -33,12 +33,17 @@ typedef struct ScormItem {
 typedef struct ScormPackage ScormPackage;
 
 /* Opens path: a zip, or a folder holding an unzipped package. Reads the
- * files' index, then imsmanifest.xml at the root. Returns NULL with the
- * reason in d when the container cannot be read (hostile or damaged zip,
- * unsafe folder), when there is no manifest at the root (a manifest one
- * folder down, a wrongly-cased name, a cmi5 or AICC course are each named),
- * or when the manifest is not a well-formed <manifest>. Everything else
- * (SCORM rules) is validate.h's job. */
+ * files' index, then imsmanifest.xml at the root, or, without one,
+ * cmi5.xml: a cmi5 course package (cmi5.h), which gets the shape of a
+ * manifest (edition MANIFEST_EDITION_CMI5, identifier = the course id, one
+ * organization "cmi5" whose items are the AUs in order, each launching its
+ * url from a resource of its own), so that everything reading packages
+ * reads it too. Returns NULL with the reason in d when the container cannot
+ * be read (hostile or damaged zip, unsafe folder), when there is neither at
+ * the root (a manifest one folder down, a wrongly-cased name, an AICC
+ * course are each named), when the manifest is not a well-formed
+ * <manifest>, or when cmi5.xml has any problem (cmi5_read's). Everything
+ * else (SCORM rules, the AUs' files) is validate.h's job. */
 ScormPackage *scorm_open(const char *path, Diag *d);
 
 /* The same for a zip in memory (borrowed until scorm_close); label names it. */
@@ -67,6 +72,10 @@ const PackageFileInfo *scorm_find(const ScormPackage *p, const char *name);
  * the entry-size limit. Returns 0, or -1 with a message in d (absent,
  * larger than max_bytes, damaged). */
 int scorm_read(ScormPackage *p, const char *name, size_t max_bytes, Buf *out, Diag *d);
+
+/* The course structure of a cmi5 package (borrowed), NULL for SCORM. */
+typedef struct Cmi5Course Cmi5Course;
+const Cmi5Course *scorm_cmi5(const ScormPackage *p);
 
 /* The default organization (or the first) and its entries; NULL/0 when the
  * manifest has none. */

@@ -7,13 +7,12 @@
 
 #include "source_lint.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
+#include "os.h"
 #include "buf.h"
 #include "source_md.h"
 #include "source_util.h"
@@ -66,17 +65,17 @@ static int cmp_str(const void *a, const void *b)
 /* The .md file names of dir, sorted; NULL-terminated array, free() each and it. */
 static char **list_md(const char *dir, int *err)
 {
-    DIR *dp = opendir(dir);
+    OsDir *dp = os_dir_open(dir);
     if (!dp) {
         *err = errno;
         return NULL;
     }
     size_t n = 0, cap = 16;
     char **names = malloc(cap * sizeof(*names));
-    struct dirent *de;
-    while (names && (de = readdir(dp))) {
-        size_t len = strlen(de->d_name);
-        if (len < 3 || strcasecmp(de->d_name + len - 3, ".md") != 0)
+    const char *entry;
+    while (names && (entry = os_dir_next(dp, NULL))) {
+        size_t len = strlen(entry);
+        if (len < 3 || strcasecmp(entry + len - 3, ".md") != 0)
             continue;
         if (n + 1 >= cap) {
             cap += cap / 2;
@@ -90,11 +89,11 @@ static char **list_md(const char *dir, int *err)
             }
             names = nn;
         }
-        if (!(names[n] = strdup(de->d_name)))
+        if (!(names[n] = strdup(entry)))
             break;
         n++;
     }
-    closedir(dp);
+    os_dir_close(dp);
     if (!names) {
         *err = ENOMEM;
         return NULL;
@@ -189,6 +188,10 @@ static void compare_question(Diag *d, const Item *ref, const Item *x)
     if (a->weight != b->weight)
         diag_error(d, b->at, "question '%s' has weight=%d here but weight=%d in %s (use the "
                    "same weight in every language)", b->id, b->weight, a->weight, rf);
+    if (a->keep_order != b->keep_order)
+        diag_error(d, b->at, "question '%s' has shuffle=%s here but shuffle=%s in %s (use the "
+                   "same setting in every language)", b->id, b->keep_order ? "no" : "yes",
+                   a->keep_order ? "no" : "yes", rf);
     if (a->nchoices != b->nchoices) {
         diag_error(d, b->at, "question '%s' has %d choices here but %d in %s (every language "
                    "needs the same choices in the same order)", b->id, b->nchoices,
@@ -196,12 +199,17 @@ static void compare_question(Diag *d, const Item *ref, const Item *x)
         return;
     }
     const Choice *ca = a->choices, *cb = b->choices;
-    for (; ca && cb; ca = ca->next, cb = cb->next)
+    for (; ca && cb; ca = ca->next, cb = cb->next) {
         if (ca->correct != cb->correct)
             diag_error(d, cb->at, "choice %s of question '%s' is marked %s here but %s in %s "
                        "(the right answers must be the same in every language)", cb->id,
                        b->id, cb->correct ? "right [x]" : "wrong [ ]",
                        ca->correct ? "right [x]" : "wrong [ ]", rf);
+        if (ca->fixed != cb->fixed)
+            diag_error(d, cb->at, "choice %s of question '%s' is %s here but %s in %s (list "
+                       "the same letters in fixed= in every language)", cb->id, b->id,
+                       cb->fixed ? "fixed" : "not fixed", ca->fixed ? "fixed" : "not fixed", rf);
+    }
 }
 
 static int count_steps(const Scenario *s)
@@ -221,6 +229,10 @@ static void compare_scenario(Diag *d, const Item *ref, const Item *x)
         diag_error(d, b->at, "scenario '%s' is scored=%s weight=%d here but scored=%s "
                    "weight=%d in %s (use the same settings in every language)", b->id,
                    b->scored ? "yes" : "no", b->weight, a->scored ? "yes" : "no", a->weight, rf);
+    if (a->keep_order != b->keep_order)
+        diag_error(d, b->at, "scenario '%s' has shuffle=%s here but shuffle=%s in %s (use the "
+                   "same setting in every language)", b->id, b->keep_order ? "no" : "yes",
+                   a->keep_order ? "no" : "yes", rf);
     if (count_steps(a) != count_steps(b)) {
         diag_error(d, b->at, "scenario '%s' has %d steps here but %d in %s (every language "
                    "needs the same steps, in the same order)", b->id, count_steps(b),
@@ -409,8 +421,8 @@ static void read_pages(Course *c, Diag *d, const char *dir, int meta_ok)
                            source_util_lang_name(lang), lang);
             continue;
         }
-        struct stat st;
-        if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode)) {
+        OsStat st;
+        if (os_lstat(file, &st) == 0 && st.kind == OS_FILE_LINK) {
             diag_error(d, srcloc(file, 0, 0), "page is a symbolic link (copy the file itself "
                        "into the module folder)");
             continue;

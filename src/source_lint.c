@@ -1,5 +1,7 @@
 /* source_lint: the assessment lint. A test-wise learner picks the longest
  * option, the usual position, "false", or the most detailed scenario choice.
+ * (Choices are shown shuffled at each attempt, shuffle.h: the position habit
+ * only counts questions whose right answer keeps its place.)
  * For each habit we count the items where it would win and ask how likely
  * that many would be if the author had placed answers at random: each item i
  * wins by chance with probability p[i] (1/k for one right answer of k), so the
@@ -134,7 +136,7 @@ static void lint_question(Lint *l, const Question *q)
     if (n < 2 || n > MAX_POSITIONS)
         return;
     long len[MAX_POSITIONS];
-    int correct = 0, right = -1, i = 0;
+    int correct = 0, right = -1, right_stays = q->keep_order, i = 0;
     for (const Choice *ch = q->choices; ch && i < n; ch = ch->next, i++) {
         len[i] = text_length(ch->text);
         if (len[i] < 0) {
@@ -144,6 +146,7 @@ static void lint_question(Lint *l, const Question *q)
         if (ch->correct) {
             correct++;
             right = i;
+            right_stays |= ch->fixed;
         }
     }
     if (i != n || correct == 0 || correct == n)
@@ -155,7 +158,10 @@ static void lint_question(Lint *l, const Question *q)
         if (i == longest)
             longest_right = ch->correct;
     tally_add(&l->longest, (double)correct / n, longest_right, q->at);
-    if (q->type != QUESTION_SINGLE)
+    /* Shuffled choices show the right answer anywhere: only a question whose
+     * right answer keeps its place (shuffle=no, or fixed) can teach a
+     * position. */
+    if (q->type != QUESTION_SINGLE || !right_stays)
         return;
     /* Each position test counts only the questions that have that position. */
     for (int pos = 0; pos < n; pos++)

@@ -15,13 +15,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <md4c.h>
 
+#include "os.h"
 #include "buf.h"
 #include "image.h"
 #include "source_util.h"
@@ -430,20 +431,20 @@ static void make_image(Run *r, Block *b)
     } else {
         Buf path = BUF_INIT;
         buf_printf(&path, "%s/%s", p->m->dir, src);
-        struct stat st;
+        OsStat st;
         if (path.failed) {
             oom(p);
-        } else if (lstat(path.data, &st) == 0 && S_ISLNK(st.st_mode)) {
+        } else if (os_lstat(path.data, &st) == 0 && st.kind == OS_FILE_LINK) {
             diag_error(p->d, at, "image '%s' is a symbolic link (copy the file itself into "
                        "the module folder)", src);
-        } else if (stat(path.data, &st) != 0 || !S_ISREG(st.st_mode)) {
+        } else if (os_stat(path.data, &st) != 0 || st.kind != OS_FILE_REGULAR) {
             diag_error(p->d, at, "image file '%s' not found (check the name and case, or add "
                        "the file to the module folder)", src);
         } else {
-            if ((unsigned long long)st.st_size > IMAGE_WARN_BYTES)
+            if (st.size > IMAGE_WARN_BYTES)
                 diag_warning(p->d, at, "image '%s' is %.1f MB (reduce it below 2 MB: it is "
                              "loaded on slow ward PCs)", src,
-                             (double)st.st_size / (1024.0 * 1024.0));
+                             (double)st.size / (1024.0 * 1024.0));
             /* the checks the build needs (format, header, pixel size, SVG
              * rendering), so that check reports them too; the build then
              * reuses what they found */
@@ -1196,6 +1197,89 @@ static int choice_mark(const Text *t, Line l)
     return m == ' ' ? 0 : -1;
 }
 
+/* shuffle=yes|no: 1 to keep the written order (no), 0 to shuffle (yes, the
+ * default). */
+static int get_keep_order(Fence *f, Setting *s)
+{
+    if (!s || strcmp(s->value, "yes") == 0)
+        return 0;
+    if (strcmp(s->value, "no") == 0)
+        return 1;
+    diag_error(f->r->p->d, set_loc(f, s->value_off), "invalid shuffle '%s' (write shuffle=no "
+               "to always show the choices in the order written, or leave it out: they are "
+               "shuffled for each attempt)", s->value);
+    f->bad = 1;
+    return 0;
+}
+
+/* fixed=d or fixed=c,d: the choices, by letter as written, that keep their
+ * place when the others are shuffled ("Toutes les réponses ci-dessus"). */
+static void get_fixed(Fence *f, Setting *s, Question *q, const char *qname, int keep_order)
+{
+    PageCtx *p = f->r->p;
+    if (q->type == QUESTION_TRUEFALSE) {
+        diag_error(p->d, set_loc(f, s->name_off), "true/false %s always shows true then "
+                   "false: its choices are never shuffled (remove fixed=)", qname);
+        f->bad = 1;
+        return;
+    }
+    if (keep_order) {
+        diag_error(p->d, set_loc(f, s->name_off), "fixed= with shuffle=no: every choice of "
+                   "%s already keeps its place (remove one of the two)", qname);
+        f->bad = 1;
+        return;
+    }
+    if (!*s->value) {
+        diag_error(p->d, set_loc(f, s->value_off), "empty fixed= (list the letters of the "
+                   "choices that keep their place, a for the first choice written: fixed=d)");
+        f->bad = 1;
+        return;
+    }
+    uint64_t set = 0;
+    int nfixed = 0, bad = 0;
+    for (const char *v = s->value; *v;) {
+        size_t len = strcspn(v, ",");
+        size_t off = s->value_off == (size_t)-1 ? s->value_off
+                                                  : s->value_off + (size_t)(v - s->value);
+        int k = len == 1 && *v >= 'a' && *v <= 'z' ? *v - 'a' : -1;
+        if (k < 0) {
+            diag_error(p->d, set_loc(f, off), "invalid choice '%.*s' in fixed= (write the "
+                       "letters of the choices, a for the first one written, separated by "
+                       "commas: fixed=d or fixed=c,d)", (int)len, v);
+            bad = 1;
+        } else if (k >= q->nchoices) {
+            diag_error(p->d, set_loc(f, off), "fixed=%c, but %s has %d choices (a to %c): "
+                       "name one of its choices", *v, qname, q->nchoices,
+                       'a' + (q->nchoices > 0 ? q->nchoices - 1 : 0));
+            bad = 1;
+        } else if ((set >> k) & 1) {
+            diag_error(p->d, set_loc(f, off), "choice %c is listed twice in fixed= (keep one)",
+                       *v);
+            bad = 1;
+        } else {
+            set |= (uint64_t)1 << k;
+            nfixed++;
+        }
+        v += len;
+        if (*v == ',')
+            v++;
+    }
+    if (bad) {
+        f->bad = 1;
+        return;
+    }
+    if (q->nchoices - nfixed < 2) {
+        diag_error(p->d, set_loc(f, s->value_off), "fixed=%s leaves %s nothing to shuffle "
+                   "(%d of its %d choices keep their place; write shuffle=no instead)",
+                   s->value, qname, nfixed, q->nchoices);
+        f->bad = 1;
+        return;
+    }
+    int k = 0;
+    for (Choice *c = q->choices; c; c = c->next, k++)
+        c->fixed = (int)((set >> k) & 1);
+}
+
 static Block *fence_question(Fence *f, Audience aud)
 {
     Run *r = f->r;
@@ -1234,7 +1318,15 @@ static Block *fence_question(Fence *f, Audience aud)
         type = NULL;
     }
     get_int(f, "weight", 1, 1, 100, &q->weight);
-    check_unused(f, "id, type, weight, roles, settings");
+    Setting *shuffle = get_setting(f, "shuffle");
+    Setting *fixed = get_setting(f, "fixed");
+    q->keep_order = get_keep_order(f, shuffle);
+    if (shuffle && type && q->type == QUESTION_TRUEFALSE) {
+        diag_error(p->d, set_loc(f, shuffle->name_off), "true/false %s always shows true then "
+                   "false: its choices are never shuffled (remove shuffle=)", qname);
+        f->bad = 1;
+    }
+    check_unused(f, "id, type, weight, shuffle, fixed, roles, settings");
 
     size_t n = 0;
     Line *lines = split_lines(t, &n);
@@ -1362,6 +1454,8 @@ static Block *fence_question(Fence *f, Audience aud)
     if (q->nchoices > 0 && !q->explanation)
         diag_warning(p->d, f->at, "%s has no explanation (add a paragraph after "
                      "the choices saying what to remember)", qname);
+    if (fixed && type && q->nchoices > 0)
+        get_fixed(f, fixed, q, qname, q->keep_order);
     Block *b = course_new_block(p->c, BLOCK_QUESTION, f->at);
     if (!b) {
         oom(p);
@@ -1525,7 +1619,8 @@ static Block *fence_scenario(Fence *f, Audience aud)
     get_int(f, "weight", 1, 1, 100, &sc->weight);
     Setting *title = get_setting(f, "title");
     sc->title = title && *title->value ? title->value : NULL;
-    check_unused(f, "id, scored, weight, title, roles, settings");
+    sc->keep_order = get_keep_order(f, get_setting(f, "shuffle"));
+    check_unused(f, "id, scored, weight, title, shuffle, roles, settings");
 
     size_t n = 0;
     Line *lines = split_lines(t, &n);

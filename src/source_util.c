@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#include "os.h"
 
 int source_util_file_init(SrcFile *f, const char *name, const char *data, size_t size)
 {
@@ -162,27 +163,27 @@ int source_util_check_utf8(SrcFile *f, Diag *d)
 
 char *source_util_read_file(const char *path, size_t max, size_t *size)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = os_fopen(path, "rb");
     if (!fp)
         return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0) {
+    OsStat st;
+    if (os_fstat(fileno(fp), &st) != 0) {
         int e = errno;
         fclose(fp);
         errno = e;
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (st.kind != OS_FILE_REGULAR) {
         fclose(fp);
         errno = EISDIR;
         return NULL;
     }
-    if ((unsigned long long)st.st_size > max) {
+    if (st.size > max) {
         fclose(fp);
         errno = EFBIG;
         return NULL;
     }
-    size_t n = (size_t)st.st_size;
+    size_t n = (size_t)st.size;
     char *data = malloc(n + 1);
     if (!data) {
         fclose(fp);

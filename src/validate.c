@@ -12,11 +12,13 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "cmi5.h"
 #include "manifest.h"
 #include "package.h"
 #include "scorm_open.h"
@@ -627,16 +629,56 @@ int validate_data(ScormPackage *p, Diag *d)
         size_t cap = f->size ? (size_t)f->size : 1;
         if (scorm_read(p, f->name, cap, &b, d) != 0)
             continue;   /* the message says why */
-        if (b.len != f->size)
+        if (b.len != f->size && strcmp(scorm_container(p), "zip") == 0)
             diag_error(d, srcloc(label, 0, 0), "'%s' has %zu bytes but its header says "
                        "%llu (the zip is damaged; rebuild it)", f->name, b.len, f->size);
+        else if (b.len != f->size)
+            diag_error(d, srcloc(label, 0, 0), "'%s' changed while the folder was being "
+                       "checked (%llu bytes, then %zu; check it again once nothing writes "
+                       "to it)", f->name, f->size, b.len);
     }
     buf_release(&b);
     return d->errors > errors ? -1 : 0;
 }
 
+/* A cmi5 course: cmi5_read checked the structure when the package was
+ * opened; what is left is that each AU's launch page is there (14.1: an
+ * entry point in the zip is named by a relative URL, one outside it by a
+ * fully qualified URL). A cmi5 package lists no files, so none is unlisted. */
+static int check_cmi5(ScormPackage *p, Diag *d)
+{
+    size_t errors = d->errors;
+    const Cmi5Course *c = scorm_cmi5(p);
+    Manifest *m = scorm_manifest(p);
+    const char *label = scorm_manifest_label(p), *box = scorm_container(p);
+    for (size_t i = 0; i < c->naus && i < m->nresources; i++) {
+        const Cmi5Au *au = &c->aus[i];
+        const char *path = NULL;
+        SrcLoc at = srcloc(label, au->line, 0);
+        switch (manifest_resolve(m, &m->resources[i], au->url, &path)) {
+        case MANIFEST_PATH_OK:
+            if (!scorm_find(p, path))
+                diag_error(d, at, "AU '%s' launches '%s', which is not in the %s (add the "
+                           "file or fix the <url>)", au->id, path, box);
+            break;
+        case MANIFEST_PATH_EXTERNAL:
+            diag_warning(d, at, "AU '%s' launches '%s' on the web, not in the package (it "
+                         "works only online)", au->id, au->url);
+            break;
+        default:
+            diag_error(d, at, "AU '%s': the url '%s' does not name a file of the package (use "
+                       "a path relative to the package root, with '/', that stays inside it)",
+                       au->id, au->url);
+            break;
+        }
+    }
+    return d->errors > errors ? -1 : 0;
+}
+
 int validate_rules(ScormPackage *p, const char *schemas_dir, Diag *d)
 {
+    if (scorm_cmi5(p))
+        return check_cmi5(p, d);
     size_t errors = d->errors;
     Manifest *m = scorm_manifest(p);
     size_t len = 0;
@@ -671,5 +713,13 @@ static int validate_opened(ScormPackage *p, const char *schemas_dir, Diag *d)
 
 int validate_package(const char *path, const char *schemas_dir, Diag *d)
 {
-    return validate_opened(scorm_open(path, d), schemas_dir, d);
+    return validate_package_kind(path, schemas_dir, NULL, d);
+}
+
+int validate_package_kind(const char *path, const char *schemas_dir, int *cmi5, Diag *d)
+{
+    ScormPackage *p = scorm_open(path, d);
+    if (cmi5)
+        *cmi5 = p && scorm_cmi5(p);
+    return validate_opened(p, schemas_dir, d);
 }

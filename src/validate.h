@@ -1,5 +1,6 @@
 /* validate: checks any SCORM package (ours or a third party's; a zip, or the
- * folder it unzips to) the way an LMS administrator needs, on the package
+ * folder it unzips to), or a cmi5 course package (its cmi5.xml and the AUs'
+ * launch pages), the way an LMS administrator needs, on the package
  * reader the player shares (scorm_open.h): manifest at the root,
  * well-formed, schema-valid (when schemas are given), edition and
  * schemaversion, references resolving, every referenced file present,
@@ -21,6 +22,10 @@ typedef struct ScormPackage ScormPackage;
  * "<zip>: imsmanifest.xml:<line>" where possible. Returns 0 when there is no
  * error (warnings allowed), -1 otherwise. */
 int validate_package(const char *path, const char *schemas_dir, Diag *d);
+
+/* The same, saying in *cmi5 (may be NULL) whether the package was a cmi5
+ * course (1), checked by cmi5's rules, or SCORM (0). */
+int validate_package_kind(const char *path, const char *schemas_dir, int *cmi5, Diag *d);
 
 /* The two halves of validate_package, for a package scorm_open() read (the
  * player's open path runs them too, so it agrees with validate):

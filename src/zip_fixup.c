@@ -6,11 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "le.h"
+#include "os.h"
 
 #define DOS_EPOCH 315532800LL   /* 1980-01-01 00:00:00 UTC: no DOS date before it */
 #define EOCD_SIZE 22
@@ -52,7 +52,7 @@ static int io_read(const ZipIO *io, unsigned long long off, void *dst, size_t n)
     }
     unsigned char *p = dst;
     while (n) {
-        ssize_t r = pread(io->fd, p, n, (off_t)off);
+        ssize_t r = (ssize_t)os_pread(io->fd, p, n, off);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
@@ -71,7 +71,7 @@ static int io_write(const ZipIO *io, unsigned long long off, const void *src, si
 {
     const unsigned char *p = src;
     while (n) {
-        ssize_t w = pwrite(io->fd, p, n, (off_t)off);
+        ssize_t w = (ssize_t)os_pwrite(io->fd, p, n, off);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -191,10 +191,10 @@ out:
 
 int zip_fixup_fd(int fd, long long mtime, ZipDropped dropped, const char **why)
 {
-    struct stat st;
+    OsStat st;
     *why = NULL;
-    if (fstat(fd, &st) != 0)
+    if (os_fstat(fd, &st) != 0)
         return -1;
-    ZipIO io = { fd, (unsigned long long)st.st_size };
+    ZipIO io = { fd, (unsigned long long)st.size };
     return fixup(&io, mtime, dropped, why);
 }

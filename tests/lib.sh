@@ -12,7 +12,9 @@
 #                           installs every tool the tests use)
 #   finish                  prints "N passed, N failed, N skipped" (the line
 #                           tests/run reads) and exits: 1 if anything failed
-#                           or nothing at all was checked, else 0
+#                           or nothing at all was checked, else 0; a script
+#                           that must tidy up first (stop a server) defines
+#                           before_finish, which finish calls
 #
 # The rule: a check whose subject did not run (a crash, a missing file, a
 # missing tool) is a failure or a counted skip, never silence.
@@ -45,6 +47,7 @@ need() {
 }
 
 finish() {
+    if declare -F before_finish >/dev/null; then before_finish; fi
     if [ $((passed + failed + skipped)) -eq 0 ]; then
         not_ok "the script checked nothing"
     fi

@@ -74,10 +74,71 @@
 
     var B32 = '0123456789abcdefghijklmnopqrstuv';
 
+    /* ---- choice order (docs/package-format.md "Choice order"; src/shuffle.c
+     * is the same algorithm, 32-bit unsigned arithmetic throughout) ---------- */
+
+    /* A seed in base 32 (at most 7 digits); parseSeed returns 0 (as written)
+     * for anything that is not one. */
+    function formatSeed(seed) {
+        return (seed >>> 0).toString(32);
+    }
+
+    function parseSeed(s) {
+        if (!/^[0-9a-v]{1,7}$/.test(String(s)))
+            return 0;
+        var v = parseInt(s, 32);
+        return v <= 0xFFFFFFFF ? v : 0;
+    }
+
+    /* FNV-1a over the UTF-8 bytes of s */
+    function fnv1a(h, s) {
+        var bytes = unescape(encodeURIComponent(s));
+        for (var i = 0; i < bytes.length; i++)
+            h = Math.imul(h ^ bytes.charCodeAt(i), 16777619) >>> 0;
+        return h;
+    }
+
+    /* mulberry32 */
+    function draw(st) {
+        st.v = (st.v + 0x6D2B79F5) >>> 0;
+        var t = st.v;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return (t ^ (t >>> 14)) >>> 0;
+    }
+
+    /* The order n choices are shown in: result[i] is the written index of the
+     * i-th shown. key names the item (a question's id; a scenario's id, '/',
+     * a step's id); fixed[i] true keeps choice i in its place; seed 0 keeps
+     * the written order. A Fisher-Yates shuffle of the others. */
+    function choiceOrder(seed, key, n, fixed) {
+        var order = [], movable = [];
+        for (var i = 0; i < n; i++) {
+            order.push(i);
+            if (!(fixed && fixed[i]))
+                movable.push(i);
+        }
+        if (!seed || movable.length < 2)
+            return order;
+        var st = { v: ((seed >>> 0) ^ fnv1a(2166136261, String(key))) >>> 0 };
+        for (var k = movable.length - 1; k > 0; k--) {
+            var j = draw(st) % (k + 1);
+            var t = movable[k];
+            movable[k] = movable[j];
+            movable[j] = t;
+        }
+        var m = 0;
+        for (i = 0; i < n; i++)
+            if (!(fixed && fixed[i]))
+                order[i] = movable[m++];
+        return order;
+    }
+
     /* suspend_data, docs/package-format.md:
-     *   v1|c=<role>.<setting>|s=<seen>|q=<qi>:<ids>;...|n=<si>:<codes>;...
+     *   v1|c=<role>.<setting>|s=<seen>|q=<qi>:<ids>;...|n=<si>:<codes>;...|o=<seed>
      * state: { role, setting (index or -1), seen: [bool per section],
-     *          q: {qi: 'ac'}, n: {si: 'abd'} } */
+     *          q: {qi: 'ac'}, n: {si: 'abd'}, o: seed of the choice order
+     *          (0 or absent: as written, and no o= segment) } */
     function encodeSuspend(state) {
         var seen = '';
         var bits = state.seen || [];
@@ -96,14 +157,15 @@
         }
         function idx(i) { return i >= 0 ? String(i) : '-'; }
         return 'v1|c=' + idx(state.role) + '.' + idx(state.setting) + '|s=' + seen +
-            '|q=' + entries(state.q) + '|n=' + entries(state.n);
+            '|q=' + entries(state.q) + '|n=' + entries(state.n) +
+            (state.o ? '|o=' + formatSeed(state.o) : '');
     }
 
     /* Returns the state, or null when s is empty or not a v1 value. */
     function decodeSuspend(s, nsections) {
         if (typeof s !== 'string' || s.indexOf('v1|') !== 0)
             return null;
-        var st = { role: -1, setting: -1, seen: [], q: {}, n: {} };
+        var st = { role: -1, setting: -1, seen: [], q: {}, n: {}, o: 0 };
         var parts = s.split('|');
         for (var i = 1; i < parts.length; i++) {
             var eq = parts[i].indexOf('=');
@@ -120,6 +182,8 @@
                     for (var k = 0; k < 5; k++)
                         st.seen[j * 5 + k] = v > 0 && (v & (1 << k)) !== 0;
                 }
+            } else if (key === 'o') {
+                st.o = parseSeed(val);
             } else if (key === 'q' || key === 'n') {
                 val.split(';').forEach(function (e) {
                     var m = /^(\d+):([a-z0-9]+)$/.exec(e);
@@ -284,7 +348,8 @@
         formatResult: formatResult, computeScore: computeScore,
         computeStatus: computeStatus, computeProgress: computeProgress, sameSet: sameSet,
         parseContext: parseContext, parseComments: parseComments, commentEntry: commentEntry,
-        commentAddition: commentAddition
+        commentAddition: commentAddition, choiceOrder: choiceOrder, formatSeed: formatSeed,
+        parseSeed: parseSeed
     };
 
     /* eslint-disable-next-line no-undef */
@@ -302,7 +367,10 @@
     var body = document.body;
     if (!body || !body.classList.contains('cp'))
         return;
-    var ED = body.getAttribute('data-cp-scorm') === '2004' ? '2004' : '12';
+    /* cmi5 pages report through the cmi5 launch adapter (cp-cmi5.js), which
+     * offers a SCORM 2004 API speaking xAPI: they use 2004's data formats. */
+    var CMI5 = body.getAttribute('data-cp-scorm') === 'cmi5';
+    var ED = body.getAttribute('data-cp-scorm') === '2004' || CMI5 ? '2004' : '12';
     var DEBUG = window.CP_DEBUG === true || /[?&]cpdebug=1\b/.test(window.location.search);
     var MASTERY = Number(body.getAttribute('data-cp-mastery') || '0');
     var ROLES = (body.getAttribute('data-cp-roles') || '').split(',').filter(Boolean);
@@ -498,7 +566,7 @@
     var banner = document.querySelector('.cp-banner');
 
     var state = { role: -1, setting: -1, seen: sections.map(function () { return false; }),
-                  q: {}, n: {} };
+                  q: {}, n: {}, o: 0 };
     var contextChosen = !contextSection;     /* no context: nothing to choose */
     var contextExternal = false;             /* given by launch data or the URL */
     var current = -1;                        /* index into sections */
@@ -678,9 +746,11 @@
 
     /* ---- questions -------------------------------------------------------------------- */
 
+    /* The selected choice ids in their written order (a, b, c...), whatever
+     * order the choices are shown in: responses do not depend on it. */
     function choiceIds(form) {
         return all('input', form).filter(function (i) { return i.checked; })
-            .map(function (i) { return i.value; });
+            .map(function (i) { return i.value; }).sort();
     }
 
     function showAnswer(form, ids) {
@@ -941,6 +1011,65 @@
         });
     }
 
+    /* ---- choice order ------------------------------------------------------------------------ */
+
+    /* A new attempt's seed: ?cpseed=<base 32> in the page's address (tests,
+     * or a trainer reproducing the order a learner saw in preview), else a
+     * random one, never 0 (0 is the order as written). */
+    function newSeed() {
+        var m = /[?&]cpseed=([0-9a-v]{1,7})(?:&|$)/.exec(window.location.search);
+        if (m)
+            return parseSeed(m[1]);
+        var v = 0;
+        try {
+            var a = new Uint32Array(1);
+            while (!v) {
+                window.crypto.getRandomValues(a);
+                v = a[0];
+            }
+        } catch (e) {
+            while (!v)
+                v = Math.floor(Math.random() * 0x100000000) >>> 0;
+        }
+        return v;
+    }
+
+    /* Moves items (siblings, in written order) into the order given. Their
+     * ids, inputs and feedback move with them: only the order changes, for
+     * the eye, the Tab key and screen readers alike. */
+    function reorder(items, order) {
+        if (items.length < 2 || items.some(function (e) { return e.parentNode !== items[0].parentNode; }))
+            return;
+        var parent = items[0].parentNode, after = items[items.length - 1].nextSibling;
+        order.forEach(function (k) { parent.insertBefore(items[k], after); });
+    }
+
+    /* Every question's choices (not true/false, not data-cp-shuffle="false";
+     * data-cp-fixed choices keep their place) and every scenario step's, in
+     * the order of this attempt's seed. */
+    function applyChoiceOrder(seed) {
+        if (!seed)
+            return;
+        questions.forEach(function (form) {
+            if (form.getAttribute('data-cp-type') === 'truefalse' ||
+                form.getAttribute('data-cp-shuffle') === 'false')
+                return;
+            var items = all('.cp-choice', form);
+            var fixed = items.map(function (c) { return c.hasAttribute('data-cp-fixed'); });
+            reorder(items, choiceOrder(seed, form.getAttribute('data-cp-question') || '',
+                                       items.length, fixed));
+        });
+        scenarios.forEach(function (sc) {
+            if (sc.getAttribute('data-cp-shuffle') === 'false')
+                return;
+            all('.cp-step', sc).forEach(function (step) {
+                var items = all('.cp-step-choice', step).map(function (b) { return b.closest('li') || b; });
+                reorder(items, choiceOrder(seed, (sc.getAttribute('data-cp-scenario') || '') + '/' +
+                                           (step.getAttribute('data-cp-step') || ''), items.length));
+            });
+        });
+    }
+
     /* ---- context ----------------------------------------------------------------------------- */
 
     function setContext(role, setting) {
@@ -1110,8 +1239,8 @@
 
     /* ---- start ------------------------------------------------------------------------------------ */
 
-    function start() {
-        lms.api = findApi();
+    function start(api) {
+        lms.api = api;
         if (lms.api) {
             lms.live = true;
             if (!lmsCall(F.init, 'Initialize')) {
@@ -1138,10 +1267,19 @@
             }
             var count = get('cmi.interactions._count');
             interactions = /^\d+$/.test(count) ? Number(count) : -1;
+            /* cmi5: passed and failed follow the LMS's masteryScore (10.2.4),
+             * which may differ from the one the page was built with */
+            var passing = CMI5 ? get('cmi.scaled_passing_score') : '';
+            if (/^(0(\.\d+)?|1(\.0*)?)$/.test(passing))
+                MASTERY = Math.round(Number(passing) * 10000) / 100;
         }
         /* 2004: suspend data and location exist only on resume (else 403) */
         var resume = ED === '12' || get(E.entry) === 'resume';
         var saved = resume ? decodeSuspend(get(E.suspend), sections.length) : null;
+        /* the choice order: the attempt's own on resume (none kept: as
+         * written, the attempt began so), a new one for a new attempt */
+        state.o = saved ? saved.o : newSeed();
+        applyChoiceOrder(state.o);
         /* context: suspend data, then launch data, then the URL, else the chooser */
         var ctx = null;
         if (saved && (saved.role >= 0 || saved.setting >= 0))
@@ -1271,11 +1409,32 @@
         persist();
     }
 
-    try {
-        start();
-    } catch (e) {
-        /* never leave the learner with a dead page: show everything */
-        warn('runtime failed', e);
-        sections.forEach(function (s) { s.hidden = false; });
+    function boot(api) {
+        try {
+            start(api);
+        } catch (e) {
+            /* never leave the learner with a dead page: show everything */
+            warn('runtime failed', e);
+            sections.forEach(function (s) { s.hidden = false; });
+        }
+    }
+
+    if (!CMI5) {
+        boot(findApi());
+    } else {
+        /* the first page alone while the LMS answers; without the adapter or
+         * the launch parameters (opened from disk), preview mode */
+        sections.forEach(function (s, i) { s.hidden = i !== 0; });
+        var adapter = window.CP_CMI5;
+        if (!adapter || typeof adapter.connect !== 'function') {
+            boot(null);
+        } else {
+            adapter.connect({ lang: body.getAttribute('data-cp-lang') || 'und',
+                              duration: formatDuration2004 })
+                .then(boot, function (e) {
+                    warn('cmi5: the LMS cannot be used, preview mode', e);
+                    boot(null);
+                });
+        }
     }
 })();

@@ -18,6 +18,9 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
+# the player picks choices by their place here: every attempt shows them as
+# written (tests/unit/test_shuffle.c tests the shuffled order)
+export WARDPLAYER_SHUFFLE_SEED=0
 BUILD=${BUILD:-build}
 DRV=$BUILD/tests/test_sync
 PLAYER=$BUILD/wardplayer
@@ -347,10 +350,10 @@ walk_script() {
     local staff=$1 file=$2
     shift 2
     cat >"$file" <<EOF
-# new profile: name, staff id, no PIN, role "physician"; create; the module opens
+# « Nouveau profil »: name (focused), staff id, no PIN, role "physician"
+# (Enter on its card), then Enter in a field creates it; the module opens
 key Tab
 key Return
-key Tab
 text Learner $staff
 key Tab
 text $staff
@@ -405,7 +408,8 @@ gui() {
 # library of every package built, waits, and the frame's text goes to
 # $T/NAME.boxes (--boxes)
 gui_library() {
-    printf 'key Tab\nkey Return\nwait 4000\nscreenshot %s\nquit\n' "$T/$2.png" >"$T/$2.txt"
+    # Enter in the profile search opens the first (most recent) profile
+    printf 'key Return\nwait 4000\nscreenshot %s\nquit\n' "$T/$2.png" >"$T/$2.txt"
     timeout 120 "$PLAYER" --headless --size 1280x800 --data "$1" --lrs-config "$GCONF" \
         --stats --boxes "$PKDIR" --script "$T/$2.txt" >"$T/gui.out" 2>&1
     echo $? >"$T/rc"

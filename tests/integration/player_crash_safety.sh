@@ -15,11 +15,17 @@
 # the learner left (the bookmark is unchanged) and quits cleanly. At the end
 # one uninterrupted session must find every question and scenario answered
 # exactly once (a resumed attempt never records an item again).
+# One session in four has a second player on the same store at once (a
+# second learner, as two sessions of one ward PC): it is killed at its own
+# random moment, and every answer it confirmed must be in the store too.
 #   CRASH_SEED=N    replay a run
 #   CRASH_RUNS=N    number of kills (default 50; 20 under SANITIZE=1)
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
+# the player picks choices by their place here: every attempt shows them as
+# written (tests/unit/test_shuffle.c tests the shuffled order)
+export WARDPLAYER_SHUFFLE_SEED=0
 BUILD=${BUILD:-build}
 PLAYER=$PWD/$BUILD/wardplayer
 CP=$PWD/$BUILD/coursepack
@@ -126,26 +132,34 @@ PKG=$(ls "$tmp"/pkg/crash-player.fr.scorm2004.zip)
 PAGES=$((1 + QPAGES + SPAGES))
 
 # ---- the sessions -------------------------------------------------------------
-# Profiles screen: the first link is the learner's profile, or "new profile"
-# when there is none yet; the last link of the new-profile form creates it.
+# Profiles screen: the search has the focus and Enter opens the first
+# profile; Tab reaches « Nouveau profil », whose name field has the focus and
+# Enter creates it.
 # Opening the one package resumes its attempt on the page left; Left keys go
 # back to the reflection. On a page, Tab then Return walks the targets in
 # order: an unanswered question's choices are selected one by one, then
 # submitted (focus goes back before the first target, and an answered
 # question has no target left); a scenario's active step is chosen twice to
 # its end; a resumed, finished question page has no target at all.
-login_lines() {     # $1: 1 when the profile exists
-    echo "key Tab"
-    echo "key Return"
-    if [ "$1" != 1 ]; then
-        echo "key Tab"
-        echo "text Crash Test"
-        echo "key shift+Tab"
+# login_as NAME [new]: with "new", « Nouveau profil » creates NAME (the name
+# field has the focus, Enter creates it); otherwise NAME typed in the profile
+# search (it has the focus) and Enter opens the first profile it matches.
+login_as() {
+    if [ "${2:-}" = new ]; then
+        echo "key Tab"              # « Nouveau profil »
+        echo "key Return"
+        echo "text $1"
+        echo "key Return"
+    else
+        echo "text $1"
         echo "key Return"
     fi
 }
-session_script() { # $1: profile exists, $2: session number
-    login_lines "$1"
+login_lines() {     # $1: 1 when the profile exists
+    if [ "$1" = 1 ]; then login_as "Crash Test"; else login_as "Crash Test" new; fi
+}
+session_script() { # $1: profile exists, $2: session number[, $3: login lines]
+    if [ -n "${3:-}" ]; then printf '%s\n' "$3"; else login_lines "$1"; fi
     for _ in $(seq 1 $PAGES); do echo "key Left"; done
     # the reflection: two saves, each with text of its own
     printf 'key Tab\ntext  s%sa\nkey Tab\nkey Return\nwait 10\n' "$2"
@@ -175,11 +189,16 @@ db_copy() {         # the store as a killed player left it, copied to $CHK
     return 0
 }
 q() { sqlite3 -bail "$CHK/learners.db" "$@" 2>&1; }
-bookmark() { q "select value from cmi_values where element = 'cmi.location'"; }
+CRASH_ATTEMPTS="select a.id from attempts a join learners l on l.id = a.learner
+                where l.name = 'Crash Test'"
+bookmark() { q "select value from cmi_values where element = 'cmi.location'
+                and attempt in ($CRASH_ATTEMPTS)"; }
 
-# Checks the store after a session: integrity, and the traced answers; sets
-# `profiles` (the number of learners) for the next session.
+# Checks the store after a session: integrity, and the traced answers (of
+# both players); sets `profiles` (1 when "Crash Test" exists) and `second`
+# (1 when "Zoé Second" does) for the next session.
 profiles=0
+second=0
 check_store() {     # $1: label
     if ! db_copy; then
         # killed before the store was created: then nothing can have been confirmed
@@ -188,7 +207,8 @@ check_store() {     # $1: label
     fi
     local out
     out=$(q '.mode tabs' 'PRAGMA integrity_check' \
-        "select 'profiles=' || count(*) from learners" \
+        "select 'profiles=' || count(*) from learners where name = 'Crash Test'" \
+        "select 'second=' || count(*) from learners where name = 'Zoé Second'" \
         'create temp table trace(kind text, attempt integer, item text, response text)' \
         ".import $TRACE trace" \
         "select 'missing: ' || t.item || ' ' || t.response from
@@ -200,6 +220,7 @@ check_store() {     # $1: label
         return
     fi
     profiles=$(sed -n 's/^profiles=//p' <<<"$out")
+    second=$(sed -n 's/^second=//p' <<<"$out")
     grep -q '^missing: ' <<<"$out" &&
         bad_runs+=("$1: confirmed answers missing from the store: $(grep '^missing: ' <<<"$out")")
 }
@@ -246,6 +267,7 @@ fi
 rm -rf "$DATA"
 
 bad_runs=()
+concurrent=0 kills2=0
 kills=0 finished=0 resumes=0 resume_bad=() sessions=0 traced_at_kill=0
 t0=$(date +%s)
 while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
@@ -261,7 +283,7 @@ while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
         rc=$?
         db_copy
         after=$(bookmark)
-        attempts=$(q 'select count(*) from attempts')
+        attempts=$(q "select count(*) from ($CRASH_ATTEMPTS)")
         resumes=$((resumes + 1))
         if [ $rc -ne 0 ] || [ "$attempts" != 1 ] || { [ -n "$before" ] && [ "$before" != "$after" ]; }; then
             resume_bad+=("session $sessions: exit $rc, attempts '$attempts', page '$before' -> '$after': $(head -3 "$tmp/out")")
@@ -271,6 +293,23 @@ while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
     fi
     session_script $exists $sessions >"$tmp/s.txt"
     lines_before=$(wc -l <"$TRACE")
+    pid2=
+    if [ $exists = 1 ] && [ $((sessions % 4)) = 2 ]; then
+        # a second player, a second learner, the same store, at the same time
+        if [ "$second" = 1 ]; then
+            session_script 1 "z$sessions" "$(login_as "Zoé Second")" >"$tmp/s2.txt"
+        else
+            session_script 1 "z$sessions" "$(login_as "Zoé Second" new)" >"$tmp/s2.txt"
+        fi
+        "$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s2.txt" \
+            >"$tmp/out2" 2>&1 &
+        pid2=$!
+        concurrent=$((concurrent + 1))
+        delay2_ms=$(( (RANDOM * 32768 + RANDOM) % (span_ms + 1) ))
+        ( sleep "$(printf '%d.%03d' $((delay2_ms / 1000)) $((delay2_ms % 1000)))"
+          kill -KILL $pid2 2>/dev/null ) &
+        killer2=$!
+    fi
     trace_bytes=$(stat -c %s "$TRACE")
     player=("$PLAYER" --headless "$PKG" --data "$DATA" --trace "$TRACE" --script "$tmp/s.txt")
     if [ $((sessions % 3)) = 0 ]; then
@@ -291,6 +330,15 @@ while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
     fi
     wait $pid 2>/dev/null   # its status (137 when killed): it may have ended first
     rc=$?
+    if [ -n "$pid2" ]; then
+        wait $pid2 2>/dev/null
+        rc2=$?
+        kill $killer2 2>/dev/null
+        wait $killer2 2>/dev/null
+        [ $rc2 -eq 137 ] && kills2=$((kills2 + 1))
+        [ $rc2 -ne 137 ] && [ $rc2 -ne 0 ] &&
+            bad_runs+=("session $sessions: the second player ended with exit $rc2: $(head -3 "$tmp/out2")")
+    fi
     if [ $rc -eq 137 ]; then
         kills=$((kills + 1))
         [ "$(wc -l <"$TRACE")" -gt "$lines_before" ] && traced_at_kill=$((traced_at_kill + 1))
@@ -302,6 +350,7 @@ while [ $kills -lt "$RUNS" ] && [ $sessions -lt $((RUNS * 3)) ]; do
 done
 elapsed=$(( $(date +%s) - t0 ))
 answers=$(grep -c '^answer' "$TRACE")
+echo "     $concurrent sessions with a second player at once ($kills2 of them killed too)"
 echo "     $kills kills in $sessions sessions ($finished ran to their end, $resumes resume checks)" \
      "in ${elapsed}s; $answers answers confirmed; $traced_at_kill killed sessions had confirmed some"
 
@@ -309,6 +358,11 @@ if [ $kills -ge "$RUNS" ]; then
     ok "$kills sessions killed with SIGKILL at random moments"
 else
     not_ok "$RUNS sessions killed (only $kills of $sessions)"
+fi
+if [ $concurrent -ge $((RUNS / 8)) ]; then
+    ok "$concurrent sessions had a second player on the store at once"
+else
+    not_ok "a second player on the store at once in at least $((RUNS / 8)) sessions (only $concurrent)"
 fi
 if [ ${#bad_runs[@]} -eq 0 ]; then
     ok "after every session the store passes integrity_check and holds every confirmed answer"
@@ -336,7 +390,9 @@ rc=$?
 check_store "the last session"
 db_copy
 counts=$(q "select item_id || '=' || count(*) from answers where item_id != 'r-note'
-            group by item_id order by item_id")
+            and attempt in ($CRASH_ATTEMPTS) group by item_id order by item_id")
+twice=$(q "select item_id from answers where item_id != 'r-note'
+           group by attempt, item_id having count(*) > 1")
 want=$(printf '%s=1\n' "${items[@]}" | sort)
 if [ $rc -eq 0 ] && [ "$counts" = "$want" ] && [ ${#bad_runs[@]} -eq 0 ]; then
     ok "in the end every question and scenario is answered exactly once"
@@ -344,6 +400,15 @@ else
     not_ok "in the end every question and scenario is answered exactly once (exit $rc)" \
         "$(diff <(echo "$want") <(echo "$counts"); cat "$tmp/out")"
 fi
-learners=$(q 'select count(*) from learners')
-[ "$learners" = 1 ] && ok "one profile, created once" || not_ok "one profile, created once ($learners)"
+if [ -z "$twice" ]; then
+    ok "no item is stored twice in any attempt, the second player's included"
+else
+    not_ok "no item is stored twice in any attempt, the second player's included" "$twice"
+fi
+learners=$(q "select group_concat(name || '=' || n) from
+              (select name, count(*) n from learners group by name order by name)")
+want_learners="Crash Test=1"
+[ "$concurrent" -gt 0 ] && want_learners="Crash Test=1,Zoé Second=1"
+[ "$learners" = "$want_learners" ] && ok "each profile created once ($learners)" ||
+    not_ok "each profile created once ($learners)"
 finish

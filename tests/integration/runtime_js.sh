@@ -8,9 +8,10 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 fail() { not_ok "$@"; }
 
-js=assets/runtime/cp-runtime.js
 need node "the runtime's JavaScript is checked and unit-tested" || finish
 
+# The runtime and the cmi5 launch adapter (cmi5 packages load it first).
+for js in assets/runtime/cp-runtime.js assets/runtime/cp-cmi5.js; do
 if node --check "$js"; then ok "node --check $js"; else fail "node --check $js"; fi
 
 # Normal use writes nothing to the console: only warn() (debug mode) may.
@@ -37,6 +38,7 @@ if node -e '
 else
     fail "$js is one strict IIFE and leaks no global"
 fi
+done
 
 out=$(node --test tests/jsunit/ 2>&1)
 p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' <<<"$out" | tail -n 1)

@@ -53,7 +53,7 @@ test('suspend data encodes in the documented format', () => {
 
 test('suspend data round-trips and rejects foreign values', () => {
     const state = { role: 11, setting: -1, seen: [], q: { 0: 'a', 12: 'abcdefghijklmnopqrstuvwxyz' },
-                    n: { 0: 'a9z', 2: '0' } };
+                    n: { 0: 'a9z', 2: '0' }, o: 0xFFFFFFFF };
     for (let i = 0; i < 37; i++)
         state.seen.push(i % 3 === 0);
     const back = rt.decodeSuspend(rt.encodeSuspend(state), 37);
@@ -62,7 +62,56 @@ test('suspend data round-trips and rejects foreign values', () => {
     assert.equal(rt.decodeSuspend('{"old":1}'), null);
     assert.equal(rt.decodeSuspend(undefined), null);
     const junk = rt.decodeSuspend('v1|c=x.y|s=!|q=0:a;bad;2:|n=zz', 3);
-    assert.deepEqual(junk, { role: -1, setting: -1, seen: [false, false, false], q: { 0: 'a' }, n: {} });
+    assert.deepEqual(junk, { role: -1, setting: -1, seen: [false, false, false], q: { 0: 'a' }, n: {}, o: 0 });
+});
+
+test('suspend data keeps the seed of the choice order as o=, base 32', () => {
+    const base = { role: -1, setting: -1, seen: [true], q: {}, n: {} };
+    assert.equal(rt.encodeSuspend({ ...base, o: 0 }), 'v1|c=-.-|s=1|q=|n=');
+    assert.equal(rt.encodeSuspend({ ...base, o: 1 }), 'v1|c=-.-|s=1|q=|n=|o=1');
+    assert.equal(rt.encodeSuspend({ ...base, o: 0xFFFFFFFF }), 'v1|c=-.-|s=1|q=|n=|o=3vvvvvv');
+    assert.equal(rt.decodeSuspend('v1|c=-.-|s=1|q=|n=|o=abc12', 1).o, parseInt('abc12', 32));
+    /* an attempt saved before orders were kept: as written */
+    assert.equal(rt.decodeSuspend('v1|c=-.-|s=1|q=|n=', 1).o, 0);
+    for (const bad of ['4000000', 'w', '', '12345678', '-1', 'A'])
+        assert.equal(rt.decodeSuspend(`v1|c=-.-|s=1|q=|n=|o=${bad}`, 1).o, 0, bad);
+});
+
+test('choice order: a permutation per seed and item, fixed choices in place, seed 0 as written', () => {
+    const isPerm = (o, n) => o.length === n && [...o].sort((a, b) => a - b).every((v, i) => v === i);
+    assert.deepEqual(rt.choiceOrder(0, 'q-a', 5), [0, 1, 2, 3, 4]);
+    let moved = 0;
+    const seen = new Set();
+    for (let seed = 1; seed <= 200; seed++) {
+        const o = rt.choiceOrder(seed, 'q-a', 5, [false, false, false, false, true]);
+        assert.ok(isPerm(o, 5), `seed ${seed}: ${o}`);
+        assert.equal(o[4], 4, `seed ${seed}: the fixed choice moved`);
+        assert.deepEqual(rt.choiceOrder(seed, 'q-a', 5, [false, false, false, false, true]), o, 'not stable');
+        if (o.join() !== '0,1,2,3,4') moved++;
+        seen.add(o.join());
+    }
+    /* 24 orders of the 4 free choices: 200 seeds reach nearly all of them */
+    assert.ok(seen.size >= 20, `only ${seen.size} orders`);
+    assert.ok(moved > 180, `only ${moved} of 200 seeds moved anything`);
+    /* another item, same seed: another order (most of the time) */
+    let differ = 0;
+    for (let seed = 1; seed <= 50; seed++)
+        if (rt.choiceOrder(seed, 'q-a', 6).join() !== rt.choiceOrder(seed, 'q-b', 6).join()) differ++;
+    assert.ok(differ > 40, `q-a and q-b share their order for ${50 - differ} of 50 seeds`);
+    /* fewer than two free choices: nothing to move */
+    assert.deepEqual(rt.choiceOrder(7, 'q', 3, [true, false, true]), [0, 1, 2]);
+    assert.deepEqual(rt.choiceOrder(7, 'q', 1), [0]);
+    assert.deepEqual(rt.choiceOrder(7, 'q', 0), []);
+});
+
+test('choice order: known values of src/shuffle.c (the same algorithm)', () => {
+    /* From build/tests/tools/cp_order on tests/fixtures/shuffle-module, seed
+     * "abc12"; tests/runtime/shuffle.test.mjs compares the two on every item. */
+    const seed = rt.parseSeed('abc12');
+    const letters = (o) => o.map((i) => 'abcdefghijklmnopqrstuvwxyz'[i]).join('');
+    assert.equal(letters(rt.choiceOrder(seed, 'q-first', 4)), 'dabc');
+    assert.equal(letters(rt.choiceOrder(seed, 'q-all-above', 4, [false, false, false, true])), 'cbad');
+    assert.equal(letters(rt.choiceOrder(seed, 'sc-handover/call', 3)), 'bca');
 });
 
 test('worst-case suspend data stays compact (1.2 limit)', () => {

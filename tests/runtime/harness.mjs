@@ -169,7 +169,9 @@ export function removeDir(dir) {
  * window) and returns a session: { page, frame, lms(), console, ... }. */
 /* personality: see lms.html (comments 'append', masteryOverride, masteryScore,
  * dropOnClose); LMS.moodle12 and LMS.moodle2004 below are the usual ones. */
-export async function launch(browser, server, pkg, { mode = 'frame', flat = null, viewport, personality = null } = {}) {
+/* seed: the choice order of a new attempt, base 32 as in suspend data's o=
+ * (the runtime's ?cpseed=); none: the runtime draws one. */
+export async function launch(browser, server, pkg, { mode = 'frame', flat = null, viewport, personality = null, seed = null } = {}) {
     const { context, page, release } = await pooledPage(browser, viewport);
     const consoleErrors = [];
     const unwatch = [];
@@ -182,7 +184,7 @@ export async function launch(browser, server, pkg, { mode = 'frame', flat = null
     };
     watch(page, 'lms');
     await page.goto(`${server.base}/lms.html?ed=${pkg.edition}`, { waitUntil: 'load', timeout: 15000 });
-    const url = server.mount(pkg.dir) + pkg.href;
+    const url = server.mount(pkg.dir) + pkg.href + (seed === null ? '' : `?cpseed=${seed}`);
     let scoPage = page;
     const popup = mode === 'window' ? page.waitForEvent('popup', { timeout: 15000 }) : null;
     await page.evaluate((o) => window.lms.launch(o), { edition: pkg.edition, url, mode, flat, personality });
@@ -682,7 +684,7 @@ export function checkSuspend(state, edition) {
         if (c.fn !== t.set || c.args[0] !== 'cmi.suspend_data') continue;
         const s = c.args[1];
         if (s.length > 4096) p.push(`cmi.suspend_data is ${s.length} characters, over SCORM 1.2's limit of 4096`);
-        else if (!/^v1\|c=(-|\d+)\.(-|\d+)\|s=[0-9a-z]*\|q=((\d+:[a-z]+)(;\d+:[a-z]+)*)?\|n=((\d+:[a-z0-9]+)(;\d+:[a-z0-9]+)*)?$/.test(s)) {
+        else if (!/^v1\|c=(-|\d+)\.(-|\d+)\|s=[0-9a-z]*\|q=((\d+:[a-z]+)(;\d+:[a-z]+)*)?\|n=((\d+:[a-z0-9]+)(;\d+:[a-z0-9]+)*)?(\|o=[1-9a-v][0-9a-v]{0,6})?$/.test(s)) {
             p.push(`cmi.suspend_data ${JSON.stringify(s.slice(0, 120))} does not follow the documented v1 format`);
         }
     }

@@ -175,6 +175,9 @@ describe('the checks on recorded calls (no browser)', () => {
         const st = (v) => ({ calls: [call('SetValue', ['cmi.suspend_data', v])] });
         assert.deepEqual(H.checkSuspend(st('v1|c=1.0|s=7|q=0:b;2:ac|n=0:ad'), '2004'), []);
         assert.deepEqual(H.checkSuspend(st('v1|c=-.-|s=1|q=|n='), '2004'), []);
+        assert.deepEqual(H.checkSuspend(st('v1|c=-.-|s=1|q=0:b|n=|o=3vvvvvv'), '2004'), []);
+        for (const bad of ['v1|c=-.-|s=1|q=|n=|o=', 'v1|c=-.-|s=1|q=|n=|o=0', 'v1|c=-.-|s=1|q=|n=|o=12345678', 'v1|c=-.-|s=1|q=|n=|o=w1'])
+            assert.deepEqual(H.checkSuspend(st(bad), '2004'), [`cmi.suspend_data ${JSON.stringify(bad)} does not follow the documented v1 format`]);
         assert.deepEqual(H.checkSuspend(st('{"page":3}'), '2004'),
             ['cmi.suspend_data "{\\"page\\":3}" does not follow the documented v1 format']);
     });

@@ -85,6 +85,17 @@ static const char bad_version[] =
     "  </resources>\n"
     "</manifest>\n";
 
+/* A cmi5 course (no manifest) of one AU, its launch page in a folder. */
+#define CMI5_HEAD "<?xml version=\"1.0\"?>\n<courseStructure " \
+    "xmlns=\"https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd\">\n" \
+    "<course id=\"urn:x:c\"><title><langstring lang=\"fr\">Asepsie</langstring></title>" \
+    "<description><langstring>D</langstring></description></course>\n"
+static const char cmi5_one[] =
+    CMI5_HEAD
+    "<au id=\"urn:x:au\" moveOn=\"Completed\"><title><langstring>Lavage</langstring></title>"
+    "<description><langstring>D</langstring></description><url>au/index.html?lang=fr</url>"
+    "</au>\n</courseStructure>\n";
+
 typedef struct FixFile {
     const char *name, *data;
 } FixFile;
@@ -107,8 +118,12 @@ static const Fixture fixtures[] = {
                      { "asepsie/commun/gants.html", PAGE("Gants") } }, 0,
       "error: imsmanifest.xml is in the folder 'asepsie/', not at the root of the zip (zip "
       "the contents of that folder, not the folder itself)", 0 },
-    { "cmi5", { { "cmi5.xml", "<courseStructure/>" }, { "au/index.html", PAGE("AU") } }, 0,
-      "error: this zip is a cmi5 course (cmi5.xml at its root), not a SCORM package", 0 },
+    { "cmi5", { { "cmi5.xml", cmi5_one }, { "au/index.html", PAGE("AU") } }, 1, NULL, 1 },
+    { "cmi5-no-page", { { "cmi5.xml", cmi5_one }, { "au/start.html", PAGE("AU") } }, 0,
+      "cmi5.xml:4: error: AU 'urn:x:au' launches 'au/index.html', which is not in the zip", 0 },
+    { "cmi5-no-namespace", { { "cmi5.xml", "<courseStructure/>" },
+                             { "au/index.html", PAGE("AU") } }, 0,
+      "cmi5.xml:1: error: <courseStructure> is in the namespace '', not cmi5's", 0 },
     { "aicc", { { "c.crs", "[Course]" }, { "c.au", "x" }, { "c.des", "x" }, { "c.cst", "x" },
                 { "c.html", PAGE("C") } }, 0,
       "error: this zip is an AICC course (c.crs, c.au, c.des, c.cst), not a SCORM package", 0 },

@@ -137,9 +137,10 @@ static void test_cmi_limits__normal_module_passes(void **state)
         assert_int_equal(d.errors, 0);
         diag_release(&d);
     }
-    /* "v1|c=1.1|s=" + 1 digit (4 sections) + "|q=0:a;1:abcd|n=0:abc" */
+    /* "v1|c=1.1|s=" + 1 digit (4 sections) + "|q=0:a;1:abcd|n=0:abc" + the
+     * longest seed of the choice order, 2^32 - 1 in base 32 */
     assert_int_equal(cmi_limits_suspend_max(c, 0),
-                     strlen("v1|c=1.1|s=f|q=0:a;1:abcd|n=0:abc"));
+                     strlen("v1|c=1.1|s=f|q=0:a;1:abcd|n=0:abc|o=3vvvvvv"));
     assert_int_equal(cmi_limits_comments_max(c, 0), strlen("[r-me] ") + 500);
     course_free(c);
 }
@@ -183,7 +184,7 @@ static void test_cmi_limits__worst_case_matches_the_format(void **state)
         for (int k = 0; k < n; k++)
             buf_putc(&want, (char)('a' + k));
     }
-    buf_puts(&want, "|n=0:abcdefg;1:abcdefghijklmnopqrstuvwxy");
+    buf_puts(&want, "|n=0:abcdefg;1:abcdefghijklmnopqrstuvwxy|o=3vvvvvv");
     assert_int_equal(cmi_limits_suspend_max(c, 0), want.len);
     buf_release(&want);
     course_free(c);
@@ -204,7 +205,7 @@ static void test_cmi_limits__too_many_answers_for_scorm12(void **state)
     size_t worst = cmi_limits_suspend_max(c, 0);
     assert_true(worst > CMI_LIMITS_SUSPEND_12);
     /* find the question where the running total passes 4096 */
-    size_t total = strlen("v1|c=-.-|s=1|q=|n="), over = 0;
+    size_t total = strlen("v1|c=-.-|s=1|q=|n=|o=3vvvvvv"), over = 0;
     for (size_t i = 0; i < 150; i++) {
         total += (i ? 1 : 0) + (i < 10 ? 1 : i < 100 ? 2 : 3) + 1 + 26;
         if (total > CMI_LIMITS_SUSPEND_12) {

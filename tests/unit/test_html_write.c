@@ -310,7 +310,7 @@ static void test_html_write__well_formed_in_every_language_and_edition(void **st
     (void)state;
     Course *c = sample();
     for (int lang = 0; lang < 2; lang++) {
-        for (int ed = 0; ed < 2; ed++) {
+        for (int ed = SCORM_12; ed <= SCORM_CMI5; ed++) {
             Diag d = DIAG_INIT;
             int rc;
             Doc doc = write_and_parse(c, lang, (ScormEdition)ed, &d, &rc);
@@ -320,7 +320,13 @@ static void test_html_write__well_formed_in_every_language_and_edition(void **st
             assert_str(&doc, "/h:html/@lang", code);
             assert_str(&doc, "/h:html/@xml:lang", code);
             assert_str(&doc, "/h:html/h:body/@data-cp-lang", code);
-            assert_str(&doc, "/h:html/h:body/@data-cp-scorm", ed ? "2004" : "12");
+            assert_str(&doc, "/h:html/h:body/@data-cp-scorm",
+                       ed == SCORM_12 ? "12" : ed == SCORM_2004 ? "2004" : "cmi5");
+            /* the runtime last; the cmi5 launch adapter before it, in cmi5 pages only */
+            assert_str(&doc, "/h:html/h:body/h:script[last()]/@src", "runtime/cp-runtime.js");
+            assert_count(&doc, "/h:html/h:body/h:script", ed == SCORM_CMI5 ? 2 : 1);
+            if (ed == SCORM_CMI5)
+                assert_str(&doc, "/h:html/h:body/h:script[1]/@src", "runtime/cp-cmi5.js");
             assert_str(&doc, "/h:html/h:body/@data-cp-module", "ai-never-neutral");
             assert_str(&doc, "/h:html/h:body/@data-cp-version", "1.2.0");
             assert_str(&doc, "/h:html/h:body/@data-cp-mastery", "80");
@@ -516,7 +522,7 @@ static void test_html_write__scenario(void **state)
     diag_release(&d);
     course_free(c);
 
-    Scenario none = { "sc-x", NULL, 0, 0, NULL, 0, {0} };
+    Scenario none = { .id = "sc-x" };
     Buf b = BUF_INIT;
     html_scenario_best(&none, &b);
     assert_string_equal(b.data, "");
@@ -621,7 +627,7 @@ static void test_html_write__description_is_cut_to_250_units(void **state)
     for (int i = 0; i < 300; i++)
         buf_puts(&long_text, "é");          /* 1 UTF-16 unit, 2 bytes */
     Block *prompt = para(c, long_text.data);
-    Question q = { "q-x", QUESTION_SINGLE, 1, prompt, NULL, 0, NULL, {0} };
+    Question q = { .id = "q-x", .type = QUESTION_SINGLE, .weight = 1, .prompt = prompt };
     Buf out = BUF_INIT;
     html_question_description(&q, &out);
     /* 249 é + "…" */

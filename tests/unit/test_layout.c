@@ -467,6 +467,9 @@ static void test_layout__mutated_pages_stay_safe(void **state)
         "<body class=\"cp\"><section class=\"cp-page\" data-cp-page=\"p\"><h1>T</h1>"
         "<p>Un <strong>mot</strong> et <a href=\"#ref-x\" class=\"cp-cite\">[1]</a>.</p>"
         "<ul><li>a<ol><li>b</li></ol></li></ul><table><tr><th>x</th><td>y</td></tr></table>"
+        "<table><caption>c</caption><tr><th rowspan=\"3\">r</th><td colspan=\"2\">cs</td>"
+        "</tr><tr><td>1</td><td rowspan=\"0\">2</td></tr><tr><td colspan=\"9\">3</td></tr>"
+        "</table><video src=\"v.mp4\"></video><noscript><p>ns</p></noscript>"
         "<form class=\"cp-question\" data-cp-question=\"q\" data-cp-type=\"multiple\" "
         "data-cp-correct=\"a,b\"><div class=\"cp-prompt\"><p>Q ?</p></div>"
         "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>A</label>"
@@ -518,6 +521,164 @@ static void test_layout__mutated_pages_stay_safe(void **state)
     }
 }
 
+
+/* ---- third-party content (issue 13.8) -------------------------------------- */
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    Buf b = BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    return buf_detach(&b, NULL);
+}
+
+/* The first text run that is exactly s (prefix: that starts with s). */
+static const DrawItem *run_at(const Env *e, const char *s, int prefix)
+{
+    size_t n, k = strlen(s);
+    const DrawItem *it = layout_items(e->L, &n);
+    for (size_t i = 0; i < n; i++)
+        if (it[i].kind == DRAW_TEXT && (prefix ? it[i].len >= k : it[i].len == k)
+            && memcmp(it[i].text, s, k) == 0)
+            return &it[i];
+    fail_msg("no text run '%s' in: %s", s, joined(e));
+    return NULL;
+}
+
+static const DrawItem *run(const Env *e, const char *s)
+{
+    return run_at(e, s, 0);
+}
+
+/* The ward's table (tests/e2e/thirdparty-rich): every value under its own
+ * column; a row-spanning cell is not cut by the rule between its rows. */
+static void test_layout__table_spans_put_values_in_their_columns(void **state)
+{
+    (void)state;
+    char *html = read_file(TEST_SRCDIR "/tests/e2e/thirdparty-rich/pages/tableau.html");
+    for (int width = 500; width <= 1300; width += 400) {
+        Env e;
+        env_open(&e, html, width, 100);
+        check_geometry(&e);
+        const DrawItem *central = run(&e, "Central"), *peri = run(&e, "Périphérique");
+        const DrawItem *cvc = run(&e, "CVC 4 j"), *ktp = run(&e, "KTP 2 j");
+        const DrawItem *patient = run(&e, "Patient"), *mme_c = run(&e, "Mme C.");
+        const DrawItem *chambre = run(&e, "Chambre");
+        /* « CVC 4 j » under « Central », not under « Périphérique » */
+        assert_int_equal(cvc->r.x, central->r.x);
+        assert_true(cvc->r.x > peri->r.x);
+        assert_int_equal(ktp->r.x, peri->r.x);
+        /* under room 14's rowspan, Mme C. is a patient, not a room */
+        assert_int_equal(mme_c->r.x, patient->r.x);
+        assert_true(central->r.y > chambre->r.y);
+        /* "Abords en place" and "Aucun abord" start in the third column and
+           may use the width of two */
+        assert_int_equal(run(&e, "Abords en place")->r.x, peri->r.x);
+        const DrawItem *aucun = run(&e, "Aucun abord");
+        assert_int_equal(aucun->r.x, peri->r.x);
+        size_t n;
+        const DrawItem *it = layout_items(e.L, &n);
+        /* the rule between "Périphérique" and "Central" stops above the row
+           whose cell spans both */
+        int rule_between = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (it[i].kind != DRAW_RECT || it[i].r.w != 1 || it[i].color != COLOR_RULE
+                || it[i].r.x <= peri->r.x || it[i].r.x >= central->r.x)
+                continue;
+            rule_between = 1;
+            if (it[i].r.y < aucun->r.y + aucun->r.h && aucun->r.y < it[i].r.y + it[i].r.h)
+                fail_msg("width %d: a rule cuts through the cell spanning two columns", width);
+        }
+        assert_true(rule_between);
+        /* the caption above the table */
+        const DrawItem *cap = run_at(&e, "Abords vasculaires", 1);
+        assert_true(cap->r.y + cap->r.h <= chambre->r.y);
+        /* no horizontal rule crosses "Chambre" between its two rows */
+        for (size_t i = 0; i < n; i++) {
+            if (it[i].kind != DRAW_RECT || it[i].r.h != 1 || it[i].color != COLOR_RULE
+                || it[i].r.w <= 1)
+                continue;
+            int crosses_x = it[i].r.x < chambre->r.x + chambre->r.w
+                            && chambre->r.x < it[i].r.x + it[i].r.w;
+            int between = it[i].r.y > chambre->r.y && it[i].r.y < central->r.y + central->r.h;
+            if (crosses_x && between)
+                fail_msg("width %d: a rule at y %d crosses the row-spanning cell", width,
+                         it[i].r.y);
+        }
+        env_close(&e);
+    }
+    free(html);
+}
+
+static const char *notice_words(void *ud, const char *key)
+{
+    (void)ud;
+    static const struct { const char *key, *text; } w[] = {
+        { "player.notice-video", "Vidéo non lue ici : %1" },
+        { "player.notice-video-detail", "Ouvrez le module dans la plateforme." },
+        { "player.notice-audio", "Son non lu ici : %1" },
+        { "player.notice-browser", "Ce module a besoin d'un navigateur" },
+        { "player.notice-browser-detail", "Ses pages sont construites par des scripts." },
+    };
+    for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+        if (strcmp(w[i].key, key) == 0)
+            return w[i].text;
+    return NULL;
+}
+
+static void test_layout__notices_are_worded_and_visible(void **state)
+{
+    (void)state;
+    char *html = read_file(TEST_SRCDIR "/tests/e2e/thirdparty-rich/pages/pansement.html");
+    Env e;
+    env_open(&e, html, 1000, 100);
+    LayoutHooks h = { .word = notice_words };
+    layout_invalidate(e.L);
+    assert_int_equal(layout_blocks(e.L, e.doc.lang->pages->blocks, &e.p, &e.m, &h), 0);
+    check_geometry(&e);
+    char *t = joined(&e);
+    assert_non_null(strstr(t, "Vidéo non lue ici : pansement-cvc.mp4"));
+    assert_non_null(strstr(t, "Ouvrez le module dans la plateforme."));
+    assert_non_null(strstr(t, "Son non lu ici : alarme-pompe.ogg"));
+    assert_non_null(strstr(t, "Sans JavaScript, le quiz"));
+    assert_null(strstr(t, "Votre navigateur ne lit pas"));
+    /* a notice sits on its own panel */
+    const DrawItem *v = run(&e, "Vidéo non lue ici : pansement-cvc.mp4");
+    size_t n;
+    const DrawItem *it = layout_items(e.L, &n);
+    int panel = 0;
+    for (size_t i = 0; i < n; i++)
+        panel |= it[i].kind == DRAW_RECT && it[i].color == COLOR_WARNING_BG
+                 && it[i].r.y <= v->r.y && it[i].r.y + it[i].r.h >= v->r.y + v->r.h;
+    assert_true(panel);
+    free(t);
+    env_close(&e);
+    free(html);
+
+    /* a page built by script: the notice; without words from the player,
+       at least the file name of a video still shows */
+    html = read_file(TEST_SRCDIR "/tests/e2e/thirdparty-rich/interactif/index.html");
+    env_open(&e, html, 1000, 100);
+    layout_invalidate(e.L);
+    assert_int_equal(layout_blocks(e.L, e.doc.lang->pages->blocks, &e.p, &e.m, &h), 0);
+    t = joined(&e);
+    assert_string_equal(t, "Ce module a besoin d'un navigateur Ses pages sont construites "
+                        "par des scripts.");
+    free(t);
+    env_close(&e);
+    free(html);
+    env_open(&e, "<video src=\"a/b/demo.mp4\"></video>", 1000, 100);
+    t = joined(&e);
+    assert_string_equal(t, "demo.mp4");
+    free(t);
+    env_close(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +689,8 @@ int main(void)
         cmocka_unit_test(test_layout__huge_word_is_bounded),
         cmocka_unit_test(test_layout__scale_200_reflows),
         cmocka_unit_test(test_layout__column_stays_inside_window),
+        cmocka_unit_test(test_layout__table_spans_put_values_in_their_columns),
+        cmocka_unit_test(test_layout__notices_are_worded_and_visible),
         cmocka_unit_test(test_layout__question_targets_and_hits),
         cmocka_unit_test(test_layout__answered_question_shows_feedback),
         cmocka_unit_test(test_layout__cached_per_width_and_scale),

@@ -104,8 +104,9 @@ static void test_msg__french_typography(void **state)
                 fail_msg("%s: a plain space before '%c' in \"%s\"", msg_key((MsgId)i), *p, t);
             if (*p != '%')
                 continue;
-            if (p[1] && strchr("12dsl", p[1]))
-                continue;       /* a placeholder */
+            size_t k = 1 + strspn(p + 1, "0123456789l");
+            if ((k == 2 && (p[1] == '1' || p[1] == '2')) || (p[k] && strchr("dsu", p[k])))
+                continue;       /* a placeholder: %1 %2, %d %s %ld %02d */
             /* a percent sign: "%" (the runtime's words) or "%%" (printf's) */
             if (p - t < 3 || memcmp(p - 3, NNBSP, 3) != 0)
                 fail_msg("%s: no narrow no-break space before '%%' in \"%s\"",

@@ -370,7 +370,7 @@ static void test_page_read__third_party_static_content(void **state)
         "<table><tr><td>x<td>y</table>\n"
         "<img src=\"pic.jpg\" alt=\"A picture\">\n"
         "<form><input type=text value=secret><select><option>opt</select></form>\n"
-        "<noscript>enable js</noscript><p>End &amp; done</p></div></body></html>";
+        "<p>End &amp; done</p></div></body></html>";
     Fixture f;
     assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
     assert_false(f.doc.ours);
@@ -388,7 +388,7 @@ static void test_page_read__third_party_static_content(void **state)
     assert_int_equal(nth(b, 3)->kind, BLOCK_IMAGE);
     assert_string_equal(nth(b, 3)->u.image.alt, "A picture");
     assert_string_equal(text_of(nth(b, 4)->text), "End & done");
-    /* nothing of the script, style, iframe, form controls or noscript */
+    /* nothing of the script, style, iframe or form controls */
     for (const Block *k = b; k; k = k->next) {
         if (!k->text)
             continue;
@@ -397,7 +397,6 @@ static void test_page_read__third_party_static_content(void **state)
         assert_null(strstr(t, "frame text"));
         assert_null(strstr(t, "secret"));
         assert_null(strstr(t, "opt"));
-        assert_null(strstr(t, "enable js"));
     }
     fixture_release(&f);
 }
@@ -748,6 +747,19 @@ static void test_page_read__lazy_builds_no_page_until_asked(void **state)
     fixture_release(&f);
 }
 
+typedef struct Items {
+    ScoreItem v[64];
+    int n;
+} Items;
+
+static int collect_item(const ScoreItem *it, void *ud)
+{
+    Items *l = ud;
+    assert_true(l->n < 64);
+    l->v[l->n++] = *it;
+    return 0;
+}
+
 /* Each lazily built page is the page page_read builds, block for block,
  * with the same source lines. */
 static void check_lazy_equals_eager(const char *html, size_t len, int npages)
@@ -760,31 +772,24 @@ static void check_lazy_equals_eager(const char *html, size_t len, int npages)
     const Page *pe = e.doc.lang->pages;
     const Page *pl = l.doc.lang->pages;
     for (int i = 0; i < npages; i++, pe = pe->next, pl = pl->next) {
-        /* before it is built, the page lists the items scoring needs: the
-         * eager page's top-level questions, scenarios and reflections */
-        int n, k = 0;
+        /* before it is built, the page lists the items scoring needs: what
+         * score.h's walker finds on the eager page, nested ones included */
+        int n;
         const PageItem *it = page_items(&l.doc, i, &n);
-        for (const Block *b = pe->blocks; b; b = b->next) {
-            if (b->kind != BLOCK_QUESTION && b->kind != BLOCK_SCENARIO &&
-                b->kind != BLOCK_REFLECTION)
-                continue;
-            assert_true(k < n);
-            assert_int_equal(it[k].kind, b->kind);
-            assert_int_equal(it[k].audience.roles, b->audience.roles);
-            assert_int_equal(it[k].audience.settings, b->audience.settings);
-            if (b->kind == BLOCK_QUESTION) {
-                assert_string_equal(it[k].id, b->u.question->id);
-                assert_int_equal(it[k].weight, b->u.question->weight);
-            } else if (b->kind == BLOCK_SCENARIO) {
-                assert_string_equal(it[k].id, b->u.scenario->id);
-                assert_int_equal(it[k].weight, b->u.scenario->weight);
-                assert_int_equal(it[k].scored, b->u.scenario->scored);
-            } else {
-                assert_string_equal(it[k].id, b->u.reflection.id);
-            }
-            k++;
+        Items want = {0};
+        score_walk_page(pe, i, collect_item, &want);
+        assert_int_equal(n, want.n);
+        for (int k = 0; k < n; k++) {
+            assert_int_equal(it[k].kind, want.v[k].kind);
+            assert_string_equal(it[k].id, want.v[k].id);
+            assert_int_equal(it[k].weight, want.v[k].weight);
+            assert_int_equal(it[k].scored, want.v[k].scored);
+            assert_int_equal(it[k].page, i);
+            assert_int_equal(it[k].audience.roles, want.v[k].audience.roles);
+            assert_int_equal(it[k].audience.settings, want.v[k].audience.settings);
+            assert_int_equal(it[k].nobody, want.v[k].nobody);
+            assert_null(it[k].block);
         }
-        assert_int_equal(k, n);
         assert_int_equal(page_build(l.c, &l.doc, i, html, len, &l.d), 0);
         char *a = dump_page(pe), *b = dump_page(pl);
         assert_string_equal(b, a);
@@ -794,6 +799,48 @@ static void check_lazy_equals_eager(const char *html, size_t len, int npages)
     assert_int_equal(l.doc.nbuilt, npages);
     fixture_release(&e);
     fixture_release(&l);
+}
+
+/* A page not built yet lists the questions and scenarios nested in its
+ * `only` blocks too, with the audience that shows them (the player's score
+ * and its lookup of answers to restore read this list). */
+static void test_page_read__lazy_items_include_nested_ones(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<!DOCTYPE html><html lang=\"en\"><body class=\"cp\" data-cp-module=\"m\"\n"
+        " data-cp-roles=\"physician,chief\" data-cp-settings=\"ed,imaging\">\n"
+        "<main id=\"cp-main\"><section class=\"cp-page\" data-cp-page=\"01\" data-cp-settings=\"ed\">\n"
+        "<h1>One</h1>\n"
+        "<div class=\"cp-only\" data-cp-roles=\"chief\"><p>Chiefs.</p>\n"
+        "<form class=\"cp-question\" data-cp-question=\"q-nested\" data-cp-type=\"single\"\n"
+        " data-cp-weight=\"3\" data-cp-correct=\"a\"><fieldset><legend class=\"cp-prompt\">Q</legend>\n"
+        "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>A</label></div></fieldset></form>\n"
+        "<div class=\"cp-only\" data-cp-roles=\"physician\">\n"
+        "<form class=\"cp-question\" data-cp-question=\"q-nobody\" data-cp-type=\"single\"\n"
+        " data-cp-weight=\"1\" data-cp-correct=\"a\"><fieldset><legend class=\"cp-prompt\">Q</legend>\n"
+        "<div class=\"cp-choice\" data-cp-choice=\"a\"><label>A</label></div></fieldset></form>\n"
+        "</div></div>\n"
+        "</section></main></body></html>\n";
+    Fixture f;
+    assert_int_equal(read_lazy(&f, html, sizeof(html) - 1), 0);
+    int n;
+    const PageItem *it = page_items(&f.doc, 0, &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(it[0].id, "q-nested");
+    assert_int_equal(it[0].weight, 3);
+    assert_int_equal(it[0].audience.roles, 2u);     /* chief */
+    assert_int_equal(it[0].audience.settings, 1u);  /* ed, from the page */
+    assert_true(score_item_shown(&it[0], 1, 0));
+    assert_false(score_item_shown(&it[0], 0, 0));
+    assert_false(score_item_shown(&it[0], 1, 1));
+    assert_string_equal(it[1].id, "q-nobody");     /* chief and physician: no one */
+    assert_int_equal(it[1].nobody, SCORE_NO_ROLE);
+    assert_false(score_item_shown(&it[1], 0, 0));
+    assert_false(score_item_shown(&it[1], 1, 0));
+    assert_false(page_built(&f.doc, 0));
+    fixture_release(&f);
+    check_lazy_equals_eager(html, sizeof(html) - 1, 1);
 }
 
 static void test_page_read__lazy_page_equals_eager_page(void **state)
@@ -891,6 +938,201 @@ static void test_page_read__lazy_falls_back_when_pages_cannot_be_located(void **
     fixture_release(&e);
 }
 
+
+/* ---- third-party content shown honestly (issue 13.8) ---------------------- */
+
+/* A ward's board of vascular accesses: a room spans two rows, "Abords en
+ * place" spans two columns. Read without the spans, « CVC 4 j » would sit
+ * under « Périphérique ». */
+static const char WARD_TABLE[] =
+    "<!DOCTYPE html><html lang=\"fr\"><head><title>Abords</title></head><body>\n"
+    "<table>\n"
+    "<caption>Abords vasculaires du service (exemple fictif)</caption>\n"
+    "<thead>\n"
+    "<tr><th rowspan=\"2\">Chambre</th><th rowspan=\"2\">Patient</th>"
+    "<th colspan=\"2\">Abords en place</th></tr>\n"
+    "<tr><th>Périphérique</th><th>Central</th></tr>\n"
+    "</thead>\n"
+    "<tbody>\n"
+    "<tr><td>12</td><td>M. A.</td><td>KTP 2 j</td><td>—</td></tr>\n"
+    "<tr><td rowspan=\"2\">14</td><td>Mme B.</td><td>KTP 1 j</td><td>—</td></tr>\n"
+    "<tr><td>Mme C.</td><td>—</td><td>CVC 4 j</td></tr>\n"
+    "<tr><td>16</td><td>M. D.</td><td colspan=\"2\">Aucun abord</td></tr>\n"
+    "</tbody>\n"
+    "</table></body></html>\n";
+
+static const Block *cell(const Block *table, int row, int col)
+{
+    return nth(nth(table->children, row)->children, col);
+}
+
+static void test_page_read__table_spans_and_caption(void **state)
+{
+    (void)state;
+    Fixture f;
+    assert_int_equal(read_str(&f, WARD_TABLE, sizeof(WARD_TABLE) - 1), 0);
+    const Block *t = f.doc.lang->pages->blocks;
+    assert_int_equal(t->kind, BLOCK_TABLE);
+    assert_non_null(t->text);
+    assert_string_equal(text_of(t->text), "Abords vasculaires du service (exemple fictif)");
+    assert_int_equal(count(t->children), 6);
+    assert_true(nth(t->children, 0)->u.row.header);
+    assert_true(nth(t->children, 1)->u.row.header);
+    assert_false(nth(t->children, 2)->u.row.header);
+    assert_int_equal(cell(t, 0, 0)->u.cell.rowspan, 2);
+    assert_int_equal(cell(t, 0, 0)->u.cell.colspan, 1);
+    assert_int_equal(cell(t, 0, 2)->u.cell.colspan, 2);
+    assert_string_equal(text_of(cell(t, 0, 2)->text), "Abords en place");
+    assert_int_equal(cell(t, 3, 0)->u.cell.rowspan, 2);
+    assert_int_equal(count(nth(t->children, 4)->children), 3);
+    assert_string_equal(text_of(cell(t, 4, 2)->text), "CVC 4 j");
+    assert_int_equal(cell(t, 4, 2)->u.cell.colspan, 1);
+    assert_int_equal(cell(t, 5, 2)->u.cell.colspan, 2);
+    /* the caption is not also a paragraph, nor a cell */
+    assert_int_equal(count(t), 1);
+    fixture_release(&f);
+}
+
+/* Out-of-range spans are clamped as browsers do: 0 or junk is 1, colspan at
+ * most 1000, rowspan at most 65534 (rowspan="0", "to the end", too). */
+static void test_page_read__table_spans_bounded(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<table><tr><td colspan=\"0\" rowspan=\"x\">a</td><td colspan=\"99999\">b</td>"
+        "<td rowspan=\"0\">c</td><td rowspan=\"70000\">d</td></tr></table>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    const Block *t = f.doc.lang->pages->blocks;
+    assert_int_equal(cell(t, 0, 0)->u.cell.colspan, 1);
+    assert_int_equal(cell(t, 0, 0)->u.cell.rowspan, 1);
+    assert_int_equal(cell(t, 0, 1)->u.cell.colspan, 1000);
+    assert_int_equal(cell(t, 0, 2)->u.cell.rowspan, 65534);
+    assert_int_equal(cell(t, 0, 3)->u.cell.rowspan, 65534);
+    fixture_release(&f);
+}
+
+static void test_page_read__noscript_is_shown(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<html lang=\"fr\"><body><h1>Transfusion</h1>"
+        "<p>Vérifiez l'identité du patient avant chaque poche, au lit du patient, avec "
+        "le bracelet et la prescription.</p>"
+        "<noscript><p>Le quiz de cette page demande JavaScript.</p></noscript>"
+        "<script src=\"quiz.js\"></script></body></html>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_int_equal(count(b), 3);
+    assert_string_equal(text_of(nth(b, 2)->text), "Le quiz de cette page demande JavaScript.");
+    assert_false(f.doc.needs_browser);
+    fixture_release(&f);
+}
+
+static void test_page_read__audio_and_video_become_notices(void **state)
+{
+    (void)state;
+    static const char html[] =
+        "<html><body><p>Regardez la démonstration.</p>"
+        "<video controls src=\"media/lavage-des-mains.mp4\" poster=\"p.jpg\">"
+        "<track kind=\"captions\" src=\"media/lavage.vtt\">Votre navigateur ne lit pas "
+        "la vidéo.</video>"
+        "<audio controls><source src=\"sons/alarme%20pompe.ogg?v=2\" type=\"audio/ogg\">"
+        "<source src=\"sons/alarme.mp3\"></audio>"
+        "<video></video></body></html>";
+    Fixture f;
+    assert_int_equal(read_str(&f, html, sizeof(html) - 1), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_int_equal(count(b), 4);
+    assert_int_equal(nth(b, 1)->kind, BLOCK_NOTICE);
+    assert_int_equal(nth(b, 1)->u.notice.kind, NOTICE_VIDEO);
+    assert_string_equal(nth(b, 1)->u.notice.file, "lavage-des-mains.mp4");
+    assert_int_equal(nth(b, 2)->kind, BLOCK_NOTICE);
+    assert_int_equal(nth(b, 2)->u.notice.kind, NOTICE_AUDIO);
+    assert_string_equal(nth(b, 2)->u.notice.file, "alarme pompe.ogg");
+    assert_int_equal(nth(b, 3)->u.notice.kind, NOTICE_VIDEO);
+    assert_null(nth(b, 3)->u.notice.file);
+    /* the fallback text for browsers without video is not shown */
+    for (const Block *k = b; k; k = k->next)
+        if (k->text)
+            assert_null(strstr(text_of(k->text), "navigateur"));
+    assert_false(f.doc.needs_browser);
+    fixture_release(&f);
+}
+
+/* Pages an authoring tool builds by script show (almost) nothing without
+ * it: the reader puts a notice first, and keeps what little there is. */
+static void test_page_read__script_built_pages_get_a_notice(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *html;
+        int notice;         /* expected */
+        int blocks;         /* blocks after the notice */
+    } cases[] = {
+        /* a mount point filled by a bundle */
+        { "<html><head><script src=\"lib/main.bundle.js\"></script></head>"
+          "<body><div id=\"app\"></div></body></html>", 1, 0 },
+        /* a loading placeholder */
+        { "<html><body><div id=\"wrapper\"></div><div class=\"loading\">Chargement…</div>"
+          "<script src=\"libraries/require.js\"></script></body></html>", 1, 1 },
+        /* the package's own no-script message is kept after the notice */
+        { "<html><body><div id=\"app\"></div><noscript>You need to enable JavaScript to "
+          "run this app.</noscript><script>start()</script></body></html>", 1, 1 },
+        /* a frame shell */
+        { "<html><body><iframe src=\"story.html\" width=\"100%\"></iframe></body></html>",
+          1, 0 },
+        { "<html><frameset><frame src=\"content.html\"></frameset></html>", 1, 0 },
+        /* a static page that also loads the SCORM API script: no notice */
+        { "<html><head><script src=\"../shared/scormfunctions.js\"></script></head>"
+          "<body onload=\"doStart()\"><h1>Le lavage des mains</h1><p>Friction hydro-"
+          "alcoolique de trente secondes, mains sèches, sans bijou ni montre, avant et "
+          "après chaque patient.</p></body></html>", 0, 2 },
+        /* a short static page with a picture: no notice */
+        { "<html><body><script src=\"api.js\"></script><img src=\"fin.png\" alt=\"Fin\">"
+          "</body></html>", 0, 1 },
+        /* an empty page without script is empty, not script-built */
+        { "<html><body><div></div></body></html>", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        Fixture f;
+        assert_int_equal(read_str(&f, cases[i].html, strlen(cases[i].html)), 0);
+        const Page *p = f.doc.lang->pages;
+        int has = p && p->blocks && p->blocks->kind == BLOCK_NOTICE
+                  && p->blocks->u.notice.kind == NOTICE_NEEDS_BROWSER;
+        if (has != cases[i].notice || f.doc.needs_browser != cases[i].notice)
+            fail_msg("case %zu: notice %d, needs_browser %d, expected %d", i, has,
+                     f.doc.needs_browser, cases[i].notice);
+        int n = p ? count(p->blocks) : 0;
+        assert_int_equal(n - has, cases[i].blocks);
+        fixture_release(&f);
+    }
+}
+
+
+/* A media file name is shown as a name: escapes decoded only into UTF-8
+ * text, a long name cut at a character boundary. */
+static void test_page_read__media_file_names_bounded(void **state)
+{
+    (void)state;
+    Buf html = BUF_INIT;
+    buf_puts(&html, "<video src=\"v/a%FFb.mp4\"></video><audio src=\"x/");
+    for (int i = 0; i < 200; i++)
+        buf_puts(&html, "é");       /* 400 bytes */
+    buf_puts(&html, ".ogg\"></audio><video src=\"dir/\"></video>");
+    Fixture f;
+    assert_int_equal(read_str(&f, html.data, html.len), 0);
+    const Block *b = f.doc.lang->pages->blocks;
+    assert_string_equal(b->u.notice.file, "a%FFb.mp4");
+    const char *name = nth(b, 1)->u.notice.file;
+    assert_true(strlen(name) <= 255);
+    assert_int_equal(strlen(name) % 2, 0);     /* whole "é"s only */
+    assert_null(nth(b, 2)->u.notice.file);
+    fixture_release(&f);
+    buf_release(&html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -908,9 +1150,16 @@ int main(void)
         cmocka_unit_test(test_page_read__widget_problems_are_located),
         cmocka_unit_test(test_page_read__empty_document_is_refused),
         cmocka_unit_test(test_page_read__lazy_builds_no_page_until_asked),
+        cmocka_unit_test(test_page_read__lazy_items_include_nested_ones),
         cmocka_unit_test(test_page_read__lazy_page_equals_eager_page),
         cmocka_unit_test(test_page_read__lazy_memory_does_not_grow_with_pages_not_shown),
         cmocka_unit_test(test_page_read__lazy_falls_back_when_pages_cannot_be_located),
+        cmocka_unit_test(test_page_read__table_spans_and_caption),
+        cmocka_unit_test(test_page_read__table_spans_bounded),
+        cmocka_unit_test(test_page_read__noscript_is_shown),
+        cmocka_unit_test(test_page_read__audio_and_video_become_notices),
+        cmocka_unit_test(test_page_read__script_built_pages_get_a_notice),
+        cmocka_unit_test(test_page_read__media_file_names_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

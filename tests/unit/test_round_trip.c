@@ -121,11 +121,13 @@ static void dump_block(Buf *o, const Block *b, int depth, MsgLang lang)
     }
     case BLOCK_QUESTION: {
         const Question *q = b->u.question;
-        buf_printf(o, " question %s %s w%d", q->id, markup_question_type(q->type), q->weight);
+        buf_printf(o, " question %s %s w%d%s", q->id, markup_question_type(q->type), q->weight,
+                   q->keep_order ? " in-order" : "");
         dump_blocks(o, q->prompt, depth + 1, lang);
         for (const Choice *c = q->choices; c; c = c->next) {
             line(o, depth + 1);
-            buf_printf(o, "choice %s%s ", c->id, c->correct ? " right" : "");
+            buf_printf(o, "choice %s%s%s ", c->id, c->correct ? " right" : "",
+                       c->fixed ? " fixed" : "");
             dump_inlines(o, c->text);
             dump_blocks(o, c->feedback, depth + 2, lang);
         }
@@ -142,6 +144,8 @@ static void dump_block(Buf *o, const Block *b, int depth, MsgLang lang)
                    s->scored ? "scored" : "unscored");
         if (s->scored)
             buf_printf(o, " w%d", s->weight);
+        if (s->keep_order)
+            buf_puts(o, " in-order");
         for (const Step *st = s->steps; st; st = st->next) {
             line(o, depth + 1);
             buf_printf(o, "step %s %s", st->id, markup_end(st->end) ? markup_end(st->end) : "-");
@@ -254,7 +258,7 @@ static int round_trip_module(const char *dir)
         fail_msg("%s does not read cleanly", dir);
     }
     for (int lang = 0; lang < src->nlangs; lang++) {
-        for (int ed = 0; ed < 2; ed++) {
+        for (int ed = SCORM_12; ed <= SCORM_CMI5; ed++) {
             Buf html = BUF_INIT;
             assert_int_equal(html_write_index(src, lang, (ScormEdition)ed, &html, &d), 0);
             buf_append(&written, html.data, html.len);
@@ -288,8 +292,8 @@ static int round_trip_module(const char *dir)
             char *want = dump_pages(src->langs[lang].pages, ml);
             char *got = dump_pages(doc.lang->pages, ml);
             char what[1300];
-            snprintf(what, sizeof(what), "%s (%s, SCORM %s)", dir, src->langs[lang].code,
-                     ed == SCORM_12 ? "1.2" : "2004");
+            snprintf(what, sizeof(what), "%s (%s, %s)", dir, src->langs[lang].code,
+                     ed == SCORM_12 ? "SCORM 1.2" : ed == SCORM_2004 ? "SCORM 2004" : "cmi5");
             assert_same_dump(what, want, got);
             free(want);
             free(got);

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "pkgfixture.h"
+#include "cmi5.h"
 #include "scorm_open.h"
 
 /* A SCORM 1.2 course in chapters: two chapters of pages, a hidden wrapper
@@ -100,6 +101,65 @@ static void test_scorm_open__contents_keep_chapters_and_depth(void **state)
     expect_chapters(p);
     assert_string_equal(scorm_container(p), "zip");
     assert_string_equal(scorm_manifest_label(p), "t.zip: imsmanifest.xml");
+    scorm_close(p);
+    diag_release(&d);
+    buf_release(&z);
+}
+
+/* A cmi5 course (cmi5.xml, no manifest) is read in a manifest's shape: its
+ * AUs are the items, their urls resolved like hrefs (parameters dropped,
+ * %XX decoded), a web url kept as such. */
+static const char cmi5_course[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<courseStructure xmlns=\"" CMI5_NAMESPACE "\">\n"
+    "<course id=\"urn:x:course\"><title><langstring lang=\"fr\">Parcours</langstring></title>"
+    "<description><langstring>D</langstring></description></course>\n"
+    "<block id=\"urn:x:b\"><title><langstring>B</langstring></title><description>"
+    "<langstring>D</langstring></description>\n"
+    "<au id=\"urn:x:au1\"><title><langstring>Lavage</langstring></title><description>"
+    "<langstring>D</langstring></description><url>lavage/index.html?mode=a</url></au>\n"
+    "</block>\n"
+    "<au id=\"urn:x:au2\"><title><langstring>Gants</langstring></title><description>"
+    "<langstring>D</langstring></description><url>les%20gants/start.html</url></au>\n"
+    "<au id=\"urn:x:au3\"><title><langstring>Quiz</langstring></title><description>"
+    "<langstring>D</langstring></description><url>https://quiz.example.org/q</url></au>\n"
+    "</courseStructure>\n";
+
+static void test_scorm_open__cmi5_course_as_items(void **state)
+{
+    (void)state;
+    PkgfixtureEntry e[3] = { { "cmi5.xml", cmi5_course, 0, 0, 0 },
+                             { "lavage/index.html", "<p>x</p>", 0, 0, 0 },
+                             { "les gants/start.html", "<p>x</p>", 0, 0, 0 } };
+    Buf z = BUF_INIT;
+    assert_int_equal(pkgfixture_zip(e, 3, &z), 0);
+    Diag d = DIAG_INIT;
+    ScormPackage *p = scorm_open_memory(z.data, z.len, "t.zip", &d);
+    assert_non_null(p);
+    assert_int_equal(d.count, 0);
+    const Cmi5Course *c = scorm_cmi5(p);
+    assert_non_null(c);
+    assert_int_equal(c->naus, 3);
+    assert_string_equal(scorm_manifest_label(p), "t.zip: cmi5.xml");
+    Manifest *m = scorm_manifest(p);
+    assert_int_equal(m->edition, MANIFEST_EDITION_CMI5);
+    assert_string_equal(m->identifier, "urn:x:course");
+    size_t n;
+    const ScormItem *it = scorm_items(p, &n);
+    assert_int_equal(n, 3);
+    expect_item(&it[0], "urn:x:au1", "Lavage", "lavage/index.html", NULL, 0);
+    expect_item(&it[1], "urn:x:au2", "Gants", "les gants/start.html", NULL, 0);
+    expect_item(&it[2], "urn:x:au3", "Quiz", NULL, "https://quiz.example.org/q", 0);
+    assert_string_equal(scorm_organization(p)->title, "Parcours");
+    scorm_close(p);
+    /* a SCORM package has no course structure */
+    buf_release(&z);
+    PkgfixtureEntry s12[2] = { { "imsmanifest.xml", chapters12, 0, 0, 0 },
+                               { "cmi5.xml", cmi5_course, 0, 0, 0 } };
+    assert_int_equal(pkgfixture_zip(s12, 2, &z), 0);
+    p = scorm_open_memory(z.data, z.len, "s.zip", &d);
+    assert_non_null(p);
+    assert_null(scorm_cmi5(p));     /* a manifest wins: read as SCORM */
     scorm_close(p);
     diag_release(&d);
     buf_release(&z);
@@ -199,6 +259,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scorm_open__contents_keep_chapters_and_depth),
+        cmocka_unit_test(test_scorm_open__cmi5_course_as_items),
         cmocka_unit_test(test_scorm_open__folder_reads_like_its_zip),
         cmocka_unit_test(test_scorm_open__folder_links_refused),
         cmocka_unit_test(test_scorm_open__folder_without_manifest),

@@ -44,6 +44,22 @@ static void test_settings__reads_the_idle_time_out(void **state)
     buf_release(&err);
 }
 
+/* retention_days: how long finished, sent attempts stay (0: for ever) */
+static void test_settings__reads_the_retention(void **state)
+{
+    (void)state;
+    Settings s;
+    Buf err = BUF_INIT;
+    settings_init(&s);
+    assert_int_equal(s.retention_days, 0);
+    assert_int_equal(parse(&s, "retention_days = 365\n", &err), 0);
+    assert_int_equal(s.retention_days, 365);
+    assert_int_equal(parse(&s, "retention_days = 3651\n", &err), -1);
+    assert_int_equal(s.retention_days, 0);
+    assert_non_null(strstr(err.data, "'retention_days' wants a whole number from 0 to 3650"));
+    buf_release(&err);
+}
+
 static void test_settings__bad_lines_are_located_and_the_rest_is_read(void **state)
 {
     (void)state;
@@ -56,7 +72,7 @@ static void test_settings__bad_lines_are_located_and_the_rest_is_read(void **sta
     assert_int_equal(s.idle_timeout_minutes, 5);   /* line 2 was read */
     assert_string_equal(err.data,
                         "ward.conf:1: error: unknown setting 'idle_timout_minutes' (known: "
-                        "idle_timeout_minutes)\n"
+                        "idle_timeout_minutes, retention_days)\n"
                         "ward.conf:3: error: 'idle_timeout_minutes' wants a whole number from 0 "
                         "to 1440, not 'ten' (write e.g. 'idle_timeout_minutes = 10')\n"
                         "ward.conf:4: error: expected 'key = value' (write e.g. "
@@ -131,6 +147,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings__defaults),
         cmocka_unit_test(test_settings__reads_the_idle_time_out),
+        cmocka_unit_test(test_settings__reads_the_retention),
         cmocka_unit_test(test_settings__bad_lines_are_located_and_the_rest_is_read),
         cmocka_unit_test(test_settings__the_file_and_where_it_is_found),
     };

@@ -480,7 +480,7 @@ static void test_source__setting_errors_point_inside_the_info_string(void **stat
                         "'single', 'multiple' or 'truefalse')");
     assert_string_equal(find_msg(&d, &t, "colour"),
                         "01-intro.fr.md:3:28: error: unknown setting 'colour' for ```question "
-                        "(known settings: id, type, weight, roles, settings)");
+                        "(known settings: id, type, weight, shuffle, fixed, roles, settings)");
     assert_string_equal(find_msg(&d, &t, "nurse"),
                         "01-intro.fr.md:9:18: error: unknown role 'nurse' (declared roles: "
                         "physician, chief; declare it in module.xml <context> or fix the id)");

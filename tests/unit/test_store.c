@@ -10,6 +10,8 @@
 #include <string.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -93,7 +95,7 @@ static void test_store__profiles_and_pins(void **state)
 {
     Fixture *f = *state;
     Store *s = open_ok(f);
-    assert_sql(f->db, "PRAGMA user_version", "2");
+    assert_sql(f->db, "PRAGMA user_version", "3");
     assert_sql(f->db, "PRAGMA journal_mode", "wal");
     int64_t bob, alice;
     assert_int_equal(store_learner_add(s, "Dr Bob Martin", "AP-1234", "physician", "ed", NULL,
@@ -371,7 +373,7 @@ static void test_store__migrates_version_1(void **state)
     assert_sql(f->db, "PRAGMA user_version", "1");
 
     Store *s = open_ok(f);
-    assert_sql(f->db, "PRAGMA user_version", "2");
+    assert_sql(f->db, "PRAGMA user_version", "3");
     assert_sql(f->db, "SELECT pin_failures || ',' || pin_locked_until FROM learners "
                "WHERE id = 1", "0,0");
     assert_sql(f->db, "SELECT name || '|' || staff_id FROM learners", "Old Timer|AP-9");
@@ -407,7 +409,7 @@ static void test_store__refuses_newer_schema(void **state)
     assert_null(store_open(f->dir, NULL, &err));
     char expected[300];
     snprintf(expected, sizeof expected, "%s has schema version 9, newer than this wardplayer "
-             "knows (2) (install the newer wardplayer)", f->db);
+             "knows (3) (install the newer wardplayer)", f->db);
     assert_string_equal(err.data, expected);
     assert_int_equal(access(f->db, F_OK), 0);       /* left alone */
     buf_release(&err);
@@ -422,7 +424,8 @@ static char *corrupt_copy(Fixture *f, char *name, size_t size)
     int found = 0;
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, "learners.db.corrupt-", 20) != 0
-            || strstr(e->d_name, "-wal") || strstr(e->d_name, "-shm"))
+            || strstr(e->d_name, "-wal") || strstr(e->d_name, "-shm")
+            || strstr(e->d_name, ".txt"))
             continue;
         found++;
         snprintf(name, size, "%s", e->d_name);
@@ -452,16 +455,17 @@ static void test_store__garbage_file_is_moved_aside(void **state)
     char *content = corrupt_copy(f, name, sizeof name);
     assert_string_equal(content, "this is not a database, it is a shopping list\n");
     free(content);
-    char expected[700];
-    snprintf(expected, sizeof expected, "the learner database was damaged: it was kept as %s "
-             "and a new empty one was started (ask IT to recover the old profiles and results "
-             "from that file)", name);
+    char expected[1400];
+    snprintf(expected, sizeof expected, "the learner database was damaged: it was kept as %s, "
+             "and a new one holds what could be read (0 profiles, 0 attempts, 0 answers, 0 "
+             "statements not yet sent); 1 of 1 pages could not be read (report: %s.txt)",
+             name, name);
     assert_string_equal(notice.data, expected);
     assert_memory_equal(name + 20, "20", 2);                 /* a UTC time stamp */
     assert_int_equal(strlen(name), strlen("learners.db.corrupt-20261128T114500Z"));
     int64_t id;
     assert_int_equal(store_learner_add(s, "Fresh", NULL, NULL, NULL, NULL, &id), 0);
-    assert_sql(f->db, "PRAGMA user_version", "2");
+    assert_sql(f->db, "PRAGMA user_version", "3");
     store_close(s);
     /* damaged again (within the same second, most likely): a second copy,
      * the first one untouched */
@@ -477,7 +481,7 @@ static void test_store__garbage_file_is_moved_aside(void **state)
     struct dirent *e;
     while ((e = readdir(d)))
         if (strncmp(e->d_name, "learners.db.corrupt-", 20) == 0 && !strstr(e->d_name, "-wal")
-            && !strstr(e->d_name, "-shm"))
+            && !strstr(e->d_name, "-shm") && !strstr(e->d_name, ".txt"))
             copies++;
     closedir(d);
     assert_int_equal(copies, 2);
@@ -661,7 +665,7 @@ static void test_store__empty_file_is_a_new_database(void **state)
     FILE *fp = fopen(f->db, "wb");
     fclose(fp);
     Store *s = open_ok(f);      /* no notice: nothing was lost */
-    assert_sql(f->db, "PRAGMA user_version", "2");
+    assert_sql(f->db, "PRAGMA user_version", "3");
     store_close(s);
 }
 
@@ -763,6 +767,377 @@ static void test_store__wrong_pins_make_the_profile_wait(void **state)
     store_close(s);
 }
 
+/* ---- one writer per attempt (issue 14) ------------------------------------------- */
+
+static void begin_as(Store *s, int64_t learner, int64_t *attempt, int want)
+{
+    int resumed;
+    assert_int_equal(store_login(s, learner, NULL), 0);
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1", "fr", SCORM_2004, attempt, &resumed),
+                     want);
+}
+
+/* Two players, one learner, one attempt: the second is told, may take it
+ * over, and the first then writes nothing more. */
+static void test_store__one_writer_per_attempt(void **state)
+{
+    Fixture *f = *state;
+    Store *s1 = open_ok(f), *s2 = open_ok(f);
+    int64_t id, at1, at2 = 0;
+    assert_int_equal(store_learner_add(s1, "Bob", "AP-1", "", "", NULL, &id), 0);
+    begin_as(s1, id, &at1, 0);
+    StoreAnswer a = { .item_id = "q-1", .type = "choice", .response = "a", .result = "correct",
+                      .weight = 1 };
+    assert_int_equal(store_answer_record(s1, at1, &a), 0);
+    begin_as(s2, id, &at2, STORE_IN_USE);
+    assert_int_equal(at2, at1);             /* the attempt in use, to offer a take-over */
+    assert_int_equal(store_attempt_take_over(s2, at2), 0);
+    StoreAnswer b = { .item_id = "q-2", .type = "choice", .response = "b",
+                      .result = "incorrect", .weight = 1 };
+    assert_int_equal(store_answer_record(s1, at1, &b), STORE_TAKEN_OVER);
+    assert_int_equal(store_page_seen(s1, at1, "02"), STORE_TAKEN_OVER);
+    assert_int_equal(store_attempt_close(s1, at1), STORE_TAKEN_OVER);
+    assert_sql(f->db, "SELECT count(*) FROM answers WHERE item_id = 'q-2'", "0");
+    assert_sql(f->db, "SELECT count(*) FROM pages_seen", "0");
+    assert_int_equal(store_answer_record(s2, at2, &b), 0);
+    assert_sql(f->db, "SELECT group_concat(item_id || '=' || response) FROM answers",
+               "q-1=a,q-2=b");
+    /* the one that left lets go: a third opens it without a word */
+    store_close(s2);
+    Store *s3 = open_ok(f);
+    int64_t at3;
+    begin_as(s3, id, &at3, 0);
+    assert_int_equal(at3, at1);
+    store_close(s3);
+    store_close(s1);
+    assert_sql(f->db, "SELECT count(*) FROM live_attempts", "0");
+}
+
+/* A player killed with its attempt open holds nothing: its session's lock
+ * went with its process. */
+static void test_store__a_killed_player_holds_no_attempt(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    store_close(s);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        Store *c = store_open(f->dir, NULL, NULL);
+        int64_t at;
+        int resumed;
+        if (!c || store_login(c, id, NULL)
+            || store_attempt_begin(c, "cp-ai", "1", "fr", SCORM_2004, &at, &resumed))
+            _exit(1);
+        raise(SIGKILL);
+        _exit(2);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_sql(f->db, "SELECT count(*) FROM live_attempts", "1");     /* its row is left */
+    s = open_ok(f);
+    begin_as(s, id, &attempt, 0);
+    StoreAnswer a = { .item_id = "q-1", .response = "a", .result = "correct", .weight = 1 };
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    store_close(s);
+}
+
+/* Another program holding the write lock: the open and the writes wait a
+ * bounded time and say "busy"; nothing is half written. */
+static void test_store__a_held_lock_is_busy(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    begin_as(s, id, &attempt, 0);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    StoreAnswer a = { .item_id = "q-1", .response = "a", .result = "correct", .weight = 1 };
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(store_answer_record(s, attempt, &a), STORE_BUSY);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    assert_true(ms >= STORE_BUSY_MS - 100 && ms < STORE_BUSY_MS + 3000);
+    int code = 0;
+    Buf err = BUF_INIT;
+    assert_null(store_open_with(f->dir, STORE_OPEN_PLAYER, &code, NULL, &err));
+    assert_int_equal(code, STORE_BUSY);
+    assert_non_null(strstr(err.data, "locked"));           /* the detail, for the log */
+    sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(h);
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    assert_sql(f->db, "SELECT count(*) FROM answers", "1");
+    buf_release(&err);
+    store_close(s);
+}
+
+/* A file the account may not write is refused before SQLite creates
+ * anything beside it (tests run as root: a child becomes nobody). */
+static void test_store__an_unwritable_file_is_refused_before_sqlite(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    store_close(s);
+    if (geteuid() != 0) {
+        skip();
+        return;
+    }
+    chmod(f->dir, 01777);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(3);
+        int code = 0;
+        Store *c = store_open_with(f->dir, STORE_OPEN_PLAYER, &code, NULL, NULL);
+        _exit(c ? 1 : code == STORE_READ_ONLY ? 0 : 2);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    char p[200];
+    snprintf(p, sizeof p, "%s-wal", f->db);
+    assert_int_not_equal(access(p, F_OK), 0);
+    snprintf(p, sizeof p, "%s-shm", f->db);
+    assert_int_not_equal(access(p, F_OK), 0);
+}
+
+/* ---- scores (issue 14: one truth) ---------------------------------------------------- */
+
+static void test_store__answers_keep_the_fraction_they_earned(void **state)
+{
+    Fixture *f = *state;
+    double v = -1;
+    assert_int_equal(store_result_score("correct", &v), 1);
+    assert_true(v == 1);
+    assert_int_equal(store_result_score("incorrect", &v), 1);
+    assert_true(v == 0);
+    assert_int_equal(store_result_score("0.5", &v), 1);
+    assert_true(v == 0.5);
+    assert_int_equal(store_result_score("neutral", &v), 0);
+    assert_int_equal(store_result_score("1.5", &v), 0);
+    assert_int_equal(store_result_score("-0.5", &v), 0);
+    assert_int_equal(store_result_score("0.5x", &v), 0);
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    begin_as(s, id, &attempt, 0);
+    StoreAnswer a = { .item_id = "sc-1", .type = "choice", .response = "a[,]b",
+                      .result = "0.5", .weight = 2 };
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    a.item_id = "r-1";
+    a.result = "neutral";
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    assert_sql(f->db, "SELECT group_concat(item_id || '=' || ifnull(score, 'none')) FROM answers",
+               "sc-1=0.5,r-1=none");
+    /* the statement says 1 point of 2, and no success: a partial ending is neither */
+    assert_sql(f->db, "SELECT json_extract(json, '$.result.score.raw') || '/' ||"
+                      " json_extract(json, '$.result.score.max') || ' ' ||"
+                      " json_extract(json, '$.result.score.scaled') || ' ' ||"
+                      " ifnull(json_extract(json, '$.result.success'), 'no success')"
+                      " FROM outbox WHERE json LIKE '%sc-1%'", "1.0/2.0 0.5 no success");
+    store_close(s);
+}
+
+/* A version-2 file: its answers get their score from their result. */
+static void test_store__migrates_version_2_scores(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    begin_as(s, id, &attempt, 0);
+    StoreAnswer a = { .item_id = "q-1", .response = "a", .result = "correct", .weight = 1 };
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    a.item_id = "q-2";
+    a.result = "incorrect";
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    store_close(s);
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DROP TABLE live_attempts; DROP INDEX outbox_by_attempt;"
+                                     "ALTER TABLE answers DROP COLUMN score;"
+                                     "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    s = open_ok(f);
+    assert_sql(f->db, "PRAGMA user_version", "3");
+    assert_sql(f->db, "SELECT group_concat(item_id || '=' || score) FROM answers",
+               "q-1=1.0,q-2=0.0");
+    store_close(s);
+}
+
+/* ---- erasure and retention ---------------------------------------------------------- */
+
+static void answer_n(Store *s, int64_t attempt, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char item[16];
+        snprintf(item, sizeof item, "q-%d", i);
+        StoreAnswer a = { .item_id = item, .response = "a", .result = "correct", .weight = 1,
+                          .description = "Zoé Quasimodo-Vertbois answered this" };
+        assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    }
+}
+
+/* Bytes of the file (and its WAL) hold needle anywhere: 1, else 0. */
+static int file_holds(const char *path, const char *needle)
+{
+    char p[300];
+    int found = 0;
+    for (int k = 0; k < 2 && !found; k++) {
+        snprintf(p, sizeof p, "%s%s", path, k ? "-wal" : "");
+        FILE *fp = fopen(p, "rb");
+        if (!fp)
+            continue;
+        size_t cap = 8 << 20;
+        char *b = malloc(cap);
+        size_t n = fread(b, 1, cap, fp);
+        fclose(fp);
+        size_t m = strlen(needle);
+        for (size_t i = 0; i + m <= n && !found; i++)
+            found = memcmp(b + i, needle, m) == 0;
+        free(b);
+    }
+    return found;
+}
+
+static void test_store__forget_leaves_nothing_of_the_learner(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t zoe, max, at1, at2;
+    assert_int_equal(store_learner_add(s, "Zoé Quasimodo-Vertbois", "ZQ-77", "", "", "1234",
+                                       &zoe), 0);
+    assert_int_equal(store_learner_add(s, "Max Durand", "MD-1", "", "", NULL, &max), 0);
+    assert_int_equal(store_login(s, zoe, "1234"), 0);
+    int resumed;
+    assert_int_equal(store_attempt_begin(s, "cp-ai", "1", "fr", SCORM_2004, &at1, &resumed), 0);
+    answer_n(s, at1, 30);
+    begin_as(s, max, &at2, 0);
+    StoreAnswer a = { .item_id = "q-0", .response = "a", .result = "correct", .weight = 1 };
+    assert_int_equal(store_answer_record(s, at2, &a), 0);
+    StoreLearner *found;
+    size_t n;
+    assert_int_equal(store_learner_find(s, "zoé quasimodo-vertbois", &found, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(found[0].id == zoe);
+    free(found);
+    assert_int_equal(store_learner_find(s, "ZQ-77", &found, &n), 0);
+    assert_int_equal(n, 1);
+    free(found);
+    size_t pending = 0;
+    assert_int_equal(store_outbox_count_pending(s, zoe, &pending), 0);
+    assert_int_equal(pending, 31);          /* attempted + 30 answers */
+    assert_true(file_holds(f->db, "ZQ-77"));
+    size_t attempts, statements;
+    assert_int_equal(store_learner_forget(s, zoe, &attempts, &statements), 0);
+    assert_int_equal(attempts, 1);
+    assert_int_equal(statements, 31);
+    assert_sql(f->db, "SELECT count(*) FROM learners", "1");
+    assert_sql(f->db, "SELECT count(*) FROM answers", "1");
+    assert_sql(f->db, "SELECT count(*) FROM outbox", "2");
+    /* overwritten, not only unlinked: neither the file nor its WAL keeps a trace */
+    assert_false(file_holds(f->db, "ZQ-77"));
+    assert_false(file_holds(f->db, "Quasimodo"));
+    assert_true(file_holds(f->db, "MD-1"));
+    assert_int_equal(store_learner_forget(s, zoe, &attempts, &statements), STORE_NOT_FOUND);
+    store_close(s);
+}
+
+static void test_store__retention_purges_finished_sent_attempts(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, old_sent, old_unsent, recent, open_old;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    int resumed;
+    assert_int_equal(store_login(s, id, NULL), 0);
+    const char *pkgs[] = { "cp-a", "cp-b", "cp-c", "cp-d" };
+    int64_t *ids[] = { &old_sent, &old_unsent, &recent, &open_old };
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(store_attempt_begin(s, pkgs[i], "1", "fr", SCORM_2004, ids[i],
+                                             &resumed), 0);
+        answer_n(s, *ids[i], 2);
+        if (i != 3)
+            assert_int_equal(store_attempt_close(s, *ids[i]), 0);
+    }
+    sqlite3 *h = NULL;
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    char sql[300];
+    snprintf(sql, sizeof sql, "UPDATE attempts SET updated = '2020-01-01T00:00:00Z' WHERE id"
+             " IN (%lld, %lld, %lld); UPDATE outbox SET sent_at = '2020-01-02T00:00:00Z' WHERE"
+             " attempt IN (%lld, %lld, %lld)", (long long)old_sent, (long long)old_unsent,
+             (long long)open_old, (long long)old_sent, (long long)recent, (long long)open_old);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    size_t n = 99;
+    assert_int_equal(store_purge_finished(s, 0, &n), STORE_INVALID);
+    assert_int_equal(store_purge_finished(s, 365, &n), 0);
+    assert_int_equal(n, 1);
+    /* gone: the old, finished, fully sent one; kept: unsent, recent, unfinished */
+    snprintf(sql, sizeof sql, "SELECT group_concat(package_id) FROM attempts");
+    assert_sql(f->db, sql, "cp-b,cp-c,cp-d");
+    assert_sql(f->db, "SELECT count(*) FROM answers", "6");
+    assert_sql(f->db, "SELECT count(*) FROM outbox WHERE attempt IS NULL", "0");
+    store_close(s);
+}
+
+/* ---- salvage ---------------------------------------------------------------------- */
+
+/* A header overwritten: every row comes back, a long answer text (spread
+ * over overflow pages) byte for byte. */
+static void test_store__salvage_reads_overflow_pages(void **state)
+{
+    Fixture *f = *state;
+    Store *s = open_ok(f);
+    int64_t id, attempt;
+    assert_int_equal(store_learner_add(s, "Bob", "AP-1", "", "", NULL, &id), 0);
+    begin_as(s, id, &attempt, 0);
+    static char big[20001];
+    for (int i = 0; i < 20000; i++)
+        big[i] = (char)('a' + i % 26);
+    StoreAnswer a = { .item_id = "r-long", .type = "long-fill-in", .response = big,
+                      .result = "neutral" };
+    assert_int_equal(store_answer_record(s, attempt, &a), 0);
+    store_close(s);
+    FILE *fp = fopen(f->db, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fwrite("garbage garbage garbage garbage garbage garbage garbage", 1, 50, fp),
+                     50);
+    fclose(fp);
+    StoreSalvage rep;
+    int code = 0;
+    Buf err = BUF_INIT;
+    s = store_open_with(f->dir, STORE_OPEN_PLAYER, &code, &rep, &err);
+    assert_non_null(s);
+    assert_int_equal(rep.done, 1);
+    assert_int_equal(rep.learners, 1);
+    assert_int_equal(rep.attempts, 1);
+    assert_int_equal(rep.answers, 1);
+    assert_int_equal(rep.bad_pages, 0);
+    char *v = sql_value(f->db, "SELECT response FROM answers");
+    assert_non_null(v);
+    assert_string_equal(v, big);
+    free(v);
+    /* the admin's commands see a damaged store as damaged, and leave it */
+    store_close(s);
+    fp = fopen(f->db, "r+b");
+    assert_int_equal(fwrite("garbage garbage garbage garbage garbage garbage garbage", 1, 50, fp),
+                     50);
+    fclose(fp);
+    buf_clear(&err);
+    assert_null(store_open_with(f->dir, 0, &code, NULL, &err));
+    assert_int_equal(code, STORE_DAMAGED);
+    buf_release(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -791,6 +1166,21 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__wrong_pins_make_the_profile_wait, setup,
                                         teardown),
         cmocka_unit_test(test_store__bad_folder),
+        cmocka_unit_test_setup_teardown(test_store__one_writer_per_attempt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_killed_player_holds_no_attempt, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__a_held_lock_is_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__an_unwritable_file_is_refused_before_sqlite,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__answers_keep_the_fraction_they_earned, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__migrates_version_2_scores, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__forget_leaves_nothing_of_the_learner, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_store__retention_purges_finished_sent_attempts,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store__salvage_reads_overflow_pages, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

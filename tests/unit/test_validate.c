@@ -849,16 +849,52 @@ static void test_validate__identifiers_whitespace_collapsed(void **state)
     free(m4);
 }
 
-/* Zips of other formats are named for what they are. */
+#define CMI5_XML(aus) "<?xml version=\"1.0\"?>\n<courseStructure " \
+    "xmlns=\"https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd\">\n" \
+    "<course id=\"urn:x:c\"><title><langstring>C</langstring></title>" \
+    "<description><langstring>D</langstring></description></course>\n" aus "</courseStructure>\n"
+#define CMI5_AU(id, url) "<au id=\"" id "\"><title><langstring>T</langstring></title>" \
+    "<description><langstring>D</langstring></description><url>" url "</url></au>\n"
+
+/* A cmi5 course package (cmi5.xml, no manifest) is checked as one: its
+ * structure (cmi5_read), then each AU's launch page. */
+static void test_validate__cmi5_course(void **state)
+{
+    (void)state;
+    Diag d = DIAG_INIT;
+    const char *const files[] = { "au1/index.html", "shared/a.css" };
+    assert_int_equal(run(CMI5_XML(CMI5_AU("urn:x:1", "au1/index.html?mode=normal")
+                                  CMI5_AU("urn:x:2", "https://quiz.example.org/au2")),
+                         "cmi5.xml", files, 2, NULL, &d), 0);
+    assert_int_equal(d.errors, 0);
+    expect_msg(&d, "pkg.zip: cmi5.xml:5: warning: AU 'urn:x:2' launches "
+               "'https://quiz.example.org/au2' on the web, not in the package (it works only "
+               "online)");
+    assert_int_equal(d.warnings, 1);    /* no file is "unlisted": cmi5 lists none */
+    diag_release(&d);
+    assert_int_equal(run(CMI5_XML(CMI5_AU("urn:x:1", "au1/index.html")
+                                  CMI5_AU("urn:x:3", "au3/start.html")
+                                  CMI5_AU("urn:x:4", "../outside.html")),
+                         "cmi5.xml", files, 2, NULL, &d), -1);
+    expect_msg(&d, "pkg.zip: cmi5.xml:5: error: AU 'urn:x:3' launches 'au3/start.html', which "
+               "is not in the zip (add the file or fix the <url>)");
+    expect_msg(&d, "pkg.zip: cmi5.xml:6: error: AU 'urn:x:4': the url '../outside.html' does "
+               "not name a file of the package (use a path relative to the package root, with "
+               "'/', that stays inside it)");
+    assert_int_equal(d.errors, 2);
+    diag_release(&d);
+}
+
+/* Zips of other formats are named for what they are; a cmi5.xml that is not
+ * a course structure says why. */
 static void test_validate__cmi5_and_aicc_named(void **state)
 {
     (void)state;
     Diag d = DIAG_INIT;
     const char *const cmi5[] = { "cmi5.xml", "au1/index.html" };
     assert_int_equal(run(NULL, NULL, cmi5, 2, NULL, &d), -1);
-    expect_msg(&d, "pkg.zip: error: this zip is a cmi5 course (cmi5.xml at its root), not a "
-               "SCORM package (import it into the LMS as cmi5, or export the course again as "
-               "SCORM 1.2 or 2004)");
+    expect_msg(&d, "pkg.zip: cmi5.xml:1: error: the root element is <p>, not <courseStructure> "
+               "(this is not a cmi5 course structure)");
     assert_int_equal(d.errors, 1);
     diag_release(&d);
     const char *const aicc[] = { "hygiene.au", "hygiene.cst", "hygiene.crs", "hygiene.des",
@@ -905,6 +941,7 @@ int main(void)
         cmocka_unit_test(test_validate__launch_parameters_and_dependencies),
         cmocka_unit_test(test_validate__launch_listed_by_dependency_12),
         cmocka_unit_test(test_validate__identifiers_whitespace_collapsed),
+        cmocka_unit_test(test_validate__cmi5_course),
         cmocka_unit_test(test_validate__cmi5_and_aicc_named),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
