@@ -122,9 +122,14 @@ int module_open(Module *m)
     const char *slash = own && own->href ? strrchr(own->href, '/') : NULL;
     if (own && own->href && strcmp(slash ? slash + 1 : own->href, "index.html") == 0 &&
         (!slash || cmi5)) {
-        if (slash && !(m->base = strndup(own->href, (size_t)(slash - own->href + 1)))) {
-            diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
-            goto fail;
+        if (slash) {    /* the AU's folder, "dir/" (no strndup on MinGW) */
+            size_t n = (size_t)(slash - own->href + 1);
+            if (!(m->base = malloc(n + 1))) {
+                diag_error(&d, srcloc(m->path, 0, 0), "out of memory");
+                goto fail;
+            }
+            memcpy(m->base, own->href, n);
+            m->base[n] = '\0';
         }
         if (module_read(m, "index.html", &b, &d) == 0 &&
             page_read_lazy(m->course, "index.html", b.data, b.len, &m->doc, &d) == 0 &&

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cmi.h"
+#include "os.h"
 
 #define ADL_VERBS "http://adlnet.gov/expapi/verbs/"
 #define ACT_COURSE "http://adlnet.gov/expapi/activities/course"
@@ -381,9 +382,7 @@ json_t *xapi_cmi5_session_statement(const char *home_page, const StoreAttempt *a
 {
     Buf now = BUF_INIT;
     if (!timestamp) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        cmi_timestamp_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &now);
+        cmi_timestamp_format((int64_t)os_now_ms(), &now);
         timestamp = now.data;
     }
     char id[37];

@@ -135,8 +135,9 @@ run_player() {      # run_player DATA SCRIPT [args...]: output in $T/out, status
 # The text a frame drew (from X.boxes beside X.png), runs joined by spaces.
 screen_text() {
     [ -f "$1" ] || { echo "(no frame $1)"; return; }
-    # no-break spaces (French typography) read as spaces
-    grep '^text ' "$1" | cut -f2- | tr '\n' ' ' | sed 's/\xc2\xa0/ /g; s/\xe2\x80\xaf/ /g' |
+    # no-break spaces (French typography) read as spaces; wardplayer.exe
+    # writes its dump with CRLF line ends
+    grep '^text ' "$1" | cut -f2- | tr -d '\r' | tr '\n' ' ' | sed 's/\xc2\xa0/ /g; s/\xe2\x80\xaf/ /g' |
         tr -s ' '
 }
 # has_text FRAME.boxes WORDS: the frame shows WORDS (across line breaks)
