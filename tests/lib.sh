@@ -19,6 +19,9 @@
 # The rule: a check whose subject did not run (a crash, a missing file, a
 # missing tool) is a failure or a counted skip, never silence.
 
+# Sourced twice (store_lib.bash, then tests/e2e/wine.sh): keep the counts.
+if [ -n "${tests_lib_loaded:-}" ]; then return 0; fi
+tests_lib_loaded=1
 passed=0
 failed=0
 skipped=0

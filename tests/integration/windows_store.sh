@@ -8,7 +8,9 @@
 # attempt; a damaged store is salvaged (the damaged file and a report kept,
 # the profiles recovered) and --export on it exits 1; a disk with less than
 # a megabyte free is refused at start; the technical detail of each lands in
-# wardplayer.log in the data folder. Prints "N passed, N failed[, N skipped]".
+# wardplayer.log in the data folder. Prints "N passed, N failed, N skipped"
+# (tests/lib.sh, through store_lib.bash and tests/e2e/wine.sh).
+# sanitizers: no (wardplayer.exe is a MinGW build without them)
 SUITE=windows_store
 source "$(dirname "$0")/store_lib.bash"
 export LANG=fr_FR.UTF-8
