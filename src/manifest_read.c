@@ -360,13 +360,8 @@ Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d)
     }
     if (!doc || !ctxt->wellFormed) {
         const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[512] = "";
-        if (e && e->message) {
-            snprintf(msg, sizeof(msg), "%s", e->message);
-            size_t n = strlen(msg);
-            while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-                msg[--n] = '\0';
-        }
+        char msg[512];
+        xml_safe_error_text(e, msg, sizeof(msg));
         diag_error(d, srcloc(label, e ? e->line : 0, e ? e->int2 : 0),
                    "the manifest is not well-formed XML: %s (fix the XML; an XML editor "
                    "or 'xmllint --noout' shows the place)", *msg ? msg : "parse error");

@@ -39,16 +39,13 @@ static void schema_error(void *ud, xmlErrorPtr e)
     SchemaErrCtx *c = ud;
     if (!e || e->level < XML_ERR_ERROR)
         return;
-    char msg[600] = "";
-    snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "invalid");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
+    char msg[600];
+    xml_safe_error_text(e, msg, sizeof(msg));
     c->count++;
     if (c->count > 50)
         return;
     diag_error(c->d, srcloc(c->label, e->line, 0), "not valid against the SCORM schema: %s "
-               "(correct the element as the schema requires)", msg);
+               "(correct the element as the schema requires)", *msg ? msg : "invalid");
 }
 
 static void schema_parse_error(void *ud, xmlErrorPtr e)

@@ -4,6 +4,8 @@
 #include "xml_safe.h"
 
 #include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 #define UNSAFE_OPTIONS (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR \
                         | XML_PARSE_DTDVALID | XML_PARSE_XINCLUDE)
@@ -40,4 +42,14 @@ xmlDocPtr xml_safe_read(xmlParserCtxtPtr ctxt, const char *data, size_t len, con
     if (entity)
         *entity = declared;
     return doc;
+}
+
+void xml_safe_error_text(const xmlError *e, char *msg, size_t size)
+{
+    if (!size)
+        return;
+    snprintf(msg, size, "%s", e && e->message ? e->message : "");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
 }

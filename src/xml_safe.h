@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 
 /* Parses data[0..len) (len capped at INT_MAX) with ctxt, a fresh context from
  * xmlNewParserCtxt() that the caller frees (its error state, wellFormed and
@@ -21,5 +22,9 @@
  * an entity, returns NULL and sets *entity (may be NULL) to 1, else to 0. */
 xmlDocPtr xml_safe_read(xmlParserCtxtPtr ctxt, const char *data, size_t len, const char *url,
                         int options, int *entity);
+
+/* libxml2's message of e (may be NULL) as one line for our messages: copied
+ * into msg[0..size) without its trailing newline; "" when there is none. */
+void xml_safe_error_text(const xmlError *e, char *msg, size_t size);
 
 #endif
