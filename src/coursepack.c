@@ -8,20 +8,22 @@
 #include "curriculum.h"
 #include "diag.h"
 #include "image.h"
+#include "os.h"
 #include "package.h"
 #include "source.h"
 #include "validate.h"
 
 static int usage(FILE *out)
 {
-    fputs("usage: coursepack check DIR... [--no-cache]\n"
+    fputs("usage: coursepack check DIR|CURRICULUM... [--no-cache]\n"
           "       coursepack build DIR... -o OUT [--format scorm|cmi5|all]"
           " [--scorm 12|2004|all]\n"
           "                        [--curriculum FILE] [--lang fr|en|all] [--schemas DIR]"
           " [--no-cache]\n"
           "       coursepack validate PKG.zip... [--schemas DIR]\n"
           "\n"
-          "  check      read module folders and report every problem as file:line:col\n"
+          "  check      read module folders (and curriculum files) and report every\n"
+          "             problem as file:line:col\n"
           "  build      check, then write one zip per language and edition into OUT:\n"
           "             --format scorm (the default) SCORM 1.2 and 2004 (--scorm picks one),\n"
           "             cmi5 a cmi5 course package, all both; --curriculum FILE also\n"
@@ -64,6 +66,43 @@ static Course *check_module(const char *dir, int *had_error)
     return c;
 }
 
+/* Reads a curriculum file and finds its modules: *dirs (in arena) gets the
+ * folder of each listed module that has a module.xml, in file order; the
+ * problems (a bad line, an id listed twice, an id with no module folder) go
+ * to stderr at file:line. Returns 0, or -1 when there was any problem. */
+static int read_curriculum(const char *path, Arena *arena, char ***dirs, size_t *n)
+{
+    CurriculumEntry *ids = NULL;
+    size_t nids = 0;
+    Diag d = DIAG_INIT;
+    int rc = curriculum_read(path, arena, &ids, &nids, &d) < 0 ? -1 : 0;
+    diag_print(&d, stderr);
+    diag_release(&d);
+    *n = 0;
+    *dirs = nids ? arena_alloc(arena, nids * sizeof **dirs) : NULL;
+    if (nids && !*dirs) {
+        fprintf(stderr, "%s: error: out of memory\n", path);
+        return -1;
+    }
+    for (size_t i = 0; i < nids; i++) {
+        char *dir = curriculum_module_dir(path, ids[i].id, arena);
+        char *xml = dir ? arena_printf(arena, "%s/module.xml", dir) : NULL;
+        OsStat st;
+        if (!xml || os_stat(xml, &st) != 0 || st.kind != OS_FILE_REGULAR) {
+            fprintf(stderr, "%s:%d: error: no module '%s' (%s has no module.xml: fix the "
+                    "id or remove the line)\n", path, ids[i].line, ids[i].id,
+                    dir ? dir : ids[i].id);
+            rc = -1;
+            continue;
+        }
+        (*dirs)[(*n)++] = dir;
+    }
+    return rc;
+}
+
+/* check takes module folders and, so that `coursepack check courses/...` checks
+ * everything there, curriculum files: a file is read as a curriculum (its
+ * lines, and a module folder for each id). */
 static int cmd_check(int argc, char **argv)
 {
     int had_error = 0, ndirs = 0;
@@ -76,12 +115,21 @@ static int cmd_check(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--no-cache") == 0)
             continue;
-        Course *c = check_module(argv[i], &had_error);
-        course_free(c);
+        OsStat st;
+        if (os_stat(argv[i], &st) == 0 && st.kind == OS_FILE_REGULAR) {
+            Arena arena = ARENA_INIT;
+            char **mdirs;
+            size_t n;
+            if (read_curriculum(argv[i], &arena, &mdirs, &n) < 0)
+                had_error = 1;
+            arena_release(&arena);
+        } else {
+            course_free(check_module(argv[i], &had_error));
+        }
         ndirs++;
     }
     if (!ndirs)
-        return usage_error("%s", "check needs at least one module folder");
+        return usage_error("%s", "check needs at least one module folder (or a curriculum file)");
     return had_error ? 1 : 0;
 }
 
@@ -183,26 +231,12 @@ static int cmd_build(int argc, char **argv)
         courses[i] = check_module(dirs[i], &had_error);
     if (curriculum) {
         Arena arena = ARENA_INIT;
-        CurriculumEntry *ids = NULL;
-        size_t nids = 0;
-        Diag d = DIAG_INIT;
-        if (curriculum_read(curriculum, &arena, &ids, &nids, &d) < 0)
+        char **mdirs = NULL;
+        size_t nmdirs = 0;
+        if (read_curriculum(curriculum, &arena, &mdirs, &nmdirs) < 0)
             had_error = 1;
-        diag_print(&d, stderr);
-        diag_release(&d);
-        for (size_t i = 0; i < nids; i++) {
-            char *dir = curriculum_module_dir(curriculum, ids[i].id, &arena);
-            char *xml = arena_printf(&arena, "%s/module.xml", dir ? dir : "");
-            FILE *f = xml ? fopen(xml, "r") : NULL;
-            if (!f) {
-                fprintf(stderr, "%s:%d: error: no module '%s' (%s has no module.xml: fix the "
-                        "id or remove the line)\n", curriculum, ids[i].line, ids[i].id,
-                        dir ? dir : ids[i].id);
-                had_error = 1;
-                continue;
-            }
-            fclose(f);
-            listed[nlisted] = check_module(dir, &had_error);
+        for (size_t i = 0; i < nmdirs && nlisted < 256; i++) {
+            listed[nlisted] = check_module(mdirs[i], &had_error);
             if (listed[nlisted])
                 nlisted++;
         }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "source_util.h"
+
 #define MAX_IDS 256
 
 static int blank(char c)
@@ -47,6 +49,15 @@ int curriculum_read(const char *path, Arena *arena, CurriculumEntry **out, size_
             continue;
         }
         *e = '\0';
+        /* a module id, as module.xml's: anything else (a binary file given by
+         * mistake) is named by its line, never echoed */
+        size_t idlen = (size_t)(e - p);
+        if (idlen < 3 || !source_util_is_id(p, idlen, 64)) {
+            diag_error(d, srcloc(path, lineno, (int)(p - line) + 1), "not a module id (an "
+                       "id is the module's folder name: 3 to 64 lower-case letters, digits "
+                       "and '-', e.g. ai-never-neutral)");
+            continue;
+        }
         int dup = 0;
         for (size_t i = 0; i < count && !dup; i++)
             if (strcmp(v[i].id, p) == 0) {

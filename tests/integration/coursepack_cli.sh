@@ -67,6 +67,24 @@ expect "build with COURSEPACK_NO_CACHE=1" 0 env XDG_CACHE_HOME="$tmp/cache-off" 
 if [ ! -e "$tmp/cache-off" ]; then ok "with the cache off nothing is written to it"
 else not_ok "the cache was written although it is off" "$(find "$tmp/cache-off")"; fi
 expect "check with --no-cache" 0 "$CP" check courses/example-module --no-cache
+# What a trainer types: every module and the curriculum file beside them,
+# checked without an error or a warning (the curriculum is read as one).
+out=$("$CP" check courses/* 2>&1); rc=$?
+if [ "$rc" -eq 0 ] && [ -z "$out" ]; then ok "check courses/*: every module and the curriculum, silent"
+else not_ok "check courses/*: every module and the curriculum, silent (exit $rc)" "$out"; fi
+mkdir -p "$tmp/cur"
+cp -r courses/example-module "$tmp/cur/"
+printf '# order\nexample-module\nno-such-module\nexample-module\n../../etc\n' >"$tmp/cur/curriculum.txt"
+out=$("$CP" check "$tmp/cur/curriculum.txt" 2>&1); rc=$?
+if [ "$rc" -eq 1 ] &&
+    grep -qF "$tmp/cur/curriculum.txt:3: error: no module 'no-such-module'" <<<"$out" &&
+    grep -qF "$tmp/cur/curriculum.txt:4:1: error: module 'example-module' is listed again" <<<"$out" &&
+    grep -qF "$tmp/cur/curriculum.txt:5:1: error: not a module id" <<<"$out" &&
+    ! grep -qF "etc" <<<"$out"; then
+    ok "check of a curriculum: an unknown id, an id listed twice, a path, at their lines (exit 1)"
+else
+    not_ok "check of a curriculum: an unknown id, an id listed twice, a path, at their lines (exit $rc)" "$out"
+fi
 # Damage every entry a different way: a flipped PNG byte (hash mismatch), a
 # truncated entry, a valid-looking header with garbage, an empty file.
 i=0
