@@ -64,6 +64,11 @@ frames() {
     if [ "$got" = "$want" ]; then ok "$name"; else ko "$name (the frames $got)"; fi
 }
 
+# the text runs a --boxes dump says the frame drew, one a line
+box_texts() { awk -F'\t' '/^text /{ print $2 }' "$1" 2>/dev/null; }
+has_words() { box_texts "$1" | grep -qF -- "$2"; }
+page_line() { box_texts "$1" | grep -E '^Page [0-9]+ sur [0-9]+$' | head -1; }
+
 if [ ! -x "$PLAYER" ]; then
     ko "wardplayer is built ($PLAYER missing)"
     finish
@@ -158,7 +163,7 @@ screenshot $OUT/answered.png
 quit
 EOF
 if [ "$PKG" != tests/e2e/thirdparty ]; then
-    if run "$PKG" --data "$DATA" --size 1280x800 --script "$TMP/learner.txt"; then
+    if run "$PKG" --data "$DATA" --size 1280x800 --boxes --script "$TMP/learner.txt"; then
         ok "profile created and question answered"
     else
         ko "profile created and question answered"
@@ -189,10 +194,25 @@ key Return
 screenshot $OUT/resumed.png
 quit
 EOF
-    if run "$PKG" --data "$DATA" --size 1280x800 --script "$TMP/resume.txt"; then
+    if run "$PKG" --data "$DATA" --size 1280x800 --boxes --script "$TMP/resume.txt"; then
         ok "the learner logs in again with the PIN"
     else
         ko "the learner logs in again with the PIN"
+    fi
+    # what the frames showed (--boxes): a wrong PIN keeps the PIN screen and
+    # says so; the right one resumes on the page the answer was given on
+    where_answered=$(page_line "$OUT/answered.boxes")
+    if has_words "$OUT/bad-pin.boxes" "Code incorrect." && [ -z "$(page_line "$OUT/bad-pin.boxes")" ]; then
+        ok "a wrong PIN is refused: the PIN screen stays, saying so"
+    else
+        ko "a wrong PIN is refused: the PIN screen stays, saying so (page: '$(page_line "$OUT/bad-pin.boxes")')"
+    fi
+    where_resumed=$(page_line "$OUT/resumed.boxes")
+    if [ -n "$where_answered" ] && [ "$where_resumed" = "$where_answered" ] &&
+        has_words "$OUT/resumed.boxes" "Marie Curie"; then
+        ok "the attempt resumes on the page left ($where_resumed)"
+    else
+        ko "the attempt resumes on the page left (left on '$where_answered', resumed on '$where_resumed')"
     fi
     check_png "$OUT/resumed.png" 1280x800 "screenshot of the resumed attempt"
     if need sqlite3 "the attempt was resumed, not restarted"; then

@@ -145,8 +145,10 @@ run_visit() {   # dir, options...
     timeout 120 "$PLAYER" "$LIB" --data "$d/data" --boxes --script "$TMP/visit.txt" "$@" \
         2>"$TMP/stderr" &
     local pid=$!
-    # the script waits 1.5 s first: the window is up, look at it
-    for _ in $(seq 30); do
+    # look until the window shows or the player ends: its first start on a
+    # fresh machine (fontconfig's cache, the sanitizers) can take seconds
+    # (CI's first kiosk run once showed no window within a fixed 3 s)
+    while kill -0 $pid 2>/dev/null; do
         xwininfo -root -tree >"$d/windows.txt" 2>&1
         grep -q '"wardplayer"' "$d/windows.txt" && break
         sleep 0.1
