@@ -614,6 +614,18 @@ static void window_geometry(const AppOptions *o, int *x, int *y, int *w, int *h)
 
 /* ---- run --------------------------------------------------------------------------- */
 
+/* With no display to reach (no DISPLAY, an X server that is not up), SDL 2
+ * falls back to its offscreen driver: the player would run, kiosk included,
+ * with nobody able to see it. Those drivers are for --headless, or for
+ * whoever asks for one by SDL_VIDEODRIVER. */
+static int display_missing(void)
+{
+    if (SDL_getenv("SDL_VIDEODRIVER"))
+        return 0;
+    const char *driver = SDL_GetCurrentVideoDriver();
+    return !driver || strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0;
+}
+
 /* SDL's dummy video driver (headless) cannot sleep until an event comes:
  * SDL_WaitEventTimeout polls it every millisecond, 3 % of a CPU doing
  * nothing. Headless, the only events that do not come from this loop are
@@ -653,6 +665,13 @@ int app_run(const AppOptions *o)
         fprintf(stderr, "wardplayer: cannot start SDL: %s\n", SDL_GetError());
         script_release(&a.script);
         return 1;
+    }
+    if (!o->headless && display_missing()) {
+        fprintf(stderr, "wardplayer: no display to show the window on (DISPLAY is not set, or "
+                "its X server cannot be reached): start it in a desktop session, or use "
+                "--headless for a scripted run\n");
+        a.rc = 1;
+        goto out;
     }
     if (TTF_Init() != 0) {
         fprintf(stderr, "wardplayer: cannot start SDL_ttf: %s\n", TTF_GetError());

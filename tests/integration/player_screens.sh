@@ -97,6 +97,21 @@ shot "high-contrast first frame" "$OUT/first-contrast.png" 1280x800 \
     "$PKG" --no-data --size 1280x800 --contrast --screenshot "$OUT/first-contrast.png"
 frames differ "$OUT/first.png" "$OUT/first-contrast.png" "high contrast changes the frame"
 
+# ---- no display ---------------------------------------------------------------
+# Without --headless and with no display to reach, the player says so and
+# exits 1: SDL would otherwise fall back to its invisible offscreen driver
+# and the player would run with nobody able to see it.
+rm -f "$OUT/no-display.png"
+env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER timeout 60 \
+    "$PLAYER" "$PKG" --no-data --screenshot "$OUT/no-display.png" >/dev/null 2>"$TMP/stderr"
+rc=$?
+if [ $rc = 1 ] && grep -q 'no display' "$TMP/stderr" && [ ! -e "$OUT/no-display.png" ]; then
+    ok "without a display the player says so and exits 1"
+else
+    ko "without a display the player says so and exits 1 (exit $rc, frame written: $([ -e "$OUT/no-display.png" ] && echo yes || echo no))"
+    sed 's/^/    /' "$TMP/stderr"
+fi
+
 # ---- a walk through the module by keyboard -------------------------------------
 cat >"$TMP/walk.txt" <<EOF
 # pages with the arrow keys, zoom, contrast, contents

@@ -65,12 +65,31 @@ png_size() {
 }
 
 start_x() {     # WxH [wm]
-    local n=$((90 + RANDOM % 800))
-    while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-    export DISPLAY=:$n
-    Xvfb "$DISPLAY" -screen 0 "${1}x24" -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
-    XPID=$!
-    for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+    local try n
+    for try in 1 2 3; do
+        n=$((90 + RANDOM % 800))
+        while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+        export DISPLAY=:$n
+        Xvfb "$DISPLAY" -screen 0 "${1}x24" -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+        XPID=$!
+        # up to 20 s: a loaded machine starts it slowly, and a player started
+        # before it is up would not find it
+        for _ in $(seq 200); do
+            xwininfo -root >/dev/null 2>&1 && break
+            kill -0 "$XPID" 2>/dev/null || break
+            sleep 0.1
+        done
+        xwininfo -root 2>/dev/null | grep -q "Width: ${1%x*}\$" && break
+        echo "    Xvfb $1 on $DISPLAY did not come up (try $try):"
+        sed 's/^/    /' "$TMP/xvfb.log" | tail -5
+        kill "$XPID" 2>/dev/null
+        wait "$XPID" 2>/dev/null
+        XPID=
+    done
+    if [ -z "$XPID" ]; then
+        ko "an X server at $1 starts"
+        return 1
+    fi
     if [ "${2:-}" = wm ]; then
         openbox >"$TMP/wm.log" 2>&1 &
         WMPID=$!
