@@ -7,6 +7,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
+. tests/frames.sh
 # the player picks choices by their place here: every attempt shows them as
 # written (tests/unit/test_shuffle.c tests the shuffled order)
 export WARDPLAYER_SHUFFLE_SEED=0
@@ -21,11 +22,6 @@ trap 'rm -rf "$TMP"' EXIT
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-# "WxH" of a PNG, read from its IHDR chunk
-png_size() {
-    od -An -tu1 -j16 -N8 "$1" 2>/dev/null |
-        awk '{ printf "%dx%d", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }'
-}
 check_png() {   # file, WxH, name
     local sig
     sig=$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')
@@ -63,11 +59,6 @@ frames() {
     cmp -s "$a" "$b" && got=same
     if [ "$got" = "$want" ]; then ok "$name"; else ko "$name (the frames $got)"; fi
 }
-
-# the text runs a --boxes dump says the frame drew, one a line
-box_texts() { awk -F'\t' '/^text /{ print $2 }' "$1" 2>/dev/null; }
-has_words() { box_texts "$1" | grep -qF -- "$2"; }
-page_line() { box_texts "$1" | grep -E '^Page [0-9]+ sur [0-9]+$' | head -1; }
 
 if [ ! -x "$PLAYER" ]; then
     ko "wardplayer is built ($PLAYER missing)"
@@ -216,15 +207,15 @@ EOF
     fi
     # what the frames showed (--boxes): a wrong PIN keeps the PIN screen and
     # says so; the right one resumes on the page the answer was given on
-    where_answered=$(page_line "$OUT/answered.boxes")
-    if has_words "$OUT/bad-pin.boxes" "Code incorrect." && [ -z "$(page_line "$OUT/bad-pin.boxes")" ]; then
+    where_answered=$(box_page "$OUT/answered.boxes")
+    if box_has "$OUT/bad-pin.boxes" "Code incorrect." && [ -z "$(box_page "$OUT/bad-pin.boxes")" ]; then
         ok "a wrong PIN is refused: the PIN screen stays, saying so"
     else
-        ko "a wrong PIN is refused: the PIN screen stays, saying so (page: '$(page_line "$OUT/bad-pin.boxes")')"
+        ko "a wrong PIN is refused: the PIN screen stays, saying so (page: '$(box_page "$OUT/bad-pin.boxes")')"
     fi
-    where_resumed=$(page_line "$OUT/resumed.boxes")
+    where_resumed=$(box_page "$OUT/resumed.boxes")
     if [ -n "$where_answered" ] && [ "$where_resumed" = "$where_answered" ] &&
-        has_words "$OUT/resumed.boxes" "Marie Curie"; then
+        box_has "$OUT/resumed.boxes" "Marie Curie"; then
         ok "the attempt resumes on the page left ($where_resumed)"
     else
         ko "the attempt resumes on the page left (left on '$where_answered', resumed on '$where_resumed')"

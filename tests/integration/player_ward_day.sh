@@ -23,6 +23,7 @@ trap 'rm -rf "$TMP"' EXIT
 rm -rf "$OUT"
 mkdir -p "$OUT"
 . tests/lib.sh
+. tests/frames.sh
 
 need sqlite3 "a ward day (the store is read back)" || finish
 if [ ! -x "$PLAYER" ] || [ ! -x "$COURSEPACK" ]; then
@@ -134,39 +135,32 @@ else
     ko "the ward day runs through the real event loop"
 fi
 
-texts() {   # the text runs a frame drew, one a line
-    awk -F'\t' '/^text /{ print $2 }' "$1" 2>/dev/null
-}
-has() {     # boxes, text
-    texts "$1" | grep -qF -- "$2"
-}
-
-has "$OUT/a-new-profile.boxes" "Soignant·e (IDE, cadre de santé)" &&
+box_has "$OUT/a-new-profile.boxes" "Soignant·e (IDE, cadre de santé)" &&
     ok "the new profile offers the nurse role « Soignant·e (IDE, cadre de santé) »" ||
     ko "the new profile offers the nurse role « Soignant·e (IDE, cadre de santé) »"
-has "$OUT/a-library.boxes" "Awa Diallo" && has "$OUT/a-library.boxes" "Changer" &&
+box_has "$OUT/a-library.boxes" "Awa Diallo" && box_has "$OUT/a-library.boxes" "Changer" &&
     ok "the library shows who is here and « Changer d'utilisateur »" ||
     ko "the library shows who is here and « Changer d'utilisateur »"
-has "$OUT/a-answered.boxes" "Bonne réponse." &&
+box_has "$OUT/a-answered.boxes" "Bonne réponse." &&
     ok "A's answer shows its verdict" || ko "A's answer shows its verdict"
-where_a=$(texts "$OUT/a-answered.boxes" | grep -E '^Page [0-9]+ sur [0-9]+$' | head -1)
-if has "$OUT/after-idle.boxes" "Awa Diallo : session fermée" &&
-    has "$OUT/after-idle.boxes" "Qui êtes-vous" && ! has "$OUT/after-idle.boxes" "Bonne réponse."; then
+where_a=$(box_page "$OUT/a-answered.boxes")
+if box_has "$OUT/after-idle.boxes" "Awa Diallo : session fermée" &&
+    box_has "$OUT/after-idle.boxes" "Qui êtes-vous" && ! box_has "$OUT/after-idle.boxes" "Bonne réponse."; then
     ok "the idle time-out logged A out and the profile screen says so"
 else
     ko "the idle time-out logged A out and the profile screen says so"
-    texts "$OUT/after-idle.boxes" | head -8 | sed 's/^/    | /'
+    box_texts "$OUT/after-idle.boxes" | head -8 | sed 's/^/    | /'
 fi
-has "$OUT/b-answered.boxes" "Bruno Petit" && has "$OUT/b-answered.boxes" "Réponse incorrecte." &&
-    ! has "$OUT/b-answered.boxes" "Awa Diallo" &&
+box_has "$OUT/b-answered.boxes" "Bruno Petit" && box_has "$OUT/b-answered.boxes" "Réponse incorrecte." &&
+    ! box_has "$OUT/b-answered.boxes" "Awa Diallo" &&
     ok "B answers under his own name, with nothing of A's on screen" ||
     ko "B answers under his own name, with nothing of A's on screen"
-has "$OUT/after-switch.boxes" "Qui êtes-vous" && ! has "$OUT/after-switch.boxes" "Bruno Petit · " &&
+box_has "$OUT/after-switch.boxes" "Qui êtes-vous" && ! box_has "$OUT/after-switch.boxes" "Bruno Petit · " &&
     ok "« Changer d'utilisateur » (F7) goes back to the profiles" ||
     ko "« Changer d'utilisateur » (F7) goes back to the profiles"
-where_r=$(texts "$OUT/a-resumed.boxes" | grep -E '^Page [0-9]+ sur [0-9]+$' | head -1)
-if [ -n "$where_a" ] && [ "$where_r" = "$where_a" ] && has "$OUT/a-resumed.boxes" "Awa Diallo" &&
-    has "$OUT/a-resumed.boxes" "Bonne réponse."; then
+where_r=$(box_page "$OUT/a-resumed.boxes")
+if [ -n "$where_a" ] && [ "$where_r" = "$where_a" ] && box_has "$OUT/a-resumed.boxes" "Awa Diallo" &&
+    box_has "$OUT/a-resumed.boxes" "Bonne réponse."; then
     ok "A resumes on the page she left ($where_r), her answer shown"
 else
     ko "A resumes on the page she left (left '$where_a', resumed '$where_r')"

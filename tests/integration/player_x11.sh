@@ -25,6 +25,7 @@ TMP=$(mktemp -d)
 # check every memory access here.
 export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 . tests/lib.sh
+. tests/frames.sh
 XPID=
 WMPID=
 cleanup() {
@@ -58,11 +59,6 @@ else
 fi
 cp courses/curriculum.txt "$LIB/"
 
-# "WxH" of a PNG, from its IHDR chunk
-png_size() {
-    od -An -tu1 -j16 -N8 "$1" 2>/dev/null |
-        awk '{ printf "%dx%d", $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8 }'
-}
 
 start_x() {     # WxH [wm]
     local try n
@@ -70,7 +66,10 @@ start_x() {     # WxH [wm]
         n=$((90 + RANDOM % 800))
         while [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
         export DISPLAY=:$n
-        Xvfb "$DISPLAY" -screen 0 "${1}x24" -nolisten tcp >"$TMP/xvfb.log" 2>&1 &
+        # -noreset: an X server resets when its last client leaves (our
+        # xwininfo, the previous player), and a player connecting during the
+        # reset finds no server (SDL then fell back to its offscreen driver)
+        Xvfb "$DISPLAY" -screen 0 "${1}x24" -nolisten tcp -noreset >"$TMP/xvfb.log" 2>&1 &
         XPID=$!
         # up to 20 s: a loaded machine starts it slowly, and a player started
         # before it is up would not find it
