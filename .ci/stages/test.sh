@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every suite of the plain build but the browser one: unit tests and
-# integration scripts (the README's test command, in two parts; runtime.sh is
-# the other).
+# The README's test command (its install half is the install stage): every
+# suite of the plain build, the unit tests, the integration scripts (the Wine
+# ones wait for the windows stage) and the browser suite.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-make test SUITES="unit scripts"
+make test
