@@ -469,36 +469,18 @@ static void read_root(Reader *r, xmlNode *root)
 Cmi5Course *cmi5_read(const char *xml, size_t len, const char *label, Diag *d)
 {
     Cmi5Course *c = NULL;
-    xmlDocPtr doc = NULL;
-    int entity = 0;
     Reader r = { 0 };
     r.label = label;
     r.d = d;
     r.errors = d->errors;
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        diag_error(d, srcloc(label, 0, 0), "out of memory");
-        return NULL;
-    }
     /* the one hardened set-up (xml_safe.h): no network, no DTD, stopped at
      * the first entity declaration */
-    doc = xml_safe_read(ctxt, xml, len, NULL,
-                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES, &entity);
-    if (entity) {
-        diag_error(d, srcloc(label, 0, 0), "the course structure declares XML entities in a "
-                   "DOCTYPE, which is refused for safety (remove the DOCTYPE; cmi5.xml does "
-                   "not need one)");
-        goto fail;
-    }
-    if (!doc || !ctxt->wellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[512];
-        xml_safe_error_text(e, msg, sizeof(msg));
-        diag_error(d, srcloc(label, e ? e->line : 0, e ? e->int2 : 0),
-                   "the course structure is not well-formed XML: %s (fix the XML; "
-                   "'xmllint --noout' shows the place)", *msg ? msg : "parse error");
-        goto fail;
-    }
+    static const XmlSafeWords words = {
+        "the course structure", "cmi5.xml does not need one", "'xmllint --noout' shows the place"
+    };
+    xmlDocPtr doc = xml_safe_parse(xml, len, label, &words, d);
+    if (!doc)
+        return NULL;
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || strcmp((const char *)root->name, "courseStructure") != 0) {
         diag_error(d, srcloc(label, root ? line_of(root) : 0, 0), "the root element is <%s>, "
@@ -536,7 +518,6 @@ Cmi5Course *cmi5_read(const char *xml, size_t len, const char *label, Diag *d)
     free(r.ids);
     free(r.id_lines);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return c;
 fail:
     free(r.aus);
@@ -544,7 +525,6 @@ fail:
     free(r.id_lines);
     cmi5_free(c);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return NULL;
 }
 

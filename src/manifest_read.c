@@ -343,30 +343,13 @@ static void read_root(Reader *r, xmlNode *root)
 Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d)
 {
     Manifest *m = NULL;
-    xmlDocPtr doc = NULL;
-    int entity = 0;
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        diag_error(d, srcloc(label, 0, 0), "out of memory");
+    static const XmlSafeWords words = {
+        "the manifest", "SCORM manifests do not need one",
+        "an XML editor or 'xmllint --noout' shows the place"
+    };
+    xmlDocPtr doc = xml_safe_parse(xml, len, label, &words, d);
+    if (!doc)
         return NULL;
-    }
-    doc = xml_safe_read(ctxt, xml, len, NULL,
-                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES, &entity);
-    if (entity) {
-        diag_error(d, srcloc(label, 0, 0), "the manifest declares XML entities in a DOCTYPE, "
-                   "which is refused for safety (remove the DOCTYPE; SCORM manifests do "
-                   "not need one)");
-        goto fail;
-    }
-    if (!doc || !ctxt->wellFormed) {
-        const xmlError *e = xmlCtxtGetLastError(ctxt);
-        char msg[512];
-        xml_safe_error_text(e, msg, sizeof(msg));
-        diag_error(d, srcloc(label, e ? e->line : 0, e ? e->int2 : 0),
-                   "the manifest is not well-formed XML: %s (fix the XML; an XML editor "
-                   "or 'xmllint --noout' shows the place)", *msg ? msg : "parse error");
-        goto fail;
-    }
     xmlNode *root = xmlDocGetRootElement(doc);
     if (!root || strcmp((const char *)root->name, "manifest") != 0) {
         diag_error(d, srcloc(label, root ? (int)xmlGetLineNo(root) : 0, 0),
@@ -388,12 +371,10 @@ Manifest *manifest_read(const char *xml, size_t len, const char *label, Diag *d)
         goto fail;
     }
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return m;
 fail:
     manifest_free(m);
     xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     return NULL;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+
 #define UNSAFE_OPTIONS (XML_PARSE_NOENT | XML_PARSE_DTDLOAD | XML_PARSE_DTDATTR \
                         | XML_PARSE_DTDVALID | XML_PARSE_XINCLUDE)
 
@@ -52,4 +53,35 @@ void xml_safe_error_text(const xmlError *e, char *msg, size_t size)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
+}
+
+xmlDocPtr xml_safe_parse(const char *data, size_t len, const char *label,
+                         const XmlSafeWords *words, Diag *d)
+{
+    int entity = 0;
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        diag_error(d, srcloc(label, 0, 0), "out of memory");
+        return NULL;
+    }
+    xmlDocPtr doc = xml_safe_read(ctxt, data, len, NULL,
+                                  XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES,
+                                  &entity);
+    if (entity) {
+        diag_error(d, srcloc(label, 0, 0), "%s declares XML entities in a DOCTYPE, which is "
+                   "refused for safety (remove the DOCTYPE; %s)", words->what, words->entity_fix);
+    } else if (!doc || !ctxt->wellFormed) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        char msg[512];
+        xml_safe_error_text(e, msg, sizeof(msg));
+        diag_error(d, srcloc(label, e ? e->line : 0, e ? e->int2 : 0),
+                   "%s is not well-formed XML: %s (fix the XML; %s)", words->what,
+                   *msg ? msg : "parse error", words->syntax_fix);
+    } else {
+        xmlFreeParserCtxt(ctxt);
+        return doc;
+    }
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return NULL;
 }
